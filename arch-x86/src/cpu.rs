@@ -1,0 +1,85 @@
+//! Control registers, halting, and the QEMU debug-exit device.
+
+use core::arch::asm;
+
+/// Reads CR0.
+pub fn read_cr0() -> u64 {
+    let value: u64;
+    // SAFETY: reading CR0 has no side effects; we run at CPL 0.
+    unsafe { asm!("mov {}, cr0", out(reg) value, options(nomem, nostack, preserves_flags)) }
+    value
+}
+
+/// Reads CR2, the linear address of the last page fault.
+pub fn read_cr2() -> u64 {
+    let value: u64;
+    // SAFETY: reading CR2 has no side effects; we run at CPL 0.
+    unsafe { asm!("mov {}, cr2", out(reg) value, options(nomem, nostack, preserves_flags)) }
+    value
+}
+
+/// Reads CR3, the root of the current page tables.
+pub fn read_cr3() -> u64 {
+    let value: u64;
+    // SAFETY: reading CR3 has no side effects; we run at CPL 0.
+    unsafe { asm!("mov {}, cr3", out(reg) value, options(nomem, nostack, preserves_flags)) }
+    value
+}
+
+/// Reads CR4.
+pub fn read_cr4() -> u64 {
+    let value: u64;
+    // SAFETY: reading CR4 has no side effects; we run at CPL 0.
+    unsafe { asm!("mov {}, cr4", out(reg) value, options(nomem, nostack, preserves_flags)) }
+    value
+}
+
+/// Stops this CPU for good: interrupts off, then `hlt` (an NMI can wake it; it halts again).
+pub fn halt_forever() -> ! {
+    loop {
+        // SAFETY: disabling interrupts and halting only stops this CPU; no memory is touched.
+        unsafe { asm!("cli", "hlt", options(nomem, nostack)) }
+    }
+}
+
+/// The I/O port of QEMU's `isa-debug-exit` device, as `./x` configures it (`iobase=0xf4`).
+pub const QEMU_DEBUG_EXIT_PORT: u16 = 0xf4;
+
+/// What xen-rs tells QEMU's `isa-debug-exit` device when it stops. QEMU exits with `(code << 1) | 1`,
+/// so success is 33 and failure 35; QEMU's own errors exit with 1, which neither can be mistaken for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum QemuExitCode {
+    /// The run did what it was asked to do.
+    Success = 0x10,
+    /// The hypervisor stopped on a fatal error (an exception, a panic).
+    Failure = 0x11,
+}
+
+impl QemuExitCode {
+    /// The exit status the QEMU process reports for this code.
+    pub const fn qemu_status(self) -> i32 {
+        ((self as i32) << 1) | 1
+    }
+}
+
+/// Stops the machine: under QEMU with `isa-debug-exit` this ends QEMU with `code`; on real hardware,
+/// where nothing listens on that port, the CPU halts (as Xen does with `noreboot`).
+pub fn exit_machine(code: QemuExitCode) -> ! {
+    // SAFETY: port 0xf4 is the debug-exit device under QEMU and unassigned on PC hardware (it was the
+    // math coprocessor's busy port on the PC/AT, ignored since); a stray byte there changes nothing.
+    unsafe { crate::io::outb(QEMU_DEBUG_EXIT_PORT, code as u8) };
+    halt_forever()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qemu_exit_statuses_match_what_xtask_expects() {
+        // QEMU's isa-debug-exit: exit status = (value << 1) | 1 (hw/misc/debugexit.c).
+        assert_eq!(QemuExitCode::Success.qemu_status(), 33);
+        assert_eq!(QemuExitCode::Failure.qemu_status(), 35);
+    }
+}

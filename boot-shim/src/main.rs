@@ -1,0 +1,119 @@
+//! The xen-rs hypervisor image. GRUB loads it with `multiboot2 /boot/xen-rs <options>` and one
+//! `module2` line per module, like `xen.gz`.
+//!
+//! Boot sequence: `start32` (entry.rs) -> long mode -> [`xen_rs_main`]: console, descriptor tables,
+//! boot information, the boot report, the memory free for the heap. Until domains exist (the SVM and
+//! dom0 work) the hypervisor stops the machine with success after its report.
+//!
+//! On the host this file builds to a small program that says how to build the real image, so that
+//! `cargo test --workspace` and clippy can cover the crate's library.
+#![cfg_attr(target_os = "none", no_std)]
+#![cfg_attr(target_os = "none", no_main)]
+
+#[cfg(target_os = "none")]
+mod entry;
+
+#[cfg(target_os = "none")]
+mod hypervisor {
+    use core::fmt::{self, Write};
+
+    use arch_x86::console::emergency_print;
+    use arch_x86::cpu::{exit_machine, QemuExitCode};
+    use arch_x86::printk;
+    use boot_shim::boot_memory::PhysRange;
+    use boot_shim::cmdline;
+    use boot_shim::multiboot2::BootInfo;
+    use boot_shim::report::{write_banner, write_boot_report};
+
+    extern "C" {
+        static __image_start: u8;
+        static __image_end: u8;
+    }
+
+    /// The console as a `fmt::Write`, for the report functions.
+    struct Console;
+
+    impl Write for Console {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            printk!("{s}");
+            Ok(())
+        }
+    }
+
+    /// Entered from `start64` with the physical address of the Multiboot2 information.
+    #[no_mangle]
+    extern "C" fn xen_rs_main(mbi_paddr: u64) -> ! {
+        arch_x86::console::init();
+        arch_x86::init_boot_cpu();
+        let _ = write_banner(&mut Console);
+
+        // SAFETY: start32 checked the Multiboot2 magic, so EBX (passed here) is GRUB's boot
+        // information; GRUB places it below 4 GiB, which the boot page tables identity-map, and
+        // nothing writes it while the hypervisor runs.
+        let info = match unsafe { BootInfo::load(mbi_paddr as usize) } {
+            Ok(info) => info,
+            Err(e) => {
+                printk!("Bad Multiboot2 information at {mbi_paddr:#x}: {e}\n");
+                exit_machine(QemuExitCode::Failure)
+            }
+        };
+        let image = PhysRange::new(
+            core::ptr::addr_of!(__image_start) as u64,
+            core::ptr::addr_of!(__image_end) as u64,
+        );
+        if let Err(e) = write_boot_report(&mut Console, &info, image) {
+            printk!("Panic: {e}\n");
+            exit_machine(QemuExitCode::Failure)
+        }
+
+        let cmdline = info.command_line().and_then(|c| c.as_str()).unwrap_or("");
+        if let Some(fault) = cmdline::value_of(cmdline, "test_fault") {
+            raise_test_fault(fault);
+        }
+
+        printk!("No domain to run yet: boot report complete, stopping.\n");
+        exit_machine(QemuExitCode::Success)
+    }
+
+    /// `test_fault=<ud|pf|gp|de>` makes the hypervisor fault on purpose, so the boot tests can check
+    /// that exceptions are reported and stop the machine rather than hang it.
+    fn raise_test_fault(kind: &str) {
+        printk!("test_fault={kind}: raising it now\n");
+        match kind {
+            // SAFETY: ud2 raises #UD, which the IDT installed by init_boot_cpu reports fatally.
+            "ud" => unsafe { core::arch::asm!("ud2", options(nomem, nostack)) },
+            // SAFETY: 64 GiB is outside the boot identity map (0..4 GiB), so the read raises #PF,
+            // which is reported fatally; the value is never used.
+            "pf" => unsafe {
+                core::arch::asm!("mov {tmp}, [{addr}]", addr = in(reg) 0x10_0000_0000u64,
+                                 tmp = out(reg) _, options(nostack, readonly))
+            },
+            // SAFETY: a non-canonical address raises #GP, which is reported fatally.
+            "gp" => unsafe {
+                core::arch::asm!("mov {tmp}, [{addr}]", addr = in(reg) 0x8000_0000_0000_0000u64,
+                                 tmp = out(reg) _, options(nostack, readonly))
+            },
+            // SAFETY: dividing by zero raises #DE, which is reported fatally.
+            "de" => unsafe {
+                core::arch::asm!("xor edx, edx", "xor ecx, ecx", "div ecx",
+                                 out("eax") _, out("edx") _, out("ecx") _, options(nomem, nostack))
+            },
+            _ => printk!("test_fault={kind}: unknown fault kind (ud, pf, gp, de)\n"),
+        }
+    }
+
+    #[panic_handler]
+    fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+        emergency_print(format_args!("****************************************\n"));
+        emergency_print(format_args!("Panic on CPU 0:\n"));
+        emergency_print(format_args!("{info}\n"));
+        emergency_print(format_args!("****************************************\n"));
+        exit_machine(QemuExitCode::Failure)
+    }
+}
+
+#[cfg(not(target_os = "none"))]
+fn main() {
+    eprintln!("xen-rs is a bare-metal hypervisor image: build and boot it with `./x run`.");
+    std::process::exit(2);
+}

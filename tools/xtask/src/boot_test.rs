@@ -1,0 +1,357 @@
+//! The QEMU boot tests: the image booted by GRUB, its console read back and checked.
+//!
+//! The report must agree with what QEMU and GRUB were given (command line, modules and their sizes,
+//! RAM size) and with itself (the free-frame count is recomputed from the printed memory map, image,
+//! boot information and modules). Forced exceptions must be reported, with registers, and end the run
+//! with the failure code, never hang it.
+
+use std::path::{Path, PathBuf};
+
+use crate::console::{self, BootReport};
+use crate::grub::{GrubEntry, GrubModule};
+use crate::qemu::{QemuExit, QemuOutcome, QemuRun};
+use crate::{image, root};
+
+const MIB: u64 = 1 << 20;
+const GIB: u64 = 1 << 30;
+const BOOT_TIMEOUT_SECS: u64 = 60;
+
+/// How the boot tests went.
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+struct Case {
+    name: &'static str,
+    memory: &'static str,
+    cmdline: &'static str,
+    modules: Vec<GrubModule>,
+    check: fn(&Case, &QemuOutcome) -> Result<(), String>,
+}
+
+fn fixture() -> PathBuf {
+    root().join("tests/fixtures/module.txt")
+}
+
+fn cases(image: &Path) -> Vec<Case> {
+    let fault = |name, cmdline| Case {
+        name,
+        memory: "256M",
+        cmdline,
+        modules: vec![],
+        check: check_fault,
+    };
+    vec![
+        Case {
+            name: "report-1g-one-module",
+            memory: "1G",
+            cmdline: "console=com1 com1=115200,8n1 loglvl=all",
+            modules: vec![GrubModule {
+                path: fixture(),
+                args: "fixture a=b c".into(),
+            }],
+            check: check_report,
+        },
+        Case {
+            name: "report-5g-two-modules",
+            memory: "5G",
+            cmdline: "console=com1 dom0_mem=512M",
+            modules: vec![
+                GrubModule {
+                    path: image.to_path_buf(),
+                    args: "a-multi-page-module".into(),
+                },
+                GrubModule {
+                    path: fixture(),
+                    args: String::new(),
+                },
+            ],
+            check: check_report,
+        },
+        fault("fault-invalid-opcode", "console=com1 test_fault=ud"),
+        fault("fault-page-fault", "console=com1 test_fault=pf"),
+        fault("fault-general-protection", "console=com1 test_fault=gp"),
+        fault("fault-divide-error", "console=com1 test_fault=de"),
+    ]
+}
+
+fn memory_bytes(memory: &str) -> u64 {
+    let (number, unit) = memory.split_at(memory.len() - 1);
+    let n: u64 = number
+        .parse()
+        .expect("test memory sizes are like 1G or 256M");
+    match unit {
+        "G" => n * GIB,
+        "M" => n * MIB,
+        _ => unreachable!("test memory sizes end in G or M"),
+    }
+}
+
+/// A normal boot: the report is complete, agrees with the inputs, and the count adds up.
+fn check_report(case: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected success, got {:?}", outcome.exit));
+    }
+    let report: BootReport = console::parse(&outcome.console)?;
+    let version = report.version.as_deref().ok_or("no version banner")?;
+    if version != env!("CARGO_PKG_VERSION") {
+        return Err(format!("banner says version {version}"));
+    }
+    if report.command_line.as_deref() != Some(case.cmdline) {
+        return Err(format!(
+            "command line {:?}, expected {:?}",
+            report.command_line, case.cmdline
+        ));
+    }
+
+    // RAM: what QEMU was given, less the holes firmware keeps (a few hundred KiB).
+    let usable: u64 = report
+        .memory_map
+        .iter()
+        .filter(|(_, kind)| kind == "usable")
+        .map(|(r, _)| r.end - r.start)
+        .sum();
+    let ram = memory_bytes(case.memory);
+    if usable > ram || usable < ram - 4 * MIB {
+        return Err(format!(
+            "usable RAM {usable:#x} does not match -m {} ({ram:#x})",
+            case.memory
+        ));
+    }
+    if ram > 4 * GIB
+        && !report
+            .memory_map
+            .iter()
+            .any(|(r, kind)| kind == "usable" && r.start >= 4 * GIB)
+    {
+        return Err("RAM above 4 GiB is missing from the memory map".into());
+    }
+
+    if report.module_count != Some(case.modules.len()) || report.modules.len() != case.modules.len()
+    {
+        return Err(format!(
+            "{} module(s) given, report says {:?} and lists {}",
+            case.modules.len(),
+            report.module_count,
+            report.modules.len()
+        ));
+    }
+    for (given, seen) in case.modules.iter().zip(&report.modules) {
+        let size = std::fs::metadata(&given.path)
+            .map_err(|e| format!("{}: {e}", given.path.display()))?
+            .len();
+        if seen.bytes != size || seen.range.end - seen.range.start != size {
+            return Err(format!(
+                "module {} is {size} bytes, report says {seen:?}",
+                given.path.display()
+            ));
+        }
+        if seen.cmdline != given.args {
+            return Err(format!(
+                "module cmdline {:?}, expected {:?}",
+                seen.cmdline, given.args
+            ));
+        }
+        if seen.range.start % 4096 != 0 {
+            return Err(format!("module not page-aligned: {seen:?}"));
+        }
+    }
+    match report.acpi.as_deref() {
+        Some(acpi) if acpi.starts_with("RSDP r") => {}
+        other => return Err(format!("no ACPI RSDP reported (got {other:?})")),
+    }
+
+    let frames = report.heap_frames.ok_or("no free-frame count")?;
+    let expected = console::expected_heap_frames(&report)?;
+    if frames != expected {
+        return Err(format!(
+            "report hands {frames} frames to the heap; its own map, image and modules give {expected}"
+        ));
+    }
+    let listed: u64 = report
+        .heap_ranges
+        .iter()
+        .map(|r| (r.end - r.start) / 4096)
+        .sum();
+    if listed != frames {
+        return Err(format!(
+            "heap ranges add up to {listed} frames, the total line says {frames}"
+        ));
+    }
+    if frames * 4096 < usable - 64 * MIB {
+        return Err(format!(
+            "only {frames} frames free out of {usable:#x} bytes of RAM"
+        ));
+    }
+    if !console::xen_lines(&outcome.console)
+        .contains(&"No domain to run yet: boot report complete, stopping.")
+    {
+        return Err("no closing line".into());
+    }
+    Ok(())
+}
+
+/// A forced exception: reported like a Xen fatal trap, registers included, and the run fails.
+fn check_fault(case: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Failure {
+        return Err(format!(
+            "expected the failure exit code, got {:?}",
+            outcome.exit
+        ));
+    }
+    let lines = console::xen_lines(&outcome.console);
+    let has = |text: &str| lines.iter().any(|l| l.contains(text));
+    let kind = case.cmdline.rsplit('=').next().unwrap_or_default();
+    let expected: &[&str] = match kind {
+        "ud" => &[
+            "FATAL TRAP: vector = 6 (invalid opcode)",
+            "[error_code=0000]",
+        ],
+        "pf" => &[
+            "FATAL PAGE FAULT",
+            "[error_code=0000]",
+            "Faulting linear address: 0000001000000000",
+        ],
+        "gp" => &[
+            "FATAL TRAP: vector = 13 (general protection fault)",
+            "[error_code=0000]",
+        ],
+        "de" => &["FATAL TRAP: vector = 0 (divide error)", "[error_code=0000]"],
+        other => return Err(format!("no expectation for fault kind {other}")),
+    };
+    for text in expected
+        .iter()
+        .chain(&["Panic on CPU 0:", "RIP:    0008:[<", "CONTEXT: hypervisor"])
+        .chain(&["rax: ", "rbx: ", "rsp: ", "r15: ", "cr3: ", "cr2: "])
+    {
+        if !has(text) {
+            return Err(format!("the trap report lacks {text:?}"));
+        }
+    }
+    if has("No domain to run yet") {
+        return Err("boot went on after the fault".into());
+    }
+    Ok(())
+}
+
+/// Builds the image and runs every case; prints one line per case and a summary.
+pub fn run_all() -> Result<Summary, String> {
+    let image = image::build()?;
+    let work = root().join("target/xen-rs/boot-test");
+    let mut summary = Summary {
+        passed: 0,
+        failed: 0,
+    };
+    for case in cases(&image) {
+        let entry = GrubEntry {
+            cmdline: case.cmdline.to_string(),
+            modules: case.modules.clone(),
+        };
+        let result = crate::grub::make_iso(&image, &entry, &work.join(case.name)).and_then(|iso| {
+            let outcome = QemuRun {
+                iso,
+                memory: case.memory.to_string(),
+                timeout_secs: BOOT_TIMEOUT_SECS,
+                echo: false,
+            }
+            .run()?;
+            (case.check)(&case, &outcome).map_err(|why| {
+                let tail: Vec<&str> = outcome.console.lines().rev().take(40).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                format!(
+                    "{why}\n--- console (last 40 lines) ---\n{}",
+                    tail.join("\n")
+                )
+            })
+        });
+        match result {
+            Ok(()) => {
+                println!("boot test {} ... ok", case.name);
+                summary.passed += 1;
+            }
+            Err(why) => {
+                println!("boot test {} ... FAILED: {why}", case.name);
+                summary.failed += 1;
+            }
+        }
+    }
+    println!("boot: {} passed, {} failed", summary.passed, summary.failed);
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(exit: QemuExit, console: &str) -> QemuOutcome {
+        QemuOutcome {
+            exit,
+            console: console.to_string(),
+        }
+    }
+
+    fn ud_case() -> Case {
+        Case {
+            name: "t",
+            memory: "256M",
+            cmdline: "test_fault=ud",
+            modules: vec![],
+            check: check_fault,
+        }
+    }
+
+    #[test]
+    fn a_hang_is_not_a_reported_fault() {
+        let err = check_fault(&ud_case(), &outcome(QemuExit::Timeout, "")).unwrap_err();
+        assert!(err.contains("Timeout"), "{err}");
+    }
+
+    #[test]
+    fn a_fault_report_without_registers_fails() {
+        let console = "(XEN) Panic on CPU 0:\n(XEN) FATAL TRAP: vector = 6 (invalid opcode)\n(XEN) [error_code=0000]\n";
+        assert!(check_fault(&ud_case(), &outcome(QemuExit::Failure, console)).is_err());
+    }
+
+    #[test]
+    fn a_real_report_passes_and_a_wrong_count_fails() {
+        // The recorded console booted one 13-byte module with cmdline "fixture a=b".
+        let dir = std::env::temp_dir().join(format!("xtask-boot-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let module = dir.join("m");
+        std::fs::write(&module, b"hello module\n").unwrap();
+        let case = Case {
+            name: "t",
+            memory: "1G",
+            cmdline: "console=com1 com1=115200,8n1",
+            modules: vec![GrubModule {
+                path: module,
+                args: "fixture a=b".into(),
+            }],
+            check: check_report,
+        };
+        let real = crate::console::tests::QEMU_1G;
+        check_report(&case, &outcome(QemuExit::Success, real)).unwrap();
+
+        let tampered = real.replace("261810 free", "261811 free");
+        let err = check_report(&case, &outcome(QemuExit::Success, &tampered)).unwrap_err();
+        assert!(err.contains("report hands 261811 frames"), "{err}");
+
+        let other_args = Case {
+            modules: vec![GrubModule {
+                path: case.modules[0].path.clone(),
+                args: "something else".into(),
+            }],
+            ..case
+        };
+        let err = check_report(&other_args, &outcome(QemuExit::Success, real)).unwrap_err();
+        assert!(err.contains("module cmdline"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn memory_sizes() {
+        assert_eq!(memory_bytes("1G"), GIB);
+        assert_eq!(memory_bytes("256M"), 256 * MIB);
+    }
+}

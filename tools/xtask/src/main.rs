@@ -1,0 +1,224 @@
+//! `cargo xtask` (run through `./x`): builds the xen-rs image, boots it from a GRUB ISO in QEMU, and
+//! runs every test the project has. No dependencies beyond std, so it builds in seconds on a fresh
+//! machine.
+
+mod boot_test;
+mod console;
+mod grub;
+mod image;
+mod qemu;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use grub::{GrubEntry, GrubModule};
+use qemu::{QemuExit, QemuRun};
+
+const USAGE: &str = "\
+usage: ./x <command> [options]
+
+commands:
+  build                 build the hypervisor image (target/x86_64-unknown-none/release/xen-rs)
+  run [options]         build, stage a GRUB ISO and boot it in QEMU; exit 0 when xen-rs reports success
+      --cmdline TEXT        the hypervisor command line (default: console=com1 com1=115200,8n1)
+      --module 'FILE ARGS'  a module2 line: file, then its command line (repeatable;
+                            default: tests/fixtures/module.txt)
+      --memory SIZE         guest RAM, as QEMU's -m takes it (default: 1G)
+      --timeout SECONDS     stop QEMU after this long (default: 60)
+  test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, and the QEMU boot tests
+  boot-test             only the QEMU boot tests
+  headers               regenerate xen-public/include from the Rust ABI definitions
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => image::build().map(|path| println!("{}", path.display())),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("boot-test") => boot_test::run_all().and_then(require_all_passed),
+        Some("headers") => headers(),
+        Some("help" | "-h" | "--help") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("x: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (this crate lives in tools/xtask).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(2)
+        .expect("tools/xtask sits two levels below the root")
+        .to_path_buf()
+}
+
+/// The cargo that runs us (so the toolchain file's choice carries through).
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+/// Runs a command to completion, turning a non-zero exit into an error naming it.
+pub fn run_command(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})"))
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let mut entry = GrubEntry {
+        cmdline: "console=com1 com1=115200,8n1".into(),
+        modules: Vec::new(),
+    };
+    let mut memory = "1G".to_string();
+    let mut timeout = 60u64;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let mut value = || {
+            rest.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--cmdline" => entry.cmdline = value()?,
+            "--module" => entry.modules.push(GrubModule::parse_line(&value()?)?),
+            "--memory" => memory = value()?,
+            "--timeout" => {
+                timeout = value()?
+                    .parse()
+                    .map_err(|_| "--timeout takes whole seconds".to_string())?
+            }
+            other => return Err(format!("unknown option `{other}` for run\n\n{USAGE}")),
+        }
+    }
+    if entry.modules.is_empty() {
+        entry.modules.push(GrubModule {
+            path: root().join("tests/fixtures/module.txt"),
+            args: "fixture".into(),
+        });
+    }
+
+    let image = image::build()?;
+    let iso = grub::make_iso(&image, &entry, &root().join("target/xen-rs/run"))?;
+    let outcome = QemuRun {
+        iso,
+        memory,
+        timeout_secs: timeout,
+        echo: true,
+    }
+    .run()?;
+    match outcome.exit {
+        QemuExit::Success => Ok(()),
+        QemuExit::Failure => Err("xen-rs stopped with a failure (see the console above)".into()),
+        QemuExit::Timeout => Err(format!("QEMU did not stop within {timeout} s")),
+        QemuExit::Other(code) => Err(format!("QEMU exited with status {code}")),
+    }
+}
+
+/// One step of `./x test`.
+struct Step {
+    name: &'static str,
+    run: fn() -> Result<(), String>,
+}
+
+fn test() -> Result<(), String> {
+    const BARE_METAL_CRATES: [&str; 5] =
+        ["xen-public", "xen-mm", "hypercall", "arch-x86", "boot-shim"];
+    let steps = [
+        Step {
+            name: "rustfmt",
+            run: || run_command(cargo().args(["fmt", "--all", "--", "--check"])),
+        },
+        Step {
+            name: "clippy (host)",
+            run: || {
+                run_command(cargo().args([
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--quiet",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]))
+            },
+        },
+        Step {
+            name: "clippy (x86_64-unknown-none)",
+            run: || {
+                let mut command = cargo();
+                command.args(["clippy", "--quiet", "--target", "x86_64-unknown-none"]);
+                for krate in BARE_METAL_CRATES {
+                    command.args(["-p", krate]);
+                }
+                run_command(command.args(["--", "-D", "warnings"]))
+            },
+        },
+        Step {
+            name: "cargo test",
+            run: || run_command(cargo().args(["test", "--workspace"])),
+        },
+        Step {
+            name: "QEMU boot tests",
+            run: || boot_test::run_all().and_then(require_all_passed),
+        },
+    ];
+
+    let mut failed = Vec::new();
+    for step in &steps {
+        println!("\n=== x test: {} ===", step.name);
+        if let Err(message) = (step.run)() {
+            eprintln!("x test: {} FAILED: {message}", step.name);
+            failed.push(step.name);
+        }
+    }
+    println!();
+    println!(
+        "x test steps: {} passed, {} failed",
+        steps.len() - failed.len(),
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed steps: {}", failed.join(", ")))
+    }
+}
+
+fn require_all_passed(summary: boot_test::Summary) -> Result<(), String> {
+    if summary.failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{} boot test(s) failed", summary.failed))
+    }
+}
+
+fn headers() -> Result<(), String> {
+    run_command(cargo().args([
+        "run",
+        "--quiet",
+        "-p",
+        "xen-public",
+        "--example",
+        "gen_headers",
+        "--",
+        "xen-public/include",
+    ]))
+}

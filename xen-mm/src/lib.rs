@@ -1,0 +1,8 @@
+//! Xen's memory management, rewritten: the domain heap (a buddy allocator over machine frames) and page
+//! claims, per-domain memory accounting, the p2m (AMD NPT and Intel EPT tables, p2m types, log-dirty,
+//! ioreq-server pages), populate-on-demand, and the mm lock order of Xen's mm-locks.h.
+//!
+//! It never dereferences memory itself: frames are read and written through a frame-access trait that
+//! the hypervisor implements over its direct map and the host tests over an arena.
+#![no_std]
+#![forbid(unsafe_code)]
