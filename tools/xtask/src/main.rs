@@ -191,7 +191,7 @@ fn test() -> Result<(), String> {
     }
     println!();
     println!(
-        "x test steps: {} passed, {} failed",
+        "steps: {} passed, {} failed",
         steps.len() - failed.len(),
         failed.len()
     );
