@@ -1,0 +1,51 @@
+//! An in-memory stand-in for machine memory, for host tests and benchmarks: frames `[base, base +
+//! frames)` backed by a vector of atomic words (atomics keep it safe to share between threads).
+
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use crate::frame::{FrameAccess, Mfn, WORDS_PER_FRAME};
+
+/// Memory for a range of frames.
+pub struct ArenaFrames {
+    base: u64,
+    words: Vec<AtomicU64>,
+}
+
+impl ArenaFrames {
+    /// Frames `[base, base + frames)`, filled with a non-zero pattern (memory at boot is not clean).
+    pub fn new(base: Mfn, frames: u64) -> Self {
+        let words = (0..frames as usize * WORDS_PER_FRAME)
+            .map(|i| AtomicU64::new(0xdead_beef_0000_0000 | i as u64))
+            .collect();
+        ArenaFrames {
+            base: base.0,
+            words,
+        }
+    }
+
+    fn word(&self, mfn: Mfn, index: usize) -> &AtomicU64 {
+        assert!(
+            index < WORDS_PER_FRAME,
+            "word index {index} outside a frame"
+        );
+        let frame = (mfn.0 - self.base) as usize;
+        &self.words[frame * WORDS_PER_FRAME + index]
+    }
+}
+
+impl FrameAccess for ArenaFrames {
+    fn zero_frame(&self, mfn: Mfn) {
+        for i in 0..WORDS_PER_FRAME {
+            self.word(mfn, i).store(0, Ordering::Relaxed);
+        }
+    }
+
+    fn read_u64(&self, mfn: Mfn, index: usize) -> u64 {
+        self.word(mfn, index).load(Ordering::Relaxed)
+    }
+
+    fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
+        self.word(mfn, index).store(value, Ordering::Relaxed)
+    }
+}

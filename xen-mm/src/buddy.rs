@@ -1,0 +1,608 @@
+//! The domain heap's buddy allocator over machine frames, after Xen's xen/common/page_alloc.c
+//! (`init_heap_pages`, `get_free_buddy`, `alloc_heap_pages`, `free_heap_pages`).
+//!
+//! Free memory is kept as naturally aligned blocks of 2^order frames (order 0 to [`MAX_ORDER`], 4 KiB to
+//! 1 GiB) on free lists per NUMA node, per zone and per order. Zones follow Xen: zone `z` holds the
+//! frames whose highest set bit is bit `z - 1` (`flsl(mfn)`), so an address-width limit is a zone limit.
+//! Blocks never span two nodes or two zones.
+//!
+//! This type is single-threaded; [`crate::heap::DomHeap`] puts it behind the heap lock.
+//!
+//! Invariants (checked by [`BuddyHeap::check_invariants`] in tests):
+//! - every frame in the table is `NotRam`, `Free` or `InUse`;
+//! - every `Free` frame lies in exactly one free block, whose head is on the list for its node, zone
+//!   and order; no two free buddies of the same order, node and zone are both free (they would merge);
+//! - the per-node and total free counts equal the frames in free blocks.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::frame::{Mfn, PAGE_SHIFT};
+
+/// The largest block: 2^18 frames, 1 GiB.
+pub const MAX_ORDER: u32 = 18;
+/// Physical address width the heap handles (as Xen's PADDR_BITS on x86).
+pub const PADDR_BITS: u32 = 52;
+/// Number of zones: zone 0 is Xen's own heap in Xen and stays empty here; zones 1.. are by mfn width.
+pub const NR_ZONES: usize = (PADDR_BITS - PAGE_SHIFT + 1) as usize;
+/// Most NUMA nodes the heap supports.
+pub const MAX_NUMNODES: usize = 64;
+
+/// A node mask with every node in it.
+pub const ALL_NODES: u64 = u64::MAX;
+
+/// A NUMA node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct NodeId(pub u8);
+
+/// A domain id, as the frame table records owners (Xen's `domid_t`).
+pub type DomId = u16;
+
+/// Xen's zone of a frame: the position of its highest set bit, counting from 1; mfn 0 is in zone 1
+/// (page_alloc.c, `page_to_zone`).
+pub const fn zone_of(mfn: Mfn) -> usize {
+    let fls = 64 - mfn.0.leading_zeros();
+    if fls == 0 {
+        1
+    } else {
+        fls as usize
+    }
+}
+
+/// The highest zone whose frames all lie below 2^bits bytes (page_alloc.c, `bits_to_zone`).
+pub const fn bits_to_zone(bits: u32) -> usize {
+    if bits < PAGE_SHIFT + 1 {
+        1
+    } else {
+        (bits - PAGE_SHIFT) as usize
+    }
+}
+
+/// What a frame is to the heap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameState {
+    /// Not RAM the heap was given (a hole, firmware, the hypervisor, a boot module).
+    NotRam,
+    /// In a free block.
+    Free,
+    /// Allocated.
+    InUse,
+}
+
+const NIL: u32 = u32::MAX;
+const NOT_HEAD: u8 = u8::MAX;
+
+/// Per-frame metadata (Xen's `struct page_info`, trimmed to what the heap needs).
+#[derive(Clone, Copy, Debug)]
+struct PageInfo {
+    state: FrameState,
+    /// The block order if this frame heads a free block, else `NOT_HEAD`.
+    head_order: u8,
+    node: NodeId,
+    /// The frame may hold another owner's data: it must be zeroed before it is handed out.
+    need_scrub: bool,
+    /// The owning domain of an in-use frame, if it belongs to one.
+    owner: Option<DomId>,
+    /// References to an in-use frame (the allocation itself holds one).
+    count: u32,
+    /// Free-list links, as frame-table indices.
+    next: u32,
+    prev: u32,
+}
+
+impl PageInfo {
+    const NOT_RAM: PageInfo = PageInfo {
+        state: FrameState::NotRam,
+        head_order: NOT_HEAD,
+        node: NodeId(0),
+        need_scrub: false,
+        owner: None,
+        count: 0,
+        next: NIL,
+        prev: NIL,
+    };
+}
+
+/// Where an allocation may come from (Xen's MEMF_node, MEMF_exact_node and MEMF_bits).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AllocRequest {
+    /// The preferred node.
+    pub node: Option<NodeId>,
+    /// Fail rather than fall back to another node.
+    pub exact_node: bool,
+    /// Every byte of the block must lie below 2^address_bits.
+    pub address_bits: Option<u32>,
+}
+
+/// A block taken from the heap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// The first frame.
+    pub mfn: Mfn,
+    /// 2^order frames.
+    pub order: u32,
+    /// The node it came from.
+    pub node: NodeId,
+    /// Some frame of it may hold old data: zero the block before handing it out.
+    pub dirty: bool,
+}
+
+/// Why the heap could not be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InitError {
+    /// More frames than the frame table can index.
+    TooLarge,
+    /// A node number at or above [`MAX_NUMNODES`].
+    BadNode,
+}
+
+/// The buddy allocator and its frame table.
+pub struct BuddyHeap {
+    base: u64,
+    frames: Vec<PageInfo>,
+    nr_nodes: usize,
+    /// List heads, indexed by `list_index(node, zone, order)`.
+    heads: Vec<u32>,
+    /// Free frames per node and zone.
+    avail: Vec<u64>,
+    node_avail: [u64; MAX_NUMNODES],
+    total_avail: u64,
+    total_ram: u64,
+}
+
+const ORDERS: usize = MAX_ORDER as usize + 1;
+
+fn list_index(node: NodeId, zone: usize, order: u32) -> usize {
+    (node.0 as usize * NR_ZONES + zone) * ORDERS + order as usize
+}
+
+impl BuddyHeap {
+    /// Builds the heap from free RAM `ranges` (`[start, end)` in frames), with `node_of` telling each
+    /// frame's node. Every frame starts dirty: boot memory may hold anything.
+    pub fn new(
+        ranges: &[(Mfn, Mfn)],
+        nr_nodes: usize,
+        node_of: impl Fn(Mfn) -> NodeId,
+    ) -> Result<Self, InitError> {
+        if nr_nodes == 0 || nr_nodes > MAX_NUMNODES {
+            return Err(InitError::BadNode);
+        }
+        let nonempty = || ranges.iter().filter(|(s, e)| s < e);
+        let base = nonempty().map(|(s, _)| s.0).min().unwrap_or(0);
+        let top = nonempty().map(|(_, e)| e.0).max().unwrap_or(0);
+        let span = top - base;
+        if span >= u64::from(NIL) {
+            return Err(InitError::TooLarge);
+        }
+        let mut heap = BuddyHeap {
+            base,
+            frames: vec![PageInfo::NOT_RAM; span as usize],
+            nr_nodes,
+            heads: vec![NIL; nr_nodes * NR_ZONES * ORDERS],
+            avail: vec![0; nr_nodes * NR_ZONES],
+            node_avail: [0; MAX_NUMNODES],
+            total_avail: 0,
+            total_ram: 0,
+        };
+        for &(start, end) in nonempty() {
+            for mfn in start.0..end.0 {
+                let node = node_of(Mfn(mfn));
+                if node.0 as usize >= nr_nodes {
+                    return Err(InitError::BadNode);
+                }
+                let info = &mut heap.frames[(mfn - base) as usize];
+                if info.state == FrameState::NotRam {
+                    info.node = node;
+                    info.state = FrameState::InUse;
+                    heap.total_ram += 1;
+                }
+            }
+        }
+        // Hand the frames over as the largest aligned blocks that stay within one node and zone;
+        // freeing them merges neighbours into larger blocks.
+        let mut mfn = base;
+        while mfn < top {
+            if heap.frames[(mfn - base) as usize].state != FrameState::InUse {
+                mfn += 1;
+                continue;
+            }
+            let mut order = 0;
+            while order < MAX_ORDER && heap.can_grow_init_block(Mfn(mfn), order) {
+                order += 1;
+            }
+            heap.free_block(Mfn(mfn), order, true);
+            mfn += 1 << order;
+        }
+        Ok(heap)
+    }
+
+    /// Whether the block at `mfn` of `order` may become `order + 1` during init: aligned, all of it
+    /// fresh RAM in the same node and zone.
+    fn can_grow_init_block(&self, mfn: Mfn, order: u32) -> bool {
+        let size = 1u64 << (order + 1);
+        if !mfn.0.is_multiple_of(size) || mfn.0 + size > self.base + self.frames.len() as u64 {
+            return false;
+        }
+        let first = &self.frames[(mfn.0 - self.base) as usize];
+        (mfn.0..mfn.0 + size).all(|m| {
+            let f = &self.frames[(m - self.base) as usize];
+            f.state == FrameState::InUse
+                && f.owner.is_none()
+                && f.node == first.node
+                && zone_of(Mfn(m)) == zone_of(mfn)
+        })
+    }
+
+    fn index(&self, mfn: Mfn) -> Option<usize> {
+        let i = mfn.0.checked_sub(self.base)?;
+        (i < self.frames.len() as u64).then_some(i as usize)
+    }
+
+    /// Frames of RAM the heap manages (free or in use).
+    pub fn total_ram(&self) -> u64 {
+        self.total_ram
+    }
+
+    /// Free frames.
+    pub fn total_avail(&self) -> u64 {
+        self.total_avail
+    }
+
+    /// Free frames on a node.
+    pub fn node_avail(&self, node: NodeId) -> u64 {
+        self.node_avail.get(node.0 as usize).copied().unwrap_or(0)
+    }
+
+    /// Number of nodes.
+    pub fn nr_nodes(&self) -> usize {
+        self.nr_nodes
+    }
+
+    /// The state of a frame (`NotRam` outside the table).
+    pub fn state(&self, mfn: Mfn) -> FrameState {
+        self.index(mfn)
+            .map_or(FrameState::NotRam, |i| self.frames[i].state)
+    }
+
+    /// The owner of an in-use frame.
+    pub fn owner(&self, mfn: Mfn) -> Option<DomId> {
+        self.index(mfn).and_then(|i| self.frames[i].owner)
+    }
+
+    /// References held on an in-use frame.
+    pub fn refcount(&self, mfn: Mfn) -> u32 {
+        self.index(mfn).map_or(0, |i| self.frames[i].count)
+    }
+
+    /// The node of a frame of RAM.
+    pub fn node_of(&self, mfn: Mfn) -> Option<NodeId> {
+        self.index(mfn)
+            .filter(|&i| self.frames[i].state != FrameState::NotRam)
+            .map(|i| self.frames[i].node)
+    }
+
+    /// Frames on a node that an allocation limited to `bits` address bits could use.
+    pub fn node_avail_below(&self, node: NodeId, zone_hi: usize) -> u64 {
+        (1..=zone_hi.min(NR_ZONES - 1))
+            .map(|z| self.avail[node.0 as usize * NR_ZONES + z])
+            .sum()
+    }
+
+    fn push(&mut self, i: usize, order: u32) {
+        let mfn = Mfn(self.base + i as u64);
+        let (node, zone) = (self.frames[i].node, zone_of(mfn));
+        let li = list_index(node, zone, order);
+        let old = self.heads[li];
+        self.frames[i].head_order = order as u8;
+        self.frames[i].prev = NIL;
+        self.frames[i].next = old;
+        if old != NIL {
+            self.frames[old as usize].prev = i as u32;
+        }
+        self.heads[li] = i as u32;
+        let size = 1u64 << order;
+        self.avail[node.0 as usize * NR_ZONES + zone] += size;
+        self.node_avail[node.0 as usize] += size;
+        self.total_avail += size;
+    }
+
+    fn unlink(&mut self, i: usize) {
+        let order = u32::from(self.frames[i].head_order);
+        let mfn = Mfn(self.base + i as u64);
+        let (node, zone) = (self.frames[i].node, zone_of(mfn));
+        let (prev, next) = (self.frames[i].prev, self.frames[i].next);
+        if prev == NIL {
+            self.heads[list_index(node, zone, order)] = next;
+        } else {
+            self.frames[prev as usize].next = next;
+        }
+        if next != NIL {
+            self.frames[next as usize].prev = prev;
+        }
+        self.frames[i].head_order = NOT_HEAD;
+        self.frames[i].next = NIL;
+        self.frames[i].prev = NIL;
+        let size = 1u64 << order;
+        self.avail[node.0 as usize * NR_ZONES + zone] -= size;
+        self.node_avail[node.0 as usize] -= size;
+        self.total_avail -= size;
+    }
+
+    /// Nodes in the order an allocation tries them: the preferred one first.
+    fn node_order(&self, request: &AllocRequest) -> impl Iterator<Item = NodeId> + '_ {
+        let first = request.node.filter(|n| (n.0 as usize) < self.nr_nodes);
+        let others = (0..self.nr_nodes as u8)
+            .map(NodeId)
+            .filter(move |n| Some(*n) != first);
+        let others_allowed = !(request.exact_node && first.is_some());
+        first
+            .into_iter()
+            .chain(others.filter(move |_| others_allowed))
+    }
+
+    /// Finds a free block of at least `order` (Xen's `get_free_buddy`): node by node, highest
+    /// allowed zone first, smallest sufficient order first. Returns the frame index and its order.
+    fn find_free(
+        &self,
+        order: u32,
+        request: &AllocRequest,
+        node_mask: u64,
+    ) -> Option<(usize, u32)> {
+        let zone_hi = request
+            .address_bits
+            .map_or(NR_ZONES - 1, |bits| bits_to_zone(bits).min(NR_ZONES - 1));
+        for node in self
+            .node_order(request)
+            .filter(|n| node_mask & (1 << n.0) != 0)
+        {
+            for zone in (1..=zone_hi).rev() {
+                if self.avail[node.0 as usize * NR_ZONES + zone] < (1 << order) {
+                    continue;
+                }
+                for j in order..=MAX_ORDER {
+                    let head = self.heads[list_index(node, zone, j)];
+                    if head != NIL {
+                        return Some((head as usize, j));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Takes a block of 2^order frames, marks it in use for `owner` with one reference, and reports
+    /// whether it must be scrubbed. `None` if nothing fits the request.
+    pub fn alloc(
+        &mut self,
+        order: u32,
+        request: &AllocRequest,
+        owner: Option<DomId>,
+    ) -> Option<Block> {
+        self.alloc_on(order, request, owner, ALL_NODES)
+    }
+
+    /// As [`alloc`](Self::alloc), but only from the nodes whose bit is set in `node_mask` (the claim
+    /// rules use it to keep an allocation off a node whose free memory others have claimed).
+    pub fn alloc_on(
+        &mut self,
+        order: u32,
+        request: &AllocRequest,
+        owner: Option<DomId>,
+        node_mask: u64,
+    ) -> Option<Block> {
+        if order > MAX_ORDER {
+            return None;
+        }
+        let (i, mut j) = self.find_free(order, request, node_mask)?;
+        self.unlink(i);
+        // Split: keep the low half, give the high halves back.
+        while j > order {
+            j -= 1;
+            self.push(i + (1 << j), j);
+        }
+        let mut dirty = false;
+        for f in &mut self.frames[i..i + (1 << order)] {
+            dirty |= f.need_scrub;
+            f.need_scrub = false;
+            f.state = FrameState::InUse;
+            f.owner = owner;
+            f.count = 1;
+        }
+        Some(Block {
+            mfn: Mfn(self.base + i as u64),
+            order,
+            node: self.frames[i].node,
+            dirty,
+        })
+    }
+
+    /// Why a free was refused.
+    fn check_freeable(&self, mfn: Mfn, order: u32) -> Result<usize, FreeError> {
+        if order > MAX_ORDER || !mfn.0.is_multiple_of(1 << order) {
+            return Err(FreeError::BadBlock);
+        }
+        let i = self.index(mfn).ok_or(FreeError::NotInUse)?;
+        let end = i.checked_add(1 << order).ok_or(FreeError::BadBlock)?;
+        if end > self.frames.len() {
+            return Err(FreeError::BadBlock);
+        }
+        let owner = self.frames[i].owner;
+        for f in &self.frames[i..end] {
+            if f.state != FrameState::InUse {
+                return Err(FreeError::NotInUse);
+            }
+            if f.owner != owner {
+                return Err(FreeError::MixedOwners);
+            }
+            if f.count != 1 {
+                return Err(FreeError::StillReferenced);
+            }
+        }
+        Ok(i)
+    }
+
+    /// Returns an allocated block to the heap. `dirty` says whether it may hold data (a domain's
+    /// frames always do); it is scrubbed before its next allocation. Merges with free buddies.
+    pub fn free(&mut self, mfn: Mfn, order: u32, dirty: bool) -> Result<(), FreeError> {
+        self.check_freeable(mfn, order)?;
+        self.free_block(mfn, order, dirty);
+        Ok(())
+    }
+
+    fn free_block(&mut self, mfn: Mfn, order: u32, dirty: bool) {
+        let mut i = (mfn.0 - self.base) as usize;
+        for f in &mut self.frames[i..i + (1 << order)] {
+            f.state = FrameState::Free;
+            f.owner = None;
+            f.count = 0;
+            f.need_scrub |= dirty;
+        }
+        let node = self.frames[i].node;
+        let mut order = order;
+        while order < MAX_ORDER {
+            let head = self.base + i as u64;
+            let buddy = head ^ (1 << order);
+            let Some(b) = self.index(Mfn(buddy)) else {
+                break;
+            };
+            let bf = &self.frames[b];
+            if bf.state != FrameState::Free
+                || u32::from(bf.head_order) != order
+                || bf.node != node
+                || zone_of(Mfn(buddy)) != zone_of(Mfn(head))
+            {
+                break;
+            }
+            self.unlink(b);
+            i = i.min(b);
+            order += 1;
+        }
+        self.push(i, order);
+    }
+
+    /// Takes one more reference on an in-use frame.
+    pub fn get_page(&mut self, mfn: Mfn) -> bool {
+        match self.index(mfn) {
+            Some(i) if self.frames[i].state == FrameState::InUse => {
+                self.frames[i].count += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Drops a reference taken by [`get_page`](Self::get_page); never the allocation's own.
+    pub fn put_page(&mut self, mfn: Mfn) -> bool {
+        match self.index(mfn) {
+            Some(i) if self.frames[i].state == FrameState::InUse && self.frames[i].count > 1 => {
+                self.frames[i].count -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Every free block as (first frame, order), by address: after all allocations are returned this
+    /// is the same as right after [`new`](Self::new), because merging is canonical.
+    pub fn free_blocks(&self) -> Vec<(Mfn, u32)> {
+        let mut blocks: Vec<(Mfn, u32)> = self
+            .frames
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.state == FrameState::Free && f.head_order != NOT_HEAD)
+            .map(|(i, f)| (Mfn(self.base + i as u64), u32::from(f.head_order)))
+            .collect();
+        blocks.sort();
+        blocks
+    }
+
+    /// Checks the invariants listed in the module documentation; returns the first violation.
+    // Indexing several parallel tables by frame and node is clearer than zipped iterators here.
+    #[allow(clippy::needless_range_loop)]
+    pub fn check_invariants(&self) -> Result<(), &'static str> {
+        let mut on_list = vec![false; self.frames.len()];
+        let mut listed_free = 0u64;
+        let mut node_free = [0u64; MAX_NUMNODES];
+        for node in 0..self.nr_nodes {
+            for zone in 0..NR_ZONES {
+                for order in 0..=MAX_ORDER {
+                    let mut i = self.heads[list_index(NodeId(node as u8), zone, order)];
+                    let mut prev = NIL;
+                    while i != NIL {
+                        let f = &self.frames[i as usize];
+                        let mfn = Mfn(self.base + u64::from(i));
+                        if f.prev != prev {
+                            return Err("free list back link broken");
+                        }
+                        if u32::from(f.head_order) != order
+                            || f.node.0 as usize != node
+                            || zone_of(mfn) != zone
+                            || !mfn.0.is_multiple_of(1 << order)
+                        {
+                            return Err("block on the wrong free list");
+                        }
+                        for k in i as usize..i as usize + (1 << order) {
+                            if on_list[k] {
+                                return Err("frame in two free blocks");
+                            }
+                            on_list[k] = true;
+                            if self.frames[k].state != FrameState::Free {
+                                return Err("non-free frame in a free block");
+                            }
+                        }
+                        let buddy = mfn.0 ^ (1 << order);
+                        if order < MAX_ORDER {
+                            if let Some(b) = self.index(Mfn(buddy)) {
+                                let bf = &self.frames[b];
+                                if bf.state == FrameState::Free
+                                    && u32::from(bf.head_order) == order
+                                    && bf.node == f.node
+                                    && zone_of(Mfn(buddy)) == zone
+                                {
+                                    return Err("two free buddies left unmerged");
+                                }
+                            }
+                        }
+                        listed_free += 1 << order;
+                        node_free[node] += 1 << order;
+                        prev = i;
+                        i = f.next;
+                    }
+                }
+            }
+        }
+        let free_frames = self
+            .frames
+            .iter()
+            .filter(|f| f.state == FrameState::Free)
+            .count() as u64;
+        if free_frames != listed_free || self.total_avail != listed_free {
+            return Err("free count does not match the free lists");
+        }
+        if node_free != self.node_avail {
+            return Err("per-node free count does not match the free lists");
+        }
+        let ram = self
+            .frames
+            .iter()
+            .filter(|f| f.state != FrameState::NotRam)
+            .count() as u64;
+        if ram != self.total_ram {
+            return Err("RAM count changed");
+        }
+        Ok(())
+    }
+}
+
+/// Why a block could not be freed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FreeError {
+    /// Misaligned, too large, or running past the frame table.
+    BadBlock,
+    /// Some frame of it is not allocated.
+    NotInUse,
+    /// Its frames belong to different owners.
+    MixedOwners,
+    /// Someone still holds a reference beyond the allocation's.
+    StillReferenced,
+}

@@ -1,0 +1,76 @@
+//! Machine frames and how xen-mm reaches their contents.
+
+use core::fmt;
+use core::ops::Add;
+
+/// log2 of the frame size.
+pub const PAGE_SHIFT: u32 = 12;
+/// The size of a frame in bytes.
+pub const PAGE_SIZE: u64 = 1 << PAGE_SHIFT;
+/// 64-bit words in a frame.
+pub const WORDS_PER_FRAME: usize = (PAGE_SIZE / 8) as usize;
+
+/// A machine frame number: a physical address shifted right by [`PAGE_SHIFT`].
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Mfn(pub u64);
+
+impl Mfn {
+    /// The frame holding physical address `paddr`.
+    pub const fn from_paddr(paddr: u64) -> Mfn {
+        Mfn(paddr >> PAGE_SHIFT)
+    }
+
+    /// The physical address of the frame's first byte.
+    pub const fn paddr(self) -> u64 {
+        self.0 << PAGE_SHIFT
+    }
+}
+
+impl Add<u64> for Mfn {
+    type Output = Mfn;
+    fn add(self, frames: u64) -> Mfn {
+        Mfn(self.0 + frames)
+    }
+}
+
+impl fmt::Debug for Mfn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mfn {:#x}", self.0)
+    }
+}
+
+impl fmt::Display for Mfn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#x}", self.0)
+    }
+}
+
+/// How xen-mm reads and writes frame contents. The hypervisor implements it over its direct map;
+/// host tests over an arena. xen-mm never forms a pointer to a frame itself.
+///
+/// Methods take `&self` because different CPUs touch different frames at once; the caller makes sure
+/// no two CPUs write the same frame concurrently (a frame being scrubbed is owned by the scrubber).
+pub trait FrameAccess: Sync {
+    /// Fills the frame with zeroes.
+    fn zero_frame(&self, mfn: Mfn);
+    /// Reads the `index`th 64-bit word of the frame (`index < WORDS_PER_FRAME`).
+    fn read_u64(&self, mfn: Mfn, index: usize) -> u64;
+    /// Writes the `index`th 64-bit word of the frame.
+    fn write_u64(&self, mfn: Mfn, index: usize, value: u64);
+    /// Whether every byte of the frame is zero.
+    fn frame_is_zero(&self, mfn: Mfn) -> bool {
+        (0..WORDS_PER_FRAME).all(|i| self.read_u64(mfn, i) == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_and_frames() {
+        assert_eq!(Mfn::from_paddr(0x12_3456).0, 0x123);
+        assert_eq!(Mfn(0x123).paddr(), 0x12_3000);
+        assert_eq!(Mfn(1) + 2, Mfn(3));
+    }
+}

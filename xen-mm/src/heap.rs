@@ -1,0 +1,504 @@
+//! The domain heap: the buddy allocator behind the heap lock, page claims (Xen's
+//! `XENMEM_claim_pages`), and each domain's memory accounting behind its page_alloc lock.
+//!
+//! Follows upstream Xen's xen/common/page_alloc.c (`domain_set_outstanding_pages`,
+//! `alloc_heap_pages`, `assign_pages`, `free_domheap_pages`) and xen/common/domain.c (`domain_kill`):
+//!
+//! - A claim stakes pages for a domain without assigning any frame. It is a target: the claim is
+//!   `pages - tot_pages`. One claim per domain; 0 releases it.
+//! - An allocation for a domain consumes `min(claim, request)` of its claim, under the heap lock, in
+//!   the same critical section that takes the frames (upstream since 2026; 4.17 did it later, under a
+//!   second lock, leaving a window where claims exceeded free memory). Freeing never re-grows a claim.
+//! - Any other allocation (another domain's, or one for no domain) fails once it would eat into
+//!   claimed memory: `outstanding_claims + request > free`.
+//! - Killing a domain releases its claim; a dying domain cannot claim.
+//!
+//! Where xen-rs differs from Xen on purpose:
+//! - `max_pages` is checked (under the domain's page_alloc lock) before the frames are taken, so a
+//!   claim is never consumed by an allocation that `assign_pages` then refuses (upstream loses that
+//!   part of the claim).
+//! - Unclaimed memory is `free - outstanding` saturating at 0, where Xen's unsigned subtraction
+//!   would wrap if claims ever exceeded free memory. Here they cannot: see the invariants.
+//! - Extension: a claim may name a NUMA node. It is admitted against that node's unclaimed memory
+//!   as well as the host's, and only allocations on that node consume it; other domains cannot
+//!   allocate a node's claimed memory. Upstream has no settled interface yet (the claim-sets series
+//!   for `XEN_DOMCTL_claim_memory` is under review in 2026).
+//!
+//! Invariants, kept under the heap lock:
+//! - `outstanding_claims` is the sum of every domain's claim and never exceeds the free frames;
+//! - each node's claims sum to `node_claims[node]` and never exceed that node's free frames;
+//! - a frame is free, or in use by exactly one owner (checked by the buddy heap).
+//!
+//! Lock order (lock_order.rs): a domain's page_alloc lock, then the heap lock. Scrubbing happens
+//! outside the heap lock; an allocation scrubs holding only the allocating domain's page_alloc lock,
+//! which serialises that domain's own population and nothing else.
+
+use alloc::collections::BTreeMap;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::buddy::{
+    AllocRequest, Block, BuddyHeap, DomId, InitError, NodeId, MAX_NUMNODES, MAX_ORDER,
+};
+use crate::errno::Errno;
+use crate::frame::{FrameAccess, Mfn};
+use crate::lock_order::{HEAP, PAGE_ALLOC};
+use crate::sync::Mutex;
+
+/// The first domain id that is not a real domain (Xen's DOMID_FIRST_RESERVED).
+pub const DOMID_FIRST_RESERVED: DomId = 0x7ff0;
+
+/// One domain's claim.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Claim {
+    pages: u64,
+    /// The node the claim is on (xen-rs extension); `None` for a host-wide claim.
+    node: Option<NodeId>,
+}
+
+/// What the heap lock protects.
+struct HeapState {
+    buddy: BuddyHeap,
+    /// The sum of all claims (Xen's `outstanding_claims`).
+    outstanding_claims: u64,
+    /// The sum of the claims on each node.
+    node_claims: [u64; MAX_NUMNODES],
+    /// Claims by domain id.
+    claims: Vec<Claim>,
+}
+
+impl HeapState {
+    fn unclaimed(&self) -> u64 {
+        self.buddy
+            .total_avail()
+            .saturating_sub(self.outstanding_claims)
+    }
+
+    fn node_unclaimed(&self, node: NodeId) -> u64 {
+        self.buddy
+            .node_avail(node)
+            .saturating_sub(self.node_claims[node.0 as usize])
+    }
+
+    /// The nodes an allocation of `request` frames for `owner` may come from: Xen's admission check
+    /// in `alloc_heap_pages` (a domain may exceed the unclaimed memory only out of its own claim, and
+    /// only if the claim covers the whole request), applied per node for node claims.
+    fn admissible_nodes(&self, owner: Option<DomId>, request: u64) -> u64 {
+        let claim = owner.map_or(Claim::default(), |d| self.claims[d as usize]);
+        let mut mask = 0u64;
+        for n in 0..self.buddy.nr_nodes() {
+            let node = NodeId(n as u8);
+            let consumes = claim.pages > 0 && claim.node.is_none_or(|c| c == node);
+            let covered = consumes && claim.pages >= request;
+            let host_ok = self.outstanding_claims + request <= self.buddy.total_avail() || covered;
+            let node_ok = self.node_claims[n] + request <= self.buddy.node_avail(node)
+                || (covered && claim.node == Some(node));
+            if host_ok && node_ok {
+                mask |= 1 << n;
+            }
+        }
+        mask
+    }
+
+    /// Takes frames for `owner` and consumes its claim if the frames count against it.
+    fn alloc(
+        &mut self,
+        owner: Option<DomId>,
+        order: u32,
+        request: &AllocRequest,
+    ) -> Result<Block, Errno> {
+        if order > MAX_ORDER {
+            return Err(Errno::EINVAL);
+        }
+        let nr = 1u64 << order;
+        let mask = self.admissible_nodes(owner, nr);
+        if mask == 0 {
+            return Err(Errno::ENOMEM);
+        }
+        let mut request = *request;
+        let claim = owner.map_or(Claim::default(), |d| self.claims[d as usize]);
+        if request.node.is_none() {
+            // Place a node claim's owner on its node first.
+            request.node = claim.node;
+        }
+        let block = self
+            .buddy
+            .alloc_on(order, &request, owner, mask)
+            .ok_or(Errno::ENOMEM)?;
+        if let Some(d) = owner {
+            if claim.pages > 0 && claim.node.is_none_or(|c| c == block.node) {
+                let used = claim.pages.min(nr);
+                self.claims[d as usize].pages -= used;
+                self.outstanding_claims -= used;
+                if let Some(node) = claim.node {
+                    self.node_claims[node.0 as usize] -= used;
+                }
+                if self.claims[d as usize].pages == 0 {
+                    self.claims[d as usize].node = None;
+                }
+            }
+        }
+        Ok(block)
+    }
+
+    fn release_claim(&mut self, d: DomId) {
+        let claim = core::mem::take(&mut self.claims[d as usize]);
+        self.outstanding_claims -= claim.pages;
+        if let Some(node) = claim.node {
+            self.node_claims[node.0 as usize] -= claim.pages;
+        }
+    }
+}
+
+/// What the page_alloc lock protects: one domain's memory.
+struct DomainPages {
+    /// Frames the domain holds (Xen's `tot_pages`).
+    tot_pages: u64,
+    /// The most it may hold (Xen's `max_pages`).
+    max_pages: u64,
+    /// Set once the domain is being killed: no more allocations or claims.
+    dying: bool,
+    /// The blocks it holds, first frame to order (Xen's `d->page_list`).
+    blocks: BTreeMap<u64, u32>,
+}
+
+/// A domain's memory accounting, with its page_alloc lock.
+pub struct DomainMemory {
+    domid: DomId,
+    pages: Mutex<DomainPages>,
+}
+
+impl DomainMemory {
+    /// The domain's id.
+    pub fn domid(&self) -> DomId {
+        self.domid
+    }
+
+    /// Frames the domain holds.
+    pub fn tot_pages(&self) -> u64 {
+        self.pages.lock().tot_pages
+    }
+
+    /// The most frames it may hold.
+    pub fn max_pages(&self) -> u64 {
+        self.pages.lock().max_pages
+    }
+
+    /// Sets the limit (XEN_DOMCTL_max_mem). As in Xen it may go below what the domain holds; later
+    /// allocations then fail.
+    pub fn set_max_pages(&self, max_pages: u64) {
+        self.pages.lock().max_pages = max_pages;
+    }
+
+    /// Whether the domain is being killed.
+    pub fn is_dying(&self) -> bool {
+        self.pages.lock().dying
+    }
+
+    /// The blocks the domain holds, as (first frame, order), by address.
+    pub fn blocks(&self) -> Vec<(Mfn, u32)> {
+        self.pages
+            .lock()
+            .blocks
+            .iter()
+            .map(|(&m, &o)| (Mfn(m), o))
+            .collect()
+    }
+}
+
+/// What `XEN_SYSCTL_physinfo` reports about memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhysInfo {
+    /// RAM frames given to the heap.
+    pub total_pages: u64,
+    /// Free frames (claimed ones included, as in Xen).
+    pub free_pages: u64,
+    /// All domains' claims.
+    pub outstanding_pages: u64,
+}
+
+/// The domain heap.
+pub struct DomHeap<F: FrameAccess> {
+    frames: F,
+    heap: Mutex<HeapState>,
+}
+
+impl<F: FrameAccess> DomHeap<F> {
+    /// Builds the heap over free RAM `ranges` (in frames) on `nr_nodes` nodes.
+    pub fn new(
+        frames: F,
+        ranges: &[(Mfn, Mfn)],
+        nr_nodes: usize,
+        node_of: impl Fn(Mfn) -> NodeId,
+    ) -> Result<Self, InitError> {
+        let buddy = BuddyHeap::new(ranges, nr_nodes, node_of)?;
+        Ok(DomHeap {
+            frames,
+            heap: Mutex::new(
+                HEAP,
+                HeapState {
+                    buddy,
+                    outstanding_claims: 0,
+                    node_claims: [0; MAX_NUMNODES],
+                    claims: vec![Claim::default(); DOMID_FIRST_RESERVED as usize],
+                },
+            ),
+        })
+    }
+
+    /// The frame accessor.
+    pub fn frames(&self) -> &F {
+        &self.frames
+    }
+
+    /// Starts accounting for a new domain, with no memory and no claim.
+    pub fn new_domain(&self, domid: DomId, max_pages: u64) -> Result<DomainMemory, Errno> {
+        if domid >= DOMID_FIRST_RESERVED {
+            return Err(Errno::EINVAL);
+        }
+        if self.heap.lock().claims[domid as usize] != Claim::default() {
+            // A claim left behind by a previous domain with this id would be a leak.
+            return Err(Errno::EEXIST);
+        }
+        Ok(DomainMemory {
+            domid,
+            pages: Mutex::new(
+                PAGE_ALLOC,
+                DomainPages {
+                    tot_pages: 0,
+                    max_pages,
+                    dying: false,
+                    blocks: BTreeMap::new(),
+                },
+            ),
+        })
+    }
+
+    fn scrub(&self, block: &Block) {
+        if block.dirty {
+            for i in 0..1u64 << block.order {
+                self.frames.zero_frame(block.mfn + i);
+            }
+        }
+    }
+
+    /// Allocates 2^order frames for `d` (Xen's `alloc_domheap_pages` then `assign_pages`): zeroed,
+    /// owned by `d`, counted in its `tot_pages`, consuming its claim.
+    ///
+    /// Errors: `EINVAL` for a dying domain or an order above 18; `EPERM` if the domain already holds
+    /// more than `max_pages`; `E2BIG` if the frames would take it over `max_pages`; `ENOMEM` if no
+    /// frames can be given without eating into other domains' claims.
+    pub fn alloc_domheap_pages(
+        &self,
+        d: &DomainMemory,
+        order: u32,
+        request: &AllocRequest,
+    ) -> Result<Mfn, Errno> {
+        let mut pages = d.pages.lock();
+        if pages.dying || order > MAX_ORDER {
+            return Err(Errno::EINVAL);
+        }
+        let nr = 1u64 << order;
+        if pages.tot_pages > pages.max_pages {
+            return Err(Errno::EPERM);
+        }
+        if nr > pages.max_pages - pages.tot_pages {
+            return Err(Errno::E2BIG);
+        }
+        let block = self.heap.lock().alloc(Some(d.domid), order, request)?;
+        self.scrub(&block);
+        pages.tot_pages += nr;
+        pages.blocks.insert(block.mfn.0, order);
+        Ok(block.mfn)
+    }
+
+    /// Returns 2^order of `d`'s frames starting at `mfn` to the heap (Xen's `free_domheap_pages`).
+    /// They may be part of a larger block the domain holds. The frames will be scrubbed before anyone
+    /// else gets them. `EINVAL` if `d` does not hold exactly those frames.
+    pub fn free_domheap_pages(&self, d: &DomainMemory, mfn: Mfn, order: u32) -> Result<(), Errno> {
+        if order > MAX_ORDER || !mfn.0.is_multiple_of(1 << order) {
+            return Err(Errno::EINVAL);
+        }
+        let mut pages = d.pages.lock();
+        let (&start, &held_order) = pages
+            .blocks
+            .range(..=mfn.0)
+            .next_back()
+            .ok_or(Errno::EINVAL)?;
+        if held_order < order || mfn.0 + (1 << order) > start + (1 << held_order) {
+            return Err(Errno::EINVAL);
+        }
+        // Split the held block down to the freed piece, keeping the rest.
+        pages.blocks.remove(&start);
+        let (mut s, mut o) = (start, held_order);
+        while o > order {
+            o -= 1;
+            let half = 1u64 << o;
+            if mfn.0 >= s + half {
+                pages.blocks.insert(s, o);
+                s += half;
+            } else {
+                pages.blocks.insert(s + half, o);
+            }
+        }
+        pages.tot_pages -= 1 << order;
+        self.heap
+            .lock()
+            .buddy
+            .free(mfn, order, true)
+            .expect("the domain's page list and the frame table agree");
+        Ok(())
+    }
+
+    /// Sets or releases `d`'s claim (Xen's `domain_set_outstanding_pages`, reached through
+    /// `XENMEM_claim_pages`), in Xen's order of checks:
+    /// a dying domain -> `EINVAL`; `pages == 0` releases the claim; an existing claim -> `EINVAL`;
+    /// `pages <= tot_pages` or `pages > max_pages` -> `EINVAL`; a node that does not exist ->
+    /// `ENOENT`; a claim (`pages - tot_pages`) above the unclaimed free memory (of the host, and of
+    /// the node for a node claim) -> `ENOMEM`.
+    pub fn claim_pages(
+        &self,
+        d: &DomainMemory,
+        pages: u64,
+        node: Option<NodeId>,
+    ) -> Result<(), Errno> {
+        let dp = d.pages.lock();
+        let mut heap = self.heap.lock();
+        if dp.dying {
+            return Err(Errno::EINVAL);
+        }
+        if pages == 0 {
+            heap.release_claim(d.domid);
+            return Ok(());
+        }
+        if heap.claims[d.domid as usize].pages != 0 {
+            return Err(Errno::EINVAL);
+        }
+        if pages <= dp.tot_pages || pages > dp.max_pages {
+            return Err(Errno::EINVAL);
+        }
+        if node.is_some_and(|n| n.0 as usize >= heap.buddy.nr_nodes()) {
+            return Err(Errno::ENOENT);
+        }
+        let claim = pages - dp.tot_pages;
+        if claim > heap.unclaimed() || node.is_some_and(|n| claim > heap.node_unclaimed(n)) {
+            return Err(Errno::ENOMEM);
+        }
+        heap.claims[d.domid as usize] = Claim { pages: claim, node };
+        heap.outstanding_claims += claim;
+        if let Some(n) = node {
+            heap.node_claims[n.0 as usize] += claim;
+        }
+        Ok(())
+    }
+
+    /// `d`'s outstanding claim (getdomaininfo's `outstanding_pages`).
+    pub fn outstanding_pages(&self, d: &DomainMemory) -> u64 {
+        self.heap.lock().claims[d.domid as usize].pages
+    }
+
+    /// The node of `d`'s claim, if it is a node claim.
+    pub fn claim_node(&self, d: &DomainMemory) -> Option<NodeId> {
+        self.heap.lock().claims[d.domid as usize].node
+    }
+
+    /// Marks `d` dying and releases its claim (the alive-to-dying step of Xen's `domain_kill`).
+    pub fn domain_kill(&self, d: &DomainMemory) {
+        let mut pages = d.pages.lock();
+        pages.dying = true;
+        self.heap.lock().release_claim(d.domid);
+    }
+
+    /// Frees up to `budget` of a dying domain's frames (Xen's `relinquish_memory`, preemptible).
+    /// Returns `Ok(true)` once it holds none; `EINVAL` if the domain is not dying.
+    pub fn relinquish_memory(&self, d: &DomainMemory, budget: u64) -> Result<bool, Errno> {
+        let mut pages = d.pages.lock();
+        if !pages.dying {
+            return Err(Errno::EINVAL);
+        }
+        let mut freed = 0;
+        while freed < budget {
+            let Some((start, order)) = pages.blocks.pop_first() else {
+                break;
+            };
+            pages.tot_pages -= 1 << order;
+            freed += 1 << order;
+            self.heap
+                .lock()
+                .buddy
+                .free(Mfn(start), order, true)
+                .expect("the domain's page list and the frame table agree");
+        }
+        Ok(pages.blocks.is_empty())
+    }
+
+    /// Allocates frames owned by no domain (page tables, hypervisor structures): zeroed, and, as in
+    /// Xen, refused once they would eat into claimed memory.
+    pub fn alloc_anonymous(&self, order: u32, request: &AllocRequest) -> Result<Mfn, Errno> {
+        let block = self.heap.lock().alloc(None, order, request)?;
+        self.scrub(&block);
+        Ok(block.mfn)
+    }
+
+    /// Returns frames from [`alloc_anonymous`](Self::alloc_anonymous).
+    pub fn free_anonymous(&self, mfn: Mfn, order: u32) -> Result<(), Errno> {
+        let mut heap = self.heap.lock();
+        if heap.buddy.owner(mfn).is_some() {
+            return Err(Errno::EINVAL);
+        }
+        heap.buddy.free(mfn, order, true).map_err(|_| Errno::EINVAL)
+    }
+
+    /// Memory totals, read together under the heap lock (Xen's `get_outstanding_claims`).
+    pub fn physinfo(&self) -> PhysInfo {
+        let heap = self.heap.lock();
+        PhysInfo {
+            total_pages: heap.buddy.total_ram(),
+            free_pages: heap.buddy.total_avail(),
+            outstanding_pages: heap.outstanding_claims,
+        }
+    }
+
+    /// Free frames on a node.
+    pub fn node_free_pages(&self, node: NodeId) -> u64 {
+        self.heap.lock().buddy.node_avail(node)
+    }
+
+    /// Runs `f` on the buddy heap under the heap lock (tests and invariant checks).
+    pub fn with_buddy<R>(&self, f: impl FnOnce(&BuddyHeap) -> R) -> R {
+        f(&self.heap.lock().buddy)
+    }
+
+    /// Checks the heap's invariants, the buddy's and the claims': every claim summed into the totals,
+    /// and claims never above free memory, host-wide and per node.
+    pub fn check_invariants(&self) -> Result<(), &'static str> {
+        let heap = self.heap.lock();
+        heap.buddy.check_invariants()?;
+        let total: u64 = heap.claims.iter().map(|c| c.pages).sum();
+        if total != heap.outstanding_claims {
+            return Err("outstanding_claims is not the sum of the domains' claims");
+        }
+        if heap.outstanding_claims > heap.buddy.total_avail() {
+            return Err("claims exceed free memory");
+        }
+        for n in 0..heap.buddy.nr_nodes() {
+            let node = NodeId(n as u8);
+            let sum: u64 = heap
+                .claims
+                .iter()
+                .filter(|c| c.node == Some(node))
+                .map(|c| c.pages)
+                .sum();
+            if sum != heap.node_claims[n] {
+                return Err("node_claims is not the sum of the node's claims");
+            }
+            if heap.node_claims[n] > heap.buddy.node_avail(node) {
+                return Err("a node's claims exceed its free memory");
+            }
+        }
+        if heap.claims.iter().any(|c| c.pages == 0 && c.node.is_some()) {
+            return Err("an empty claim still names a node");
+        }
+        Ok(())
+    }
+}

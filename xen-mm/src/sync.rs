@@ -1,0 +1,87 @@
+//! The locks xen-mm uses: spin locks in the hypervisor, loom's model-checked mutex under `cfg(loom)`,
+//! each tagged with its place in the mm lock order ([`crate::lock_order`]) and checked on every
+//! acquisition in debug builds.
+
+use core::ops::{Deref, DerefMut};
+
+use crate::lock_order::{self, LockClass, OrderToken};
+
+#[cfg(not(loom))]
+type RawMutex<T> = spin::Mutex<T>;
+#[cfg(not(loom))]
+type RawGuard<'a, T> = spin::MutexGuard<'a, T>;
+#[cfg(loom)]
+type RawMutex<T> = loom::sync::Mutex<T>;
+#[cfg(loom)]
+type RawGuard<'a, T> = loom::sync::MutexGuard<'a, T>;
+
+/// A mutex with a place in the lock order.
+pub struct Mutex<T> {
+    class: LockClass,
+    raw: RawMutex<T>,
+}
+
+impl<T> Mutex<T> {
+    /// A lock of `class` around `value`.
+    #[cfg(not(loom))]
+    pub const fn new(class: LockClass, value: T) -> Self {
+        Mutex {
+            class,
+            raw: RawMutex::new(value),
+        }
+    }
+
+    /// A lock of `class` around `value`.
+    #[cfg(loom)]
+    pub fn new(class: LockClass, value: T) -> Self {
+        Mutex {
+            class,
+            raw: RawMutex::new(value),
+        }
+    }
+
+    /// Takes the lock. In debug builds, panics if this CPU holds a lock that must be taken after it.
+    pub fn lock(&self) -> MutexGuard<'_, T> {
+        let token = lock_order::acquire(self.class);
+        #[cfg(not(loom))]
+        let raw = self.raw.lock();
+        #[cfg(loom)]
+        let raw = self
+            .raw
+            .lock()
+            .expect("a loom model thread panicked holding the lock");
+        MutexGuard { raw, token }
+    }
+
+    /// The lock's class.
+    pub fn class(&self) -> LockClass {
+        self.class
+    }
+}
+
+/// Access to a locked value; releasing it restores the CPU's previous lock level.
+pub struct MutexGuard<'a, T> {
+    raw: RawGuard<'a, T>,
+    // Dropped after `raw`: the level is restored once the lock is really released.
+    token: OrderToken,
+}
+
+impl<T> Deref for MutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.raw
+    }
+}
+
+impl<T> DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.raw
+    }
+}
+
+impl<T> MutexGuard<'_, T> {
+    /// The class of the lock this guard holds.
+    pub fn class(&self) -> LockClass {
+        self.token.class()
+    }
+}

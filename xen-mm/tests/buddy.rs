@@ -1,0 +1,258 @@
+//! The buddy allocator against Xen's rules (xen/common/page_alloc.c) and a plain reference model.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use xen_mm::buddy::{
+    bits_to_zone, zone_of, AllocRequest, BuddyHeap, FrameState, FreeError, NodeId, MAX_ORDER,
+};
+use xen_mm::frame::Mfn;
+
+const MIB_FRAMES: u64 = 256;
+
+fn one_node(ranges: &[(u64, u64)]) -> BuddyHeap {
+    let ranges: Vec<_> = ranges.iter().map(|&(s, e)| (Mfn(s), Mfn(e))).collect();
+    BuddyHeap::new(&ranges, 1, |_| NodeId(0)).unwrap()
+}
+
+#[test]
+fn zones_follow_xen_page_to_zone_and_bits_to_zone() {
+    // page_alloc.c: page_to_zone = flsl(mfn) ?: 1; bits_to_zone(b) = b < PAGE_SHIFT + 1 ? 1 : b - PAGE_SHIFT.
+    assert_eq!(zone_of(Mfn(0)), 1);
+    assert_eq!(zone_of(Mfn(1)), 1);
+    assert_eq!(zone_of(Mfn(2)), 2);
+    assert_eq!(zone_of(Mfn(3)), 2);
+    assert_eq!(zone_of(Mfn((1 << 20) - 1)), 20);
+    assert_eq!(zone_of(Mfn(1 << 20)), 21);
+    // 32 address bits: frames below 4 GiB, the highest of which (mfn 0xfffff) is in zone 20.
+    assert_eq!(bits_to_zone(32), 20);
+    assert_eq!(bits_to_zone(12), 1);
+}
+
+#[test]
+fn low_frames_cannot_form_large_blocks() {
+    // Zones are powers of two wide, so frames 0..16 hold blocks of at most order 3 (zone 4: 8..16).
+    let mut heap = one_node(&[(0, 16)]);
+    assert!(heap.alloc(4, &AllocRequest::default(), None).is_none());
+    assert_eq!(
+        heap.alloc(3, &AllocRequest::default(), None).unwrap().mfn,
+        Mfn(8)
+    );
+    heap.check_invariants().unwrap();
+}
+
+#[test]
+fn init_builds_the_largest_aligned_blocks() {
+    // [1 MiB, 1 GiB + 2 MiB): the first GiB-aligned block starts at 1 GiB.
+    let heap = one_node(&[(MIB_FRAMES, (1 << 18) + 2 * MIB_FRAMES)]);
+    heap.check_invariants().unwrap();
+    assert_eq!(heap.total_avail(), (1 << 18) + MIB_FRAMES);
+    assert_eq!(heap.total_ram(), heap.total_avail());
+}
+
+#[test]
+fn allocations_are_aligned_and_split_blocks_come_back_whole() {
+    // One 1 GiB block: [1 GiB, 2 GiB) in frames, all of zone 19.
+    let mut heap = one_node(&[(1 << 18, 2 << 18)]);
+    let before = heap.total_avail();
+    let small = heap.alloc(0, &AllocRequest::default(), Some(1)).unwrap();
+    let big = heap.alloc(9, &AllocRequest::default(), Some(1)).unwrap();
+    assert_eq!(big.mfn.0 % 512, 0);
+    assert_eq!(heap.total_avail(), before - 513);
+    assert_eq!(heap.state(small.mfn), FrameState::InUse);
+    assert_eq!(heap.owner(big.mfn + 511), Some(1));
+    heap.check_invariants().unwrap();
+    heap.free(small.mfn, 0, true).unwrap();
+    heap.free(big.mfn, 9, true).unwrap();
+    heap.check_invariants().unwrap();
+    // Everything merged back: a 1 GiB allocation succeeds again.
+    assert_eq!(heap.total_avail(), before);
+    assert!(heap
+        .alloc(MAX_ORDER, &AllocRequest::default(), None)
+        .is_some());
+}
+
+#[test]
+fn fresh_memory_and_freed_memory_are_dirty_scrubbed_memory_is_not_reused_dirty() {
+    let mut heap = one_node(&[(0x1000, 0x1010)]);
+    let a = heap.alloc(4, &AllocRequest::default(), Some(1)).unwrap();
+    assert!(a.dirty, "boot memory may hold anything");
+    heap.free(a.mfn, 4, false).unwrap();
+    let b = heap.alloc(4, &AllocRequest::default(), Some(2)).unwrap();
+    assert!(
+        !b.dirty,
+        "freed clean (already scrubbed), so no scrub needed"
+    );
+    heap.free(b.mfn, 4, true).unwrap();
+    let c = heap.alloc(0, &AllocRequest::default(), Some(3)).unwrap();
+    assert!(
+        c.dirty,
+        "a domain's frames must be scrubbed before the next owner"
+    );
+}
+
+#[test]
+fn address_bits_limit_the_zone() {
+    // Frames on both sides of 4 GiB (mfn 0x100000).
+    let mut heap = one_node(&[(0xff000, 0x101000)]);
+    let req = AllocRequest {
+        address_bits: Some(32),
+        ..Default::default()
+    };
+    let mut below = 0;
+    while let Some(b) = heap.alloc(0, &req, None) {
+        assert!(b.mfn.0 < 0x100000, "{:?} is above 4 GiB", b.mfn);
+        below += 1;
+    }
+    assert_eq!(below, 0x1000);
+    // The unconstrained allocation still finds the frames above.
+    assert!(heap.alloc(0, &AllocRequest::default(), None).unwrap().mfn.0 >= 0x100000);
+}
+
+#[test]
+fn exact_node_does_not_fall_back_and_blocks_stay_in_their_node() {
+    // Node 0: frames [0, 300); node 1: [300, 1024). 300 is not aligned, so blocks must not span it.
+    let node_of = |m: Mfn| NodeId(u8::from(m.0 >= 300));
+    let mut heap = BuddyHeap::new(&[(Mfn(0), Mfn(1024))], 2, node_of).unwrap();
+    heap.check_invariants().unwrap();
+    assert_eq!(heap.node_avail(NodeId(0)), 300);
+    assert_eq!(heap.node_avail(NodeId(1)), 724);
+    let exact1 = AllocRequest {
+        node: Some(NodeId(1)),
+        exact_node: true,
+        ..Default::default()
+    };
+    let mut n = 0;
+    while let Some(b) = heap.alloc(0, &exact1, None) {
+        assert_eq!(heap.node_of(b.mfn), Some(NodeId(1)));
+        n += 1;
+    }
+    assert_eq!(n, 724);
+    // Without exact_node the preferred node falls back to the other.
+    let prefer1 = AllocRequest {
+        node: Some(NodeId(1)),
+        ..Default::default()
+    };
+    let b = heap.alloc(0, &prefer1, None).unwrap();
+    assert_eq!(heap.node_of(b.mfn), Some(NodeId(0)));
+    heap.check_invariants().unwrap();
+}
+
+#[test]
+fn bad_frees_are_refused_and_change_nothing() {
+    let mut heap = one_node(&[(0x1000, 0x1040)]);
+    let b = heap.alloc(2, &AllocRequest::default(), Some(7)).unwrap();
+    let avail = heap.total_avail();
+    assert_eq!(heap.free(Mfn(0x5000), 0, true), Err(FreeError::NotInUse));
+    assert_eq!(heap.free(b.mfn + 4, 0, true), Err(FreeError::NotInUse));
+    assert_eq!(
+        heap.free(Mfn(b.mfn.0 + 1), 2, true),
+        Err(FreeError::BadBlock)
+    );
+    assert_eq!(heap.free(b.mfn, 40, true), Err(FreeError::BadBlock));
+    assert!(heap.get_page(b.mfn));
+    assert_eq!(heap.free(b.mfn, 2, true), Err(FreeError::StillReferenced));
+    assert!(heap.put_page(b.mfn));
+    assert!(
+        !heap.put_page(b.mfn),
+        "the allocation's own reference is not put_page's to drop"
+    );
+    assert_eq!(heap.total_avail(), avail);
+    heap.check_invariants().unwrap();
+    heap.free(b.mfn, 2, true).unwrap();
+    assert_eq!(
+        heap.free(b.mfn, 2, true),
+        Err(FreeError::NotInUse),
+        "double free"
+    );
+    heap.check_invariants().unwrap();
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Alloc {
+        order: u32,
+        node: Option<u8>,
+        exact: bool,
+        bits: Option<u32>,
+    },
+    Free {
+        pick: usize,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0u32..=10, proptest::option::of(0u8..2), any::<bool>(), proptest::option::of(18u32..24))
+            .prop_map(|(order, node, exact, bits)| Op::Alloc { order, node, exact, bits }),
+        2 => any::<usize>().prop_map(|pick| Op::Free { pick }),
+    ]
+}
+
+proptest! {
+    /// Random allocations and frees against a reference model of who holds which frames: after every
+    /// step the heap's invariants hold, free + allocated frames equal the total, no frame is handed out
+    /// twice, and every block honours its request.
+    #[test]
+    fn model_based(ops in proptest::collection::vec(op(), 1..200)) {
+        // Two nodes over [256, 4096 + 256): an unaligned node boundary and a 16 MiB address limit
+        // (bits 24 -> mfn < 4096) that cuts through the range.
+        let node_of = |m: Mfn| NodeId(u8::from(m.0 >= 1500));
+        let mut heap = BuddyHeap::new(&[(Mfn(256), Mfn(4096 + 256))], 2, node_of).unwrap();
+        let total = heap.total_avail();
+        let mut held: BTreeMap<u64, (u32, u16)> = BTreeMap::new();
+        let mut next_owner = 1u16;
+        for op in ops {
+            match op {
+                Op::Alloc { order, node, exact, bits } => {
+                    let req = AllocRequest { node: node.map(NodeId), exact_node: exact, address_bits: bits };
+                    let owner = next_owner;
+                    next_owner += 1;
+                    match heap.alloc(order, &req, Some(owner)) {
+                        Some(b) => {
+                            prop_assert_eq!(b.mfn.0 % (1 << order), 0);
+                            if let Some(bits) = bits {
+                                prop_assert!((b.mfn.0 + (1 << order)) << 12 <= 1u64 << bits);
+                            }
+                            if exact && node.is_some() {
+                                prop_assert_eq!(Some(b.node), node.map(NodeId));
+                            }
+                            for m in b.mfn.0..b.mfn.0 + (1 << order) {
+                                prop_assert_eq!(heap.owner(Mfn(m)), Some(owner));
+                                prop_assert_eq!(heap.node_of(Mfn(m)), Some(b.node));
+                            }
+                            // No overlap with anything held.
+                            let end = b.mfn.0 + (1 << order);
+                            for (&s, &(o, _)) in &held {
+                                prop_assert!(s + (1 << o) <= b.mfn.0 || end <= s);
+                            }
+                            held.insert(b.mfn.0, (order, owner));
+                        }
+                        None => {
+                            // Only refuse when no suitable block exists: with no constraints that
+                            // means fragmentation or exhaustion, never free memory ignored.
+                            if bits.is_none() && !exact && order == 0 {
+                                prop_assert_eq!(heap.total_avail(), 0);
+                            }
+                        }
+                    }
+                }
+                Op::Free { pick } => {
+                    if !held.is_empty() {
+                        let (&mfn, &(order, _)) = held.iter().nth(pick % held.len()).unwrap();
+                        heap.free(Mfn(mfn), order, true).unwrap();
+                        held.remove(&mfn);
+                    }
+                }
+            }
+            heap.check_invariants().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let allocated: u64 = held.values().map(|&(o, _)| 1u64 << o).sum();
+            prop_assert_eq!(heap.total_avail() + allocated, total);
+        }
+        for (&mfn, &(order, _)) in &held {
+            heap.free(Mfn(mfn), order, true).unwrap();
+        }
+        prop_assert_eq!(heap.total_avail(), total);
+        heap.check_invariants().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    }
+}

@@ -1,0 +1,488 @@
+//! Page claims and domain memory accounting, rule by rule, after upstream Xen:
+//! xen/common/page_alloc.c (`domain_set_outstanding_pages`, `alloc_heap_pages`, `assign_pages`,
+//! `free_domheap_pages`), xen/common/memory.c (`XENMEM_claim_pages`), xen/common/domain.c
+//! (`domain_kill`). Every failing call is checked to leave all state as it was.
+
+use xen_mm::arena::ArenaFrames;
+use xen_mm::buddy::{AllocRequest, NodeId};
+use xen_mm::errno::Errno;
+use xen_mm::frame::{FrameAccess, Mfn};
+use xen_mm::heap::{DomHeap, DomainMemory, PhysInfo};
+
+const BASE: u64 = 0x1000;
+
+/// A heap of `frames` frames on one node, starting at an aligned frame so large blocks exist.
+fn heap(frames: u64) -> DomHeap<ArenaFrames> {
+    DomHeap::new(
+        ArenaFrames::new(Mfn(BASE), frames),
+        &[(Mfn(BASE), Mfn(BASE + frames))],
+        1,
+        |_| NodeId(0),
+    )
+    .unwrap()
+}
+
+/// Two nodes: node 0 holds the first `split` frames, node 1 the rest.
+fn two_node_heap(frames: u64, split: u64) -> DomHeap<ArenaFrames> {
+    DomHeap::new(
+        ArenaFrames::new(Mfn(BASE), frames),
+        &[(Mfn(BASE), Mfn(BASE + frames))],
+        2,
+        move |m| NodeId(u8::from(m.0 >= BASE + split)),
+    )
+    .unwrap()
+}
+
+const ANY: AllocRequest = AllocRequest {
+    node: None,
+    exact_node: false,
+    address_bits: None,
+};
+
+fn populate(h: &DomHeap<ArenaFrames>, d: &DomainMemory, order: u32, count: u64) -> Vec<Mfn> {
+    (0..count)
+        .map(|_| h.alloc_domheap_pages(d, order, &ANY).unwrap())
+        .collect()
+}
+
+/// One domain's memory as the tests compare it: tot_pages, max_pages, claim, blocks held.
+type DomainSnapshot = (u64, u64, u64, Vec<(Mfn, u32)>);
+
+/// Everything a failing call must leave alone.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    phys: PhysInfo,
+    domains: Vec<DomainSnapshot>,
+}
+
+fn snapshot(h: &DomHeap<ArenaFrames>, ds: &[&DomainMemory]) -> Snapshot {
+    Snapshot {
+        phys: h.physinfo(),
+        domains: ds
+            .iter()
+            .map(|d| {
+                (
+                    d.tot_pages(),
+                    d.max_pages(),
+                    h.outstanding_pages(d),
+                    d.blocks(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Runs a call that must fail with `errno` and change nothing.
+fn fails_unchanged<T: std::fmt::Debug>(
+    h: &DomHeap<ArenaFrames>,
+    ds: &[&DomainMemory],
+    errno: Errno,
+    call: impl FnOnce() -> Result<T, Errno>,
+) {
+    let before = snapshot(h, ds);
+    let result = call();
+    assert_eq!(result.as_ref().err(), Some(&errno), "got {result:?}");
+    assert_eq!(snapshot(h, ds), before, "a failing call changed state");
+    h.check_invariants().unwrap();
+}
+
+// --- domain_set_outstanding_pages --------------------------------------------------------------
+
+#[test]
+fn claim_is_a_target_not_an_increment() {
+    // domain_set_outstanding_pages: claim = pages - domain_tot_pages(d).
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    populate(&h, &d, 0, 100);
+    h.claim_pages(&d, 300, None).unwrap();
+    assert_eq!(h.outstanding_pages(&d), 200);
+    assert_eq!(h.physinfo().outstanding_pages, 200);
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn claim_zero_releases_and_always_succeeds() {
+    // domain_set_outstanding_pages: pages == 0 releases, whatever else holds.
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    h.claim_pages(&d, 0, None).unwrap();
+    h.claim_pages(&d, 1000, None).unwrap();
+    d.set_max_pages(0); // even with max_pages now below the claim
+    h.claim_pages(&d, 0, None).unwrap();
+    assert_eq!(h.outstanding_pages(&d), 0);
+    assert_eq!(h.physinfo().outstanding_pages, 0);
+}
+
+#[test]
+fn second_claim_is_einval_until_released() {
+    // domain_set_outstanding_pages: "if ( d->outstanding_pages ) ret = -EINVAL", tested before the
+    // range checks.
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    h.claim_pages(&d, 1000, None).unwrap();
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.claim_pages(&d, 2000, None));
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.claim_pages(&d, 1000, None));
+    h.claim_pages(&d, 0, None).unwrap();
+    h.claim_pages(&d, 2000, None).unwrap();
+    assert_eq!(h.outstanding_pages(&d), 2000);
+}
+
+#[test]
+fn claim_at_or_below_current_pages_or_above_max_is_einval() {
+    // domain_set_outstanding_pages: pages <= domain_tot_pages(d) || pages > d->max_pages -> -EINVAL.
+    let h = heap(4096);
+    let d = h.new_domain(1, 1000).unwrap();
+    populate(&h, &d, 0, 10);
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.claim_pages(&d, 10, None));
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.claim_pages(&d, 5, None));
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.claim_pages(&d, 1001, None));
+    h.claim_pages(&d, 11, None).unwrap();
+    h.claim_pages(&d, 0, None).unwrap();
+    h.claim_pages(&d, 1000, None).unwrap();
+    assert_eq!(h.outstanding_pages(&d), 990);
+}
+
+#[test]
+fn claim_of_exactly_the_unclaimed_memory_succeeds_one_more_is_enomem() {
+    // domain_set_outstanding_pages: "if ( claim > avail_pages ) goto out" (-ENOMEM): the comparison
+    // is strict. The claims RFC compared with `<` where `<=` is meant; this names that case.
+    let h = heap(4096);
+    let a = h.new_domain(1, 8192).unwrap();
+    let b = h.new_domain(2, 8192).unwrap();
+    h.claim_pages(&a, 1000, None).unwrap();
+    let unclaimed = h.physinfo().free_pages - h.physinfo().outstanding_pages;
+    assert_eq!(unclaimed, 4096 - 1000);
+    fails_unchanged(&h, &[&a, &b], Errno::ENOMEM, || {
+        h.claim_pages(&b, unclaimed + 1, None)
+    });
+    h.claim_pages(&b, unclaimed, None).unwrap();
+    assert_eq!(h.physinfo().outstanding_pages, 4096);
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn system_total_adds_each_claim() {
+    // domain_set_outstanding_pages: "outstanding_claims += d->outstanding_pages". The claims RFC
+    // doubled the system total instead of adding the claim; this names that case.
+    let h = heap(4096);
+    let a = h.new_domain(1, 4096).unwrap();
+    let b = h.new_domain(2, 4096).unwrap();
+    populate(&h, &b, 0, 50);
+    h.claim_pages(&a, 700, None).unwrap();
+    assert_eq!(h.physinfo().outstanding_pages, 700);
+    h.claim_pages(&b, 350, None).unwrap();
+    assert_eq!(h.physinfo().outstanding_pages, 700 + 300);
+    h.claim_pages(&a, 0, None).unwrap();
+    assert_eq!(h.physinfo().outstanding_pages, 300);
+}
+
+#[test]
+fn free_pages_are_not_reduced_by_claims() {
+    // get_outstanding_claims: free_pages counts claimed memory too; xl info subtracts.
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    h.claim_pages(&d, 1234, None).unwrap();
+    let p = h.physinfo();
+    assert_eq!(
+        (p.total_pages, p.free_pages, p.outstanding_pages),
+        (4096, 4096, 1234)
+    );
+}
+
+// --- alloc_heap_pages: consuming claims, protecting them ----------------------------------------
+
+#[test]
+fn upstream_mem_claim_sequence() {
+    // tools/tests/mem-claim/test-mem-claim.c: claim 4 MiB, populate one 2 MiB extent, 2 MiB still
+    // claimed, destroy, nothing outstanding.
+    let h = heap(8192);
+    assert_eq!(h.physinfo().outstanding_pages, 0);
+    let d = h.new_domain(1, u64::from(u32::MAX)).unwrap();
+    assert_eq!(
+        h.physinfo().outstanding_pages,
+        0,
+        "creating a domain claims nothing"
+    );
+    h.claim_pages(&d, 1024, None).unwrap();
+    assert_eq!(h.physinfo().outstanding_pages, 1024);
+    h.alloc_domheap_pages(&d, 9, &ANY).unwrap();
+    assert_eq!(h.physinfo().outstanding_pages, 512);
+    h.domain_kill(&d);
+    assert!(h.relinquish_memory(&d, u64::MAX).unwrap());
+    assert_eq!(h.physinfo().outstanding_pages, 0);
+    assert_eq!(h.physinfo().free_pages, 8192);
+}
+
+#[test]
+fn other_domains_cannot_eat_claimed_memory() {
+    // alloc_heap_pages: outstanding_claims + request > total_avail_pages, and the allocation is not
+    // covered by the domain's own claim -> NULL (-ENOMEM to the guest).
+    let h = heap(1024);
+    let claimer = h.new_domain(1, 4096).unwrap();
+    let other = h.new_domain(2, 4096).unwrap();
+    h.claim_pages(&claimer, 1000, None).unwrap();
+    populate(&h, &other, 0, 24);
+    fails_unchanged(&h, &[&claimer, &other], Errno::ENOMEM, || {
+        h.alloc_domheap_pages(&other, 0, &ANY)
+    });
+    fails_unchanged(&h, &[&claimer, &other], Errno::ENOMEM, || {
+        h.alloc_anonymous(0, &ANY)
+    });
+    // The claimer gets all of its claim, in any order size it fits.
+    populate(&h, &claimer, 9, 1);
+    populate(&h, &claimer, 0, 488);
+    assert_eq!(h.outstanding_pages(&claimer), 0);
+    assert_eq!(h.physinfo().free_pages, 0);
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn a_request_larger_than_the_claim_needs_unclaimed_memory_for_all_of_it() {
+    // alloc_heap_pages: a domain whose claim is smaller than the request passes only if the whole
+    // request fits in unclaimed memory; it then consumes its claim to zero.
+    let h = heap(1024);
+    let d = h.new_domain(1, 4096).unwrap();
+    let other = h.new_domain(2, 4096).unwrap();
+    h.claim_pages(&d, 100, None).unwrap();
+    populate(&h, &other, 0, 1024 - 100 - 256 - 100);
+    // Unclaimed: 356 frames. 512 > 100 (claim) and 512 > 356 (unclaimed): refused.
+    fails_unchanged(&h, &[&d, &other], Errno::ENOMEM, || {
+        h.alloc_domheap_pages(&d, 9, &ANY)
+    });
+    // 256 > 100 but 256 <= 356: allowed, and the claim is consumed to 0.
+    h.alloc_domheap_pages(&d, 8, &ANY).unwrap();
+    assert_eq!(h.outstanding_pages(&d), 0);
+    assert_eq!(h.physinfo().outstanding_pages, 0);
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn frees_do_not_regrow_a_claim() {
+    // Upstream free_domheap_pages leaves claims alone (4.17's domain_adjust_tot_pages re-grew a
+    // non-zero claim on every free; fixed upstream in 2025).
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    h.claim_pages(&d, 1000, None).unwrap();
+    let mfns = populate(&h, &d, 0, 10);
+    assert_eq!(h.outstanding_pages(&d), 990);
+    for m in mfns {
+        h.free_domheap_pages(&d, m, 0).unwrap();
+    }
+    assert_eq!(h.outstanding_pages(&d), 990);
+    assert_eq!(h.physinfo().outstanding_pages, 990);
+}
+
+// --- assign_pages: max_pages, dying ---------------------------------------------------------------
+
+#[test]
+fn max_pages_is_enforced_with_xens_errnos() {
+    // assign_pages: nr > max_pages - tot -> -E2BIG; tot > max_pages -> -EPERM.
+    let h = heap(4096);
+    let d = h.new_domain(1, 513).unwrap();
+    h.alloc_domheap_pages(&d, 9, &ANY).unwrap();
+    fails_unchanged(&h, &[&d], Errno::E2BIG, || {
+        h.alloc_domheap_pages(&d, 1, &ANY)
+    });
+    h.alloc_domheap_pages(&d, 0, &ANY).unwrap();
+    fails_unchanged(&h, &[&d], Errno::E2BIG, || {
+        h.alloc_domheap_pages(&d, 0, &ANY)
+    });
+    d.set_max_pages(100);
+    fails_unchanged(&h, &[&d], Errno::EPERM, || {
+        h.alloc_domheap_pages(&d, 0, &ANY)
+    });
+}
+
+#[test]
+fn a_refused_allocation_keeps_the_claim() {
+    // xen-rs checks max_pages before taking frames, so (unlike upstream, where assign_pages fails
+    // after the claim was consumed) a refused allocation consumes nothing.
+    let h = heap(4096);
+    let d = h.new_domain(1, 600).unwrap();
+    h.claim_pages(&d, 600, None).unwrap();
+    fails_unchanged(&h, &[&d], Errno::E2BIG, || {
+        h.alloc_domheap_pages(&d, 10, &ANY)
+    });
+    assert_eq!(h.outstanding_pages(&d), 600);
+}
+
+#[test]
+fn dying_domains_cannot_claim_or_allocate_and_killing_releases_the_claim() {
+    // domain_kill releases the claim at the alive->dying step; XENMEM_claim_pages on a dying domain
+    // -> -EINVAL (upstream, even for 0); assign_pages on a dying domain -> -EINVAL.
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    populate(&h, &d, 0, 5);
+    h.claim_pages(&d, 1000, None).unwrap();
+    h.domain_kill(&d);
+    assert_eq!(h.outstanding_pages(&d), 0);
+    assert_eq!(h.physinfo().outstanding_pages, 0);
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.claim_pages(&d, 2000, None));
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.claim_pages(&d, 0, None));
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.alloc_domheap_pages(&d, 0, &ANY)
+    });
+    assert!(h.relinquish_memory(&d, 3).is_ok());
+    assert!(h.relinquish_memory(&d, u64::MAX).unwrap());
+    assert_eq!(d.tot_pages(), 0);
+    assert_eq!(h.physinfo().free_pages, 4096);
+}
+
+#[test]
+fn relinquish_is_bounded_and_needs_a_dying_domain() {
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    populate(&h, &d, 0, 100);
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.relinquish_memory(&d, 10));
+    h.domain_kill(&d);
+    assert!(!h.relinquish_memory(&d, 10).unwrap());
+    assert_eq!(d.tot_pages(), 90);
+    assert!(h.relinquish_memory(&d, 1000).unwrap());
+}
+
+// --- free_domheap_pages --------------------------------------------------------------------------
+
+#[test]
+fn freeing_part_of_a_superpage_keeps_the_rest() {
+    // A guest's decrease_reservation may return one 4 KiB frame of a 2 MiB extent.
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    let big = h.alloc_domheap_pages(&d, 9, &ANY).unwrap();
+    h.free_domheap_pages(&d, big + 77, 0).unwrap();
+    assert_eq!(d.tot_pages(), 511);
+    let held: u64 = d.blocks().iter().map(|&(_, o)| 1u64 << o).sum();
+    assert_eq!(held, 511);
+    assert!(d
+        .blocks()
+        .iter()
+        .all(|&(m, o)| m.0 + (1 << o) <= big.0 + 77 || m.0 > big.0 + 77));
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.free_domheap_pages(&d, big + 77, 0)
+    });
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.free_domheap_pages(&d, big, 9)
+    });
+    // [64, 128) contains the frame already freed: refused as a whole.
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.free_domheap_pages(&d, big + 64, 6)
+    });
+    h.free_domheap_pages(&d, big + 128, 7).unwrap();
+    assert_eq!(d.tot_pages(), 383);
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn frames_of_another_domain_cannot_be_freed() {
+    let h = heap(4096);
+    let a = h.new_domain(1, 4096).unwrap();
+    let b = h.new_domain(2, 4096).unwrap();
+    let m = h.alloc_domheap_pages(&a, 0, &ANY).unwrap();
+    fails_unchanged(&h, &[&a, &b], Errno::EINVAL, || {
+        h.free_domheap_pages(&b, m, 0)
+    });
+    fails_unchanged(&h, &[&a, &b], Errno::EINVAL, || {
+        h.free_domheap_pages(&a, m + 1, 0)
+    });
+    fails_unchanged(&h, &[&a, &b], Errno::EINVAL, || {
+        h.free_domheap_pages(&a, m, 40)
+    });
+    fails_unchanged(&h, &[&a, &b], Errno::EINVAL, || h.free_anonymous(m, 0));
+}
+
+#[test]
+fn freed_frames_are_scrubbed_before_anyone_else_gets_them() {
+    let h = heap(64);
+    let a = h.new_domain(1, 4096).unwrap();
+    let b = h.new_domain(2, 4096).unwrap();
+    let mfns = populate(&h, &a, 0, 64);
+    for &m in &mfns {
+        assert!(h.frames().frame_is_zero(m), "a new allocation is zeroed");
+        for i in 0..512 {
+            h.frames().write_u64(m, i, 0x5ec2_e7ed ^ m.0 ^ i as u64);
+        }
+    }
+    h.domain_kill(&a);
+    assert!(h.relinquish_memory(&a, u64::MAX).unwrap());
+    let again = populate(&h, &b, 0, 64);
+    for m in again {
+        assert!(
+            h.frames().frame_is_zero(m),
+            "{m:?} still holds the old owner's data"
+        );
+    }
+}
+
+#[test]
+fn domain_ids_are_checked() {
+    let h = heap(64);
+    assert_eq!(h.new_domain(0x7ff0, 1).err(), Some(Errno::EINVAL));
+    assert!(h.new_domain(0x7fef, 1).is_ok());
+}
+
+// --- node claims (xen-rs extension) ---------------------------------------------------------------
+
+#[test]
+fn node_claims_are_admitted_against_the_nodes_free_memory() {
+    let h = two_node_heap(4096, 1024);
+    let d = h.new_domain(1, 8192).unwrap();
+    fails_unchanged(&h, &[&d], Errno::ENOMEM, || {
+        h.claim_pages(&d, 1025, Some(NodeId(0)))
+    });
+    fails_unchanged(&h, &[&d], Errno::ENOENT, || {
+        h.claim_pages(&d, 10, Some(NodeId(2)))
+    });
+    h.claim_pages(&d, 1024, Some(NodeId(0))).unwrap();
+    assert_eq!(h.claim_node(&d), Some(NodeId(0)));
+    assert_eq!(
+        h.physinfo().outstanding_pages,
+        1024,
+        "a node claim is also a host claim"
+    );
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn a_node_claim_keeps_others_off_that_node_only_and_is_consumed_only_there() {
+    let h = two_node_heap(4096, 1024);
+    let d = h.new_domain(1, 8192).unwrap();
+    let other = h.new_domain(2, 8192).unwrap();
+    h.claim_pages(&d, 1000, Some(NodeId(0))).unwrap();
+    // Another domain asking for node 0 exactly gets the 24 unclaimed frames there, then nothing.
+    let node0 = AllocRequest {
+        node: Some(NodeId(0)),
+        exact_node: true,
+        address_bits: None,
+    };
+    for _ in 0..24 {
+        let m = h.alloc_domheap_pages(&other, 0, &node0).unwrap();
+        assert!(m.0 < BASE + 1024);
+    }
+    fails_unchanged(&h, &[&d, &other], Errno::ENOMEM, || {
+        h.alloc_domheap_pages(&other, 0, &node0)
+    });
+    // Without exact_node it falls back to node 1.
+    let m = h
+        .alloc_domheap_pages(
+            &other,
+            0,
+            &AllocRequest {
+                exact_node: false,
+                ..node0
+            },
+        )
+        .unwrap();
+    assert!(m.0 >= BASE + 1024);
+    // The claimant's allocations land on its node and consume the claim.
+    let m = h.alloc_domheap_pages(&d, 0, &ANY).unwrap();
+    assert!(m.0 < BASE + 1024);
+    assert_eq!(h.outstanding_pages(&d), 999);
+    // An allocation it asks for on node 1 does not consume the node-0 claim.
+    let node1 = AllocRequest {
+        node: Some(NodeId(1)),
+        exact_node: true,
+        address_bits: None,
+    };
+    h.alloc_domheap_pages(&d, 0, &node1).unwrap();
+    assert_eq!(h.outstanding_pages(&d), 999);
+    h.check_invariants().unwrap();
+}

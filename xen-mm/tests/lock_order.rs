@@ -1,0 +1,87 @@
+//! The mm lock order (xen/arch/x86/mm/mm-locks.h): taking locks in order is silent, taking them out of
+//! order panics naming both, and each CPU is checked on its own.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use xen_mm::lock_order::{self, LockClass, HEAP, P2M, PAGE_ALLOC, POD};
+use xen_mm::sync::Mutex;
+
+/// Each test thread plays one CPU.
+fn thread_cpu() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::thread_local!(static CPU: usize = NEXT.fetch_add(1, Ordering::Relaxed));
+    CPU.with(|c| *c)
+}
+
+fn setup() {
+    lock_order::register_cpu_id(thread_cpu);
+}
+
+#[test]
+fn page_alloc_then_heap_is_the_xen_order() {
+    setup();
+    let page_alloc = Mutex::new(PAGE_ALLOC, 0u32);
+    let heap = Mutex::new(HEAP, 0u32);
+    let mut d = page_alloc.lock();
+    let mut h = heap.lock();
+    *d += 1;
+    *h += 1;
+    drop(h);
+    drop(d);
+    // Released in order: the CPU holds nothing, so the heap alone is fine again, then page_alloc.
+    drop(heap.lock());
+    drop(page_alloc.lock());
+}
+
+#[test]
+#[should_panic(expected = "taking page_alloc (level 56) while holding heap (level 1000)")]
+fn heap_then_page_alloc_panics_naming_both() {
+    setup();
+    let page_alloc = Mutex::new(PAGE_ALLOC, ());
+    let heap = Mutex::new(HEAP, ());
+    let _h = heap.lock();
+    let _d = page_alloc.lock();
+}
+
+#[test]
+#[should_panic(expected = "taking p2m (level 16) while holding pod (level 48)")]
+fn pod_then_p2m_panics() {
+    setup();
+    let pod = Mutex::new(POD, ());
+    let p2m = Mutex::new(P2M, ());
+    let _g = pod.lock();
+    let _h = p2m.lock();
+}
+
+#[test]
+fn a_control_domain_may_take_a_guests_lock_of_the_same_kind() {
+    setup();
+    let own = Mutex::new(P2M, ());
+    let guest: LockClass = P2M.for_foreign_domain();
+    assert_eq!(guest.level, 80);
+    let guests = Mutex::new(guest, ());
+    let _a = own.lock();
+    let _b = guests.lock();
+}
+
+#[test]
+fn cpus_are_checked_separately() {
+    setup();
+    let heap = std::sync::Arc::new(Mutex::new(HEAP, ()));
+    let page_alloc = std::sync::Arc::new(Mutex::new(PAGE_ALLOC, ()));
+    let _h = heap.lock();
+    // Another CPU holding nothing may take page_alloc while this one holds the heap lock.
+    let pa = page_alloc.clone();
+    std::thread::spawn(move || drop(pa.lock())).join().unwrap();
+}
+
+#[test]
+fn order_rule() {
+    assert!(lock_order::order_allows(None, P2M));
+    assert!(lock_order::order_allows(Some(P2M), POD));
+    assert!(
+        !lock_order::order_allows(Some(POD), POD),
+        "no lock is taken twice (p2m recursion is explicit)"
+    );
+    assert!(!lock_order::order_allows(Some(HEAP), PAGE_ALLOC));
+}
