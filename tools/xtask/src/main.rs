@@ -25,7 +25,7 @@ commands:
                             default: tests/fixtures/module.txt)
       --memory SIZE         guest RAM, as QEMU's -m takes it (default: 1G)
       --timeout SECONDS     stop QEMU after this long (default: 60)
-  test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, and the QEMU boot tests
+  test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the QEMU boot tests
   boot-test             only the QEMU boot tests
   headers               regenerate xen-public/include from the Rust ABI definitions
 ";
@@ -174,6 +174,17 @@ fn test() -> Result<(), String> {
         Step {
             name: "cargo test",
             run: || run_command(cargo().args(["test", "--workspace"])),
+        },
+        Step {
+            name: "loom (concurrent claims and builds)",
+            run: || {
+                run_command(
+                    cargo()
+                        .env("RUSTFLAGS", "--cfg loom")
+                        .env("CARGO_TARGET_DIR", root().join("target/loom"))
+                        .args(["test", "--release", "-p", "xen-mm", "--test", "loom_claims"]),
+                )
+            },
         },
         Step {
             name: "QEMU boot tests",
