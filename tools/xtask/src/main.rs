@@ -27,6 +27,7 @@ commands:
       --timeout SECONDS     stop QEMU after this long (default: 60)
   test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the QEMU boot tests
   boot-test             only the QEMU boot tests
+  bench                 the benchmarks: claims, the buddy allocator, populating 1 GiB next to memset
   headers               regenerate xen-public/include from the Rust ABI definitions
 ";
 
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("boot-test") => boot_test::run_all().and_then(require_all_passed),
         Some("headers") => headers(),
+        Some("bench") => run_command(cargo().args(["bench", "-p", "xen-mm"])),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");
             Ok(())
