@@ -11,26 +11,18 @@ use xen_mm::heap::{DomHeap, DomainMemory, PhysInfo};
 
 const BASE: u64 = 0x1000;
 
+mod common;
+
 /// A heap of `frames` frames on one node, starting at an aligned frame so large blocks exist.
 fn heap(frames: u64) -> DomHeap<ArenaFrames> {
-    DomHeap::new(
-        ArenaFrames::new(Mfn(BASE), frames),
-        &[(Mfn(BASE), Mfn(BASE + frames))],
-        1,
-        |_| NodeId(0),
-    )
-    .unwrap()
+    common::arena_heap(BASE, frames, 1, |_| NodeId(0))
 }
 
 /// Two nodes: node 0 holds the first `split` frames, node 1 the rest.
 fn two_node_heap(frames: u64, split: u64) -> DomHeap<ArenaFrames> {
-    DomHeap::new(
-        ArenaFrames::new(Mfn(BASE), frames),
-        &[(Mfn(BASE), Mfn(BASE + frames))],
-        2,
-        move |m| NodeId(u8::from(m.0 >= BASE + split)),
-    )
-    .unwrap()
+    common::arena_heap(BASE, frames, 2, move |m| {
+        NodeId(u8::from(m.0 >= BASE + split))
+    })
 }
 
 const ANY: AllocRequest = AllocRequest {

@@ -15,14 +15,10 @@ use xen_mm::heap::{DomHeap, DomainMemory};
 
 const BASE: u64 = 0x4000;
 
+mod common;
+
 fn heap(frames: u64) -> DomHeap<ArenaFrames> {
-    DomHeap::new(
-        ArenaFrames::new(Mfn(BASE), frames),
-        &[(Mfn(BASE), Mfn(BASE + frames))],
-        1,
-        |_| NodeId(0),
-    )
-    .unwrap()
+    common::arena_heap(BASE, frames, 1, |_| NodeId(0))
 }
 
 /// What the reference model knows about one domain.
