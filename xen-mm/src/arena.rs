@@ -42,10 +42,10 @@ impl FrameAccess for ArenaFrames {
     }
 
     fn read_u64(&self, mfn: Mfn, index: usize) -> u64 {
-        self.word(mfn, index).load(Ordering::Relaxed)
+        self.word(mfn, index).load(Ordering::Acquire)
     }
 
     fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
-        self.word(mfn, index).store(value, Ordering::Relaxed)
+        self.word(mfn, index).store(value, Ordering::Release)
     }
 }

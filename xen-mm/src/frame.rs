@@ -45,11 +45,40 @@ impl fmt::Display for Mfn {
     }
 }
 
+/// A guest frame number: a guest-physical address shifted right by [`PAGE_SHIFT`].
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Gfn(pub u64);
+
+impl Gfn {
+    /// The guest frame holding guest-physical address `gpa`.
+    pub const fn from_gpa(gpa: u64) -> Gfn {
+        Gfn(gpa >> PAGE_SHIFT)
+    }
+}
+
+impl Add<u64> for Gfn {
+    type Output = Gfn;
+    fn add(self, frames: u64) -> Gfn {
+        Gfn(self.0 + frames)
+    }
+}
+
+impl fmt::Debug for Gfn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "gfn {:#x}", self.0)
+    }
+}
+
 /// How xen-mm reads and writes frame contents. The hypervisor implements it over its direct map;
 /// host tests over an arena. xen-mm never forms a pointer to a frame itself.
 ///
 /// Methods take `&self` because different CPUs touch different frames at once; the caller makes sure
-/// no two CPUs write the same frame concurrently (a frame being scrubbed is owned by the scrubber).
+/// no two CPUs write the same word concurrently (a frame being scrubbed is owned by the scrubber).
+///
+/// Words are single-copy atomic: [`write_u64`](Self::write_u64) is a release store and
+/// [`read_u64`](Self::read_u64) an acquire load, so a walker that reads a newly published page-table
+/// entry without a lock sees the table it points to fully initialised (p2m lock-free lookups rely on
+/// it, as Xen's unlocked `get_gfn_query_unlocked` relies on `write_atomic` of entries).
 pub trait FrameAccess: Sync {
     /// Fills the frame with zeroes.
     fn zero_frame(&self, mfn: Mfn);

@@ -17,4 +17,5 @@ pub mod errno;
 pub mod frame;
 pub mod heap;
 pub mod lock_order;
+pub mod p2m;
 pub mod sync;

@@ -1,0 +1,254 @@
+//! Intel EPT entries, as Xen's p2m-ept.c lays them out (`ept_entry_t` in asm/hvm/vmx/vmx.h):
+//!
+//! | bits | field |
+//! |---|---|
+//! | 0, 1, 2 | read, write, execute |
+//! | 3-5 | memory type (leaves); reserved in tables |
+//! | 6 | ignore PAT |
+//! | 7 | superpage |
+//! | 8, 9 | accessed, dirty |
+//! | 10 | recalc (software: a global type change is pending) |
+//! | 11 | snoop |
+//! | 12-51 | frame |
+//! | 52-57 | p2m type (software) |
+//! | 58-61 | p2m access (software) |
+//! | 62 | (tm) |
+//! | 63 | suppress #VE |
+//!
+//! A global type change marks present entries with memory type 7, which is invalid in a leaf and a
+//! reserved-bit violation in a table, so any access below takes an EPT misconfiguration exit, whose
+//! handler (Xen's `resolve_misconfig`) recalculates.
+
+use crate::frame::{Mfn, PAGE_SHIFT};
+use crate::p2m::format::{Entry, P2mFormat};
+use crate::p2m::types::{P2mAccess, P2mType};
+
+/// Read.
+pub const EPT_R: u64 = 1 << 0;
+/// Write.
+pub const EPT_W: u64 = 1 << 1;
+/// Execute.
+pub const EPT_X: u64 = 1 << 2;
+/// Memory type field shift.
+pub const EMT_SHIFT: u32 = 3;
+/// Memory type field.
+pub const EMT_MASK: u64 = 0x7 << EMT_SHIFT;
+/// Ignore PAT.
+pub const EPT_IPAT: u64 = 1 << 6;
+/// Superpage.
+pub const EPT_SP: u64 = 1 << 7;
+/// Recalculation pending (software).
+pub const EPT_RECALC: u64 = 1 << 10;
+/// Frame bits.
+pub const ADDR_MASK: u64 = 0x000f_ffff_ffff_f000;
+/// p2m type shift (6 bits).
+pub const TYPE_SHIFT: u32 = 52;
+/// p2m access shift (4 bits).
+pub const ACCESS_SHIFT: u32 = 58;
+/// Suppress #VE.
+pub const EPT_SUPPRESS_VE: u64 = 1 << 63;
+
+/// Uncacheable.
+pub const MTRR_TYPE_UNCACHABLE: u64 = 0;
+/// Write-back.
+pub const MTRR_TYPE_WRBACK: u64 = 6;
+/// The invalid memory type that forces a misconfiguration (Xen's `MTRR_NUM_TYPES`).
+pub const MTRR_NUM_TYPES: u64 = 7;
+
+/// The Intel EPT format.
+pub struct Ept;
+
+/// The permissions a type allows (Xen's `ept_p2m_type_to_flags`), before access restrictions.
+/// `ioreq_server` entries are never writable, as in [`super::npt::type_flags`].
+pub const fn type_rwx(t: P2mType) -> (bool, bool, bool) {
+    match t {
+        P2mType::RamRw => (true, true, true),
+        P2mType::RamRo | P2mType::RamLogdirty | P2mType::RamShared | P2mType::IoreqServer => {
+            (true, false, true)
+        }
+        P2mType::GrantMapRo => (true, false, false),
+        P2mType::GrantMapRw | P2mType::MapForeign | P2mType::MmioDirect => (true, true, false),
+        _ => (false, false, false),
+    }
+}
+
+fn is_present(raw: u64) -> bool {
+    raw & (EPT_R | EPT_W | EPT_X) != 0
+}
+
+fn leaf_emt(p2mt: P2mType) -> u64 {
+    let emt = if p2mt == P2mType::MmioDirect {
+        MTRR_TYPE_UNCACHABLE
+    } else {
+        MTRR_TYPE_WRBACK
+    };
+    (emt << EMT_SHIFT) | EPT_IPAT
+}
+
+impl P2mFormat for Ept {
+    const NAME: &'static str = "EPT";
+
+    fn leaf(level: u32, mfn: Option<Mfn>, p2mt: P2mType, access: P2mAccess) -> u64 {
+        let (tr, tw, tx) = type_rwx(p2mt);
+        let (ar, aw, ax) = access.rwx();
+        let bit = |b: bool, v: u64| if b { v } else { 0 };
+        let rwx = bit(tr && ar, EPT_R) | bit(tw && aw, EPT_W) | bit(tx && ax, EPT_X);
+        let emt = if rwx != 0 { leaf_emt(p2mt) } else { 0 };
+        let sp = if level > 0 { EPT_SP } else { 0 };
+        let addr = mfn.map_or(0, |m| (m.0 << PAGE_SHIFT) & ADDR_MASK);
+        rwx | emt
+            | sp
+            | addr
+            | ((p2mt as u64) << TYPE_SHIFT)
+            | ((access as u64) << ACCESS_SHIFT)
+            | EPT_SUPPRESS_VE
+    }
+
+    fn table(_level: u32, mfn: Mfn) -> u64 {
+        ((mfn.0 << PAGE_SHIFT) & ADDR_MASK) | EPT_R | EPT_W | EPT_X
+    }
+
+    fn decode(level: u32, raw: u64) -> Entry {
+        if raw == 0 {
+            return Entry::Empty;
+        }
+        let recalc = raw & EPT_RECALC != 0;
+        let mfn = Mfn((raw & ADDR_MASK) >> PAGE_SHIFT);
+        if level > 0 && raw & EPT_SP == 0 {
+            return if is_present(raw) {
+                Entry::Table { mfn, recalc }
+            } else {
+                Entry::Empty
+            };
+        }
+        let (Some(p2mt), Some(access)) = (
+            P2mType::from_number((raw >> TYPE_SHIFT) & 0x3f),
+            P2mAccess::from_number((raw >> ACCESS_SHIFT) & 0xf),
+        ) else {
+            return Entry::Empty;
+        };
+        if p2mt == P2mType::Invalid {
+            return Entry::Empty;
+        }
+        Entry::Leaf {
+            mfn: p2mt.has_frame().then_some(mfn),
+            p2mt,
+            access,
+            recalc,
+        }
+    }
+
+    fn with_recalc(level: u32, raw: u64, recalc: bool) -> u64 {
+        if !is_present(raw) {
+            // Non-present entries already fault (violations) and hold no changeable type.
+            return raw;
+        }
+        let is_leaf = level == 0 || raw & EPT_SP != 0;
+        if recalc {
+            (raw & !EMT_MASK) | (MTRR_NUM_TYPES << EMT_SHIFT) | EPT_RECALC
+        } else if is_leaf {
+            let p2mt = P2mType::from_number((raw >> TYPE_SHIFT) & 0x3f).unwrap_or(P2mType::RamRw);
+            (raw & !(EMT_MASK | EPT_IPAT | EPT_RECALC)) | leaf_emt(p2mt)
+        } else {
+            raw & !(EMT_MASK | EPT_RECALC)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ram_leaf_matches_the_sdm_layout() {
+        // 4 KiB, mfn 0x12345, rwx, write-back (6 << 3), ignore-PAT, type ram_rw (0), access rwx (7),
+        // suppress #VE: SDM vol. 3 table 29-6 plus Xen's software fields.
+        let raw = Ept::leaf(0, Some(Mfn(0x12345)), P2mType::RamRw, P2mAccess::Rwx);
+        assert_eq!(raw, 0x9c00_0000_1234_5077);
+        assert_eq!(
+            Ept::decode(0, raw),
+            Entry::Leaf {
+                mfn: Some(Mfn(0x12345)),
+                p2mt: P2mType::RamRw,
+                access: P2mAccess::Rwx,
+                recalc: false
+            }
+        );
+    }
+
+    #[test]
+    fn superpage_and_table_entries() {
+        // A 1 GiB log-dirty leaf: read+execute, superpage bit 7, type 2.
+        let raw = Ept::leaf(2, Some(Mfn(0x4_0000)), P2mType::RamLogdirty, P2mAccess::Rwx);
+        assert_eq!(raw & 0xff, 0xf5);
+        assert_eq!((raw >> 52) & 0x3f, 2);
+        // A table pointer: rwx only, memory type bits 3-7 zero (reserved in non-leaf entries).
+        assert_eq!(Ept::table(3, Mfn(0xabc)), 0x0000_0000_00ab_c007);
+        assert_eq!(
+            Ept::decode(3, 0xabc007),
+            Entry::Table {
+                mfn: Mfn(0xabc),
+                recalc: false
+            }
+        );
+    }
+
+    #[test]
+    fn access_restricts_the_hardware_permissions() {
+        let raw = Ept::leaf(0, Some(Mfn(1)), P2mType::RamRw, P2mAccess::Rx);
+        assert_eq!(raw & 7, (EPT_R | EPT_X));
+        let raw = Ept::leaf(0, Some(Mfn(1)), P2mType::RamRw, P2mAccess::N);
+        assert_eq!(raw & 7, 0);
+        assert!(matches!(
+            Ept::decode(0, raw),
+            Entry::Leaf {
+                access: P2mAccess::N,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn recalc_marks_use_the_invalid_memory_type() {
+        let raw = Ept::leaf(0, Some(Mfn(1)), P2mType::RamRw, P2mAccess::Rwx);
+        let marked = Ept::with_recalc(0, raw, true);
+        assert_eq!((marked & EMT_MASK) >> EMT_SHIFT, MTRR_NUM_TYPES);
+        assert!(matches!(
+            Ept::decode(0, marked),
+            Entry::Leaf { recalc: true, .. }
+        ));
+        assert_eq!(Ept::with_recalc(0, marked, false), raw);
+        let table = Ept::table(2, Mfn(5));
+        let marked = Ept::with_recalc(2, table, true);
+        assert_eq!(
+            Ept::decode(2, marked),
+            Entry::Table {
+                mfn: Mfn(5),
+                recalc: true
+            }
+        );
+        assert_eq!(Ept::with_recalc(2, marked, false), table);
+    }
+
+    #[test]
+    fn every_type_and_access_round_trips() {
+        for t in P2mType::ALL.into_iter().filter(|&t| t != P2mType::Invalid) {
+            for a in P2mAccess::ALL {
+                for level in 0..3 {
+                    let mfn = t.has_frame().then_some(Mfn(0x4_0000));
+                    let raw = Ept::leaf(level, mfn, t, a);
+                    assert_eq!(
+                        Ept::decode(level, raw),
+                        Entry::Leaf {
+                            mfn,
+                            p2mt: t,
+                            access: a,
+                            recalc: false
+                        },
+                        "{t:?} {a:?} at level {level}"
+                    );
+                }
+            }
+        }
+    }
+}

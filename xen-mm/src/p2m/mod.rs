@@ -1,0 +1,507 @@
+//! The p2m: each guest frame's machine frame, type and access, kept in the real hardware tables the
+//! CPU walks (AMD nested paging or Intel EPT), in frames from the domain heap. After Xen's
+//! xen/arch/x86/mm/p2m.c, p2m-pt.c and p2m-ept.c.
+//!
+//! - Mappings are 4 KiB, 2 MiB or 1 GiB leaves. Changing part of a superpage splits it; replacing a
+//!   range with a larger leaf frees the tables under it; a table that becomes empty is freed.
+//! - The type lives in the entry's software bits, so the hardware entry alone says what a frame is.
+//! - Global type changes are lazy (see [`recalc`]): marking the top entries is O(their number), and
+//!   each entry is recalculated on its next access (the fault path) or before it is changed.
+//! - Counters of stored types (in frames) are kept on every change, as Xen's `p2m_entry_modify` keeps
+//!   the ioreq-server entry count; stale entries awaiting recalculation count as what they store.
+//!
+//! Lock order: the p2m lock (level 16) is taken before the heap lock (table frames) and never inside
+//! it. Lookups take the lock too, for now.
+
+pub mod ept;
+pub mod format;
+pub mod npt;
+pub mod recalc;
+pub mod types;
+
+use core::marker::PhantomData;
+
+use crate::errno::Errno;
+use crate::frame::{FrameAccess, Gfn, Mfn};
+use crate::lock_order::P2M;
+use crate::sync::Mutex;
+use format::{Entry, P2mFormat, ENTRIES, LEVELS};
+use recalc::RecalcState;
+use types::{P2mAccess, P2mType};
+
+/// Orders a mapping may have: 4 KiB, 2 MiB, 1 GiB.
+pub const PAGE_ORDER_4K: u32 = 0;
+/// 2 MiB.
+pub const PAGE_ORDER_2M: u32 = 9;
+/// 1 GiB.
+pub const PAGE_ORDER_1G: u32 = 18;
+
+/// Where table frames come from: the heap, as frames owned by no domain.
+pub trait TableFrames: FrameAccess {
+    /// A zeroed frame for a table.
+    fn alloc_table(&self) -> Result<Mfn, Errno>;
+    /// Returns a table frame.
+    fn free_table(&self, mfn: Mfn);
+}
+
+impl<F: FrameAccess> FrameAccess for crate::heap::DomHeap<F> {
+    fn zero_frame(&self, mfn: Mfn) {
+        self.frames().zero_frame(mfn)
+    }
+    fn read_u64(&self, mfn: Mfn, index: usize) -> u64 {
+        self.frames().read_u64(mfn, index)
+    }
+    fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
+        self.frames().write_u64(mfn, index, value)
+    }
+    fn frame_is_zero(&self, mfn: Mfn) -> bool {
+        self.frames().frame_is_zero(mfn)
+    }
+}
+
+impl<F: FrameAccess> TableFrames for crate::heap::DomHeap<F> {
+    fn alloc_table(&self) -> Result<Mfn, Errno> {
+        self.alloc_anonymous(0, &crate::buddy::AllocRequest::default())
+    }
+    fn free_table(&self, mfn: Mfn) {
+        self.free_anonymous(mfn, 0)
+            .expect("p2m table frames come from alloc_anonymous");
+    }
+}
+
+/// What a lookup found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lookup {
+    /// The machine frame backing the guest frame, if its type has one.
+    pub mfn: Option<Mfn>,
+    /// The type, after any pending recalculation.
+    pub p2mt: P2mType,
+    /// The access rights.
+    pub access: P2mAccess,
+    /// The order of the mapping that covers the frame (0 for an unmapped frame).
+    pub order: u32,
+}
+
+/// Which superpage sizes the CPU supports (Xen's `hap_has_2mb` / `hap_has_1gb`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Superpages {
+    /// 2 MiB leaves.
+    pub two_mb: bool,
+    /// 1 GiB leaves.
+    pub one_gb: bool,
+}
+
+/// What the p2m lock protects besides the tables themselves.
+pub(crate) struct P2mState {
+    /// The highest gfn ever mapped (Xen's `max_mapped_pfn`).
+    max_mapped_pfn: Option<u64>,
+    /// Frames of each stored type (index: Xen's type number); `Invalid` is not counted.
+    type_pages: [u64; 16],
+    /// Table frames, the root included.
+    tables: u64,
+    /// What recalculation derives types from (log-dirty ranges, the mapped ioreq server).
+    pub(crate) recalc: RecalcState,
+}
+
+/// A p2m in the `Fmt` hardware format.
+pub struct P2m<Fmt: P2mFormat> {
+    root: Mfn,
+    /// The highest gfn the guest's physical address width allows.
+    max_gfn: u64,
+    superpages: Superpages,
+    state: Mutex<P2mState>,
+    _format: PhantomData<Fmt>,
+}
+
+/// Frames mapped by one entry at `level`.
+const fn level_frames(level: u32) -> u64 {
+    1 << (9 * level)
+}
+
+const fn index_at(gfn: u64, level: u32) -> usize {
+    ((gfn >> (9 * level)) & (ENTRIES as u64 - 1)) as usize
+}
+
+impl<Fmt: P2mFormat> P2m<Fmt> {
+    /// An empty p2m for a guest with `address_bits` of physical address space (at most 48: four
+    /// levels), its root table taken from `mem`.
+    pub fn new(
+        mem: &impl TableFrames,
+        address_bits: u32,
+        superpages: Superpages,
+    ) -> Result<Self, Errno> {
+        if !(13..=48).contains(&address_bits) {
+            return Err(Errno::EINVAL);
+        }
+        let root = mem.alloc_table()?;
+        Ok(P2m {
+            root,
+            max_gfn: (1 << (address_bits - 12)) - 1,
+            superpages,
+            state: Mutex::new(
+                P2M,
+                P2mState {
+                    max_mapped_pfn: None,
+                    type_pages: [0; 16],
+                    tables: 1,
+                    recalc: RecalcState::default(),
+                },
+            ),
+            _format: PhantomData,
+        })
+    }
+
+    /// The root table (what the VMCB's nCR3 or the EPTP points at).
+    pub fn root(&self) -> Mfn {
+        self.root
+    }
+
+    /// The highest gfn this p2m accepts.
+    pub fn max_gfn(&self) -> u64 {
+        self.max_gfn
+    }
+
+    /// The highest gfn ever mapped, if any.
+    pub fn max_mapped_pfn(&self) -> Option<u64> {
+        self.state.lock().max_mapped_pfn
+    }
+
+    /// Frames of a stored type (pending recalculations not applied).
+    pub fn type_pages(&self, p2mt: P2mType) -> u64 {
+        self.state.lock().type_pages[p2mt as usize]
+    }
+
+    /// Table frames in use, the root included.
+    pub fn table_frames(&self) -> u64 {
+        self.state.lock().tables
+    }
+
+    /// Checks a request: order supported, gfn and mfn aligned to it, inside the address width, and a
+    /// frame given exactly when the type has one.
+    fn check_request(
+        &self,
+        gfn: Gfn,
+        mfn: Option<Mfn>,
+        order: u32,
+        p2mt: P2mType,
+    ) -> Result<(), Errno> {
+        let order_ok = match order {
+            PAGE_ORDER_4K => true,
+            PAGE_ORDER_2M => self.superpages.two_mb,
+            PAGE_ORDER_1G => self.superpages.one_gb,
+            _ => false,
+        };
+        let size = 1u64 << order.min(63);
+        if !order_ok
+            || !gfn.0.is_multiple_of(size)
+            || gfn.0 > self.max_gfn
+            || self.max_gfn - gfn.0 < size - 1
+            || mfn.is_some_and(|m| !m.0.is_multiple_of(size))
+            || mfn.is_some() != p2mt.has_frame()
+        {
+            return Err(Errno::EINVAL);
+        }
+        Ok(())
+    }
+
+    /// Maps 2^order guest frames from `gfn` to `mfn` (or to nothing, for types without a frame) with
+    /// `p2mt` and `access`; `P2mType::Invalid` with no frame unmaps. Bad input (an unsupported or
+    /// misaligned order, a gfn beyond the address width, a frame where the type has none or none
+    /// where it needs one) is `EINVAL` and changes nothing; `ENOMEM` if a table frame cannot be had,
+    /// in which case nothing visible has changed either (tables allocated on the way stay, empty).
+    pub fn set_entry(
+        &self,
+        mem: &impl TableFrames,
+        gfn: Gfn,
+        mfn: Option<Mfn>,
+        order: u32,
+        p2mt: P2mType,
+        access: P2mAccess,
+    ) -> Result<(), Errno> {
+        self.check_request(gfn, mfn, order, p2mt)?;
+        let mut st = self.state.lock();
+        // Carry out pending changes on the path first, as Xen's set_entry does.
+        self.resolve(&mut st, mem, gfn.0)?;
+        let target = order / 9;
+        let mut table = self.root;
+        let mut level = LEVELS - 1;
+        while level > target {
+            table = self.descend(&mut st, mem, table, level, gfn.0)?;
+            level -= 1;
+        }
+        let index = index_at(gfn.0, level);
+        let old = Fmt::decode(level, mem.read_u64(table, index));
+        self.forget_subtree(&mut st, mem, old, level);
+        let new = if p2mt == P2mType::Invalid {
+            0
+        } else {
+            st.type_pages[p2mt as usize] += level_frames(level);
+            let last = gfn.0 + level_frames(level) - 1;
+            st.max_mapped_pfn = Some(st.max_mapped_pfn.map_or(last, |m| m.max(last)));
+            Fmt::leaf(level, mfn, p2mt, access)
+        };
+        mem.write_u64(table, index, new);
+        if new == 0 {
+            self.free_empty_tables(&mut st, mem, gfn.0, level);
+        }
+        Ok(())
+    }
+
+    /// Returns the table below the entry for `gfn` in `table` at `level`, creating it (empty) or
+    /// splitting a superpage into it as needed.
+    fn descend(
+        &self,
+        st: &mut P2mState,
+        mem: &impl TableFrames,
+        table: Mfn,
+        level: u32,
+        gfn: u64,
+    ) -> Result<Mfn, Errno> {
+        let index = index_at(gfn, level);
+        match Fmt::decode(level, mem.read_u64(table, index)) {
+            Entry::Table { mfn, .. } => Ok(mfn),
+            Entry::Empty => {
+                let child = mem.alloc_table()?;
+                st.tables += 1;
+                mem.write_u64(table, index, Fmt::table(level, child));
+                Ok(child)
+            }
+            Entry::Leaf {
+                mfn,
+                p2mt,
+                access,
+                recalc,
+            } => {
+                let child = mem.alloc_table()?;
+                st.tables += 1;
+                // The same mapping as 512 smaller leaves; a pending recalculation stays pending on
+                // each of them. Counters are unchanged: the same frames, the same types.
+                let step = level_frames(level - 1);
+                for i in 0..ENTRIES as u64 {
+                    let leaf = Fmt::leaf(level - 1, mfn.map(|m| m + i * step), p2mt, access);
+                    mem.write_u64(child, i as usize, Fmt::with_recalc(level - 1, leaf, recalc));
+                }
+                // Publish the filled table in one store.
+                mem.write_u64(table, index, Fmt::table(level, child));
+                Ok(child)
+            }
+        }
+    }
+
+    /// Takes an entry about to be overwritten out of the counters; frees the tables under it.
+    fn forget_subtree(&self, st: &mut P2mState, mem: &impl TableFrames, entry: Entry, level: u32) {
+        match entry {
+            Entry::Empty => {}
+            Entry::Leaf { p2mt, .. } => {
+                st.type_pages[p2mt as usize] -= level_frames(level);
+            }
+            Entry::Table { mfn, .. } => {
+                for i in 0..ENTRIES {
+                    let child = Fmt::decode(level - 1, mem.read_u64(mfn, i));
+                    self.forget_subtree(st, mem, child, level - 1);
+                }
+                mem.free_table(mfn);
+                st.tables -= 1;
+            }
+        }
+    }
+
+    /// After the entry for `gfn` at `level` became empty: frees tables that are now all empty,
+    /// bottom up (never the root).
+    fn free_empty_tables(&self, st: &mut P2mState, mem: &impl TableFrames, gfn: u64, level: u32) {
+        let mut path = [self.root; LEVELS as usize];
+        let mut table = self.root;
+        for l in (level + 1..LEVELS).rev() {
+            match Fmt::decode(l, mem.read_u64(table, index_at(gfn, l))) {
+                Entry::Table { mfn, .. } => {
+                    path[(l - 1) as usize] = mfn;
+                    table = mfn;
+                }
+                _ => return,
+            }
+        }
+        // path[l] is the table holding level-l entries for gfn.
+        for l in level..LEVELS - 1 {
+            let t = path[l as usize];
+            if (0..ENTRIES).any(|i| mem.read_u64(t, i) != 0) {
+                return;
+            }
+            mem.write_u64(path[(l + 1) as usize], index_at(gfn, l + 1), 0);
+            mem.free_table(t);
+            st.tables -= 1;
+        }
+    }
+
+    /// Looks up a guest frame, with any pending recalculation applied to the answer (not stored).
+    pub fn get_entry(&self, mem: &impl FrameAccess, gfn: Gfn) -> Lookup {
+        let st = self.state.lock();
+        self.lookup(&st, mem, gfn.0)
+    }
+
+    fn lookup(&self, st: &P2mState, mem: &impl FrameAccess, gfn: u64) -> Lookup {
+        let unmapped = Lookup {
+            mfn: None,
+            p2mt: P2mType::Invalid,
+            access: P2mAccess::N,
+            order: 0,
+        };
+        if gfn > self.max_gfn {
+            return unmapped;
+        }
+        let mut table = self.root;
+        let mut pending = false;
+        for level in (0..LEVELS).rev() {
+            match Fmt::decode(level, mem.read_u64(table, index_at(gfn, level))) {
+                Entry::Empty => return unmapped,
+                Entry::Table { mfn, recalc } => {
+                    pending |= recalc;
+                    table = mfn;
+                }
+                Entry::Leaf {
+                    mfn,
+                    p2mt,
+                    access,
+                    recalc,
+                } => {
+                    let offset = gfn & (level_frames(level) - 1);
+                    let p2mt = if pending || recalc {
+                        st.recalc.single(p2mt, gfn)
+                    } else {
+                        p2mt
+                    };
+                    return Lookup {
+                        mfn: mfn.map(|m| m + offset),
+                        p2mt,
+                        access,
+                        order: 9 * level,
+                    };
+                }
+            }
+        }
+        unmapped
+    }
+
+    /// Applies pending recalculations on the path to `gfn` (Xen's `resolve_misconfig` for EPT,
+    /// `do_recalc` for NPT): marked tables pass their mark to their entries; a marked leaf gets the
+    /// type the current state gives it, or is split if its range is mixed. Returns whether anything
+    /// was pending (a fault caused by the mark is then handled).
+    fn resolve(&self, st: &mut P2mState, mem: &impl TableFrames, gfn: u64) -> Result<bool, Errno> {
+        if gfn > self.max_gfn {
+            return Ok(false);
+        }
+        let mut table = self.root;
+        let mut found = false;
+        for level in (0..LEVELS).rev() {
+            let index = index_at(gfn, level);
+            let raw = mem.read_u64(table, index);
+            match Fmt::decode(level, raw) {
+                Entry::Empty => return Ok(found),
+                Entry::Table { mfn, recalc } => {
+                    if recalc {
+                        found = true;
+                        for i in 0..ENTRIES {
+                            let child = mem.read_u64(mfn, i);
+                            if child != 0 {
+                                mem.write_u64(mfn, i, Fmt::with_recalc(level - 1, child, true));
+                            }
+                        }
+                        mem.write_u64(table, index, Fmt::with_recalc(level, raw, false));
+                    }
+                    table = mfn;
+                }
+                Entry::Leaf {
+                    mfn,
+                    p2mt,
+                    access,
+                    recalc,
+                } => {
+                    if !recalc {
+                        return Ok(found);
+                    }
+                    let first = gfn & !(level_frames(level) - 1);
+                    match st
+                        .recalc
+                        .range(p2mt, first, first + level_frames(level) - 1)
+                    {
+                        Some(new) => {
+                            st.type_pages[p2mt as usize] -= level_frames(level);
+                            st.type_pages[new as usize] += level_frames(level);
+                            mem.write_u64(table, index, Fmt::leaf(level, mfn, new, access));
+                            return Ok(true);
+                        }
+                        None => {
+                            // Mixed range: split (children inherit the mark) and go on down.
+                            table = self.descend(st, mem, table, level, gfn)?;
+                            found = true;
+                            continue;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The fault path's recalculation: resolves what is pending for `gfn` and reports whether the
+    /// fault was caused by a pending change (then the access is simply retried).
+    pub fn resolve_fault(&self, mem: &impl TableFrames, gfn: Gfn) -> Result<bool, Errno> {
+        let mut st = self.state.lock();
+        self.resolve(&mut st, mem, gfn.0)
+    }
+
+    /// Checks the tree against the counters: stored types sum to the type counters, tables counted,
+    /// leaves aligned and at levels that allow them. Returns the first violation.
+    pub fn check_invariants(&self, mem: &impl FrameAccess) -> Result<(), &'static str> {
+        let st = self.state.lock();
+        let mut pages = [0u64; 16];
+        let mut tables = 1u64;
+        self.count(mem, self.root, LEVELS - 1, 0, &mut pages, &mut tables)?;
+        if pages != st.type_pages {
+            return Err("type counters do not match the tables");
+        }
+        if tables != st.tables {
+            return Err("table count does not match the tree");
+        }
+        Ok(())
+    }
+
+    fn count(
+        &self,
+        mem: &impl FrameAccess,
+        table: Mfn,
+        level: u32,
+        base: u64,
+        pages: &mut [u64; 16],
+        tables: &mut u64,
+    ) -> Result<(), &'static str> {
+        for i in 0..ENTRIES {
+            let gfn = base + i as u64 * level_frames(level);
+            match Fmt::decode(level, mem.read_u64(table, i)) {
+                Entry::Empty => {}
+                Entry::Leaf { mfn, p2mt, .. } => {
+                    if !Fmt::leaf_allowed(level) {
+                        return Err("a leaf at a level that cannot hold one");
+                    }
+                    if mfn.is_some_and(|m| !m.0.is_multiple_of(level_frames(level))) {
+                        return Err("a superpage leaf with a misaligned frame");
+                    }
+                    if mfn.is_some() != p2mt.has_frame() {
+                        return Err("a leaf whose frame does not match its type");
+                    }
+                    pages[p2mt as usize] += level_frames(level);
+                }
+                Entry::Table { mfn, .. } => {
+                    if level == 0 {
+                        return Err("a table pointer at level 0");
+                    }
+                    *tables += 1;
+                    self.count(mem, mfn, level - 1, gfn, pages, tables)?;
+                    if (0..ENTRIES).all(|j| mem.read_u64(mfn, j) == 0) {
+                        return Err("an empty table was not freed");
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,319 @@
+//! The p2m against a reference model, for both hardware formats (after xen/arch/x86/mm/p2m.c
+//! `p2m_set_entry`, p2m-pt.c and p2m-ept.c `*_set_entry` / `*_get_entry`).
+
+mod common;
+
+use proptest::prelude::*;
+use xen_mm::arena::ArenaFrames;
+use xen_mm::buddy::NodeId;
+use xen_mm::errno::Errno;
+use xen_mm::frame::{Gfn, Mfn};
+use xen_mm::heap::DomHeap;
+use xen_mm::p2m::ept::Ept;
+use xen_mm::p2m::format::P2mFormat;
+use xen_mm::p2m::npt::Npt;
+use xen_mm::p2m::types::{P2mAccess, P2mType};
+use xen_mm::p2m::{Lookup, P2m, Superpages};
+
+const ALL_SIZES: Superpages = Superpages {
+    two_mb: true,
+    one_gb: true,
+};
+
+/// A heap for the tables only: 4096 frames is far more than any test needs.
+fn table_heap() -> DomHeap<ArenaFrames> {
+    common::arena_heap(0x1_0000, 4096, 1, |_| NodeId(0))
+}
+
+fn unmapped() -> Lookup {
+    Lookup {
+        mfn: None,
+        p2mt: P2mType::Invalid,
+        access: P2mAccess::N,
+        order: 0,
+    }
+}
+
+fn check_basics<F: P2mFormat>() {
+    let h = table_heap();
+    let free0 = h.physinfo().free_pages;
+    let p2m = P2m::<F>::new(&h, 32, ALL_SIZES).unwrap();
+    assert_eq!(p2m.get_entry(&h, Gfn(5)), unmapped());
+
+    // A 1 GiB mapping, then one frame in it changed: the superpage is split twice.
+    p2m.set_entry(
+        &h,
+        Gfn(0x4_0000),
+        Some(Mfn(0x80_0000)),
+        18,
+        P2mType::RamRw,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    assert_eq!(p2m.get_entry(&h, Gfn(0x4_1234)).mfn, Some(Mfn(0x80_1234)));
+    assert_eq!(p2m.get_entry(&h, Gfn(0x4_1234)).order, 18);
+    assert_eq!(p2m.type_pages(P2mType::RamRw), 1 << 18);
+    let tables_before = p2m.table_frames();
+    p2m.set_entry(
+        &h,
+        Gfn(0x4_1234),
+        None,
+        0,
+        P2mType::PopulateOnDemand,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    assert_eq!(
+        p2m.table_frames(),
+        tables_before + 2,
+        "1 GiB -> 2 MiB -> 4 KiB tables"
+    );
+    assert_eq!(
+        p2m.get_entry(&h, Gfn(0x4_1234)).p2mt,
+        P2mType::PopulateOnDemand
+    );
+    assert_eq!(p2m.get_entry(&h, Gfn(0x4_1235)).mfn, Some(Mfn(0x80_1235)));
+    assert_eq!(p2m.get_entry(&h, Gfn(0x4_1235)).order, 0);
+    assert_eq!(
+        p2m.get_entry(&h, Gfn(0x4_3000)).order,
+        9,
+        "the rest stays 2 MiB"
+    );
+    assert_eq!(p2m.type_pages(P2mType::RamRw), (1 << 18) - 1);
+    assert_eq!(p2m.type_pages(P2mType::PopulateOnDemand), 1);
+    assert_eq!(p2m.max_mapped_pfn(), Some(0x4_0000 + (1 << 18) - 1));
+    p2m.check_invariants(&h).unwrap();
+
+    // Mapping 1 GiB over it again frees the tables under it.
+    p2m.set_entry(
+        &h,
+        Gfn(0x4_0000),
+        Some(Mfn(0x80_0000)),
+        18,
+        P2mType::RamRo,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    assert_eq!(p2m.table_frames(), tables_before);
+    assert_eq!(p2m.type_pages(P2mType::PopulateOnDemand), 0);
+    // Unmapping everything frees every table but the root.
+    p2m.set_entry(
+        &h,
+        Gfn(0x4_0000),
+        None,
+        18,
+        P2mType::Invalid,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    assert_eq!(p2m.table_frames(), 1);
+    assert_eq!(h.physinfo().free_pages, free0 - 1);
+    p2m.check_invariants(&h).unwrap();
+}
+
+#[test]
+fn npt_basics() {
+    check_basics::<Npt>();
+}
+
+#[test]
+fn ept_basics() {
+    check_basics::<Ept>();
+}
+
+fn check_bad_input<F: P2mFormat>() {
+    let h = table_heap();
+    let p2m = P2m::<F>::new(
+        &h,
+        32,
+        Superpages {
+            two_mb: true,
+            one_gb: false,
+        },
+    )
+    .unwrap();
+    let rw =
+        |gfn, mfn, order| p2m.set_entry(&h, Gfn(gfn), mfn, order, P2mType::RamRw, P2mAccess::Rwx);
+    let tables = p2m.table_frames();
+    assert_eq!(
+        rw(1 << 20, Some(Mfn(1)), 0),
+        Err(Errno::EINVAL),
+        "beyond 32 address bits"
+    );
+    assert_eq!(
+        rw((1 << 20) - 1, Some(Mfn(1)), 0),
+        Ok(()),
+        "the last frame below 4 GiB"
+    );
+    assert_eq!(
+        rw(0x200, Some(Mfn(0x40000)), 18),
+        Err(Errno::EINVAL),
+        "no 1 GiB pages"
+    );
+    assert_eq!(
+        rw(0x201, Some(Mfn(0x400)), 9),
+        Err(Errno::EINVAL),
+        "misaligned gfn"
+    );
+    assert_eq!(
+        rw(0x200, Some(Mfn(0x401)), 9),
+        Err(Errno::EINVAL),
+        "misaligned mfn"
+    );
+    assert_eq!(
+        rw(0x200, Some(Mfn(0x400)), 3),
+        Err(Errno::EINVAL),
+        "order 3"
+    );
+    assert_eq!(
+        rw(0x200, None, 0),
+        Err(Errno::EINVAL),
+        "RAM without a frame"
+    );
+    assert_eq!(
+        p2m.set_entry(
+            &h,
+            Gfn(7),
+            Some(Mfn(7)),
+            0,
+            P2mType::PopulateOnDemand,
+            P2mAccess::Rwx
+        ),
+        Err(Errno::EINVAL),
+        "a placeholder with a frame"
+    );
+    assert_eq!(p2m.get_entry(&h, Gfn(0x200)), unmapped());
+    assert_eq!(
+        p2m.table_frames(),
+        tables + 3,
+        "only the valid 4 KiB mapping built tables (3 levels)"
+    );
+    p2m.check_invariants(&h).unwrap();
+}
+
+#[test]
+fn npt_bad_input_changes_nothing() {
+    check_bad_input::<Npt>();
+}
+
+#[test]
+fn ept_bad_input_changes_nothing() {
+    check_bad_input::<Ept>();
+}
+
+/// Guest frames the model follows: edges of 4 KiB, 2 MiB and 1 GiB mappings.
+const PROBES: [u64; 16] = [
+    0, 1, 511, 512, 513, 1023, 0x3_ffff, 0x4_0000, 0x4_0001, 0x4_01ff, 0x4_0200, 0x5_2345,
+    0x7_ffff, 0x8_0000, 0xf_fe00, 0xf_ffff,
+];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Map {
+        probe: usize,
+        order: u32,
+        p2mt: u8,
+        mfn: u64,
+        access: u8,
+    },
+    Unmap {
+        probe: usize,
+        order: u32,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let order = prop_oneof![4 => Just(0u32), 2 => Just(9u32), 1 => Just(18u32)];
+    prop_oneof![
+        4 => (0..PROBES.len(), order.clone(), 0u8..16, 0u64..64, 0u8..11).prop_map(
+            |(probe, order, p2mt, mfn, access)| Op::Map { probe, order, p2mt, mfn, access }
+        ),
+        1 => (0..PROBES.len(), order).prop_map(|(probe, order)| Op::Unmap { probe, order }),
+    ]
+}
+
+fn run_model<F: P2mFormat>(ops: Vec<Op>, any_access: bool) -> Result<(), TestCaseError> {
+    let h = table_heap();
+    let total = h.physinfo().total_pages;
+    let p2m = P2m::<F>::new(&h, 32, ALL_SIZES).unwrap();
+    let mut model: Vec<Lookup> = vec![unmapped(); PROBES.len()];
+    for op in ops {
+        let (gfn, order, p2mt, mfn, access) = match op {
+            Op::Map {
+                probe,
+                order,
+                p2mt,
+                mfn,
+                access,
+            } => {
+                let p2mt = P2mType::from_number(u64::from(p2mt)).unwrap();
+                let size = 1u64 << order;
+                let mfn = p2mt.has_frame().then_some(Mfn((0x100 + mfn) * size));
+                let access = if any_access {
+                    P2mAccess::from_number(u64::from(access)).unwrap()
+                } else {
+                    P2mAccess::Rwx
+                };
+                (PROBES[probe] & !(size - 1), order, p2mt, mfn, access)
+            }
+            Op::Unmap { probe, order } => (
+                PROBES[probe] & !((1u64 << order) - 1),
+                order,
+                P2mType::Invalid,
+                None,
+                P2mAccess::Rwx,
+            ),
+        };
+        p2m.set_entry(&h, Gfn(gfn), mfn, order, p2mt, access)
+            .unwrap();
+        for (i, &probe) in PROBES.iter().enumerate() {
+            if probe >= gfn && probe < gfn + (1 << order) {
+                model[i] = if p2mt == P2mType::Invalid {
+                    unmapped()
+                } else {
+                    Lookup {
+                        mfn: mfn.map(|m| m + (probe - gfn)),
+                        p2mt,
+                        access,
+                        order,
+                    }
+                };
+            }
+        }
+        for (i, &probe) in PROBES.iter().enumerate() {
+            let got = p2m.get_entry(&h, Gfn(probe));
+            let want = model[i];
+            // The order of a lookup is the size of the mapping now covering it: a later smaller
+            // mapping nearby may have split the one the model remembers.
+            prop_assert_eq!(
+                (got.mfn, got.p2mt, got.access),
+                (want.mfn, want.p2mt, want.access),
+                "gfn {:#x}",
+                probe
+            );
+            prop_assert!(got.order <= want.order);
+        }
+        p2m.check_invariants(&h)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(
+            h.physinfo().free_pages + p2m.table_frames(),
+            total,
+            "every table frame accounted"
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn npt_follows_the_model(ops in proptest::collection::vec(op(), 1..60)) {
+        run_model::<Npt>(ops, false)?;
+    }
+
+    #[test]
+    fn ept_follows_the_model(ops in proptest::collection::vec(op(), 1..60)) {
+        run_model::<Ept>(ops, true)?;
+    }
+}
