@@ -1,0 +1,3 @@
+//! x86 HVM headers (public/arch-x86/hvm/).
+
+pub mod start_info;

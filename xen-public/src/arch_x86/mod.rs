@@ -1,0 +1,5 @@
+//! x86-specific headers (public/arch-x86/).
+
+pub mod cpuid;
+pub mod hvm;
+pub mod xen;
