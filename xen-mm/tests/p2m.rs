@@ -25,10 +25,11 @@ fn table_heap() -> DomHeap<ArenaFrames> {
     common::arena_heap(0x1_0000, 4096, 1, |_| NodeId(0))
 }
 
+/// What Xen's get_entry answers for a gfn nothing maps (p2m-ept.c / p2m-pt.c `*_get_entry`).
 fn unmapped() -> Lookup {
     Lookup {
         mfn: None,
-        p2mt: P2mType::Invalid,
+        p2mt: P2mType::MmioDm,
         access: P2mAccess::N,
         order: 0,
     }
@@ -37,7 +38,7 @@ fn unmapped() -> Lookup {
 fn check_basics<F: P2mFormat>() {
     let h = table_heap();
     let free0 = h.physinfo().free_pages;
-    let p2m = P2m::<F>::new(&h, 32, ALL_SIZES).unwrap();
+    let p2m = P2m::<F>::new(&h, ALL_SIZES).unwrap();
     assert_eq!(p2m.get_entry(&h, Gfn(5)), unmapped());
 
     // A 1 GiB mapping, then one frame in it changed: the superpage is split twice.
@@ -125,7 +126,6 @@ fn check_bad_input<F: P2mFormat>() {
     let h = table_heap();
     let p2m = P2m::<F>::new(
         &h,
-        32,
         Superpages {
             two_mb: true,
             one_gb: false,
@@ -134,36 +134,22 @@ fn check_bad_input<F: P2mFormat>() {
     .unwrap();
     let rw =
         |gfn, mfn, order| p2m.set_entry(&h, Gfn(gfn), mfn, order, P2mType::RamRw, P2mAccess::Rwx);
-    let tables = p2m.table_frames();
+    let last = (1u64 << 36) - 1;
+    // ept_set_entry: gfn >> 36 -> -EINVAL; p2m_pt_set_entry: no L4 entry -> -ENOENT.
     assert_eq!(
-        rw(1 << 20, Some(Mfn(1)), 0),
-        Err(Errno::EINVAL),
-        "beyond 32 address bits"
+        rw(last + 1, Some(Mfn(1)), 0),
+        Err(F::BEYOND_WIDTH),
+        "beyond 48 bits"
     );
     assert_eq!(
-        rw((1 << 20) - 1, Some(Mfn(1)), 0),
-        Ok(()),
-        "the last frame below 4 GiB"
+        rw(last, Some(Mfn(1)), 1),
+        Err(F::BEYOND_WIDTH),
+        "the range runs past 48 bits"
     );
     assert_eq!(
-        rw(0x200, Some(Mfn(0x40000)), 18),
+        rw(0x200, Some(Mfn((1 << 40) - 1)), 1),
         Err(Errno::EINVAL),
-        "no 1 GiB pages"
-    );
-    assert_eq!(
-        rw(0x201, Some(Mfn(0x400)), 9),
-        Err(Errno::EINVAL),
-        "misaligned gfn"
-    );
-    assert_eq!(
-        rw(0x200, Some(Mfn(0x401)), 9),
-        Err(Errno::EINVAL),
-        "misaligned mfn"
-    );
-    assert_eq!(
-        rw(0x200, Some(Mfn(0x400)), 3),
-        Err(Errno::EINVAL),
-        "order 3"
+        "frames past 52 bits"
     );
     assert_eq!(
         rw(0x200, None, 0),
@@ -182,13 +168,56 @@ fn check_bad_input<F: P2mFormat>() {
         Err(Errno::EINVAL),
         "a placeholder with a frame"
     );
-    assert_eq!(p2m.get_entry(&h, Gfn(0x200)), unmapped());
+    assert_eq!(p2m.table_frames(), 1, "nothing was built");
+    assert_eq!(rw(last, Some(Mfn(1)), 0), Ok(()), "the last gfn of 48 bits");
     assert_eq!(
         p2m.table_frames(),
-        tables + 3,
-        "only the valid 4 KiB mapping built tables (3 levels)"
+        4,
+        "one 4 KiB mapping: three tables under the root"
     );
     p2m.check_invariants(&h).unwrap();
+}
+
+fn check_chunking<F: P2mFormat>() {
+    // p2m_set_entry: pieces as large as gfn, mfn and the remaining size allow.
+    let h = table_heap();
+    let p2m = P2m::<F>::new(
+        &h,
+        Superpages {
+            two_mb: true,
+            one_gb: false,
+        },
+    )
+    .unwrap();
+    let set = |gfn, mfn: Option<u64>, order, t| {
+        p2m.set_entry(&h, Gfn(gfn), mfn.map(Mfn), order, t, P2mAccess::Rwx)
+            .unwrap()
+    };
+    set(0x400, Some(0x800), 10, P2mType::RamRw);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x400)).order, 9);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x7ff)).order, 9);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x7ff)).mfn, Some(Mfn(0xbff)));
+    // A misaligned mfn forces 4 KiB pieces.
+    set(0x1000, Some(0x2001), 9, P2mType::RamRw);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x1000)).order, 0);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x11ff)).mfn, Some(Mfn(0x2200)));
+    // No 1 GiB support: 2 MiB pieces; ioreq_server always 4 KiB.
+    set(0x4_0000, Some(0x4_0000), 18, P2mType::RamRw);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x4_0000)).order, 9);
+    set(0x8_0000, Some(0x8_0000), 9, P2mType::IoreqServer);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x8_0000)).order, 0);
+    assert_eq!(p2m.type_pages(P2mType::IoreqServer), 512);
+    p2m.check_invariants(&h).unwrap();
+}
+
+#[test]
+fn npt_chunking() {
+    check_chunking::<Npt>();
+}
+
+#[test]
+fn ept_chunking() {
+    check_chunking::<Ept>();
 }
 
 #[test]
@@ -235,7 +264,7 @@ fn op() -> impl Strategy<Value = Op> {
 fn run_model<F: P2mFormat>(ops: Vec<Op>, any_access: bool) -> Result<(), TestCaseError> {
     let h = table_heap();
     let total = h.physinfo().total_pages;
-    let p2m = P2m::<F>::new(&h, 32, ALL_SIZES).unwrap();
+    let p2m = P2m::<F>::new(&h, ALL_SIZES).unwrap();
     let mut model: Vec<Lookup> = vec![unmapped(); PROBES.len()];
     for op in ops {
         let (gfn, order, p2mt, mfn, access) = match op {

@@ -105,3 +105,77 @@ crate::xen_consts! {
     /// Connection refused.
     pub const XEN_ECONNREFUSED: i32 = 111;
 }
+
+/// A Xen errno as a Rust type, for hypervisor code that returns `Result<T, Errno>`; the hypercall
+/// boundary returns it negated. Not part of Xen's headers (no registry entry).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Errno(pub i32);
+
+impl Errno {
+    /// Operation not permitted.
+    pub const EPERM: Errno = Errno(XEN_EPERM);
+    /// No such object.
+    pub const ENOENT: Errno = Errno(XEN_ENOENT);
+    /// No such domain.
+    pub const ESRCH: Errno = Errno(XEN_ESRCH);
+    /// Argument list too long (Xen: an allocation over max_pages).
+    pub const E2BIG: Errno = Errno(XEN_E2BIG);
+    /// Try again.
+    pub const EAGAIN: Errno = Errno(XEN_EAGAIN);
+    /// Out of memory.
+    pub const ENOMEM: Errno = Errno(XEN_ENOMEM);
+    /// Permission denied.
+    pub const EACCES: Errno = Errno(XEN_EACCES);
+    /// Bad address.
+    pub const EFAULT: Errno = Errno(XEN_EFAULT);
+    /// Busy.
+    pub const EBUSY: Errno = Errno(XEN_EBUSY);
+    /// Already exists.
+    pub const EEXIST: Errno = Errno(XEN_EEXIST);
+    /// Invalid argument.
+    pub const EINVAL: Errno = Errno(XEN_EINVAL);
+    /// No space left.
+    pub const ENOSPC: Errno = Errno(XEN_ENOSPC);
+    /// Function not implemented.
+    pub const ENOSYS: Errno = Errno(XEN_ENOSYS);
+    /// Restart the call (continuation); never returned to a guest.
+    pub const ERESTART: Errno = Errno(XEN_ERESTART);
+    /// Operation not supported.
+    pub const EOPNOTSUPP: Errno = Errno(XEN_EOPNOTSUPP);
+
+    /// The value a hypercall returns for this error.
+    pub const fn negated(self) -> i64 {
+        -(self.0 as i64)
+    }
+
+    /// Xen's name for it, if it is one of the constants above.
+    pub const fn name(self) -> Option<&'static str> {
+        Some(match self.0 {
+            XEN_EPERM => "EPERM",
+            XEN_ENOENT => "ENOENT",
+            XEN_ESRCH => "ESRCH",
+            XEN_E2BIG => "E2BIG",
+            XEN_EAGAIN => "EAGAIN",
+            XEN_ENOMEM => "ENOMEM",
+            XEN_EACCES => "EACCES",
+            XEN_EFAULT => "EFAULT",
+            XEN_EBUSY => "EBUSY",
+            XEN_EEXIST => "EEXIST",
+            XEN_EINVAL => "EINVAL",
+            XEN_ENOSPC => "ENOSPC",
+            XEN_ENOSYS => "ENOSYS",
+            XEN_ERESTART => "ERESTART",
+            XEN_EOPNOTSUPP => "EOPNOTSUPP",
+            _ => return None,
+        })
+    }
+}
+
+impl core::fmt::Debug for Errno {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "Errno({})", self.0),
+        }
+    }
+}

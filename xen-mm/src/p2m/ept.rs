@@ -19,6 +19,7 @@
 //! reserved-bit violation in a table, so any access below takes an EPT misconfiguration exit, whose
 //! handler (Xen's `resolve_misconfig`) recalculates.
 
+use crate::errno::Errno;
 use crate::frame::{Mfn, PAGE_SHIFT};
 use crate::p2m::format::{Entry, P2mFormat};
 use crate::p2m::types::{P2mAccess, P2mType};
@@ -59,15 +60,14 @@ pub const MTRR_NUM_TYPES: u64 = 7;
 pub struct Ept;
 
 /// The permissions a type allows (Xen's `ept_p2m_type_to_flags`), before access restrictions.
-/// `ioreq_server` entries are never writable, as in [`super::npt::type_flags`].
+/// `ioreq_server` entries are never writable, as in [`super::npt::type_flags`]; log-dirty entries
+/// are write-protected (Xen keeps 4 KiB ones writable only with PML, which xen-rs does not use).
 pub const fn type_rwx(t: P2mType) -> (bool, bool, bool) {
     match t {
-        P2mType::RamRw => (true, true, true),
-        P2mType::RamRo | P2mType::RamLogdirty | P2mType::RamShared | P2mType::IoreqServer => {
-            (true, false, true)
-        }
-        P2mType::GrantMapRo => (true, false, false),
-        P2mType::GrantMapRw | P2mType::MapForeign | P2mType::MmioDirect => (true, true, false),
+        P2mType::RamRw | P2mType::MmioDirect => (true, true, true),
+        P2mType::RamRo | P2mType::RamLogdirty | P2mType::RamShared => (true, false, true),
+        P2mType::GrantMapRo | P2mType::IoreqServer => (true, false, false),
+        P2mType::GrantMapRw | P2mType::MapForeign => (true, true, false),
         _ => (false, false, false),
     }
 }
@@ -87,6 +87,8 @@ fn leaf_emt(p2mt: P2mType) -> u64 {
 
 impl P2mFormat for Ept {
     const NAME: &'static str = "EPT";
+    // ept_set_entry: "(u64)gfn >> ((ept->wl + 1) * EPT_TABLE_ORDER)" -> -EINVAL.
+    const BEYOND_WIDTH: Errno = Errno::EINVAL;
 
     fn leaf(level: u32, mfn: Option<Mfn>, p2mt: P2mType, access: P2mAccess) -> u64 {
         let (tr, tw, tx) = type_rwx(p2mt);
@@ -104,8 +106,14 @@ impl P2mFormat for Ept {
             | EPT_SUPPRESS_VE
     }
 
+    /// Xen's `ept_set_middle_entry`: full rights, the default access, #VE suppressed.
     fn table(_level: u32, mfn: Mfn) -> u64 {
-        ((mfn.0 << PAGE_SHIFT) & ADDR_MASK) | EPT_R | EPT_W | EPT_X
+        ((mfn.0 << PAGE_SHIFT) & ADDR_MASK)
+            | EPT_R
+            | EPT_W
+            | EPT_X
+            | ((P2mAccess::Rwx as u64) << ACCESS_SHIFT)
+            | EPT_SUPPRESS_VE
     }
 
     fn decode(level: u32, raw: u64) -> Entry {
@@ -182,10 +190,11 @@ mod tests {
         let raw = Ept::leaf(2, Some(Mfn(0x4_0000)), P2mType::RamLogdirty, P2mAccess::Rwx);
         assert_eq!(raw & 0xff, 0xf5);
         assert_eq!((raw >> 52) & 0x3f, 2);
-        // A table pointer: rwx only, memory type bits 3-7 zero (reserved in non-leaf entries).
-        assert_eq!(Ept::table(3, Mfn(0xabc)), 0x0000_0000_00ab_c007);
+        // A table pointer (ept_set_middle_entry): rwx, memory type bits 3-7 zero (reserved in
+        // non-leaf entries), the default access rwx in bits 58-61, #VE suppressed.
+        assert_eq!(Ept::table(3, Mfn(0xabc)), 0x9c00_0000_00ab_c007);
         assert_eq!(
-            Ept::decode(3, 0xabc007),
+            Ept::decode(3, 0x9c00_0000_00ab_c007),
             Entry::Table {
                 mfn: Mfn(0xabc),
                 recalc: false

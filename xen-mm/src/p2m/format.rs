@@ -5,6 +5,7 @@
 //! Levels count from the leaves: level 0 entries map 4 KiB, level 1 entries 2 MiB, level 2 entries
 //! 1 GiB, level 3 entries (the root table) point to level-2 tables.
 
+use crate::errno::Errno;
 use crate::frame::Mfn;
 use crate::p2m::types::{P2mAccess, P2mType};
 
@@ -42,6 +43,9 @@ pub enum Entry {
 pub trait P2mFormat {
     /// The format's name, for messages.
     const NAME: &'static str;
+
+    /// What Xen's backend returns for a gfn beyond the four levels (2^36 frames).
+    const BEYOND_WIDTH: Errno;
 
     /// Whether `level` may hold a leaf (superpages at levels 1 and 2, pages at 0).
     fn leaf_allowed(level: u32) -> bool {

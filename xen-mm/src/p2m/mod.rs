@@ -123,20 +123,13 @@ const fn index_at(gfn: u64, level: u32) -> usize {
 }
 
 impl<Fmt: P2mFormat> P2m<Fmt> {
-    /// An empty p2m for a guest with `address_bits` of physical address space (at most 48: four
-    /// levels), its root table taken from `mem`.
-    pub fn new(
-        mem: &impl TableFrames,
-        address_bits: u32,
-        superpages: Superpages,
-    ) -> Result<Self, Errno> {
-        if !(13..=48).contains(&address_bits) {
-            return Err(Errno::EINVAL);
-        }
+    /// An empty p2m, its root table taken from `mem`. Four levels map 48 bits of guest-physical
+    /// address space (2^36 frames), as Xen's p2m-pt.c and p2m-ept.c do.
+    pub fn new(mem: &impl TableFrames, superpages: Superpages) -> Result<Self, Errno> {
         let root = mem.alloc_table()?;
         Ok(P2m {
             root,
-            max_gfn: (1 << (address_bits - 12)) - 1,
+            max_gfn: (1 << 36) - 1,
             superpages,
             state: Mutex::new(
                 P2M,
@@ -176,39 +169,15 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         self.state.lock().tables
     }
 
-    /// Checks a request: order supported, gfn and mfn aligned to it, inside the address width, and a
-    /// frame given exactly when the type has one.
-    fn check_request(
-        &self,
-        gfn: Gfn,
-        mfn: Option<Mfn>,
-        order: u32,
-        p2mt: P2mType,
-    ) -> Result<(), Errno> {
-        let order_ok = match order {
-            PAGE_ORDER_4K => true,
-            PAGE_ORDER_2M => self.superpages.two_mb,
-            PAGE_ORDER_1G => self.superpages.one_gb,
-            _ => false,
-        };
-        let size = 1u64 << order.min(63);
-        if !order_ok
-            || !gfn.0.is_multiple_of(size)
-            || gfn.0 > self.max_gfn
-            || self.max_gfn - gfn.0 < size - 1
-            || mfn.is_some_and(|m| !m.0.is_multiple_of(size))
-            || mfn.is_some() != p2mt.has_frame()
-        {
-            return Err(Errno::EINVAL);
-        }
-        Ok(())
-    }
-
     /// Maps 2^order guest frames from `gfn` to `mfn` (or to nothing, for types without a frame) with
-    /// `p2mt` and `access`; `P2mType::Invalid` with no frame unmaps. Bad input (an unsupported or
-    /// misaligned order, a gfn beyond the address width, a frame where the type has none or none
-    /// where it needs one) is `EINVAL` and changes nothing; `ENOMEM` if a table frame cannot be had,
-    /// in which case nothing visible has changed either (tables allocated on the way stay, empty).
+    /// `p2mt` and `access`; `P2mType::Invalid` with no frame unmaps. As Xen's `p2m_set_entry`, the
+    /// range is cut into the largest 1 GiB, 2 MiB and 4 KiB pieces that the alignment of gfn, mfn and
+    /// the remaining size allow (`ioreq_server` entries are always 4 KiB, as Xen requires).
+    ///
+    /// Bad input changes nothing: a range beyond the four levels gets the format's errno (Xen: EPT
+    /// `-EINVAL`, NPT `-ENOENT`); a frame where the type has none, none where it needs one, or a frame
+    /// range beyond 52 address bits is `-EINVAL`. `-ENOMEM` (no table frame) stops the walk; as in
+    /// Xen the pieces before it stay mapped and the caller must deal with partial success.
     pub fn set_entry(
         &self,
         mem: &impl TableFrames,
@@ -218,31 +187,71 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         p2mt: P2mType,
         access: P2mAccess,
     ) -> Result<(), Errno> {
-        self.check_request(gfn, mfn, order, p2mt)?;
+        if order > 36 || gfn.0 > self.max_gfn || self.max_gfn - gfn.0 < (1u64 << order) - 1 {
+            return Err(Fmt::BEYOND_WIDTH);
+        }
+        if mfn.is_some() != p2mt.has_frame()
+            || mfn.is_some_and(|m| m.0.checked_add(1 << order).is_none_or(|end| end > 1 << 40))
+        {
+            return Err(Errno::EINVAL);
+        }
         let mut st = self.state.lock();
+        let (mut gfn, mut mfn, mut todo) = (gfn.0, mfn, 1u64 << order);
+        while todo > 0 {
+            let mask = gfn | mfn.map_or(0, |m| m.0) | todo;
+            let fits = |o: u32| mask & ((1 << o) - 1) == 0;
+            let piece = if p2mt == P2mType::IoreqServer {
+                PAGE_ORDER_4K
+            } else if fits(PAGE_ORDER_1G) && self.superpages.one_gb {
+                PAGE_ORDER_1G
+            } else if fits(PAGE_ORDER_2M) && self.superpages.two_mb {
+                PAGE_ORDER_2M
+            } else {
+                PAGE_ORDER_4K
+            };
+            self.set_piece(&mut st, mem, gfn, mfn, piece, p2mt, access)?;
+            gfn += 1 << piece;
+            mfn = mfn.map(|m| m + (1 << piece));
+            todo -= 1 << piece;
+        }
+        Ok(())
+    }
+
+    /// Writes one aligned leaf of `order` (0, 9 or 18): what Xen's backends' `set_entry` do.
+    #[allow(clippy::too_many_arguments)]
+    fn set_piece(
+        &self,
+        st: &mut P2mState,
+        mem: &impl TableFrames,
+        gfn: u64,
+        mfn: Option<Mfn>,
+        order: u32,
+        p2mt: P2mType,
+        access: P2mAccess,
+    ) -> Result<(), Errno> {
         // Carry out pending changes on the path first, as Xen's set_entry does.
-        self.resolve(&mut st, mem, gfn.0)?;
+        self.resolve(st, mem, gfn)?;
         let target = order / 9;
         let mut table = self.root;
         let mut level = LEVELS - 1;
         while level > target {
-            table = self.descend(&mut st, mem, table, level, gfn.0)?;
+            table = self.descend(st, mem, table, level, gfn)?;
             level -= 1;
         }
-        let index = index_at(gfn.0, level);
+        let index = index_at(gfn, level);
         let old = Fmt::decode(level, mem.read_u64(table, index));
-        self.forget_subtree(&mut st, mem, old, level);
+        self.forget_subtree(st, mem, old, level);
         let new = if p2mt == P2mType::Invalid {
             0
         } else {
             st.type_pages[p2mt as usize] += level_frames(level);
-            let last = gfn.0 + level_frames(level) - 1;
+            let last = gfn + level_frames(level) - 1;
             st.max_mapped_pfn = Some(st.max_mapped_pfn.map_or(last, |m| m.max(last)));
             Fmt::leaf(level, mfn, p2mt, access)
         };
         mem.write_u64(table, index, new);
         if new == 0 {
-            self.free_empty_tables(&mut st, mem, gfn.0, level);
+            self.free_empty_tables(st, mem, gfn, level);
         }
         Ok(())
     }
@@ -339,9 +348,11 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     }
 
     fn lookup(&self, st: &P2mState, mem: &impl FrameAccess, gfn: u64) -> Lookup {
+        // Xen's get_entry answers p2m_mmio_dm (accesses go to the device model), access n, for a
+        // gfn nothing maps.
         let unmapped = Lookup {
             mfn: None,
-            p2mt: P2mType::Invalid,
+            p2mt: P2mType::MmioDm,
             access: P2mAccess::N,
             order: 0,
         };

@@ -3,10 +3,12 @@
 //! - The p2m type is kept in bits 52-58 (Xen: `p2m_type_to_flags` puts `t << 12` into the flags
 //!   that `put_pte_flags` stores at bit 40 and up); an all-zero entry is `p2m_invalid`.
 //! - Guest accesses through nested paging are user accesses, so every present entry has U set
-//!   (`P2M_BASE_FLAGS` = P|U|A|D). A global type change clears U on present entries: the next access
-//!   below takes a nested page fault whose recalculation sets it again (Xen's `_needs_recalc`).
+//!   (`P2M_BASE_FLAGS` = P|U|A|D). A global type change clears U and A on present entries (Xen's
+//!   `RECALC_FLAGS`): the next access below takes a nested page fault with PFEC.P set, whose
+//!   recalculation sets them again; an entry needs recalculation when U is clear (`_needs_recalc`).
 //! - NPT cannot express Xen's access types other than rwx, and p2m-pt supports only those.
 
+use crate::errno::Errno;
 use crate::frame::{Mfn, PAGE_SHIFT};
 use crate::p2m::format::{Entry, P2mFormat};
 use crate::p2m::types::{P2mAccess, P2mType};
@@ -33,6 +35,8 @@ pub const ADDR_MASK: u64 = 0x000f_ffff_ffff_f000;
 pub const TYPE_SHIFT: u32 = 52;
 /// The type field's width in bits (Xen: `flags >> 12 & 0x7f`).
 pub const TYPE_MASK: u64 = 0x7f;
+/// What a global type change clears on present entries (Xen's `RECALC_FLAGS`).
+pub const RECALC_FLAGS: u64 = PAGE_USER | PAGE_ACCESSED;
 /// Xen's `P2M_BASE_FLAGS`.
 pub const P2M_BASE_FLAGS: u64 = PAGE_PRESENT | PAGE_USER | PAGE_DIRTY | PAGE_ACCESSED;
 
@@ -56,6 +60,8 @@ pub const fn type_flags(t: P2mType) -> u64 {
 
 impl P2mFormat for Npt {
     const NAME: &'static str = "NPT";
+    // p2m_pt_set_entry: an index beyond the top-level table finds no entry.
+    const BEYOND_WIDTH: Errno = Errno::ENOENT;
 
     fn leaf(level: u32, mfn: Option<Mfn>, p2mt: P2mType, _access: P2mAccess) -> u64 {
         let addr = mfn.map_or(0, |m| (m.0 << PAGE_SHIFT) & ADDR_MASK);
@@ -98,9 +104,9 @@ impl P2mFormat for Npt {
             return raw;
         }
         if recalc {
-            raw & !PAGE_USER
+            raw & !RECALC_FLAGS
         } else {
-            raw | PAGE_USER
+            raw | RECALC_FLAGS
         }
     }
 }
@@ -157,7 +163,7 @@ mod tests {
     fn recalculation_clears_the_user_bit_of_present_entries_only() {
         let raw = Npt::leaf(0, Some(Mfn(1)), P2mType::RamRw, P2mAccess::Rwx);
         let marked = Npt::with_recalc(0, raw, true);
-        assert_eq!(marked & PAGE_USER, 0);
+        assert_eq!(marked & (PAGE_USER | PAGE_ACCESSED), 0);
         assert!(matches!(
             Npt::decode(0, marked),
             Entry::Leaf { recalc: true, .. }
