@@ -14,9 +14,13 @@
 //! it. Lookups take the lock too, for now.
 
 pub mod ept;
+pub mod fault;
 pub mod format;
+pub mod ioreq;
+pub mod logdirty;
 pub mod npt;
 pub mod recalc;
+pub mod typechange;
 pub mod types;
 
 use core::marker::PhantomData;
@@ -94,13 +98,17 @@ pub struct Superpages {
 /// What the p2m lock protects besides the tables themselves.
 pub(crate) struct P2mState {
     /// The highest gfn ever mapped (Xen's `max_mapped_pfn`).
-    max_mapped_pfn: Option<u64>,
+    pub(crate) max_mapped_pfn: Option<u64>,
     /// Frames of each stored type (index: Xen's type number); `Invalid` is not counted.
-    type_pages: [u64; 16],
+    pub(crate) type_pages: [u64; 16],
     /// Table frames, the root included.
     tables: u64,
     /// What recalculation derives types from (log-dirty ranges, the mapped ioreq server).
     pub(crate) recalc: RecalcState,
+    /// The ioreq server mapped to the `ioreq_server` type (Xen's `p2m->ioreq`).
+    pub(crate) ioreq: Option<ioreq::IoreqMapping>,
+    /// Log-dirty tracking (Xen's paging log-dirty state).
+    pub(crate) logdirty: logdirty::LogDirty,
 }
 
 /// A p2m in the `Fmt` hardware format.
@@ -138,10 +146,17 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                     type_pages: [0; 16],
                     tables: 1,
                     recalc: RecalcState::default(),
+                    ioreq: None,
+                    logdirty: logdirty::LogDirty::default(),
                 },
             ),
             _format: PhantomData,
         })
+    }
+
+    /// Takes the p2m lock.
+    pub(crate) fn lock(&self) -> crate::sync::MutexGuard<'_, P2mState> {
+        self.state.lock()
     }
 
     /// The root table (what the VMCB's nCR3 or the EPTP points at).
@@ -195,7 +210,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         {
             return Err(Errno::EINVAL);
         }
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         let (mut gfn, mut mfn, mut todo) = (gfn.0, mfn, 1u64 << order);
         while todo > 0 {
             let mask = gfn | mfn.map_or(0, |m| m.0) | todo;
@@ -219,7 +234,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
 
     /// Writes one aligned leaf of `order` (0, 9 or 18): what Xen's backends' `set_entry` do.
     #[allow(clippy::too_many_arguments)]
-    fn set_piece(
+    pub(crate) fn set_piece(
         &self,
         st: &mut P2mState,
         mem: &impl TableFrames,
@@ -347,7 +362,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         self.lookup(&st, mem, gfn.0)
     }
 
-    fn lookup(&self, st: &P2mState, mem: &impl FrameAccess, gfn: u64) -> Lookup {
+    pub(crate) fn lookup(&self, st: &P2mState, mem: &impl FrameAccess, gfn: u64) -> Lookup {
         // Xen's get_entry answers p2m_mmio_dm (accesses go to the device model), access n, for a
         // gfn nothing maps.
         let unmapped = Lookup {
@@ -396,7 +411,12 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     /// `do_recalc` for NPT): marked tables pass their mark to their entries; a marked leaf gets the
     /// type the current state gives it, or is split if its range is mixed. Returns whether anything
     /// was pending (a fault caused by the mark is then handled).
-    fn resolve(&self, st: &mut P2mState, mem: &impl TableFrames, gfn: u64) -> Result<bool, Errno> {
+    pub(crate) fn resolve(
+        &self,
+        st: &mut P2mState,
+        mem: &impl TableFrames,
+        gfn: u64,
+    ) -> Result<bool, Errno> {
         if gfn > self.max_gfn {
             return Ok(false);
         }

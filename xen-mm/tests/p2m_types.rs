@@ -1,0 +1,523 @@
+//! Lazy type changes, log-dirty and ioreq-server memory, after xen/arch/x86/mm/p2m.c
+//! (`p2m_change_entry_type_global`, `p2m_change_type_one`, `p2m_finish_type_change`,
+//! `p2m_set_ioreq_server`), hap.c (`hap_enable_log_dirty`), paging.c (`paging_log_dirty_op`),
+//! hvm/dm.c (`set_mem_type`, map_mem_type_to_ioreq_server) and hvm.c
+//! (`hvm_hap_nested_page_fault`). Both hardware formats run every test.
+
+mod common;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use xen_mm::arena::ArenaFrames;
+use xen_mm::buddy::NodeId;
+use xen_mm::errno::Errno;
+use xen_mm::frame::{FrameAccess, Gfn, Mfn};
+use xen_mm::heap::DomHeap;
+use xen_mm::p2m::ept::Ept;
+use xen_mm::p2m::fault::{FaultAccess, FaultOutcome};
+use xen_mm::p2m::format::P2mFormat;
+use xen_mm::p2m::ioreq::{SetMemType, IOREQ_MEM_ACCESS_WRITE};
+use xen_mm::p2m::npt::Npt;
+use xen_mm::p2m::types::{P2mAccess, P2mType};
+use xen_mm::p2m::{P2m, Superpages, TableFrames};
+
+/// Table frames from a heap, with every entry write counted.
+struct Counted {
+    heap: DomHeap<ArenaFrames>,
+    writes: AtomicU64,
+}
+
+impl FrameAccess for Counted {
+    fn zero_frame(&self, mfn: Mfn) {
+        self.heap.zero_frame(mfn)
+    }
+    fn read_u64(&self, mfn: Mfn, index: usize) -> u64 {
+        self.heap.read_u64(mfn, index)
+    }
+    fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        self.heap.write_u64(mfn, index, value)
+    }
+}
+
+impl TableFrames for Counted {
+    fn alloc_table(&self) -> Result<Mfn, Errno> {
+        self.heap.alloc_table()
+    }
+    fn free_table(&self, mfn: Mfn) {
+        self.heap.free_table(mfn)
+    }
+}
+
+fn setup<F: P2mFormat>() -> (Counted, P2m<F>) {
+    let mem = Counted {
+        heap: common::arena_heap(0x1_0000, 8192, 1, |_| NodeId(0)),
+        writes: AtomicU64::new(0),
+    };
+    let p2m = P2m::new(
+        &mem,
+        Superpages {
+            two_mb: true,
+            one_gb: true,
+        },
+    )
+    .unwrap();
+    (mem, p2m)
+}
+
+fn ram<F: P2mFormat>(p2m: &P2m<F>, mem: &Counted, gfn: u64, order: u32) {
+    p2m.set_entry(
+        mem,
+        Gfn(gfn),
+        Some(Mfn(0x100_0000 + gfn)),
+        order,
+        P2mType::RamRw,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+}
+
+const WRITE: FaultAccess = FaultAccess {
+    write: true,
+    exec: false,
+    present: true,
+};
+const READ: FaultAccess = FaultAccess {
+    write: false,
+    exec: false,
+    present: true,
+};
+
+/// A guest access as the CPU makes it: it faults, the handler runs, and the access is retried
+/// until the mapping allows it or the handler hands it elsewhere (a fault that only resolved a
+/// pending type change is followed by a second one, as on real hardware).
+fn touch<F: P2mFormat>(p2m: &P2m<F>, mem: &Counted, gfn: u64, access: FaultAccess) -> FaultOutcome {
+    for _ in 0..4 {
+        let outcome = p2m.handle_fault(mem, Gfn(gfn), access).unwrap();
+        if outcome != FaultOutcome::Retry {
+            return outcome;
+        }
+        let found = p2m.get_entry(mem, Gfn(gfn));
+        let (r, w, x) = xen_mm::p2m::ept::type_rwx(found.p2mt);
+        let allowed = if access.write {
+            w
+        } else if access.exec {
+            x
+        } else {
+            r
+        };
+        if allowed {
+            return FaultOutcome::Retry;
+        }
+    }
+    panic!("gfn {gfn:#x}: the access keeps faulting");
+}
+
+fn ty<F: P2mFormat>(p2m: &P2m<F>, mem: &Counted, gfn: u64) -> P2mType {
+    p2m.get_entry(mem, Gfn(gfn)).p2mt
+}
+
+macro_rules! both_formats {
+    ($($name:ident),* $(,)?) => {
+        mod npt { $( #[test] fn $name() { super::$name::<super::Npt>(); } )* }
+        mod ept { $( #[test] fn $name() { super::$name::<super::Ept>(); } )* }
+    };
+}
+
+both_formats!(
+    global_change_marks_only_the_top,
+    seed_scenario_stale_entries_never_reach_the_next_server,
+    log_dirty_enabled_first_survives_an_ioreq_reset,
+    log_dirty_write_faults_clean_and_peek,
+    mixed_log_dirty_ranges_split_superpages,
+    ioreq_mapping_rules,
+    set_mem_type_rules,
+    ioreq_reset_is_resumable,
+    change_type_one_rules,
+    fault_outcomes,
+);
+
+fn global_change_marks_only_the_top<F: P2mFormat>() {
+    // 64 MiB of 4 KiB mappings: 16384 leaves under 32 tables.
+    let (mem, p2m) = setup::<F>();
+    for g in 0..16384 {
+        ram(&p2m, &mem, g, 0);
+    }
+    let before = mem.writes.load(Ordering::Relaxed);
+    p2m.enable_logdirty(&mem).unwrap();
+    let marking = mem.writes.load(Ordering::Relaxed) - before;
+    assert!(marking <= 512, "a global change wrote {marking} entries");
+    // Lookups already see the new type; the leaves still store the old one.
+    assert_eq!(ty(&p2m, &mem, 12345), P2mType::RamLogdirty);
+    assert_eq!(p2m.type_pages(P2mType::RamRw), 16384);
+    p2m.finish_type_change(&mem, Gfn(0), 16384).unwrap();
+    assert_eq!(p2m.type_pages(P2mType::RamLogdirty), 16384);
+    p2m.check_invariants(&mem).unwrap();
+}
+
+fn seed_scenario_stale_entries_never_reach_the_next_server<F: P2mFormat>() {
+    // Server A marks gfn X and deregisters; server B registers and marks Y; log-dirty is enabled;
+    // then X and Y are touched. X must never become B's, and log-dirty must not start while ioreq
+    // pages exist (p2m_set_ioreq_server and hap_enable_log_dirty return -EBUSY: the barrier).
+    let (mem, p2m) = setup::<F>();
+    let (x, y) = (0x1000, 0x2345);
+    ram(&p2m, &mem, 0x1000, 9);
+    ram(&p2m, &mem, 0x2200, 9);
+    p2m.map_ioreq_server(1, IOREQ_MEM_ACCESS_WRITE).unwrap();
+    assert_eq!(
+        p2m.set_mem_type(&mem, x, 1, P2mType::IoreqServer, || false),
+        Ok(SetMemType::Done)
+    );
+    p2m.unmap_ioreq_server(&mem, 1).unwrap();
+    assert_eq!(
+        ty(&p2m, &mem, x),
+        P2mType::RamRw,
+        "a stale entry reads as plain RAM"
+    );
+    assert_eq!(p2m.ioreq_entry_count(), 1, "but it is still stored");
+    assert_eq!(
+        p2m.map_ioreq_server(2, IOREQ_MEM_ACCESS_WRITE),
+        Err(Errno::EBUSY)
+    );
+    assert_eq!(
+        touch(&p2m, &mem, x, WRITE),
+        FaultOutcome::Retry,
+        "touching X"
+    );
+    assert_eq!(ty(&p2m, &mem, x), P2mType::RamRw);
+    assert_eq!(p2m.ioreq_reset_step(&mem, 0, || false), Ok(None));
+    assert_eq!(p2m.ioreq_entry_count(), 0);
+    p2m.map_ioreq_server(2, IOREQ_MEM_ACCESS_WRITE).unwrap();
+    assert_eq!(
+        p2m.set_mem_type(&mem, y, 1, P2mType::IoreqServer, || false),
+        Ok(SetMemType::Done)
+    );
+    assert_eq!(p2m.enable_logdirty(&mem), Err(Errno::EBUSY));
+    assert_eq!(touch(&p2m, &mem, x, WRITE), FaultOutcome::Retry);
+    assert_eq!(touch(&p2m, &mem, y, WRITE), FaultOutcome::IoreqServer(2));
+    assert_eq!(ty(&p2m, &mem, x), P2mType::RamRw);
+    assert_eq!(ty(&p2m, &mem, y), P2mType::IoreqServer);
+    // B leaves; after the reset log-dirty may start, and both pages are then tracked.
+    p2m.unmap_ioreq_server(&mem, 2).unwrap();
+    assert_eq!(p2m.ioreq_reset_step(&mem, 0, || false), Ok(None));
+    p2m.enable_logdirty(&mem).unwrap();
+    assert_eq!(ty(&p2m, &mem, x), P2mType::RamLogdirty);
+    assert_eq!(ty(&p2m, &mem, y), P2mType::RamLogdirty);
+    p2m.check_invariants(&mem).unwrap();
+}
+
+fn log_dirty_enabled_first_survives_an_ioreq_reset<F: P2mFormat>() {
+    // Xen clears global_logdirty when it resets ioreq_server entries to ram_rw, silently ending
+    // log-dirty tracking; xen-rs keeps it: the stale entry recalculates to ram_logdirty.
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 9);
+    p2m.enable_logdirty(&mem).unwrap();
+    p2m.map_ioreq_server(7, IOREQ_MEM_ACCESS_WRITE).unwrap();
+    assert_eq!(
+        p2m.set_mem_type(&mem, 5, 1, P2mType::IoreqServer, || false),
+        Err(Errno::EINVAL),
+        "a log-dirty page is not ram_rw"
+    );
+    assert_eq!(touch(&p2m, &mem, 5, WRITE), FaultOutcome::Retry);
+    p2m.set_mem_type(&mem, 5, 1, P2mType::IoreqServer, || false)
+        .unwrap();
+    p2m.unmap_ioreq_server(&mem, 7).unwrap();
+    assert_eq!(p2m.ioreq_reset_step(&mem, 0, || false), Ok(None));
+    assert!(p2m.logdirty_enabled());
+    assert_eq!(ty(&p2m, &mem, 5), P2mType::RamLogdirty);
+    let (bitmap, _) = p2m.log_dirty_op(&mem, 64, true).unwrap();
+    assert_eq!(bitmap[0], 1 << 5, "the write before the server is logged");
+}
+
+fn log_dirty_write_faults_clean_and_peek<F: P2mFormat>() {
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 9);
+    assert_eq!(
+        p2m.log_dirty_op(&mem, 512, false).err(),
+        Some(Errno::EINVAL),
+        "not enabled"
+    );
+    p2m.enable_logdirty(&mem).unwrap();
+    assert_eq!(
+        p2m.enable_logdirty(&mem),
+        Err(Errno::EINVAL),
+        "already enabled"
+    );
+    assert_eq!(touch(&p2m, &mem, 3, READ), FaultOutcome::Retry);
+    assert_eq!(
+        ty(&p2m, &mem, 3),
+        P2mType::RamLogdirty,
+        "reads do not dirty"
+    );
+    for g in [3, 70, 3] {
+        assert_eq!(touch(&p2m, &mem, g, WRITE), FaultOutcome::Retry);
+    }
+    assert_eq!(
+        ty(&p2m, &mem, 3),
+        P2mType::RamRw,
+        "written pages are writable again"
+    );
+    assert_eq!(ty(&p2m, &mem, 4), P2mType::RamLogdirty);
+    let (peek, stats) = p2m.log_dirty_op(&mem, 128, false).unwrap();
+    assert_eq!(peek, vec![1 << 3, 1 << (70 - 64)]);
+    assert_eq!((stats.fault_count, stats.dirty_count), (2, 2));
+    let (clean, _) = p2m.log_dirty_op(&mem, 128, true).unwrap();
+    assert_eq!(clean, peek);
+    let (after, stats) = p2m.log_dirty_op(&mem, 128, false).unwrap();
+    assert_eq!(after, vec![0, 0], "CLEAN cleared the bitmap");
+    assert_eq!((stats.fault_count, stats.dirty_count), (0, 0));
+    assert_eq!(
+        ty(&p2m, &mem, 3),
+        P2mType::RamLogdirty,
+        "CLEAN write-protects again"
+    );
+    p2m.disable_logdirty(&mem);
+    assert_eq!(ty(&p2m, &mem, 3), P2mType::RamRw);
+    p2m.check_invariants(&mem).unwrap();
+}
+
+fn mixed_log_dirty_ranges_split_superpages<F: P2mFormat>() {
+    // do_recalc / resolve_misconfig: a superpage whose range is partly log-dirty is split.
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0x200, 9);
+    let tables = p2m.table_frames();
+    assert_eq!(
+        p2m.track_logdirty_range(&mem, Gfn(0x300), Gfn(0x200), true),
+        Err(Errno::EINVAL)
+    );
+    p2m.track_logdirty_range(&mem, Gfn(0x200), Gfn(0x2ff), true)
+        .unwrap();
+    assert_eq!(ty(&p2m, &mem, 0x250), P2mType::RamLogdirty);
+    assert_eq!(ty(&p2m, &mem, 0x350), P2mType::RamRw);
+    assert_eq!(touch(&p2m, &mem, 0x350, READ), FaultOutcome::Retry);
+    assert_eq!(p2m.table_frames(), tables + 1, "split into 4 KiB entries");
+    assert_eq!(p2m.get_entry(&mem, Gfn(0x350)).order, 0);
+    // The split entries stay marked until each is resolved: stored types change lazily.
+    p2m.finish_type_change(&mem, Gfn(0x200), 0x200).unwrap();
+    assert_eq!(p2m.type_pages(P2mType::RamLogdirty), 0x100);
+    assert_eq!(p2m.type_pages(P2mType::RamRw), 0x100);
+    p2m.track_logdirty_range(&mem, Gfn(0x200), Gfn(0x2ff), false)
+        .unwrap();
+    assert_eq!(ty(&p2m, &mem, 0x250), P2mType::RamRw);
+    p2m.check_invariants(&mem).unwrap();
+}
+
+fn ioreq_mapping_rules<F: P2mFormat>() {
+    // p2m_set_ioreq_server and dm.c: flags must be exactly write-forwarding; one server at a time;
+    // only the mapped server unmaps.
+    let (mem, p2m) = setup::<F>();
+    assert_eq!(p2m.map_ioreq_server(1, 0), Err(Errno::EINVAL));
+    assert_eq!(p2m.map_ioreq_server(1, 1), Err(Errno::EINVAL));
+    assert_eq!(
+        p2m.map_ioreq_server(1, IOREQ_MEM_ACCESS_WRITE | 4),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        p2m.unmap_ioreq_server(&mem, 1),
+        Err(Errno::EINVAL),
+        "nothing mapped"
+    );
+    p2m.map_ioreq_server(1, IOREQ_MEM_ACCESS_WRITE).unwrap();
+    assert_eq!(
+        p2m.map_ioreq_server(2, IOREQ_MEM_ACCESS_WRITE),
+        Err(Errno::EBUSY)
+    );
+    assert_eq!(
+        p2m.map_ioreq_server(1, IOREQ_MEM_ACCESS_WRITE),
+        Err(Errno::EBUSY)
+    );
+    assert_eq!(
+        p2m.unmap_ioreq_server(&mem, 2),
+        Err(Errno::EINVAL),
+        "not the mapped one"
+    );
+    assert_eq!(p2m.ioreq_server().map(|m| m.server), Some(1));
+    p2m.unmap_ioreq_server(&mem, 1).unwrap();
+    assert_eq!(p2m.ioreq_server(), None);
+}
+
+fn set_mem_type_rules<F: P2mFormat>() {
+    // dm.c set_mem_type and allow_p2m_type_change.
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 9);
+    p2m.set_entry(
+        &mem,
+        Gfn(0x300),
+        Some(Mfn(0x300)),
+        0,
+        P2mType::RamRo,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    assert_eq!(
+        p2m.set_mem_type(&mem, 0, 1, P2mType::IoreqServer, || false),
+        Err(Errno::EINVAL),
+        "no server"
+    );
+    assert_eq!(
+        p2m.set_mem_type(&mem, 0x300, 2, P2mType::RamRw, || false),
+        Err(Errno::EINVAL),
+        "past max gfn"
+    );
+    assert_eq!(
+        p2m.set_mem_type(&mem, 0, 1, P2mType::MmioDirect, || false),
+        Err(Errno::EINVAL),
+        "bad type"
+    );
+    p2m.map_ioreq_server(3, IOREQ_MEM_ACCESS_WRITE).unwrap();
+    assert_eq!(
+        p2m.set_mem_type(&mem, 0x300, 1, P2mType::IoreqServer, || false),
+        Err(Errno::EINVAL),
+        "from ram_ro"
+    );
+    p2m.set_mem_type(&mem, 0x10, 4, P2mType::IoreqServer, || false)
+        .unwrap();
+    assert_eq!(
+        p2m.set_mem_type(&mem, 0x10, 1, P2mType::RamRo, || false),
+        Err(Errno::EINVAL),
+        "ioreq only to ram_rw"
+    );
+    p2m.set_mem_type(&mem, 0x10, 1, P2mType::RamRw, || false)
+        .unwrap();
+    assert_eq!(p2m.ioreq_entry_count(), 3);
+    // ram_ro to ram_rw and holes to mmio_dm are allowed.
+    p2m.set_mem_type(&mem, 0x300, 1, P2mType::RamRw, || false)
+        .unwrap();
+    assert_eq!(
+        p2m.set_mem_type(&mem, 0x250, 1, P2mType::RamRw, || false),
+        Err(Errno::EINVAL),
+        "a hole becomes only mmio_dm"
+    );
+    p2m.set_mem_type(&mem, 0x250, 1, P2mType::MmioDm, || false)
+        .unwrap();
+    assert_eq!(ty(&p2m, &mem, 0x250), P2mType::MmioDm);
+    // Preemption every 256 frames: the continuation says where to go on.
+    assert_eq!(
+        p2m.set_mem_type(&mem, 0x20, 600, P2mType::RamRo, || true),
+        Ok(SetMemType::Restart {
+            first_pfn: 0x120,
+            nr: 344
+        })
+    );
+    assert_eq!(ty(&p2m, &mem, 0x11f), P2mType::RamRo);
+    assert_eq!(ty(&p2m, &mem, 0x120), P2mType::RamRw);
+    p2m.check_invariants(&mem).unwrap();
+}
+
+fn ioreq_reset_is_resumable<F: P2mFormat>() {
+    // dm.c: after an unmap, p2m_finish_type_change runs 256 gfns at a time; each preemption
+    // returns where to continue (stored in `opaque`).
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 9);
+    ram(&p2m, &mem, 0x800, 9);
+    p2m.map_ioreq_server(1, IOREQ_MEM_ACCESS_WRITE).unwrap();
+    p2m.set_mem_type(&mem, 0, 512, P2mType::IoreqServer, || false)
+        .unwrap();
+    p2m.set_mem_type(&mem, 0x800, 512, P2mType::IoreqServer, || false)
+        .unwrap();
+    p2m.unmap_ioreq_server(&mem, 1).unwrap();
+    let mut next = 0;
+    let mut calls = 0;
+    while let Some(n) = p2m.ioreq_reset_step(&mem, next, || true).unwrap() {
+        assert_eq!(n, next + 256, "one chunk per call when always preempted");
+        next = n;
+        calls += 1;
+        assert!(calls < 100);
+    }
+    assert_eq!(p2m.ioreq_entry_count(), 0);
+    // Ten chunks reach gfn 0x9ff; the tenth runs in the call that reports completion.
+    assert_eq!(calls, 9);
+    p2m.map_ioreq_server(2, IOREQ_MEM_ACCESS_WRITE).unwrap();
+}
+
+fn change_type_one_rules<F: P2mFormat>() {
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 9);
+    assert_eq!(
+        p2m.change_type_one(&mem, Gfn(1), P2mType::RamRo, P2mType::RamRw),
+        Err(Errno::EBUSY)
+    );
+    assert_eq!(
+        p2m.change_type_one(&mem, Gfn(1), P2mType::RamRw, P2mType::GrantMapRw),
+        Err(Errno::EINVAL)
+    );
+    p2m.change_type_one(&mem, Gfn(1), P2mType::RamRw, P2mType::RamRo)
+        .unwrap();
+    assert_eq!(
+        p2m.get_entry(&mem, Gfn(1)).mfn,
+        Some(Mfn(0x100_0001)),
+        "the frame is kept"
+    );
+    assert_eq!(
+        p2m.get_entry(&mem, Gfn(1)).order,
+        0,
+        "the superpage was split"
+    );
+    p2m.check_invariants(&mem).unwrap();
+}
+
+fn fault_outcomes<F: P2mFormat>() {
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 0);
+    p2m.set_entry(
+        &mem,
+        Gfn(1),
+        None,
+        0,
+        P2mType::PopulateOnDemand,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    p2m.set_entry(
+        &mem,
+        Gfn(2),
+        Some(Mfn(2)),
+        0,
+        P2mType::RamRo,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    p2m.set_entry(
+        &mem,
+        Gfn(3),
+        Some(Mfn(3)),
+        0,
+        P2mType::GrantMapRw,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    let exec = FaultAccess {
+        write: false,
+        exec: true,
+        present: true,
+    };
+    let not_present = FaultAccess {
+        write: false,
+        exec: false,
+        present: false,
+    };
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(0), READ),
+        Ok(FaultOutcome::Retry),
+        "stale TLB"
+    );
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(1), not_present),
+        Ok(FaultOutcome::PopulateOnDemand)
+    );
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(2), WRITE),
+        Ok(FaultOutcome::Emulate),
+        "discarded write"
+    );
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(3), exec),
+        Ok(FaultOutcome::Crash),
+        "grant pages are NX"
+    );
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(99), not_present),
+        Ok(FaultOutcome::Emulate),
+        "a hole"
+    );
+}
