@@ -45,6 +45,26 @@ use crate::frame::{FrameAccess, Mfn};
 use crate::lock_order::{HEAP, PAGE_ALLOC};
 use crate::sync::Mutex;
 
+/// The node a `XENMEM_claim_pages` request names in its `mem_flags` (xen-rs extension
+/// `XENMEMF_claim_node_mask`): 0 is a host-wide claim (as in Xen); `XENMEMF_exact_node(n)` claims on
+/// node `n`; anything else is `EINVAL` (as Xen 4.17 answers for any non-zero `mem_flags`).
+pub fn claim_node_from_mem_flags(mem_flags: u32) -> Result<Option<NodeId>, Errno> {
+    use xen_public::memory::{
+        XENMEMF_claim_node_mask, XENMEMF_exact_node_request, XENMEMF_get_node,
+    };
+    if mem_flags == 0 {
+        return Ok(None);
+    }
+    let node = XENMEMF_get_node(mem_flags);
+    if mem_flags & !XENMEMF_claim_node_mask != 0
+        || mem_flags & XENMEMF_exact_node_request == 0
+        || node >= crate::buddy::MAX_NUMNODES as u32
+    {
+        return Err(Errno::EINVAL);
+    }
+    Ok(Some(NodeId(node as u8)))
+}
+
 /// The first domain id that is not a real domain (Xen's DOMID_FIRST_RESERVED).
 pub const DOMID_FIRST_RESERVED: DomId = 0x7ff0;
 

@@ -414,6 +414,38 @@ fn domain_ids_are_checked() {
 // --- node claims (xen-rs extension) ---------------------------------------------------------------
 
 #[test]
+fn claim_mem_flags_name_a_node_or_nothing() {
+    use xen_mm::heap::claim_node_from_mem_flags;
+    use xen_public::memory::{XENMEMF_exact_node, XENMEMF_node, XENMEMF_populate_on_demand};
+    assert_eq!(claim_node_from_mem_flags(0), Ok(None));
+    assert_eq!(
+        claim_node_from_mem_flags(XENMEMF_exact_node(0)),
+        Ok(Some(NodeId(0)))
+    );
+    assert_eq!(
+        claim_node_from_mem_flags(XENMEMF_exact_node(5)),
+        Ok(Some(NodeId(5)))
+    );
+    // A preferred node is not a claim target; other flags are refused as Xen refuses them.
+    assert_eq!(
+        claim_node_from_mem_flags(XENMEMF_node(1)),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        claim_node_from_mem_flags(XENMEMF_populate_on_demand),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        claim_node_from_mem_flags(XENMEMF_exact_node(1) | 32),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        claim_node_from_mem_flags(XENMEMF_exact_node(64)),
+        Err(Errno::EINVAL)
+    );
+}
+
+#[test]
 fn node_claims_are_admitted_against_the_nodes_free_memory() {
     let h = two_node_heap(4096, 1024);
     let d = h.new_domain(1, 8192).unwrap();

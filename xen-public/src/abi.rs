@@ -297,7 +297,7 @@ macro_rules! __xen_field_kind {
 
 /// Defines constants and records them in the module's `CONSTANTS` registry.
 ///
-/// ```ignore
+/// ```text
 /// xen_consts! {
 ///     header "memory.h";
 ///     /// One-line doc.
@@ -389,7 +389,7 @@ macro_rules! xen_typedefs {
 /// Defines Xen's function-like macros as `const fn`s of `u32` arguments and records them, with
 /// their C body, in the module's `MACROS` registry.
 ///
-/// ```ignore
+/// ```text
 /// xen_macros! {
 ///     header "memory.h";
 ///     /// One-line doc.
@@ -439,7 +439,7 @@ macro_rules! xen_macros {
 /// Defines `#[repr(C)]` structs with zerocopy derives, checks their layout at compile time and
 /// records them in the module's `STRUCTS` registry.
 ///
-/// ```ignore
+/// ```text
 /// xen_structs! {
 ///     header "memory.h";
 ///     /// One-line doc.

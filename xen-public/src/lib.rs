@@ -29,7 +29,7 @@
 //!
 //! In the header's module, inside its `xen_structs!` invocation (one per module):
 //!
-//! ```ignore
+//! ```text
 //! /// One-line doc, in your words.
 //! pub struct xen_pod_target: size 40, align 8 {
 //!     /// One-line doc. `=> 0` is the offset, checked by a const assertion.

@@ -73,6 +73,8 @@ crate::xen_consts! {
     pub const XENMEMF_exact_node_request: u32 = 1 << 17;
     /// The node in mem_flags is a virtual node.
     pub const XENMEMF_vnode: u32 = 1 << 18;
+    /// Claim on one NUMA node: XENMEM_claim_pages accepts mem_flags XENMEMF_exact_node(n) (Xen: -EINVAL).
+    ext const XENMEMF_claim_node_mask: u32 = (0xff << 8) | (1 << 17);
     // Spaces of add_to_physmap.
     /// The shared-info page.
     pub const XENMAPSPACE_shared_info: u32 = 0;

@@ -70,6 +70,8 @@
 #define XENMEMF_exact_node_request 0x20000
 /** The node in mem_flags is a virtual node. */
 #define XENMEMF_vnode 0x40000
+/** xen-rs extension: Claim on one NUMA node: XENMEM_claim_pages accepts mem_flags XENMEMF_exact_node(n) (Xen: -EINVAL). */
+#define XENMEMF_claim_node_mask 0x2ff00
 /** The shared-info page. */
 #define XENMAPSPACE_shared_info 0
 /** A grant-table frame. */
