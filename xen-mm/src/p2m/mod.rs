@@ -417,8 +417,19 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         mem: &impl TableFrames,
         gfn: u64,
     ) -> Result<bool, Errno> {
+        self.resolve_span(st, mem, gfn).map(|(found, _)| found)
+    }
+
+    /// As [`resolve`](Self::resolve), and also how many frames the entry where the walk stopped
+    /// covers (a leaf, or an empty slot), so that a pass over a range can skip the rest of it.
+    pub(crate) fn resolve_span(
+        &self,
+        st: &mut P2mState,
+        mem: &impl TableFrames,
+        gfn: u64,
+    ) -> Result<(bool, u64), Errno> {
         if gfn > self.max_gfn {
-            return Ok(false);
+            return Ok((false, 1));
         }
         let mut table = self.root;
         let mut found = false;
@@ -426,7 +437,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
             let index = index_at(gfn, level);
             let raw = mem.read_u64(table, index);
             match Fmt::decode(level, raw) {
-                Entry::Empty => return Ok(found),
+                Entry::Empty => return Ok((found, level_frames(level))),
                 Entry::Table { mfn, recalc } => {
                     if recalc {
                         found = true;
@@ -447,7 +458,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                     recalc,
                 } => {
                     if !recalc {
-                        return Ok(found);
+                        return Ok((found, level_frames(level)));
                     }
                     let first = gfn & !(level_frames(level) - 1);
                     match st
@@ -458,7 +469,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                             st.type_pages[p2mt as usize] -= level_frames(level);
                             st.type_pages[new as usize] += level_frames(level);
                             mem.write_u64(table, index, Fmt::leaf(level, mfn, new, access));
-                            return Ok(true);
+                            return Ok((true, level_frames(level)));
                         }
                         None => {
                             // Mixed range: split (children inherit the mark) and go on down.
@@ -470,7 +481,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                 }
             }
         }
-        Ok(found)
+        Ok((found, 1))
     }
 
     /// The fault path's recalculation: resolves what is pending for `gfn` and reports whether the

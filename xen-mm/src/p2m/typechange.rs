@@ -125,8 +125,9 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         let last = first.0.saturating_add(max_nr.max(1) - 1).min(max_mapped);
         let mut gfn = first.0;
         while gfn <= last {
-            self.resolve(&mut st, mem, gfn)?;
-            gfn += 1;
+            // Skip the rest of the leaf (or empty slot) just resolved: Xen goes gfn by gfn.
+            let (_, span) = self.resolve_span(&mut st, mem, gfn)?;
+            gfn = (gfn | (span - 1)).saturating_add(1);
         }
         Ok(())
     }
