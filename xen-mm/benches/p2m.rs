@@ -84,6 +84,24 @@ fn lookup(bencher: Bencher, case: &str) {
     });
 }
 
+/// The same lookups without the p2m lock (epoch-protected walks).
+#[divan::bench(args = ["4k-random", "2m-random"])]
+fn lookup_unlocked(bencher: Bencher, case: &str) {
+    let heap = table_heap(4096);
+    let p2m = mapped(&heap, FRAMES, if case.starts_with("4k") { 0 } else { 9 });
+    let gfns = shuffled(FRAMES);
+    bencher.counter(ItemsCount::new(FRAMES)).bench_local(|| {
+        let mut sum = 0u64;
+        for &g in &gfns {
+            let found = p2m
+                .get_entry_unlocked(&heap, Gfn(g))
+                .expect("no change pending");
+            sum = sum.wrapping_add(found.mfn.map_or(0, |m| m.0));
+        }
+        sum
+    });
+}
+
 /// The floor: the same lookups in a flat array of frame numbers.
 #[divan::bench(args = ["sequential", "random"])]
 fn flat_array_lookup(bencher: Bencher, case: &str) {

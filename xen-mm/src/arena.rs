@@ -1,8 +1,8 @@
 //! An in-memory stand-in for machine memory, for host tests and benchmarks: frames `[base, base +
 //! frames)` backed by a vector of atomic words (atomics keep it safe to share between threads).
 
+use crate::sync::atomic::{AtomicU64, Ordering};
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::frame::{FrameAccess, Mfn, WORDS_PER_FRAME};
 

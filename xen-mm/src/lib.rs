@@ -13,6 +13,7 @@ extern crate std;
 
 pub mod arena;
 pub mod buddy;
+pub mod epoch;
 pub mod errno;
 pub mod frame;
 pub mod heap;

@@ -4,6 +4,14 @@
 
 use core::ops::{Deref, DerefMut};
 
+/// Atomics: core's, or loom's under `cfg(loom)` so lock-free code is model-checked.
+pub mod atomic {
+    #[cfg(not(loom))]
+    pub use core::sync::atomic::{AtomicU64, Ordering};
+    #[cfg(loom)]
+    pub use loom::sync::atomic::{AtomicU64, Ordering};
+}
+
 use crate::lock_order::{self, LockClass, OrderToken};
 
 #[cfg(not(loom))]

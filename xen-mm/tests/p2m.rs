@@ -346,3 +346,69 @@ proptest! {
         run_model::<Ept>(ops, true)?;
     }
 }
+
+/// A PoD hook that backs the entry with RAM at a fixed offset, and records what it was asked.
+struct BackWithRam<'a> {
+    p2m: &'a P2m<Ept>,
+    heap: &'a DomHeap<ArenaFrames>,
+    asked: std::cell::RefCell<Vec<(u64, u32)>>,
+}
+
+impl xen_mm::p2m::PodHook for BackWithRam<'_> {
+    fn demand_populate(&self, gfn: Gfn, order: u32) -> bool {
+        self.asked.borrow_mut().push((gfn.0, order));
+        self.p2m
+            .set_entry(
+                self.heap,
+                gfn,
+                Some(Mfn(0x80_0000 + gfn.0)),
+                order,
+                P2mType::RamRw,
+                P2mAccess::Rwx,
+            )
+            .is_ok()
+    }
+}
+
+#[test]
+fn alloc_queries_reaching_pod_entries_call_the_pod_hook() {
+    // p2m_get_entry with P2M_ALLOC on a PoD entry -> p2m_pod_demand_populate.
+    use xen_mm::p2m::{NoPod, Query};
+    let h = table_heap();
+    let p2m = P2m::<Ept>::new(&h, ALL_SIZES).unwrap();
+    p2m.set_entry(
+        &h,
+        Gfn(0x200),
+        None,
+        9,
+        P2mType::PopulateOnDemand,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    let hook = BackWithRam {
+        p2m: &p2m,
+        heap: &h,
+        asked: Default::default(),
+    };
+    let plain = p2m.get_entry_query(&h, Gfn(0x234), Query::default(), &hook);
+    assert_eq!(
+        plain.p2mt,
+        P2mType::PopulateOnDemand,
+        "a plain query does not populate"
+    );
+    assert!(hook.asked.borrow().is_empty());
+    let none = p2m.get_entry_query(&h, Gfn(0x234), Query::ALLOC, &NoPod);
+    assert_eq!(
+        none.p2mt,
+        P2mType::PopulateOnDemand,
+        "nothing to populate with"
+    );
+    let got = p2m.get_entry_query(&h, Gfn(0x234), Query::ALLOC, &hook);
+    assert_eq!(
+        *hook.asked.borrow(),
+        [(0x200, 9)],
+        "the whole 2 MiB PoD entry is handed over"
+    );
+    assert_eq!((got.p2mt, got.mfn), (P2mType::RamRw, Some(Mfn(0x80_0234))));
+    p2m.check_invariants(&h).unwrap();
+}

@@ -25,6 +25,9 @@ pub mod types;
 
 use core::marker::PhantomData;
 
+use alloc::vec::Vec;
+
+use crate::epoch::Epochs;
 use crate::errno::Errno;
 use crate::frame::{FrameAccess, Gfn, Mfn};
 use crate::lock_order::P2M;
@@ -73,6 +76,40 @@ impl<F: FrameAccess> TableFrames for crate::heap::DomHeap<F> {
     }
 }
 
+/// Query flags of a lookup (Xen's `P2M_ALLOC`, `P2M_UNSHARE`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Populate a populate-on-demand entry (and page in a paged one) before answering.
+    pub alloc: bool,
+    /// Unshare a shared frame (implies `alloc`); xen-rs has no sharing, so it only implies `alloc`.
+    pub unshare: bool,
+}
+
+impl Query {
+    /// Xen's `P2M_ALLOC`.
+    pub const ALLOC: Query = Query {
+        alloc: true,
+        unshare: false,
+    };
+}
+
+/// What fills a populate-on-demand entry when a lookup with [`Query::ALLOC`] reaches one (Xen's
+/// `p2m_pod_demand_populate`, reached from `p2m_get_entry`). The PoD code implements it.
+pub trait PodHook {
+    /// Backs the PoD entry of `order` at `gfn` (aligned) with memory; `false` if it could not (the
+    /// domain is then out of PoD memory and the caller crashes it).
+    fn demand_populate(&self, gfn: Gfn, order: u32) -> bool;
+}
+
+/// For p2ms of domains without populate-on-demand: nothing to populate.
+pub struct NoPod;
+
+impl PodHook for NoPod {
+    fn demand_populate(&self, _gfn: Gfn, _order: u32) -> bool {
+        false
+    }
+}
+
 /// What a lookup found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lookup {
@@ -109,6 +146,9 @@ pub(crate) struct P2mState {
     pub(crate) ioreq: Option<ioreq::IoreqMapping>,
     /// Log-dirty tracking (Xen's paging log-dirty state).
     pub(crate) logdirty: logdirty::LogDirty,
+    /// Table frames unlinked from the tree, with their retire tags, waiting until no lock-free
+    /// reader can reach them.
+    limbo: Vec<(Mfn, u64)>,
 }
 
 /// A p2m in the `Fmt` hardware format.
@@ -118,7 +158,9 @@ pub struct P2m<Fmt: P2mFormat> {
     max_gfn: u64,
     superpages: Superpages,
     state: Mutex<P2mState>,
-    _format: PhantomData<Fmt>,
+    /// Readers that take no lock ([`P2m::get_entry_unlocked`]).
+    epochs: Epochs,
+    _format: PhantomData<fn() -> Fmt>,
 }
 
 /// Frames mapped by one entry at `level`.
@@ -148,8 +190,10 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                     recalc: RecalcState::default(),
                     ioreq: None,
                     logdirty: logdirty::LogDirty::default(),
+                    limbo: Vec::new(),
                 },
             ),
+            epochs: Epochs::new(),
             _format: PhantomData,
         })
     }
@@ -255,7 +299,6 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         }
         let index = index_at(gfn, level);
         let old = Fmt::decode(level, mem.read_u64(table, index));
-        self.forget_subtree(st, mem, old, level);
         let new = if p2mt == P2mType::Invalid {
             0
         } else {
@@ -264,10 +307,14 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
             st.max_mapped_pfn = Some(st.max_mapped_pfn.map_or(last, |m| m.max(last)));
             Fmt::leaf(level, mfn, p2mt, access)
         };
+        // Unlink first, then retire what was under the old entry: a lock-free reader that starts
+        // after the retirement can no longer reach it.
         mem.write_u64(table, index, new);
+        self.forget_subtree(st, mem, old, level);
         if new == 0 {
             self.free_empty_tables(st, mem, gfn, level);
         }
+        self.reclaim(st, mem);
         Ok(())
     }
 
@@ -285,7 +332,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         match Fmt::decode(level, mem.read_u64(table, index)) {
             Entry::Table { mfn, .. } => Ok(mfn),
             Entry::Empty => {
-                let child = mem.alloc_table()?;
+                let child = self.alloc_table(st, mem)?;
                 st.tables += 1;
                 mem.write_u64(table, index, Fmt::table(level, child));
                 Ok(child)
@@ -296,7 +343,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                 access,
                 recalc,
             } => {
-                let child = mem.alloc_table()?;
+                let child = self.alloc_table(st, mem)?;
                 st.tables += 1;
                 // The same mapping as 512 smaller leaves; a pending recalculation stays pending on
                 // each of them. Counters are unchanged: the same frames, the same types.
@@ -312,7 +359,87 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         }
     }
 
-    /// Takes an entry about to be overwritten out of the counters; frees the tables under it.
+    /// A zeroed table frame; if the heap has none, whatever limbo can give back is freed first.
+    fn alloc_table(&self, st: &mut P2mState, mem: &impl TableFrames) -> Result<Mfn, Errno> {
+        mem.alloc_table().or_else(|_| {
+            self.reclaim(st, mem);
+            mem.alloc_table()
+        })
+    }
+
+    /// Puts an unlinked table frame in limbo until no lock-free reader can reach it.
+    fn retire_table(&self, st: &mut P2mState, mfn: Mfn) {
+        st.tables -= 1;
+        st.limbo.push((mfn, self.epochs.retire()));
+    }
+
+    /// Frees the frames in limbo that no lock-free reader can reach any more.
+    fn reclaim(&self, st: &mut P2mState, mem: &impl TableFrames) {
+        if st.limbo.is_empty() {
+            return;
+        }
+        self.epochs.advance();
+        st.limbo.retain(|&(mfn, tag)| {
+            let free = self.epochs.reclaimable(tag);
+            if free {
+                mem.free_table(mfn);
+            }
+            !free
+        });
+    }
+
+    /// Table frames unlinked but not yet freed (a lock-free reader may still be walking them).
+    pub fn limbo_frames(&self) -> u64 {
+        self.state.lock().limbo.len() as u64
+    }
+
+    /// Frees whatever limbo frames no reader can reach now.
+    pub fn reclaim_limbo(&self, mem: &impl TableFrames) {
+        let mut st = self.state.lock();
+        self.reclaim(&mut st, mem);
+    }
+
+    /// Looks up a guest frame without the p2m lock (Xen's unlocked queries). Entries are read once each, with acquire ordering; a table seen through an
+    /// entry is fully built, and is not freed while the walk is in progress. Returns `None` if the
+    /// walk meets a pending type change: the caller then takes the locked path ([`get_entry`]).
+    ///
+    /// [`get_entry`]: Self::get_entry
+    pub fn get_entry_unlocked(&self, mem: &impl FrameAccess, gfn: Gfn) -> Option<Lookup> {
+        let _reading = self.epochs.enter();
+        let unmapped = Lookup {
+            mfn: None,
+            p2mt: P2mType::MmioDm,
+            access: P2mAccess::N,
+            order: 0,
+        };
+        if gfn.0 > self.max_gfn {
+            return Some(unmapped);
+        }
+        let mut table = self.root;
+        for level in (0..LEVELS).rev() {
+            match Fmt::decode(level, mem.read_u64(table, index_at(gfn.0, level))) {
+                Entry::Empty => return Some(unmapped),
+                Entry::Table { recalc: true, .. } | Entry::Leaf { recalc: true, .. } => {
+                    return None
+                }
+                Entry::Table { mfn, .. } => table = mfn,
+                Entry::Leaf {
+                    mfn, p2mt, access, ..
+                } => {
+                    let offset = gfn.0 & (level_frames(level) - 1);
+                    return Some(Lookup {
+                        mfn: mfn.map(|m| m + offset),
+                        p2mt,
+                        access,
+                        order: 9 * level,
+                    });
+                }
+            }
+        }
+        Some(unmapped)
+    }
+
+    /// Takes an entry that was just overwritten out of the counters; retires the tables under it.
     fn forget_subtree(&self, st: &mut P2mState, mem: &impl TableFrames, entry: Entry, level: u32) {
         match entry {
             Entry::Empty => {}
@@ -324,8 +451,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                     let child = Fmt::decode(level - 1, mem.read_u64(mfn, i));
                     self.forget_subtree(st, mem, child, level - 1);
                 }
-                mem.free_table(mfn);
-                st.tables -= 1;
+                self.retire_table(st, mfn);
             }
         }
     }
@@ -351,8 +477,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                 return;
             }
             mem.write_u64(path[(l + 1) as usize], index_at(gfn, l + 1), 0);
-            mem.free_table(t);
-            st.tables -= 1;
+            self.retire_table(st, t);
         }
     }
 
@@ -360,6 +485,26 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     pub fn get_entry(&self, mem: &impl FrameAccess, gfn: Gfn) -> Lookup {
         let st = self.state.lock();
         self.lookup(&st, mem, gfn.0)
+    }
+
+    /// Looks up a guest frame with query flags (Xen's `p2m_get_entry` with `P2M_ALLOC`): a
+    /// populate-on-demand entry is handed to `pod` first, and the answer is what is mapped after.
+    /// The hook runs without the p2m lock held (it calls back into [`set_entry`](Self::set_entry)).
+    pub fn get_entry_query(
+        &self,
+        mem: &impl FrameAccess,
+        gfn: Gfn,
+        query: Query,
+        pod: &impl PodHook,
+    ) -> Lookup {
+        let found = self.get_entry(mem, gfn);
+        if (query.alloc || query.unshare) && found.p2mt == P2mType::PopulateOnDemand {
+            let first = Gfn(gfn.0 & !((1u64 << found.order) - 1));
+            if pod.demand_populate(first, found.order) {
+                return self.get_entry(mem, gfn);
+            }
+        }
+        found
     }
 
     pub(crate) fn lookup(&self, st: &P2mState, mem: &impl FrameAccess, gfn: u64) -> Lookup {
