@@ -123,6 +123,23 @@ pub struct Lookup {
     pub order: u32,
 }
 
+/// What Xen's get_entry answers for a gfn nothing maps: p2m_mmio_dm (accesses go to the device
+/// model), access n.
+const UNMAPPED: Lookup = Lookup {
+    mfn: None,
+    p2mt: P2mType::MmioDm,
+    access: P2mAccess::N,
+    order: 0,
+};
+
+/// Where a walk ended.
+enum Walked {
+    /// Nothing maps the gfn.
+    Unmapped,
+    /// A leaf maps it; `pending` if a type change was marked on the way (its type is stale).
+    Leaf { found: Lookup, pending: bool },
+}
+
 /// Which superpage sizes the CPU supports (Xen's `hap_has_2mb` / `hap_has_1gb`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Superpages {
@@ -406,37 +423,11 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     /// [`get_entry`]: Self::get_entry
     pub fn get_entry_unlocked(&self, mem: &impl FrameAccess, gfn: Gfn) -> Option<Lookup> {
         let _reading = self.epochs.enter();
-        let unmapped = Lookup {
-            mfn: None,
-            p2mt: P2mType::MmioDm,
-            access: P2mAccess::N,
-            order: 0,
-        };
-        if gfn.0 > self.max_gfn {
-            return Some(unmapped);
+        match self.walk(mem, gfn.0) {
+            Walked::Unmapped => Some(UNMAPPED),
+            Walked::Leaf { pending: true, .. } => None,
+            Walked::Leaf { found, .. } => Some(found),
         }
-        let mut table = self.root;
-        for level in (0..LEVELS).rev() {
-            match Fmt::decode(level, mem.read_u64(table, index_at(gfn.0, level))) {
-                Entry::Empty => return Some(unmapped),
-                Entry::Table { recalc: true, .. } | Entry::Leaf { recalc: true, .. } => {
-                    return None
-                }
-                Entry::Table { mfn, .. } => table = mfn,
-                Entry::Leaf {
-                    mfn, p2mt, access, ..
-                } => {
-                    let offset = gfn.0 & (level_frames(level) - 1);
-                    return Some(Lookup {
-                        mfn: mfn.map(|m| m + offset),
-                        p2mt,
-                        access,
-                        order: 9 * level,
-                    });
-                }
-            }
-        }
-        Some(unmapped)
     }
 
     /// Takes an entry that was just overwritten out of the counters; retires the tables under it.
@@ -508,22 +499,28 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     }
 
     pub(crate) fn lookup(&self, st: &P2mState, mem: &impl FrameAccess, gfn: u64) -> Lookup {
-        // Xen's get_entry answers p2m_mmio_dm (accesses go to the device model), access n, for a
-        // gfn nothing maps.
-        let unmapped = Lookup {
-            mfn: None,
-            p2mt: P2mType::MmioDm,
-            access: P2mAccess::N,
-            order: 0,
-        };
+        match self.walk(mem, gfn) {
+            Walked::Unmapped => UNMAPPED,
+            Walked::Leaf { mut found, pending } => {
+                if pending {
+                    found.p2mt = st.recalc.single(found.p2mt, gfn);
+                }
+                found
+            }
+        }
+    }
+
+    /// Walks the tables to the entry for `gfn`, reading each entry once: the leaf's answer (frame
+    /// offset applied) and whether a pending type change was marked on the way, or nothing mapped.
+    fn walk(&self, mem: &impl FrameAccess, gfn: u64) -> Walked {
         if gfn > self.max_gfn {
-            return unmapped;
+            return Walked::Unmapped;
         }
         let mut table = self.root;
         let mut pending = false;
         for level in (0..LEVELS).rev() {
             match Fmt::decode(level, mem.read_u64(table, index_at(gfn, level))) {
-                Entry::Empty => return unmapped,
+                Entry::Empty => return Walked::Unmapped,
                 Entry::Table { mfn, recalc } => {
                     pending |= recalc;
                     table = mfn;
@@ -535,21 +532,20 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                     recalc,
                 } => {
                     let offset = gfn & (level_frames(level) - 1);
-                    let p2mt = if pending || recalc {
-                        st.recalc.single(p2mt, gfn)
-                    } else {
-                        p2mt
-                    };
-                    return Lookup {
+                    let found = Lookup {
                         mfn: mfn.map(|m| m + offset),
                         p2mt,
                         access,
                         order: 9 * level,
                     };
+                    return Walked::Leaf {
+                        found,
+                        pending: pending || recalc,
+                    };
                 }
             }
         }
-        unmapped
+        Walked::Unmapped
     }
 
     /// Applies pending recalculations on the path to `gfn` (Xen's `resolve_misconfig` for EPT,
