@@ -21,6 +21,10 @@
 //! another domain's locks adds 64 to their level (mm-locks.h `_mm_lock`), so dom0 may hold its own
 //! p2m lock while taking a guest's.
 //!
+//! Xen's p2m lock is recursive because PoD code calls p2m functions that take it again. Here code
+//! that already holds the p2m lock passes its guard (`&mut` state) down instead of locking again, so
+//! no lock is ever taken twice and the checker treats a second acquisition as a violation.
+//!
 //! Which CPU is running comes from a function the arch layer (or a test) registers with
 //! [`register_cpu_id`]; until one is registered the order is not checked, because CPUs cannot be told
 //! apart.
@@ -158,6 +162,35 @@ impl Drop for OrderToken {
 /// Whether taking `next` while `held` is the highest held lock keeps the order.
 pub fn order_allows(held: Option<LockClass>, next: LockClass) -> bool {
     held.is_none_or(|h| next.level > h.level)
+}
+
+/// Records that this CPU took a lock of `class` without waiting (a try-lock): no order check, and
+/// the CPU's level becomes the higher of the two until the lock is released.
+pub fn acquire_unordered(class: LockClass) -> OrderToken {
+    let slot = if cfg!(debug_assertions) {
+        CPU_ID
+            .get()
+            .map(|cpu_id| cpu_id())
+            .filter(|&c| c < MAX_CPUS)
+    } else {
+        None
+    };
+    let Some(cpu) = slot else {
+        return OrderToken {
+            slot: None,
+            previous: 0,
+            class,
+        };
+    };
+    let previous = CURRENT[cpu].load(Ordering::Relaxed);
+    if previous == 0 || decode(previous).level < class.level {
+        CURRENT[cpu].store(encode(class), Ordering::Relaxed);
+    }
+    OrderToken {
+        slot: Some(cpu),
+        previous,
+        class,
+    }
 }
 
 /// Records that this CPU takes a lock of `class`; panics (debug builds) if that breaks the order.

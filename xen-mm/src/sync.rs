@@ -61,6 +61,18 @@ impl<T> Mutex<T> {
         MutexGuard { raw, token }
     }
 
+    /// Takes the lock if it is free, without waiting. A try-lock cannot deadlock, so it may break
+    /// the order (as the PoD sweep does when it tries each gfn's lock and skips busy ones); while
+    /// it is held the CPU's level is the higher of the two.
+    pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        #[cfg(not(loom))]
+        let raw = self.raw.try_lock()?;
+        #[cfg(loom)]
+        let raw = self.raw.try_lock().ok()?;
+        let token = lock_order::acquire_unordered(self.class);
+        Some(MutexGuard { raw, token })
+    }
+
     /// The lock's class.
     pub fn class(&self) -> LockClass {
         self.class

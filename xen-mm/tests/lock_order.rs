@@ -85,3 +85,39 @@ fn order_rule() {
     );
     assert!(!lock_order::order_allows(Some(HEAP), PAGE_ALLOC));
 }
+
+#[test]
+fn a_try_lock_may_go_against_the_order_and_restores_the_level() {
+    // The PoD sweep tries gfn locks while holding the pod lock: a try-lock cannot deadlock.
+    setup();
+    let pod = Mutex::new(POD, ());
+    let p2m = Mutex::new(P2M, 7u32);
+    let heap = Mutex::new(HEAP, ());
+    let held = pod.lock();
+    let tried = p2m.try_lock().expect("the p2m lock is free");
+    assert_eq!(*tried, 7);
+    drop(tried);
+    // Still at the pod level: the heap lock (higher) is fine.
+    drop(heap.lock());
+    drop(held);
+}
+
+#[test]
+fn a_busy_lock_is_not_taken() {
+    setup();
+    let p2m = Mutex::new(P2M, ());
+    let _first = p2m.lock();
+    let other = std::thread::scope(|s| s.spawn(|| p2m.try_lock().is_none()).join().unwrap());
+    assert!(other, "another CPU cannot take a held lock");
+}
+
+#[test]
+#[should_panic(expected = "taking p2m (level 16) while holding p2m (level 16)")]
+fn taking_the_same_lock_class_again_is_a_violation() {
+    // Xen's recursive p2m lock is replaced by passing the held guard down.
+    setup();
+    let a = Mutex::new(P2M, ());
+    let b = Mutex::new(P2M, ());
+    let _x = a.lock();
+    let _y = b.lock();
+}
