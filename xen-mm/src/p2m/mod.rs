@@ -110,6 +110,38 @@ impl PodHook for NoPod {
     }
 }
 
+/// The p2m with its lock held ([`P2m::locked`]).
+pub struct P2mLocked<'a, Fmt: P2mFormat> {
+    p2m: &'a P2m<Fmt>,
+    st: crate::sync::MutexGuard<'a, P2mState>,
+}
+
+impl<Fmt: P2mFormat> P2mLocked<'_, Fmt> {
+    /// [`P2m::set_entry`], under the held lock.
+    pub fn set_entry(
+        &mut self,
+        mem: &impl TableFrames,
+        gfn: Gfn,
+        mfn: Option<Mfn>,
+        order: u32,
+        p2mt: P2mType,
+        access: P2mAccess,
+    ) -> Result<(), Errno> {
+        self.p2m
+            .set_entry_locked(&mut self.st, mem, gfn, mfn, order, p2mt, access)
+    }
+
+    /// [`P2m::get_entry`], under the held lock.
+    pub fn get_entry(&self, mem: &impl FrameAccess, gfn: Gfn) -> Lookup {
+        self.p2m.lookup(&self.st, mem, gfn.0)
+    }
+
+    /// The highest gfn ever mapped.
+    pub fn max_mapped_pfn(&self) -> Option<u64> {
+        self.st.max_mapped_pfn
+    }
+}
+
 /// What a lookup found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lookup {
@@ -263,6 +295,31 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         p2mt: P2mType,
         access: P2mAccess,
     ) -> Result<(), Errno> {
+        let mut st = self.lock();
+        self.set_entry_locked(&mut st, mem, gfn, mfn, order, p2mt, access)
+    }
+
+    /// Takes the p2m lock and returns a handle for changes made under it: code that must hold the
+    /// p2m lock around other locks (populate-on-demand takes the pod lock inside it) works through
+    /// the handle instead of taking the p2m lock again (Xen's p2m lock is recursive for that).
+    pub fn locked(&self) -> P2mLocked<'_, Fmt> {
+        P2mLocked {
+            p2m: self,
+            st: self.lock(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn set_entry_locked(
+        &self,
+        st: &mut P2mState,
+        mem: &impl TableFrames,
+        gfn: Gfn,
+        mfn: Option<Mfn>,
+        order: u32,
+        p2mt: P2mType,
+        access: P2mAccess,
+    ) -> Result<(), Errno> {
         if order > 36 || gfn.0 > self.max_gfn || self.max_gfn - gfn.0 < (1u64 << order) - 1 {
             return Err(Fmt::BEYOND_WIDTH);
         }
@@ -271,7 +328,6 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         {
             return Err(Errno::EINVAL);
         }
-        let mut st = self.lock();
         let (mut gfn, mut mfn, mut todo) = (gfn.0, mfn, 1u64 << order);
         while todo > 0 {
             let mask = gfn | mfn.map_or(0, |m| m.0) | todo;
@@ -285,7 +341,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
             } else {
                 PAGE_ORDER_4K
             };
-            self.set_piece(&mut st, mem, gfn, mfn, piece, p2mt, access)?;
+            self.set_piece(st, mem, gfn, mfn, piece, p2mt, access)?;
             gfn += 1 << piece;
             mfn = mfn.map(|m| m + (1 << piece));
             todo -= 1 << piece;
