@@ -180,6 +180,34 @@ struct DomainPages {
     dying: bool,
     /// The blocks it holds, first frame to order (Xen's `d->page_list`).
     blocks: BTreeMap<u64, u32>,
+    /// Blocks it holds that are off its page list (the PoD cache's): still its own, still in
+    /// `tot_pages`.
+    detached: BTreeMap<u64, u32>,
+}
+
+/// Takes 2^order frames at `mfn` out of a list of held blocks, splitting the block that contains
+/// them and keeping the rest. `EINVAL` unless one listed block contains all of them.
+fn take_from_list(list: &mut BTreeMap<u64, u32>, mfn: Mfn, order: u32) -> Result<(), Errno> {
+    if order > MAX_ORDER || !mfn.0.is_multiple_of(1 << order) {
+        return Err(Errno::EINVAL);
+    }
+    let (&start, &held_order) = list.range(..=mfn.0).next_back().ok_or(Errno::EINVAL)?;
+    if held_order < order || mfn.0 + (1 << order) > start + (1 << held_order) {
+        return Err(Errno::EINVAL);
+    }
+    list.remove(&start);
+    let (mut s, mut o) = (start, held_order);
+    while o > order {
+        o -= 1;
+        let half = 1u64 << o;
+        if mfn.0 >= s + half {
+            list.insert(s, o);
+            s += half;
+        } else {
+            list.insert(s + half, o);
+        }
+    }
+    Ok(())
 }
 
 /// A domain's memory accounting, with its page_alloc lock.
@@ -215,7 +243,7 @@ impl DomainMemory {
         self.pages.lock().dying
     }
 
-    /// The blocks the domain holds, as (first frame, order), by address.
+    /// The blocks the domain holds on its page list, as (first frame, order), by address.
     pub fn blocks(&self) -> Vec<(Mfn, u32)> {
         self.pages
             .lock()
@@ -223,6 +251,16 @@ impl DomainMemory {
             .iter()
             .map(|(&m, &o)| (Mfn(m), o))
             .collect()
+    }
+
+    /// Frames the domain holds off its page list (its PoD cache).
+    pub fn detached_pages(&self) -> u64 {
+        self.pages
+            .lock()
+            .detached
+            .values()
+            .map(|&o| 1u64 << o)
+            .sum()
     }
 }
 
@@ -289,6 +327,7 @@ impl<F: FrameAccess> DomHeap<F> {
                     max_pages,
                     dying: false,
                     blocks: BTreeMap::new(),
+                    detached: BTreeMap::new(),
                 },
             ),
         })
@@ -336,37 +375,32 @@ impl<F: FrameAccess> DomHeap<F> {
     /// They may be part of a larger block the domain holds. The frames will be scrubbed before anyone
     /// else gets them. `EINVAL` if `d` does not hold exactly those frames.
     pub fn free_domheap_pages(&self, d: &DomainMemory, mfn: Mfn, order: u32) -> Result<(), Errno> {
-        if order > MAX_ORDER || !mfn.0.is_multiple_of(1 << order) {
-            return Err(Errno::EINVAL);
-        }
         let mut pages = d.pages.lock();
-        let (&start, &held_order) = pages
-            .blocks
-            .range(..=mfn.0)
-            .next_back()
-            .ok_or(Errno::EINVAL)?;
-        if held_order < order || mfn.0 + (1 << order) > start + (1 << held_order) {
-            return Err(Errno::EINVAL);
-        }
-        // Split the held block down to the freed piece, keeping the rest.
-        pages.blocks.remove(&start);
-        let (mut s, mut o) = (start, held_order);
-        while o > order {
-            o -= 1;
-            let half = 1u64 << o;
-            if mfn.0 >= s + half {
-                pages.blocks.insert(s, o);
-                s += half;
-            } else {
-                pages.blocks.insert(s + half, o);
-            }
-        }
+        take_from_list(&mut pages.blocks, mfn, order)?;
         pages.tot_pages -= 1 << order;
         self.heap
             .lock()
             .buddy
             .free(mfn, order, true)
             .expect("the domain's page list and the frame table agree");
+        Ok(())
+    }
+
+    /// Takes 2^order of `d`'s frames off its page list; they stay its own and keep counting in
+    /// `tot_pages` (Xen's `page_list_del` in `p2m_pod_cache_add`). `EINVAL` unless it holds them
+    /// on the list.
+    pub fn detach_pages(&self, d: &DomainMemory, mfn: Mfn, order: u32) -> Result<(), Errno> {
+        let mut pages = d.pages.lock();
+        take_from_list(&mut pages.blocks, mfn, order)?;
+        pages.detached.insert(mfn.0, order);
+        Ok(())
+    }
+
+    /// Puts detached frames back on `d`'s page list (`p2m_pod_cache_get`).
+    pub fn attach_pages(&self, d: &DomainMemory, mfn: Mfn, order: u32) -> Result<(), Errno> {
+        let mut pages = d.pages.lock();
+        take_from_list(&mut pages.detached, mfn, order)?;
+        pages.blocks.insert(mfn.0, order);
         Ok(())
     }
 
@@ -438,7 +472,12 @@ impl<F: FrameAccess> DomHeap<F> {
         }
         let mut freed = 0;
         while freed < budget {
-            let Some((start, order)) = pages.blocks.pop_first() else {
+            // Detached frames (a PoD cache that was not emptied) are freed too: nothing leaks.
+            let Some((start, order)) = pages
+                .blocks
+                .pop_first()
+                .or_else(|| pages.detached.pop_first())
+            else {
                 break;
             };
             pages.tot_pages -= 1 << order;
@@ -449,7 +488,7 @@ impl<F: FrameAccess> DomHeap<F> {
                 .free(Mfn(start), order, true)
                 .expect("the domain's page list and the frame table agree");
         }
-        Ok(pages.blocks.is_empty())
+        Ok(pages.blocks.is_empty() && pages.detached.is_empty())
     }
 
     /// Allocates frames owned by no domain (page tables, hypervisor structures): zeroed, and, as in

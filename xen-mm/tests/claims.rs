@@ -510,3 +510,27 @@ fn a_node_claim_keeps_others_off_that_node_only_and_is_consumed_only_there() {
     assert_eq!(h.outstanding_pages(&d), 999);
     h.check_invariants().unwrap();
 }
+
+#[test]
+fn detached_frames_stay_owned_and_counted_and_are_freed_at_teardown() {
+    // p2m_pod_cache_add takes frames off the domain's page list without freeing them.
+    let h = heap(4096);
+    let d = h.new_domain(1, 4096).unwrap();
+    let big = h.alloc_domheap_pages(&d, 9, &ANY).unwrap();
+    h.detach_pages(&d, big + 64, 6).unwrap();
+    assert_eq!(d.tot_pages(), 512, "still counted");
+    assert_eq!(d.detached_pages(), 64);
+    assert_eq!(h.with_buddy(|b| b.owner(big + 64)), Some(1), "still owned");
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.free_domheap_pages(&d, big + 64, 0)
+    });
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || h.detach_pages(&d, big + 64, 0));
+    h.attach_pages(&d, big + 64, 0).unwrap();
+    h.free_domheap_pages(&d, big + 64, 0).unwrap();
+    assert_eq!(d.detached_pages(), 63);
+    h.domain_kill(&d);
+    assert!(h.relinquish_memory(&d, u64::MAX).unwrap());
+    assert_eq!((d.tot_pages(), d.detached_pages()), (0, 0));
+    assert_eq!(h.physinfo().free_pages, 4096);
+    h.check_invariants().unwrap();
+}
