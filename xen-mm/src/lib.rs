@@ -19,4 +19,5 @@ pub mod frame;
 pub mod heap;
 pub mod lock_order;
 pub mod p2m;
+pub mod pod;
 pub mod sync;

@@ -140,6 +140,19 @@ impl<Fmt: P2mFormat> P2mLocked<'_, Fmt> {
     pub fn max_mapped_pfn(&self) -> Option<u64> {
         self.st.max_mapped_pfn
     }
+
+    /// Frames of a stored type.
+    pub fn type_pages(&self, p2mt: P2mType) -> u64 {
+        self.st.type_pages[p2mt as usize]
+    }
+
+    /// [`P2m::mark_dirty`], under the held lock.
+    pub fn mark_dirty(&mut self, gfn: Gfn) {
+        let ld = &mut self.st.logdirty;
+        if ld.enabled && ld.dirty.insert(gfn.0) {
+            ld.dirty_count += 1;
+        }
+    }
 }
 
 /// What a lookup found.

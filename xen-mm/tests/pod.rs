@@ -1,0 +1,255 @@
+//! Populate-on-demand after xen/arch/x86/mm/p2m-pod.c: the cache and targets
+//! (`p2m_pod_set_mem_target`), marking (`guest_physmap_mark_populate_on_demand`), demand population
+//! with its remaps and reclaim (`p2m_pod_demand_populate`, `p2m_pod_zero_check`,
+//! `p2m_pod_emergency_sweep`), `p2m_pod_decrease_reservation`, and teardown. Xen's invariants are
+//! checked after every step.
+
+mod common;
+
+use xen_mm::arena::ArenaFrames;
+use xen_mm::buddy::NodeId;
+use xen_mm::errno::Errno;
+use xen_mm::frame::{FrameAccess, Gfn};
+use xen_mm::heap::{DomHeap, DomainMemory};
+use xen_mm::p2m::ept::Ept;
+use xen_mm::p2m::types::P2mType;
+use xen_mm::p2m::{P2m, Superpages};
+use xen_mm::pod::{Pod, Populated};
+
+struct Guest {
+    heap: DomHeap<ArenaFrames>,
+    d: DomainMemory,
+    p2m: P2m<Ept>,
+    pod: Pod,
+}
+
+/// A guest of `max` frames, all of them marked PoD, with a cache filled to `target`.
+fn guest(max: u64, target: u64) -> Guest {
+    let heap = common::arena_heap(1 << 18, 1 << 16, 1, |_| NodeId(0));
+    let d = heap.new_domain(1, max).unwrap();
+    let p2m = P2m::<Ept>::new(
+        &heap,
+        Superpages {
+            two_mb: true,
+            one_gb: true,
+        },
+    )
+    .unwrap();
+    let pod = Pod::new();
+    {
+        let mut locked = p2m.locked();
+        pod.mark_populate_on_demand(&mut locked, &heap, Gfn(0), max.trailing_zeros())
+            .unwrap();
+    }
+    pod.set_mem_target(&heap, &d, target, || false).unwrap();
+    let g = Guest { heap, d, p2m, pod };
+    g.check();
+    g
+}
+
+impl Guest {
+    fn check(&self) {
+        self.pod
+            .check_invariants(&self.p2m.locked(), &self.d)
+            .unwrap();
+        self.heap.check_invariants().unwrap();
+        self.p2m.check_invariants(&self.heap).unwrap();
+    }
+
+    fn populate(&self, gfn: u64) -> Populated {
+        let found = self.p2m.get_entry(&self.heap, Gfn(gfn));
+        assert_eq!(found.p2mt, P2mType::PopulateOnDemand, "gfn {gfn:#x}");
+        let mut locked = self.p2m.locked();
+        let r = self
+            .pod
+            .demand_populate(&mut locked, &self.heap, &self.d, Gfn(gfn), found.order);
+        drop(locked);
+        self.check();
+        r.unwrap()
+    }
+
+    /// A guest touch: populate until the frame is RAM (remaps retry, as the fault would).
+    fn touch(&self, gfn: u64) -> Populated {
+        for _ in 0..4 {
+            match self.populate(gfn) {
+                Populated::Split => continue,
+                other => return other,
+            }
+        }
+        panic!("gfn {gfn:#x} never populated");
+    }
+}
+
+#[test]
+fn set_mem_target_fills_the_cache_and_keeps_the_invariants() {
+    // 0 <= P <= T <= B <= M; entry_count == B - P; tot_pages == P + count.
+    let g = guest(2048, 1024);
+    assert_eq!(g.pod.counts(), (1024, 2048));
+    assert_eq!(g.d.tot_pages(), 1024);
+    let t = g.pod.get_mem_target(&g.d);
+    assert_eq!(
+        (t.tot_pages, t.pod_cache_pages, t.pod_entries),
+        (1024, 1024, 2048)
+    );
+    assert_eq!(
+        g.pod.set_mem_target(&g.heap, &g.d, 2049, || false),
+        Err(Errno::EINVAL)
+    );
+    // T' < tot: the cache is not shrunk (the balloon driver gives memory back instead).
+    g.pod.set_mem_target(&g.heap, &g.d, 512, || false).unwrap();
+    assert_eq!(g.pod.counts().0, 1024);
+    g.check();
+}
+
+#[test]
+fn a_superpage_is_populated_from_a_cached_superpage() {
+    let g = guest(2048, 1024);
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x234)).order, 9);
+    assert_eq!(g.touch(0x234), Populated::Done);
+    let found = g.p2m.get_entry(&g.heap, Gfn(0x234));
+    assert_eq!((found.p2mt, found.order), (P2mType::RamRw, 9));
+    assert_eq!(g.pod.counts(), (512, 1536));
+    assert!(
+        g.heap.frames().frame_is_zero(found.mfn.unwrap()),
+        "PoD pages read as zero"
+    );
+}
+
+#[test]
+fn a_gigabyte_entry_is_remapped_as_superpages_then_populated() {
+    let g = guest(1 << 18, 1024);
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x1_2345)).order, 18);
+    assert_eq!(g.populate(0x1_2345), Populated::Split);
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x1_2345)).order, 9);
+    assert_eq!(g.touch(0x1_2345), Populated::Done);
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x1_2345)).order, 9);
+}
+
+#[test]
+fn without_cached_superpages_a_superpage_entry_is_split_into_pages() {
+    // A cache of 100 frames is 4 KiB frames only.
+    let g = guest(2048, 100);
+    assert_eq!(g.populate(0x400), Populated::Split);
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x401)).order, 0);
+    assert_eq!(g.touch(0x400), Populated::Done);
+    assert_eq!(g.pod.counts(), (99, 2047));
+}
+
+#[test]
+fn an_empty_cache_is_refilled_from_zero_pages_and_never_from_non_zero_ones() {
+    let g = guest(2048, 16);
+    for gfn in 0..16u64 {
+        assert_eq!(g.touch(gfn * 64), Populated::Done);
+    }
+    assert_eq!(g.pod.counts().0, 0);
+    // The guest writes one byte near the end of 15 of its pages; one page stays zero.
+    for gfn in 1..16u64 {
+        let mfn = g.p2m.get_entry(&g.heap, Gfn(gfn * 64)).mfn.unwrap();
+        g.heap.frames().write_u64(mfn, 511, 0x80);
+    }
+    // The next touch must reclaim the zero page (eager reclaim or the sweep) and nothing else.
+    assert_eq!(g.touch(2000), Populated::Done);
+    assert_eq!(
+        g.p2m.get_entry(&g.heap, Gfn(0)).p2mt,
+        P2mType::PopulateOnDemand,
+        "reclaimed"
+    );
+    for gfn in 1..16u64 {
+        assert_eq!(
+            g.p2m.get_entry(&g.heap, Gfn(gfn * 64)).p2mt,
+            P2mType::RamRw,
+            "gfn {gfn}"
+        );
+    }
+    // The page just populated for 2000 is zero too (the guest has not written it): the next touch
+    // may take it back, a zero-sum game as in Xen. Once it holds data, nothing is left.
+    let mfn = g.p2m.get_entry(&g.heap, Gfn(2000)).mfn.unwrap();
+    g.heap.frames().write_u64(mfn, 0, 1);
+    assert_eq!(
+        g.touch(1999),
+        Populated::OutOfMemory,
+        "the caller crashes the domain"
+    );
+    for gfn in 1..16u64 {
+        assert_eq!(
+            g.p2m.get_entry(&g.heap, Gfn(gfn * 64)).p2mt,
+            P2mType::RamRw,
+            "gfn {gfn}"
+        );
+    }
+}
+
+#[test]
+fn decrease_reservation_clears_pod_entries_and_steals_ram_for_the_cache() {
+    let g = guest(2048, 512);
+    assert_eq!(g.touch(0), Populated::Done);
+    assert_eq!(g.pod.counts(), (0, 1536));
+    // Releasing a PoD range: the entries go, the guest's debt shrinks.
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod
+                .decrease_reservation(&mut p, &g.heap, &g.d, Gfn(1024), 9),
+            Ok(true)
+        );
+    }
+    g.check();
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(1024)).p2mt, P2mType::MmioDm);
+    assert_eq!(g.pod.counts(), (0, 1024));
+    // Releasing RAM while entries outnumber the cache: it is stolen into the cache, not freed.
+    let tot = g.d.tot_pages();
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod.decrease_reservation(&mut p, &g.heap, &g.d, Gfn(0), 4),
+            Ok(true)
+        );
+    }
+    g.check();
+    assert_eq!(g.pod.counts(), (16, 1024));
+    assert_eq!(g.d.tot_pages(), tot, "stolen, not freed");
+}
+
+#[test]
+fn marking_ram_populate_on_demand_is_refused() {
+    let g = guest(2048, 512);
+    g.touch(0);
+    let before = g.pod.counts();
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod.mark_populate_on_demand(&mut p, &g.heap, Gfn(0), 9),
+            Err(Errno::EBUSY)
+        );
+        // Re-marking PoD entries counts them once.
+        g.pod
+            .mark_populate_on_demand(&mut p, &g.heap, Gfn(512), 9)
+            .unwrap();
+    }
+    assert_eq!(g.pod.counts(), before);
+    g.check();
+}
+
+#[test]
+fn teardown_returns_every_frame() {
+    let g = guest(2048, 1024);
+    g.touch(0);
+    g.touch(600);
+    assert_eq!(
+        g.pod.empty_cache(&g.d),
+        Err(Errno::EINVAL),
+        "only a dying domain's cache"
+    );
+    g.heap.domain_kill(&g.d);
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod.demand_populate(&mut p, &g.heap, &g.d, Gfn(1024), 9),
+            Ok(Populated::Dying)
+        );
+    }
+    g.pod.empty_cache(&g.d).unwrap();
+    assert!(g.heap.relinquish_memory(&g.d, u64::MAX).unwrap());
+    assert_eq!(g.d.tot_pages(), 0);
+    g.heap.check_invariants().unwrap();
+}
