@@ -578,3 +578,39 @@ impl Pod {
         Ok(())
     }
 }
+
+/// PoD as the p2m's [`PodHook`](crate::p2m::PodHook): what a lookup with `P2M_ALLOC` calls when it
+/// reaches a PoD entry (Xen's `p2m_get_entry` -> `p2m_pod_demand_populate`). It takes the p2m lock
+/// itself (the lookup has released it) and retries after remaps until the frame is populated.
+pub struct PodFiller<'a, Fmt: P2mFormat, F: FrameAccess> {
+    /// The domain's PoD state.
+    pub pod: &'a Pod,
+    /// Its p2m.
+    pub p2m: &'a crate::p2m::P2m<Fmt>,
+    /// The heap.
+    pub heap: &'a DomHeap<F>,
+    /// The domain.
+    pub d: &'a DomainMemory,
+}
+
+impl<Fmt: P2mFormat, F: FrameAccess> crate::p2m::PodHook for PodFiller<'_, Fmt, F> {
+    fn demand_populate(&self, gfn: Gfn, _order: u32) -> bool {
+        // Each remap makes the entry smaller: at most 1 GiB -> 2 MiB -> 4 KiB, then populate.
+        for _ in 0..3 {
+            let mut p2m = self.p2m.locked();
+            let found = p2m.get_entry(self.heap, gfn);
+            if found.p2mt != P2mType::PopulateOnDemand {
+                return found.p2mt.is_ram();
+            }
+            match self
+                .pod
+                .demand_populate(&mut p2m, self.heap, self.d, gfn, found.order)
+            {
+                Ok(Populated::Done) => return true,
+                Ok(Populated::Split) => continue,
+                _ => return false,
+            }
+        }
+        false
+    }
+}

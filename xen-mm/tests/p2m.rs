@@ -356,16 +356,11 @@ struct BackWithRam<'a> {
 
 impl xen_mm::p2m::PodHook for BackWithRam<'_> {
     fn demand_populate(&self, gfn: Gfn, order: u32) -> bool {
-        self.asked.borrow_mut().push((gfn.0, order));
+        let first = Gfn(gfn.0 & !((1u64 << order) - 1));
+        self.asked.borrow_mut().push((first.0, order));
+        let mfn = Some(Mfn(0x80_0000 + first.0));
         self.p2m
-            .set_entry(
-                self.heap,
-                gfn,
-                Some(Mfn(0x80_0000 + gfn.0)),
-                order,
-                P2mType::RamRw,
-                P2mAccess::Rwx,
-            )
+            .set_entry(self.heap, first, mfn, order, P2mType::RamRw, P2mAccess::Rwx)
             .is_ok()
     }
 }

@@ -253,3 +253,28 @@ fn teardown_returns_every_frame() {
     assert_eq!(g.d.tot_pages(), 0);
     g.heap.check_invariants().unwrap();
 }
+
+#[test]
+fn alloc_lookups_populate_through_the_pod_hook() {
+    // p2m_get_entry with P2M_ALLOC on a PoD entry -> p2m_pod_demand_populate.
+    use xen_mm::p2m::Query;
+    use xen_mm::pod::PodFiller;
+    let g = guest(1 << 18, 1024);
+    let filler = PodFiller {
+        pod: &g.pod,
+        p2m: &g.p2m,
+        heap: &g.heap,
+        d: &g.d,
+    };
+    let found = g
+        .p2m
+        .get_entry_query(&g.heap, Gfn(0x3_0001), Query::ALLOC, &filler);
+    assert_eq!(
+        found.p2mt,
+        P2mType::RamRw,
+        "1 GiB remapped, then a 2 MiB piece populated"
+    );
+    assert_eq!(found.order, 9);
+    assert_eq!(g.pod.counts(), (512, (1 << 18) - 512));
+    g.check();
+}

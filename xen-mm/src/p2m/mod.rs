@@ -96,8 +96,8 @@ impl Query {
 /// What fills a populate-on-demand entry when a lookup with [`Query::ALLOC`] reaches one (Xen's
 /// `p2m_pod_demand_populate`, reached from `p2m_get_entry`). The PoD code implements it.
 pub trait PodHook {
-    /// Backs the PoD entry of `order` at `gfn` (aligned) with memory; `false` if it could not (the
-    /// domain is then out of PoD memory and the caller crashes it).
+    /// Backs the PoD entry of `order` that covers `gfn` (the gfn looked up) with memory; `false` if
+    /// it could not (the domain is then out of PoD memory and the caller crashes it).
     fn demand_populate(&self, gfn: Gfn, order: u32) -> bool;
 }
 
@@ -558,11 +558,12 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         pod: &impl PodHook,
     ) -> Lookup {
         let found = self.get_entry(mem, gfn);
-        if (query.alloc || query.unshare) && found.p2mt == P2mType::PopulateOnDemand {
-            let first = Gfn(gfn.0 & !((1u64 << found.order) - 1));
-            if pod.demand_populate(first, found.order) {
-                return self.get_entry(mem, gfn);
-            }
+        let wants_frame = query.alloc || query.unshare;
+        if wants_frame
+            && found.p2mt == P2mType::PopulateOnDemand
+            && pod.demand_populate(gfn, found.order)
+        {
+            return self.get_entry(mem, gfn);
         }
         found
     }
