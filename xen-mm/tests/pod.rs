@@ -25,7 +25,7 @@ struct Guest {
 
 /// A guest of `max` frames, all of them marked PoD, with a cache filled to `target`.
 fn guest(max: u64, target: u64) -> Guest {
-    let heap = common::arena_heap(1 << 18, 1 << 16, 1, |_| NodeId(0));
+    let heap = common::arena_heap(1 << 18, 1 << 14, 1, |_| NodeId(0));
     let d = heap.new_domain(1, max).unwrap();
     let p2m = P2m::<Ept>::new(
         &heap,
@@ -277,4 +277,89 @@ fn alloc_lookups_populate_through_the_pod_hook() {
     assert_eq!(found.order, 9);
     assert_eq!(g.pod.counts(), (512, (1 << 18) - 512));
     g.check();
+}
+
+mod model {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Touch(u64),
+        Write(u64),
+        Target(u64),
+        Release(u64, u32),
+    }
+
+    const GUEST: u64 = 4096;
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            6 => (0..GUEST).prop_map(Op::Touch),
+            3 => (0..GUEST).prop_map(Op::Write),
+            1 => (0..GUEST).prop_map(Op::Target),
+            2 => ((0..GUEST), prop_oneof![Just(0u32), Just(4), Just(9)])
+                .prop_map(|(g, o)| Op::Release(g & !((1 << o) - 1), o)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Random guest touches, writes, target changes and balloon releases: Xen's PoD invariants
+        /// hold after every step, and a page the guest wrote is never reclaimed (its data stays).
+        #[test]
+        fn pod_follows_its_invariants(ops in proptest::collection::vec(op(), 1..80)) {
+            let g = guest(GUEST, 1024);
+            // gfn -> the value the guest wrote into its first word.
+            let mut written: BTreeMap<u64, u64> = BTreeMap::new();
+            for op in ops {
+                match op {
+                    Op::Touch(gfn) => {
+                        if g.p2m.get_entry(&g.heap, Gfn(gfn)).p2mt == P2mType::PopulateOnDemand {
+                            let r = g.touch(gfn);
+                            prop_assert!(matches!(r, Populated::Done | Populated::OutOfMemory), "{r:?}");
+                        }
+                    }
+                    Op::Write(gfn) => {
+                        let found = g.p2m.get_entry(&g.heap, Gfn(gfn));
+                        if found.p2mt == P2mType::RamRw {
+                            let v = 0x1000 + gfn;
+                            g.heap.frames().write_u64(found.mfn.unwrap(), 0, v);
+                            written.insert(gfn, v);
+                        }
+                    }
+                    Op::Target(t) => {
+                        let _ = g.pod.set_mem_target(&g.heap, &g.d, t, || false);
+                    }
+                    Op::Release(gfn, order) => {
+                        let mut p = g.p2m.locked();
+                        let _ = g.pod.decrease_reservation(&mut p, &g.heap, &g.d, Gfn(gfn), order);
+                        drop(p);
+                        // Whatever the guest gave back is no longer its data to keep.
+                        written.retain(|&w, _| w < gfn || w >= gfn + (1 << order));
+                        // What was not taken by PoD is freed by decrease_reservation's caller.
+                        for i in 0..1u64 << order {
+                            let found = g.p2m.get_entry(&g.heap, Gfn(gfn + i));
+                            if found.p2mt == P2mType::RamRw {
+                                let mut p = g.p2m.locked();
+                                p.set_entry(&g.heap, Gfn(gfn + i), None, 0, P2mType::Invalid,
+                                            xen_mm::p2m::types::P2mAccess::Rwx).unwrap();
+                                drop(p);
+                                g.heap.free_domheap_pages(&g.d, found.mfn.unwrap(), 0).unwrap();
+                            }
+                        }
+                    }
+                }
+                g.pod.check_invariants(&g.p2m.locked(), &g.d).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                g.heap.check_invariants().map_err(|e| TestCaseError::fail(e.to_string()))?;
+                for (&gfn, &v) in &written {
+                    let found = g.p2m.get_entry(&g.heap, Gfn(gfn));
+                    prop_assert_eq!(found.p2mt, P2mType::RamRw, "gfn {:#x} with data was reclaimed", gfn);
+                    prop_assert_eq!(g.heap.frames().read_u64(found.mfn.unwrap(), 0), v);
+                }
+            }
+        }
+    }
 }
