@@ -178,14 +178,21 @@ fn test() -> Result<(), String> {
             run: || run_command(cargo().args(["test", "--workspace"])),
         },
         Step {
-            name: "loom (concurrent claims and builds, lock-free p2m walks)",
+            name: "loom (claims and builds, lock-free p2m walks, PoD teardown)",
             run: || {
                 run_command(
                     cargo()
                         .env("RUSTFLAGS", "--cfg loom")
                         .env("CARGO_TARGET_DIR", root().join("target/loom"))
                         .args(["test", "--release", "-p", "xen-mm"])
-                        .args(["--test", "loom_claims", "--test", "p2m_lockfree"]),
+                        .args([
+                            "--test",
+                            "loom_claims",
+                            "--test",
+                            "p2m_lockfree",
+                            "--test",
+                            "loom_pod",
+                        ]),
                 )
             },
         },
