@@ -313,7 +313,7 @@ impl Pod {
             let n = 1u64 << found.order.min(order);
             (found, (n - (gfn.0 + i) % n).min(size - i))
         };
-        let (mut pod, mut nonpod) = (0u64, 0u64);
+        let (mut pod, mut nonpod, mut ram) = (0u64, 0u64, 0u64);
         let mut i = 0;
         while i < size {
             let (found, n) = step(p2m, i);
@@ -321,11 +321,25 @@ impl Pod {
                 pod += n;
             } else {
                 nonpod += n;
+                if found.p2mt.is_ram() {
+                    ram += n;
+                }
             }
             i += n;
         }
         if pod == 0 && !steal {
             return Ok(false);
+        }
+        // A balloon driver usually returns single pages: if the whole superpage around them is
+        // zero, take all of it back and mark the rest PoD.
+        let superpage = gfn.0 & !(SUPERPAGE_PAGES - 1);
+        if steal
+            && order < PAGE_ORDER_2M
+            && ram == size
+            && Self::zero_check_superpage(&mut st, p2m, heap, d, superpage)
+        {
+            pod = size;
+            nonpod = 0;
         }
         let mut i = 0;
         while i < size && (pod > 0 || steal) {
@@ -409,6 +423,61 @@ impl Pod {
         }
     }
 
+    /// Reclaims a whole zero 2 MiB superpage (`p2m_pod_zero_check_superpage`): the 512 gfns at
+    /// the aligned `gfn` must be RAM of one type, backed by 512 contiguous, aligned frames the
+    /// domain owns with no extra reference. The range is switched to PoD first, then re-checked for
+    /// references and scanned in full; any failure restores the old mapping. Returns whether it
+    /// reclaimed.
+    fn zero_check_superpage<Fmt: P2mFormat, F: FrameAccess>(
+        st: &mut PodState,
+        p2m: &mut P2mLocked<'_, Fmt>,
+        heap: &DomHeap<F>,
+        d: &DomainMemory,
+        gfn: u64,
+    ) -> bool {
+        if !gfn.is_multiple_of(SUPERPAGE_PAGES) {
+            return false;
+        }
+        let first = p2m.get_entry(heap, Gfn(gfn));
+        let Some(mfn0) = first.mfn else { return false };
+        if !first.p2mt.is_ram() || !mfn0.0.is_multiple_of(SUPERPAGE_PAGES) {
+            return false;
+        }
+        for i in 0..SUPERPAGE_PAGES {
+            let found = p2m.get_entry(heap, Gfn(gfn + i));
+            let fits = found.p2mt == first.p2mt && found.mfn == Some(mfn0 + i);
+            let owned = heap
+                .with_buddy(|b| b.owner(mfn0 + i) == Some(d.domid()) && b.refcount(mfn0 + i) <= 1);
+            if !fits || !owned || !all_zero(heap.frames(), mfn0 + i, 16) {
+                return false;
+            }
+        }
+        let order = PAGE_ORDER_2M;
+        if p2m
+            .set_entry(
+                heap,
+                Gfn(gfn),
+                None,
+                order,
+                P2mType::PopulateOnDemand,
+                P2mAccess::Rwx,
+            )
+            .is_err()
+        {
+            return false;
+        }
+        let clean = (0..SUPERPAGE_PAGES).all(|i| {
+            heap.with_buddy(|b| b.refcount(mfn0 + i) <= 1)
+                && all_zero(heap.frames(), mfn0 + i, WORDS_PER_FRAME)
+        });
+        if !clean || Self::cache_add(st, heap, d, mfn0, order).is_err() {
+            let _ = p2m.set_entry(heap, Gfn(gfn), Some(mfn0), order, first.p2mt, first.access);
+            return false;
+        }
+        st.entry_count += SUPERPAGE_PAGES;
+        true
+    }
+
     /// Scans back from the reclaim point for zero RAM frames, 16 at a time, up to 1024 gfns past
     /// it once something was found (`p2m_pod_emergency_sweep`).
     fn emergency_sweep<Fmt: P2mFormat, F: FrameAccess>(
@@ -454,12 +523,11 @@ impl Pod {
             let idx = (st.mrp_idx + i) % MRP_ENTRIES;
             i += 1;
             if let Some((gfn, superpage)) = st.mrp[idx].take() {
-                let gfns: Vec<u64> = if superpage {
-                    (gfn..gfn + SUPERPAGE_PAGES).collect()
-                } else {
-                    alloc::vec![gfn]
-                };
-                Self::zero_check(st, p2m, heap, d, &gfns);
+                if !(superpage && Self::zero_check_superpage(st, p2m, heap, d, gfn)) {
+                    let count = if superpage { SUPERPAGE_PAGES } else { 1 };
+                    let gfns: Vec<u64> = (gfn..gfn + count).collect();
+                    Self::zero_check(st, p2m, heap, d, &gfns);
+                }
             }
             if st.count > 0 || i >= MRP_ENTRIES {
                 break;

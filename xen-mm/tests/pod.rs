@@ -197,6 +197,9 @@ fn decrease_reservation_clears_pod_entries_and_steals_ram_for_the_cache() {
     assert_eq!(g.p2m.get_entry(&g.heap, Gfn(1024)).p2mt, P2mType::MmioDm);
     assert_eq!(g.pod.counts(), (0, 1024));
     // Releasing RAM while entries outnumber the cache: it is stolen into the cache, not freed.
+    // (A page elsewhere in the superpage holds data, so the superpage is not taken whole.)
+    let mfn = g.p2m.get_entry(&g.heap, Gfn(100)).mfn.unwrap();
+    g.heap.frames().write_u64(mfn, 0, 1);
     let tot = g.d.tot_pages();
     {
         let mut p = g.p2m.locked();
@@ -362,4 +365,47 @@ mod model {
             }
         }
     }
+}
+
+#[test]
+fn a_zero_superpage_is_reclaimed_whole() {
+    // p2m_pod_zero_check_superpage, from p2m_pod_decrease_reservation: the balloon returns one
+    // page of a 2 MiB page that is all zero; the whole superpage goes back to the cache.
+    let g = guest(2048, 512);
+    assert_eq!(g.touch(0), Populated::Done);
+    assert_eq!(g.pod.counts(), (0, 1536));
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod.decrease_reservation(&mut p, &g.heap, &g.d, Gfn(5), 0),
+            Ok(true)
+        );
+    }
+    g.check();
+    assert_eq!(
+        g.pod.counts(),
+        (512, 2047),
+        "512 frames cached, the other 511 gfns PoD again"
+    );
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(5)).p2mt, P2mType::MmioDm);
+    assert_eq!(
+        g.p2m.get_entry(&g.heap, Gfn(6)).p2mt,
+        P2mType::PopulateOnDemand
+    );
+    // With one non-zero byte anywhere in it, the superpage is kept and only the page is stolen.
+    let g = guest(2048, 512);
+    g.touch(0);
+    let mfn = g.p2m.get_entry(&g.heap, Gfn(300)).mfn.unwrap();
+    g.heap.frames().write_u64(mfn, 400, 7);
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod.decrease_reservation(&mut p, &g.heap, &g.d, Gfn(5), 0),
+            Ok(true)
+        );
+    }
+    g.check();
+    assert_eq!(g.pod.counts(), (1, 1536));
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(300)).p2mt, P2mType::RamRw);
+    assert_eq!(g.heap.frames().read_u64(mfn, 400), 7, "data kept");
 }
