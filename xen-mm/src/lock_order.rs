@@ -164,18 +164,21 @@ pub fn order_allows(held: Option<LockClass>, next: LockClass) -> bool {
     held.is_none_or(|h| next.level > h.level)
 }
 
+/// The CPU whose order is checked: debug builds only, and only once a CPU-id source is registered.
+fn checked_cpu() -> Option<usize> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    CPU_ID
+        .get()
+        .map(|cpu_id| cpu_id())
+        .filter(|&c| c < MAX_CPUS)
+}
+
 /// Records that this CPU took a lock of `class` without waiting (a try-lock): no order check, and
 /// the CPU's level becomes the higher of the two until the lock is released.
 pub fn acquire_unordered(class: LockClass) -> OrderToken {
-    let slot = if cfg!(debug_assertions) {
-        CPU_ID
-            .get()
-            .map(|cpu_id| cpu_id())
-            .filter(|&c| c < MAX_CPUS)
-    } else {
-        None
-    };
-    let Some(cpu) = slot else {
+    let Some(cpu) = checked_cpu() else {
         return OrderToken {
             slot: None,
             previous: 0,
@@ -195,15 +198,7 @@ pub fn acquire_unordered(class: LockClass) -> OrderToken {
 
 /// Records that this CPU takes a lock of `class`; panics (debug builds) if that breaks the order.
 pub fn acquire(class: LockClass) -> OrderToken {
-    let slot = if cfg!(debug_assertions) {
-        CPU_ID
-            .get()
-            .map(|cpu_id| cpu_id())
-            .filter(|&c| c < MAX_CPUS)
-    } else {
-        None
-    };
-    let Some(cpu) = slot else {
+    let Some(cpu) = checked_cpu() else {
         return OrderToken {
             slot: None,
             previous: 0,
