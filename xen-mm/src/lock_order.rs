@@ -7,6 +7,7 @@
 //! | level | lock | what it protects |
 //! |---|---|---|
 //! | 8 | nestedp2m | nested p2m tables |
+//! | 12 | gfn | one guest frame's use outside the p2m lock (Xen's `gfn_lock`, here fine-grained) |
 //! | 16 | p2m | a p2m (recursive in Xen) |
 //! | 24 | per_page_sharing | page sharing |
 //! | 32 | altp2mlist | the altp2m list |
@@ -55,6 +56,12 @@ pub const NESTEDP2M: LockClass = LockClass {
     name: "nestedp2m",
     level: 8,
 };
+/// One guest frame (a stripe of [`crate::p2m::gfn_lock::GfnLocks`]). Xen's `gfn_lock` is the p2m
+/// lock itself; here it is a separate lock just below it.
+pub const GFN: LockClass = LockClass {
+    name: "gfn",
+    level: 12,
+};
 /// A p2m.
 pub const P2M: LockClass = LockClass {
     name: "p2m",
@@ -96,8 +103,9 @@ pub const HEAP: LockClass = LockClass {
     level: 1000,
 };
 
-const KNOWN: [LockClass; 9] = [
+const KNOWN: [LockClass; 10] = [
     NESTEDP2M,
+    GFN,
     P2M,
     PER_PAGE_SHARING,
     ALTP2MLIST,

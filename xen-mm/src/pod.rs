@@ -7,12 +7,14 @@
 //! (max_pages), B the balloon target, P the populated frames and T the cache target:
 //! `0 <= P <= T <= B <= M`, `entry_count == B - P`, `tot_pages == P + count`.
 //!
-//! Locking: every operation runs with the p2m lock held (through [`P2mLocked`]) and takes the pod
-//! lock (level 48) inside it; the domain's page_alloc lock (56) and the heap lock nest inside that.
-//! Xen takes the pod lock first in places and re-enters its recursive p2m lock; here the p2m lock
-//! is always the outer one, so the order is one direction only. With one p2m lock the sweeps cannot
-//! deadlock; per-gfn try-locks (seed 000's suggestion) become necessary only if p2m locking is
-//! made fine-grained.
+//! Locking (seed 000's rework, checked by [`crate::lock_order`]): a guest fault takes the faulting
+//! gfn's lock (level 12), then the p2m lock (16, through [`P2mLocked`]), then the dedicated pod lock
+//! (48); the domain's page_alloc lock (56) and the heap lock nest inside that. Xen takes the pod
+//! lock first in places and re-enters its recursive p2m lock; here the p2m lock is always the outer
+//! one, so the order runs one way only. The sweeps (eager reclaim, the emergency sweep, the
+//! superpage zero-check) run inside the p2m lock and look at other gfns: they only *try* each gfn's
+//! lock and skip the busy ones, so they never wait for a vCPU that waits for them, and never
+//! reclaim a frame whose gfn someone is holding.
 
 use alloc::vec::Vec;
 
@@ -391,6 +393,10 @@ impl Pod {
         gfns: &[u64],
     ) {
         for &g in gfns {
+            // Busy gfns are skipped, not waited for (see the module's locking note).
+            let Some(_gfn_lock) = p2m.try_lock_gfn(Gfn(g)) else {
+                continue;
+            };
             let found = p2m.get_entry(heap, Gfn(g));
             let Some(mfn) = found.mfn else { continue };
             let owned =
@@ -438,6 +444,10 @@ impl Pod {
         if !gfn.is_multiple_of(SUPERPAGE_PAGES) {
             return false;
         }
+        // One gfn lock covers the 2 MiB region; a busy one is skipped, not waited for.
+        let Some(_gfn_lock) = p2m.try_lock_gfn(Gfn(gfn)) else {
+            return false;
+        };
         let first = p2m.get_entry(heap, Gfn(gfn));
         let Some(mfn0) = first.mfn else { return false };
         if !first.p2mt.is_ram() || !mfn0.0.is_multiple_of(SUPERPAGE_PAGES) {
@@ -648,8 +658,9 @@ impl Pod {
 }
 
 /// PoD as the p2m's [`PodHook`](crate::p2m::PodHook): what a lookup with `P2M_ALLOC` calls when it
-/// reaches a PoD entry (Xen's `p2m_get_entry` -> `p2m_pod_demand_populate`). It takes the p2m lock
-/// itself (the lookup has released it) and retries after remaps until the frame is populated.
+/// reaches a PoD entry (Xen's `p2m_get_entry` -> `p2m_pod_demand_populate`). It takes the gfn's
+/// lock and then the p2m lock itself (the lookup has released it) and retries after remaps until
+/// the frame is populated.
 pub struct PodFiller<'a, Fmt: P2mFormat, F: FrameAccess> {
     /// The domain's PoD state.
     pub pod: &'a Pod,
@@ -663,6 +674,8 @@ pub struct PodFiller<'a, Fmt: P2mFormat, F: FrameAccess> {
 
 impl<Fmt: P2mFormat, F: FrameAccess> crate::p2m::PodHook for PodFiller<'_, Fmt, F> {
     fn demand_populate(&self, gfn: Gfn, _order: u32) -> bool {
+        // The faulting gfn's lock first: sweeps on other vCPUs then leave this region alone.
+        let _gfn_lock = self.p2m.lock_gfn(gfn);
         // Each remap makes the entry smaller: at most 1 GiB -> 2 MiB -> 4 KiB, then populate.
         for _ in 0..3 {
             let mut p2m = self.p2m.locked();

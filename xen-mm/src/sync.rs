@@ -7,9 +7,9 @@ use core::ops::{Deref, DerefMut};
 /// Atomics: core's, or loom's under `cfg(loom)` so lock-free code is model-checked.
 pub mod atomic {
     #[cfg(not(loom))]
-    pub use core::sync::atomic::{AtomicU64, Ordering};
+    pub use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     #[cfg(loom)]
-    pub use loom::sync::atomic::{AtomicU64, Ordering};
+    pub use loom::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 }
 
 use crate::lock_order::{self, LockClass, OrderToken};
@@ -103,5 +103,86 @@ impl<T> MutexGuard<'_, T> {
     /// The class of the lock this guard holds.
     pub fn class(&self) -> LockClass {
         self.token.class()
+    }
+}
+
+/// A lock that guards no data, only a right to act (a bit spinlock, as Xen's page locks are): the
+/// per-gfn locks. Built on one atomic flag rather than the mutex above because code under other
+/// locks only ever tries it, and loom 0.7 reports false deadlocks for a mutex that is both tried
+/// and waited for (tokio-rs/loom#376); on an atomic, loom models the try exactly.
+pub struct BitLock {
+    class: LockClass,
+    held: atomic::AtomicBool,
+}
+
+/// A held [`BitLock`]; dropping it releases the lock.
+pub struct BitLockGuard<'a> {
+    lock: &'a BitLock,
+    // Dropped after the release in `drop`, restoring the CPU's level.
+    _token: OrderToken,
+}
+
+impl BitLock {
+    /// A free lock of `class`.
+    #[cfg(not(loom))]
+    pub const fn new(class: LockClass) -> Self {
+        BitLock {
+            class,
+            held: atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// A free lock of `class`.
+    #[cfg(loom)]
+    pub fn new(class: LockClass) -> Self {
+        BitLock {
+            class,
+            held: atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn try_take(&self) -> bool {
+        self.held
+            .compare_exchange(
+                false,
+                true,
+                atomic::Ordering::Acquire,
+                atomic::Ordering::Relaxed,
+            )
+            .is_ok()
+    }
+
+    /// Takes the lock, spinning until it is free. In debug builds, panics if this CPU holds a lock
+    /// that must be taken after it.
+    pub fn lock(&self) -> BitLockGuard<'_> {
+        let token = lock_order::acquire(self.class);
+        while !self.try_take() {
+            #[cfg(not(loom))]
+            core::hint::spin_loop();
+            #[cfg(loom)]
+            loom::thread::yield_now();
+        }
+        BitLockGuard {
+            lock: self,
+            _token: token,
+        }
+    }
+
+    /// Takes the lock if it is free, without waiting, from anywhere in the order (as
+    /// [`Mutex::try_lock`]).
+    pub fn try_lock(&self) -> Option<BitLockGuard<'_>> {
+        if !self.try_take() {
+            return None;
+        }
+        Some(BitLockGuard {
+            lock: self,
+            _token: lock_order::acquire_unordered(self.class),
+        })
+    }
+}
+
+impl Drop for BitLockGuard<'_> {
+    fn drop(&mut self) {
+        self.lock.held.store(false, atomic::Ordering::Release);
     }
 }

@@ -3,8 +3,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use xen_mm::lock_order::{self, LockClass, HEAP, P2M, PAGE_ALLOC, POD};
-use xen_mm::sync::Mutex;
+use xen_mm::lock_order::{self, LockClass, GFN, HEAP, P2M, PAGE_ALLOC, POD};
+use xen_mm::sync::{BitLock, Mutex};
 
 /// Each test thread plays one CPU.
 fn thread_cpu() -> usize {
@@ -120,4 +120,42 @@ fn taking_the_same_lock_class_again_is_a_violation() {
     let b = Mutex::new(P2M, ());
     let _x = a.lock();
     let _y = b.lock();
+}
+
+#[test]
+fn a_gfn_lock_comes_before_the_p2m_lock() {
+    setup();
+    let gfn = BitLock::new(GFN);
+    let p2m = Mutex::new(P2M, ());
+    let g = gfn.lock();
+    drop(p2m.lock());
+    drop(g);
+    // Inside the p2m lock a gfn lock may only be tried (the PoD sweeps), and a busy one fails.
+    let held = gfn.lock();
+    let p = p2m.lock();
+    assert!(gfn.try_lock().is_none(), "busy: the sweep skips it");
+    drop(held);
+    let tried = gfn.try_lock().expect("free: the sweep takes it");
+    drop(tried);
+    drop(p);
+}
+
+#[test]
+#[should_panic(expected = "taking gfn (level 12) while holding p2m (level 16)")]
+fn waiting_for_a_gfn_lock_inside_the_p2m_lock_panics() {
+    setup();
+    let gfn = BitLock::new(GFN);
+    let p2m = Mutex::new(P2M, ());
+    let _p = p2m.lock();
+    let _g = gfn.lock();
+}
+
+#[test]
+#[should_panic(expected = "taking gfn (level 12) while holding gfn (level 12)")]
+fn waiting_for_a_second_gfn_lock_panics() {
+    setup();
+    let first = BitLock::new(GFN);
+    let second = BitLock::new(GFN);
+    let _a = first.lock();
+    let _b = second.lock();
 }

@@ -116,3 +116,84 @@ fn stealing_into_the_cache_races_teardown() {
         heap.check_invariants().unwrap();
     });
 }
+
+/// Seed 000's deadlock: vCPU A faults on a PoD gfn with an empty cache, so its sweep (inside the p2m
+/// lock) looks at a zero page in another region, while vCPU B holds that region's gfn lock and
+/// waits for the p2m lock. A sweep that waited for B's gfn lock would deadlock (loom reports it);
+/// the sweep tries the lock and skips, and B's gfn is never reclaimed while B holds it.
+#[test]
+fn a_sweep_never_waits_for_a_gfn_lock() {
+    use xen_mm::p2m::types::P2mType;
+    use xen_mm::p2m::Query;
+    use xen_mm::pod::PodFiller;
+
+    // Both outcomes must occur across the interleavings, or the model never met the busy lock.
+    static OUTCOMES: [std::sync::atomic::AtomicBool; 2] = [
+        std::sync::atomic::AtomicBool::new(false),
+        std::sync::atomic::AtomicBool::new(false),
+    ];
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(|| {
+        let frames = PlainFrames(
+            (0..FRAMES as usize * WORDS_PER_FRAME)
+                .map(|_| AtomicU64::new(1))
+                .collect(),
+        );
+        let heap =
+            DomHeap::new(frames, &[(Mfn(BASE), Mfn(BASE + FRAMES))], 1, |_| NodeId(0)).unwrap();
+        let d = heap.new_domain(1, 1024).unwrap();
+        let p2m = P2m::<Ept>::new(
+            &heap,
+            Superpages {
+                two_mb: true,
+                one_gb: false,
+            },
+        )
+        .unwrap();
+        let pod = Pod::new();
+        {
+            let mut locked = p2m.locked();
+            pod.mark_populate_on_demand(&mut locked, &heap, Gfn(0), 10)
+                .unwrap();
+        }
+        // One cached frame, spent on gfn 0x200 (region 1): the cache is then empty and gfn
+        // 0x200 is a zero page a sweep may reclaim.
+        pod.set_mem_target(&heap, &d, 1, || false).unwrap();
+        let shared = Arc::new((heap, d, p2m, pod));
+        let (heap, d, p2m, pod) = &*shared;
+        let filler = PodFiller { pod, p2m, heap, d };
+        let found = p2m.get_entry_query(heap, Gfn(0x200), Query::ALLOC, &filler);
+        assert_eq!(found.p2mt, P2mType::RamRw);
+        assert_eq!(pod.counts().0, 0);
+
+        let vcpu_b = {
+            let shared = shared.clone();
+            loom::thread::spawn(move || {
+                let (heap, _, p2m, _) = &*shared;
+                // B uses gfn 0x200 across two steps under its gfn lock, taking the p2m lock
+                // inside it each time.
+                let _held = p2m.lock_gfn(Gfn(0x200));
+                let first = p2m.locked().get_entry(heap, Gfn(0x200));
+                let second = p2m.locked().get_entry(heap, Gfn(0x200));
+                assert_eq!(first, second, "reclaimed under its gfn lock");
+            })
+        };
+        // A faults on gfn 0 (region 0): populated from 0x200's frame, or out of PoD memory if B
+        // held 0x200 when the sweep looked.
+        let populated = p2m
+            .get_entry_query(heap, Gfn(0), Query::ALLOC, &filler)
+            .p2mt
+            .is_ram();
+        vcpu_b.join().unwrap();
+        let reclaimed = p2m.get_entry(heap, Gfn(0x200)).p2mt == P2mType::PopulateOnDemand;
+        assert_eq!(populated, reclaimed, "a populate needs the reclaimed frame");
+        OUTCOMES[populated as usize].store(true, Ordering::Relaxed);
+        pod.check_invariants(&p2m.locked(), d).unwrap();
+        heap.check_invariants().unwrap();
+    });
+    assert!(
+        OUTCOMES.iter().all(|o| o.load(Ordering::Relaxed)),
+        "some interleaving must populate and some must find the gfn busy"
+    );
+}

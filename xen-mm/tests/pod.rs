@@ -282,6 +282,94 @@ fn alloc_lookups_populate_through_the_pod_hook() {
     g.check();
 }
 
+/// Runs `body` while another thread (another vCPU) holds `gfn`'s lock.
+fn with_gfn_held_elsewhere(g: &Guest, gfn: u64, body: impl FnOnce()) {
+    use std::sync::mpsc::channel;
+    std::thread::scope(|scope| {
+        // Made in here so that a failing `body` drops the sender and the holder lets go.
+        let (held_tx, held_rx) = channel();
+        let (release_tx, release_rx) = channel::<()>();
+        scope.spawn(move || {
+            let _held = g.p2m.lock_gfn(Gfn(gfn));
+            held_tx.send(()).unwrap();
+            let _ = release_rx.recv();
+        });
+        held_rx.recv().unwrap();
+        body();
+        release_tx.send(()).unwrap();
+    });
+}
+
+fn fault(g: &Guest, gfn: u64) -> bool {
+    use xen_mm::p2m::Query;
+    use xen_mm::pod::PodFiller;
+    let filler = PodFiller {
+        pod: &g.pod,
+        p2m: &g.p2m,
+        heap: &g.heap,
+        d: &g.d,
+    };
+    let found = g
+        .p2m
+        .get_entry_query(&g.heap, Gfn(gfn), Query::ALLOC, &filler);
+    g.check();
+    found.p2mt.is_ram()
+}
+
+#[test]
+fn sweeps_skip_gfns_whose_lock_another_vcpu_holds() {
+    // Seed 000: a sweep runs inside the p2m lock, so it only tries each gfn's lock and skips the
+    // busy ones (waiting could deadlock with a vCPU that holds the gfn and waits for the p2m).
+    let g = guest(2048, 16);
+    // Eight zero pages in each of two 2 MiB regions; the cache is then empty.
+    for i in 0..8 {
+        assert_eq!(g.touch(0x200 + i), Populated::Done);
+        assert_eq!(g.touch(0x400 + i), Populated::Done);
+    }
+    assert_eq!(g.pod.counts().0, 0);
+    let held: Vec<_> = (0..8)
+        .map(|i| g.p2m.get_entry(&g.heap, Gfn(0x200 + i)))
+        .collect();
+    with_gfn_held_elsewhere(&g, 0x200, || {
+        // Eight faults drain what can be reclaimed: all of it from the free region.
+        for i in 0..8 {
+            assert!(fault(&g, 0x600 + i), "fault {i} populated");
+        }
+        for (i, before) in held.iter().enumerate() {
+            let now = g.p2m.get_entry(&g.heap, Gfn(0x200 + i as u64));
+            assert_eq!(now, *before, "a page of the held region was reclaimed");
+        }
+        // Only the held region's zero pages are left: the next fault is out of PoD memory.
+        let pod_left = (0..8)
+            .filter(|i| g.p2m.get_entry(&g.heap, Gfn(0x400 + i)).p2mt == P2mType::PopulateOnDemand)
+            .count();
+        assert!(
+            pod_left >= 7,
+            "the free region was reclaimed ({pod_left} of 8)"
+        );
+    });
+}
+
+#[test]
+fn a_held_superpage_is_not_reclaimed_and_is_once_released() {
+    // p2m_pod_zero_check_superpage and the 4 KiB sweep both skip a busy region.
+    let g = guest(2048, 512);
+    assert_eq!(g.touch(0x200), Populated::Done);
+    assert_eq!(g.pod.counts().0, 0);
+    let before = g.p2m.get_entry(&g.heap, Gfn(0x200));
+    assert_eq!((before.p2mt, before.order), (P2mType::RamRw, 9));
+    with_gfn_held_elsewhere(&g, 0x200, || {
+        assert!(
+            !fault(&g, 0x600),
+            "nothing else to reclaim: out of PoD memory"
+        );
+        assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x200)), before);
+    });
+    // The same fault succeeds once the region is free: the lock alone held it back.
+    assert!(fault(&g, 0x600));
+    assert_ne!(g.p2m.get_entry(&g.heap, Gfn(0x200)), before);
+}
+
 mod model {
     use super::*;
     use proptest::prelude::*;

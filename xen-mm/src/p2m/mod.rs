@@ -10,12 +10,14 @@
 //! - Counters of stored types (in frames) are kept on every change, as Xen's `p2m_entry_modify` keeps
 //!   the ioreq-server entry count; stale entries awaiting recalculation count as what they store.
 //!
-//! Lock order: the p2m lock (level 16) is taken before the heap lock (table frames) and never inside
-//! it. Lookups take the lock too, for now.
+//! Lock order: a gfn lock (level 12, [`gfn_lock`]) before the p2m lock (level 16), which is taken
+//! before the heap lock (table frames) and never inside it. Lookups take the p2m lock too, except
+//! [`P2m::get_entry_unlocked`].
 
 pub mod ept;
 pub mod fault;
 pub mod format;
+pub mod gfn_lock;
 pub mod ioreq;
 pub mod logdirty;
 pub mod npt;
@@ -116,7 +118,7 @@ pub struct P2mLocked<'a, Fmt: P2mFormat> {
     st: crate::sync::MutexGuard<'a, P2mState>,
 }
 
-impl<Fmt: P2mFormat> P2mLocked<'_, Fmt> {
+impl<'a, Fmt: P2mFormat> P2mLocked<'a, Fmt> {
     /// [`P2m::set_entry`], under the held lock.
     pub fn set_entry(
         &mut self,
@@ -134,6 +136,12 @@ impl<Fmt: P2mFormat> P2mLocked<'_, Fmt> {
     /// [`P2m::get_entry`], under the held lock.
     pub fn get_entry(&self, mem: &impl FrameAccess, gfn: Gfn) -> Lookup {
         self.p2m.lookup(&self.st, mem, gfn.0)
+    }
+
+    /// Tries `gfn`'s lock from inside the p2m lock, where waiting for it could deadlock: `None`
+    /// when it is busy, and the caller must leave the gfn alone.
+    pub fn try_lock_gfn(&self, gfn: Gfn) -> Option<gfn_lock::GfnGuard<'a>> {
+        self.p2m.gfn_locks.try_lock(gfn)
     }
 
     /// The highest gfn ever mapped.
@@ -222,6 +230,8 @@ pub struct P2m<Fmt: P2mFormat> {
     state: Mutex<P2mState>,
     /// Readers that take no lock ([`P2m::get_entry_unlocked`]).
     epochs: Epochs,
+    /// Per-gfn locks, taken before the p2m lock ([`gfn_lock`]).
+    gfn_locks: gfn_lock::GfnLocks,
     _format: PhantomData<fn() -> Fmt>,
 }
 
@@ -256,6 +266,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                 },
             ),
             epochs: Epochs::new(),
+            gfn_locks: gfn_lock::GfnLocks::new(),
             _format: PhantomData,
         })
     }
@@ -310,6 +321,13 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     ) -> Result<(), Errno> {
         let mut st = self.lock();
         self.set_entry_locked(&mut st, mem, gfn, mfn, order, p2mt, access)
+    }
+
+    /// Takes `gfn`'s lock (before the p2m lock). While it is held no PoD sweep reclaims the gfn's
+    /// frame; changes that go through the p2m lock alone (decrease_reservation, type changes) are
+    /// still possible, as under Xen's `gfn_lock`, which is the p2m lock.
+    pub fn lock_gfn(&self, gfn: Gfn) -> gfn_lock::GfnGuard<'_> {
+        self.gfn_locks.lock(gfn)
     }
 
     /// Takes the p2m lock and returns a handle for changes made under it: code that must hold the
