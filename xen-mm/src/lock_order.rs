@@ -6,6 +6,8 @@
 //!
 //! | level | lock | what it protects |
 //! |---|---|---|
+//! | 2 | domlist | the domain table (Xen's `domlist_update_lock`; hypercall crate) |
+//! | 4 | domain | one domain's lifecycle state and parameters (hypercall crate) |
 //! | 8 | nestedp2m | nested p2m tables |
 //! | 12 | gfn | one guest frame's use outside the p2m lock (Xen's `gfn_lock`, here fine-grained) |
 //! | 16 | p2m | a p2m (recursive in Xen) |
@@ -51,6 +53,16 @@ impl LockClass {
     }
 }
 
+/// The domain table. Not an mm lock: the hypercall layer takes it before any of them.
+pub const DOMLIST: LockClass = LockClass {
+    name: "domlist",
+    level: 2,
+};
+/// One domain's lifecycle state. Not an mm lock: taken before any of them.
+pub const DOMAIN: LockClass = LockClass {
+    name: "domain",
+    level: 4,
+};
 /// Nested p2m tables.
 pub const NESTEDP2M: LockClass = LockClass {
     name: "nestedp2m",
@@ -103,7 +115,9 @@ pub const HEAP: LockClass = LockClass {
     level: 1000,
 };
 
-const KNOWN: [LockClass; 10] = [
+const KNOWN: [LockClass; 12] = [
+    DOMLIST,
+    DOMAIN,
     NESTEDP2M,
     GFN,
     P2M,

@@ -407,3 +407,71 @@ fn alloc_queries_reaching_pod_entries_call_the_pod_hook() {
     assert_eq!((got.p2mt, got.mfn), (P2mType::RamRw, Some(Mfn(0x80_0234))));
     p2m.check_invariants(&h).unwrap();
 }
+
+fn check_teardown<F: P2mFormat>() {
+    // p2m_teardown for a dying domain: every table goes back, the root included, and the p2m
+    // refuses further use instead of writing into frames it no longer owns.
+    let h = table_heap();
+    let free0 = h.physinfo().free_pages;
+    let p2m = P2m::<F>::new(&h, ALL_SIZES).unwrap();
+    for (gfn, order) in [
+        (0x4_0000u64, 18u32),
+        (0x200, 9),
+        (0x3, 0),
+        (0x7_0000_0000, 0),
+    ] {
+        p2m.set_entry(
+            &h,
+            Gfn(gfn),
+            Some(Mfn(0x80_0000)),
+            order,
+            P2mType::RamRw,
+            P2mAccess::Rwx,
+        )
+        .unwrap();
+    }
+    p2m.set_entry(&h, Gfn(0x4_1234), None, 0, P2mType::Invalid, P2mAccess::N)
+        .unwrap();
+    assert!(p2m.table_frames() > 4);
+    p2m.teardown(&h);
+    p2m.reclaim_limbo(&h);
+    assert!(p2m.is_torn_down());
+    assert_eq!(p2m.table_frames(), 0);
+    assert_eq!(p2m.limbo_frames(), 0);
+    assert_eq!(h.physinfo().free_pages, free0, "every table frame is back");
+    assert_eq!(p2m.get_entry(&h, Gfn(0x3)), unmapped());
+    assert_eq!(p2m.get_entry_unlocked(&h, Gfn(0x3)), Some(unmapped()));
+    assert_eq!(
+        p2m.set_entry(
+            &h,
+            Gfn(0x3),
+            Some(Mfn(1)),
+            0,
+            P2mType::RamRw,
+            P2mAccess::Rwx
+        ),
+        Err(Errno::EINVAL)
+    );
+    p2m.change_entry_type_global(&h, P2mType::RamRw, P2mType::RamLogdirty)
+        .unwrap();
+    assert_eq!(
+        h.physinfo().free_pages,
+        free0,
+        "nothing allocated after teardown"
+    );
+    p2m.check_invariants(&h).unwrap();
+    h.check_invariants().unwrap();
+    // Twice is harmless.
+    p2m.teardown(&h);
+    assert_eq!(h.physinfo().free_pages, free0);
+}
+
+#[test]
+fn npt_teardown() {
+    check_teardown::<Npt>();
+}
+
+#[test]
+fn ept_teardown() {
+    check_teardown::<Ept>();
+}

@@ -219,6 +219,8 @@ pub(crate) struct P2mState {
     /// Table frames unlinked from the tree, with their retire tags, waiting until no lock-free
     /// reader can reach them.
     limbo: Vec<(Mfn, u64)>,
+    /// Set by [`P2m::teardown`]: every table, the root included, is retired.
+    torn_down: bool,
 }
 
 /// A p2m in the `Fmt` hardware format.
@@ -232,6 +234,9 @@ pub struct P2m<Fmt: P2mFormat> {
     epochs: Epochs,
     /// Per-gfn locks, taken before the p2m lock ([`gfn_lock`]).
     gfn_locks: gfn_lock::GfnLocks,
+    /// Set (under the p2m lock) before [`P2m::teardown`] retires the root: lock-free walks that
+    /// start later see nothing mapped.
+    dead: crate::sync::atomic::AtomicBool,
     _format: PhantomData<fn() -> Fmt>,
 }
 
@@ -263,10 +268,12 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                     ioreq: None,
                     logdirty: logdirty::LogDirty::default(),
                     limbo: Vec::new(),
+                    torn_down: false,
                 },
             ),
             epochs: Epochs::new(),
             gfn_locks: gfn_lock::GfnLocks::new(),
+            dead: crate::sync::atomic::AtomicBool::new(false),
             _format: PhantomData,
         })
     }
@@ -351,6 +358,9 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         p2mt: P2mType,
         access: P2mAccess,
     ) -> Result<(), Errno> {
+        if st.torn_down {
+            return Err(Errno::EINVAL);
+        }
         if order > 36 || gfn.0 > self.max_gfn || self.max_gfn - gfn.0 < (1u64 << order) - 1 {
             return Err(Fmt::BEYOND_WIDTH);
         }
@@ -392,6 +402,9 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         p2mt: P2mType,
         access: P2mAccess,
     ) -> Result<(), Errno> {
+        if st.torn_down {
+            return Err(Errno::EINVAL);
+        }
         // Carry out pending changes on the path first, as Xen's set_entry does.
         self.resolve(st, mem, gfn)?;
         let target = order / 9;
@@ -490,6 +503,33 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
             }
             !free
         });
+    }
+
+    /// Takes every mapping away and retires every table, the root included (Xen's `p2m_teardown`
+    /// for a dying domain). Afterwards lookups find nothing and changes get `EINVAL`; the frames
+    /// go back to the heap through limbo ([`reclaim_limbo`](Self::reclaim_limbo)) once no
+    /// lock-free reader can be walking them.
+    pub fn teardown(&self, mem: &impl TableFrames) {
+        let mut st = self.state.lock();
+        if st.torn_down {
+            return;
+        }
+        st.torn_down = true;
+        self.dead.store(true, crate::sync::atomic::Ordering::SeqCst);
+        let top = LEVELS - 1;
+        for index in 0..ENTRIES {
+            let entry = Fmt::decode(top, mem.read_u64(self.root, index));
+            mem.write_u64(self.root, index, 0);
+            self.forget_subtree(&mut st, mem, entry, top);
+        }
+        let root = self.root;
+        self.retire_table(&mut st, root);
+        self.reclaim(&mut st, mem);
+    }
+
+    /// Whether [`teardown`](Self::teardown) has run.
+    pub fn is_torn_down(&self) -> bool {
+        self.dead.load(crate::sync::atomic::Ordering::SeqCst)
     }
 
     /// Table frames unlinked but not yet freed (a lock-free reader may still be walking them).
@@ -601,7 +641,9 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     /// Walks the tables to the entry for `gfn`, reading each entry once: the leaf's answer (frame
     /// offset applied) and whether a pending type change was marked on the way, or nothing mapped.
     fn walk(&self, mem: &impl FrameAccess, gfn: u64) -> Walked {
-        if gfn > self.max_gfn {
+        // After the epoch is entered (lock-free walks) or under the lock: a torn-down p2m's root
+        // may already be freed.
+        if gfn > self.max_gfn || self.dead.load(crate::sync::atomic::Ordering::SeqCst) {
             return Walked::Unmapped;
         }
         let mut table = self.root;
@@ -657,7 +699,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         mem: &impl TableFrames,
         gfn: u64,
     ) -> Result<(bool, u64), Errno> {
-        if gfn > self.max_gfn {
+        if gfn > self.max_gfn || st.torn_down {
             return Ok((false, 1));
         }
         let mut table = self.root;
@@ -725,8 +767,11 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     pub fn check_invariants(&self, mem: &impl FrameAccess) -> Result<(), &'static str> {
         let st = self.state.lock();
         let mut pages = [0u64; 16];
-        let mut tables = 1u64;
-        self.count(mem, self.root, LEVELS - 1, 0, &mut pages, &mut tables)?;
+        let mut tables = 0u64;
+        if !st.torn_down {
+            tables = 1;
+            self.count(mem, self.root, LEVELS - 1, 0, &mut pages, &mut tables)?;
+        }
         if pages != st.type_pages {
             return Err("type counters do not match the tables");
         }

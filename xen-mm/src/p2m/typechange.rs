@@ -21,6 +21,9 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     /// Marks every present root entry for recalculation: O(512) whatever the guest's size (Xen's
     /// `p2m_pt_change_entry_type_global` / `ept_change_entry_type_global`).
     pub(crate) fn mark_all(&self, mem: &impl FrameAccess) {
+        if self.is_torn_down() {
+            return;
+        }
         for i in 0..ENTRIES {
             let raw = mem.read_u64(self.root(), i);
             if raw != 0 {
@@ -33,6 +36,9 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     /// where they are, partly covered tables are descended into, and partly covered superpages are
     /// marked (their recalculation splits them if the range makes them mixed).
     pub(crate) fn mark_range(&self, mem: &impl FrameAccess, first: u64, last: u64) {
+        if self.is_torn_down() {
+            return;
+        }
         self.mark_range_in(mem, self.root(), LEVELS - 1, 0, first, last);
     }
 
