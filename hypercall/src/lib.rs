@@ -1,6 +1,36 @@
 //! The portable core that hypercalls reach (Xen's common/ layer): the domain table and lifecycle,
-//! privilege checks, guest-memory copies through a `GuestMemory` trait (never raw guest pointers),
-//! continuations for long operations, and the dispatcher from hypercall number and arguments to a value
-//! or a Xen errno.
+//! privilege checks, guest-memory copies through a [`guest::GuestMemory`] trait (never raw guest
+//! pointers), continuations for long operations, and the dispatcher from hypercall number and
+//! arguments to a value or a Xen errno.
+//!
+//! Lock order (checked by `xen_mm::lock_order`): the domain table (`domlist`, level 2), then one
+//! domain's state (`domain`, 4), then the mm locks of xen-mm (gfn 12, p2m 16, pod 48, page_alloc
+//! 56, heap 1000). The console ring's lock is a leaf: nothing is taken inside it.
 #![no_std]
 #![forbid(unsafe_code)]
+// Xen's names (`__HYPERVISOR_memory_op`, `XENMEM_populate_physmap`) are kept, also in patterns.
+#![allow(non_upper_case_globals)]
+
+extern crate alloc;
+
+pub mod console;
+pub mod console_io;
+pub mod dispatch;
+pub mod dm_op;
+pub mod domain;
+pub mod domctl;
+pub mod guest;
+pub mod hvm_op;
+pub mod hypervisor;
+pub mod ioreq;
+pub mod memory_op;
+pub mod policy;
+pub mod sched_op;
+pub mod sysctl;
+pub mod xen_version;
+
+pub use dispatch::{dispatch, Call, Outcome, Preempt};
+pub use domain::{Domain, DomainConfig, DomainTable};
+pub use guest::GuestMemory;
+pub use hypervisor::Hypervisor;
+pub use xen_mm::errno::Errno;

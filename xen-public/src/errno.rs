@@ -142,6 +142,18 @@ impl Errno {
     pub const ERESTART: Errno = Errno(XEN_ERESTART);
     /// Operation not supported.
     pub const EOPNOTSUPP: Errno = Errno(XEN_EOPNOTSUPP);
+    /// No such device.
+    pub const ENODEV: Errno = Errno(XEN_ENODEV);
+    /// Result out of range.
+    pub const ERANGE: Errno = Errno(XEN_ERANGE);
+    /// A value too large for its type (a counter that would overflow).
+    pub const EOVERFLOW: Errno = Errno(XEN_EOVERFLOW);
+    /// No data available.
+    pub const ENODATA: Errno = Errno(XEN_ENODATA);
+    /// Cross-device link (Xen: a frame of the wrong domain).
+    pub const EXDEV: Errno = Errno(XEN_EXDEV);
+    /// Buffer space exhausted.
+    pub const ENOBUFS: Errno = Errno(XEN_ENOBUFS);
 
     /// The value a hypercall returns for this error.
     pub const fn negated(self) -> i64 {
@@ -166,6 +178,12 @@ impl Errno {
             XEN_ENOSYS => "ENOSYS",
             XEN_ERESTART => "ERESTART",
             XEN_EOPNOTSUPP => "EOPNOTSUPP",
+            XEN_ENODEV => "ENODEV",
+            XEN_ERANGE => "ERANGE",
+            XEN_EOVERFLOW => "EOVERFLOW",
+            XEN_ENODATA => "ENODATA",
+            XEN_EXDEV => "EXDEV",
+            XEN_ENOBUFS => "ENOBUFS",
             _ => return None,
         })
     }

@@ -1,0 +1,321 @@
+//! Domains and the domain table (Xen's xen/common/domain.c and `struct domain`).
+//!
+//! A [`Domain`] is shared as `Arc<Domain>`: every lookup takes a reference and every drop is
+//! `Arc`'s decrement-and-test, so a reference can never be released twice or revive a freed domain
+//! (seed 002's lesson about Xen's `get_domain`/`put_domain`). A domain stays in the table while it
+//! is alive or dying, so lookups find dying domains as Xen's `rcu_lock_domain_by_id` does; once
+//! its resources are relinquished it is marked dead and leaves the table, and no lookup returns it
+//! again. Code that still holds a reference sees `Life::Dead` and refuses to act on it.
+//!
+//! Lock order: the table's lock (`domlist`) before a domain's state lock (`domain`), both before
+//! any xen-mm lock; neither is held while calling into xen-mm.
+
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use xen_mm::buddy::DomId;
+use xen_mm::errno::Errno;
+use xen_mm::frame::{FrameAccess, Gfn, Mfn};
+use xen_mm::heap::{DomHeap, DomainMemory};
+use xen_mm::lock_order::{DOMAIN, DOMLIST};
+use xen_mm::p2m::format::P2mFormat;
+use xen_mm::p2m::{P2m, Superpages};
+use xen_mm::pod::Pod;
+use xen_mm::sync::{Mutex, MutexGuard};
+use xen_public::hvm::params::HVM_NR_PARAMS;
+use xen_public::xen::DOMID_FIRST_RESERVED;
+
+/// Where a domain is in its life (Xen's `d->is_dying`: DOMDYING_alive, _dying, _dead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Life {
+    /// Running or runnable.
+    Alive,
+    /// Being destroyed: its resources are being relinquished.
+    Dying,
+    /// Everything relinquished; gone from the domain table.
+    Dead,
+}
+
+/// What a domain is created with (the checked parts of `xen_domctl_createdomain`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct DomainConfig {
+    /// XEN_DOMCTL_CDF_* flags.
+    pub flags: u32,
+    /// vCPUs it may have.
+    pub max_vcpus: u32,
+    /// XSM label.
+    pub ssidref: u32,
+    /// The toolstack's handle (a UUID).
+    pub handle: [u8; 16],
+    /// XEN_X86_EMU_* devices emulated for it.
+    pub emulation_flags: u32,
+    /// Whether it is the control domain (dom0: may use the privileged operations).
+    pub is_privileged: bool,
+}
+
+/// A domain's mutable state, behind its `domain` lock.
+#[derive(Clone, Debug)]
+pub struct DomainState {
+    /// Alive, dying or dead.
+    pub life: Life,
+    /// How it was created.
+    pub config: DomainConfig,
+    /// Pauses by the toolstack (`controller_pause_count`); a new domain starts with one.
+    pub controller_pause_count: u32,
+    /// Set the first time the controller unpauses it (`creation_finished`).
+    pub creation_finished: bool,
+    /// SHUTDOWN_* once it has shut down (`is_shut_down` and `shutdown_code`).
+    pub shutdown_code: Option<u32>,
+    /// The domain this one is the device model of (`d->target`, XEN_DOMCTL_set_target).
+    pub target: Option<DomId>,
+    /// HVM parameters (`d->arch.hvm.params`).
+    pub hvm_params: [u64; HVM_NR_PARAMS as usize],
+    /// The memory map set by the toolstack (XENMEM_set_memory_map), as raw e820 entries.
+    pub memory_map: Vec<[u8; 20]>,
+    /// Where the guest mapped its shared_info page (XENMAPSPACE_shared_info).
+    pub shared_info_gfn: Option<Gfn>,
+    /// vCPUs brought up (`max_vcpus` set by XEN_DOMCTL_max_vcpus).
+    pub vcpus: u32,
+    /// Its ioreq servers (those of the device models that emulate for it).
+    pub ioreq_servers: crate::ioreq::IoreqServers,
+}
+
+/// A domain: its id, its memory (xen-mm's accounting, p2m and PoD state) and its state.
+pub struct Domain<Fmt: P2mFormat> {
+    domid: DomId,
+    /// Memory accounting and claims.
+    pub mem: DomainMemory,
+    /// The guest-physical to machine map.
+    pub p2m: P2m<Fmt>,
+    /// Populate-on-demand.
+    pub pod: Pod,
+    /// The shared_info page: a frame of the hypervisor's, mapped into the guest on request.
+    pub shared_info: Mfn,
+    state: Mutex<DomainState>,
+}
+
+impl<Fmt: P2mFormat> Domain<Fmt> {
+    /// The domain id.
+    pub fn domid(&self) -> DomId {
+        self.domid
+    }
+
+    /// Locks its state.
+    pub fn state(&self) -> MutexGuard<'_, DomainState> {
+        self.state.lock()
+    }
+
+    /// Its life stage.
+    pub fn life(&self) -> Life {
+        self.state.lock().life
+    }
+
+    /// Whether it is the control domain.
+    pub fn is_privileged(&self) -> bool {
+        self.state.lock().config.is_privileged
+    }
+
+    /// Whether it is an HVM (or PVH) domain.
+    pub fn is_hvm(&self) -> bool {
+        self.state.lock().config.flags & xen_public::domctl::XEN_DOMCTL_CDF_hvm != 0
+    }
+
+    /// Whether it is paused by the toolstack.
+    pub fn is_paused(&self) -> bool {
+        self.state.lock().controller_pause_count > 0
+    }
+}
+
+struct TableState<Fmt: P2mFormat> {
+    domains: BTreeMap<DomId, Arc<Domain<Fmt>>>,
+    /// Where the search for a free id starts (Xen's `rover` in domctl createdomain).
+    rover: DomId,
+}
+
+/// All domains, by id.
+pub struct DomainTable<Fmt: P2mFormat> {
+    inner: Mutex<TableState<Fmt>>,
+}
+
+impl<Fmt: P2mFormat> Default for DomainTable<Fmt> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<Fmt: P2mFormat> DomainTable<Fmt> {
+    /// No domains.
+    pub fn new() -> Self {
+        DomainTable {
+            inner: Mutex::new(
+                DOMLIST,
+                TableState {
+                    domains: BTreeMap::new(),
+                    rover: 0,
+                },
+            ),
+        }
+    }
+
+    /// A reference to domain `domid`, alive or dying (`rcu_lock_domain_by_id`).
+    pub fn get(&self, domid: DomId) -> Option<Arc<Domain<Fmt>>> {
+        self.inner.lock().domains.get(&domid).cloned()
+    }
+
+    /// The domains with ids from `first` on, in id order, at most `max` of them
+    /// (for XEN_SYSCTL_getdomaininfolist).
+    pub fn list_from(&self, first: DomId, max: usize) -> Vec<Arc<Domain<Fmt>>> {
+        self.inner
+            .lock()
+            .domains
+            .range(first..)
+            .take(max)
+            .map(|(_, d)| d.clone())
+            .collect()
+    }
+
+    /// How many domains the table holds.
+    pub fn len(&self) -> usize {
+        self.inner.lock().domains.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Creates a domain (`domain_create`): `domid` if given (`EEXIST` if taken, `EINVAL` if
+    /// reserved), else the next free id after the last one handed out (`ENOMEM` if none is free).
+    /// It starts paused by its controller, with no memory and `max_pages` 0.
+    pub fn create<F: FrameAccess>(
+        &self,
+        heap: &DomHeap<F>,
+        superpages: Superpages,
+        domid: Option<DomId>,
+        config: DomainConfig,
+    ) -> Result<Arc<Domain<Fmt>>, Errno> {
+        let mut table = self.inner.lock();
+        let domid = match domid {
+            Some(id) if id >= DOMID_FIRST_RESERVED => return Err(Errno::EINVAL),
+            Some(id) if table.domains.contains_key(&id) => return Err(Errno::EEXIST),
+            Some(id) => id,
+            None => {
+                let rover = table.rover;
+                let mut id = rover;
+                loop {
+                    id = if id + 1 >= DOMID_FIRST_RESERVED {
+                        1
+                    } else {
+                        id + 1
+                    };
+                    if !table.domains.contains_key(&id) {
+                        table.rover = id;
+                        break id;
+                    }
+                    if id == rover {
+                        return Err(Errno::ENOMEM);
+                    }
+                }
+            }
+        };
+        let mem = heap.new_domain(domid, 0)?;
+        let p2m = P2m::new(heap, superpages)?;
+        let shared_info = match heap.alloc_anonymous(0, &Default::default()) {
+            Ok(mfn) => mfn,
+            Err(e) => {
+                p2m.teardown(heap);
+                return Err(e);
+            }
+        };
+        let d = Arc::new(Domain {
+            domid,
+            mem,
+            p2m,
+            pod: Pod::new(),
+            shared_info,
+            state: Mutex::new(
+                DOMAIN,
+                DomainState {
+                    life: Life::Alive,
+                    config,
+                    controller_pause_count: 1,
+                    creation_finished: false,
+                    shutdown_code: None,
+                    target: None,
+                    hvm_params: [0; HVM_NR_PARAMS as usize],
+                    memory_map: Vec::new(),
+                    shared_info_gfn: None,
+                    vcpus: 0,
+                    ioreq_servers: Default::default(),
+                },
+            ),
+        });
+        table.domains.insert(domid, d.clone());
+        Ok(d)
+    }
+
+    /// Takes a dead domain out of the table, if it is still the one registered under its id.
+    fn remove(&self, d: &Arc<Domain<Fmt>>) {
+        let mut table = self.inner.lock();
+        if table
+            .domains
+            .get(&d.domid)
+            .is_some_and(|cur| Arc::ptr_eq(cur, d))
+        {
+            table.domains.remove(&d.domid);
+        }
+    }
+}
+
+/// Frames relinquished between preemption checks.
+pub const RELINQUISH_BATCH: u64 = 512;
+
+impl<Fmt: P2mFormat> DomainTable<Fmt> {
+    /// Kills a domain (Xen's `domain_kill` with `domain_relinquish_resources`): alive -> dying
+    /// (its claim is released, it stops running), then its PoD cache, memory, p2m and
+    /// shared_info page go back to the heap in batches; `ERESTART` when `preempt` says stop, to be
+    /// called again (the continuation). Once everything is back it is dead and leaves the table.
+    /// Killing a dead domain does nothing.
+    pub fn kill<F: FrameAccess>(
+        &self,
+        heap: &DomHeap<F>,
+        d: &Arc<Domain<Fmt>>,
+        mut preempt: impl FnMut() -> bool,
+    ) -> Result<(), Errno> {
+        {
+            let mut st = d.state();
+            match st.life {
+                Life::Dead => return Ok(()),
+                Life::Alive => {
+                    st.life = Life::Dying;
+                    drop(st);
+                    heap.domain_kill(&d.mem);
+                }
+                Life::Dying => {}
+            }
+        }
+        d.pod.empty_cache(&d.mem)?;
+        while !heap.relinquish_memory(&d.mem, RELINQUISH_BATCH)? {
+            if preempt() {
+                return Err(Errno::ERESTART);
+            }
+        }
+        d.p2m.teardown(heap);
+        d.p2m.reclaim_limbo(heap);
+        if d.p2m.limbo_frames() != 0 {
+            // A lock-free reader may still walk the old tables: come back later.
+            return Err(Errno::ERESTART);
+        }
+        {
+            let mut st = d.state();
+            if st.life == Life::Dead {
+                return Ok(());
+            }
+            st.life = Life::Dead;
+        }
+        heap.free_anonymous(d.shared_info, 0)?;
+        self.remove(d);
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+//! Everything the hypercalls act on: the heap, the domain table, the console, and the facts a
+//! guest can ask about (version, capabilities, command line).
+
+use alloc::string::String;
+use alloc::sync::Arc;
+
+use xen_mm::buddy::DomId;
+use xen_mm::errno::Errno;
+use xen_mm::frame::FrameAccess;
+use xen_mm::heap::DomHeap;
+use xen_mm::p2m::format::P2mFormat;
+use xen_mm::p2m::Superpages;
+use xen_public::xen::DOMID_SELF;
+
+use crate::console::Console;
+use crate::domain::{Domain, DomainConfig, DomainTable};
+
+/// What XENVER_* report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XenInfo {
+    /// Major version (XENVER_version's upper 16 bits).
+    pub major: u16,
+    /// Minor version.
+    pub minor: u16,
+    /// XENVER_extraversion, e.g. ".0" (at most 15 bytes and a NUL).
+    pub extraversion: String,
+    /// XENVER_changeset (at most 63 bytes and a NUL).
+    pub changeset: String,
+    /// XENVER_capabilities, e.g. "xen-3.0-x86_64 hvm-3.0-x86_32 ..." (at most 1023 bytes).
+    pub capabilities: String,
+    /// XENVER_commandline (at most 1023 bytes).
+    pub commandline: String,
+}
+
+impl Default for XenInfo {
+    /// The interfaces xen-rs implements: Xen 4.17's.
+    fn default() -> Self {
+        XenInfo {
+            major: 4,
+            minor: 17,
+            extraversion: String::from("-xen-rs"),
+            changeset: String::from("xen-rs"),
+            capabilities: String::from(
+                "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64",
+            ),
+            commandline: String::new(),
+        }
+    }
+}
+
+/// The hypervisor's portable state.
+pub struct Hypervisor<F: FrameAccess, Fmt: P2mFormat> {
+    /// The domain heap.
+    pub heap: DomHeap<F>,
+    /// All domains.
+    pub domains: DomainTable<Fmt>,
+    /// The console rings.
+    pub console: Console,
+    /// Version facts.
+    pub info: XenInfo,
+    /// The superpage sizes the hardware's nested paging supports.
+    pub superpages: Superpages,
+    /// One more than the highest RAM frame (Xen's `max_page`, XENMEM_maximum_ram_page).
+    pub max_page: u64,
+}
+
+impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
+    /// A hypervisor with no domains over `heap`.
+    pub fn new(heap: DomHeap<F>, info: XenInfo, superpages: Superpages, max_page: u64) -> Self {
+        Hypervisor {
+            heap,
+            domains: DomainTable::new(),
+            console: Console::new(),
+            info,
+            superpages,
+            max_page,
+        }
+    }
+
+    /// Creates a domain with `config` (see [`DomainTable::create`]).
+    pub fn create_domain(
+        &self,
+        domid: Option<DomId>,
+        config: DomainConfig,
+    ) -> Result<Arc<Domain<Fmt>>, Errno> {
+        self.domains
+            .create(&self.heap, self.superpages, domid, config)
+    }
+
+    /// The domain a hypercall argument names, DOMID_SELF being the caller
+    /// (`rcu_lock_domain_by_any_id`).
+    pub fn domain_by_any_id(
+        &self,
+        caller: &Arc<Domain<Fmt>>,
+        domid: DomId,
+    ) -> Option<Arc<Domain<Fmt>>> {
+        if domid == DOMID_SELF {
+            Some(caller.clone())
+        } else {
+            self.domains.get(domid)
+        }
+    }
+
+    /// Kills `d` (see [`DomainTable::kill`]).
+    pub fn kill_domain(
+        &self,
+        d: &Arc<Domain<Fmt>>,
+        preempt: impl FnMut() -> bool,
+    ) -> Result<(), Errno> {
+        self.domains.kill(&self.heap, d, preempt)
+    }
+
+    /// Checks what must always hold, across xen-mm and the domains: the heap's invariants, each
+    /// live domain's p2m and PoD invariants, and that every RAM frame is free, a domain's, a p2m
+    /// table, a table in limbo, or a shared_info page.
+    pub fn check_invariants(&self) -> Result<(), &'static str> {
+        self.heap.check_invariants()?;
+        let domains = self.domains.list_from(0, usize::MAX);
+        let mut held = 0u64;
+        for d in &domains {
+            d.p2m.check_invariants(&self.heap)?;
+            if !d.p2m.is_torn_down() {
+                d.pod.check_invariants(&d.p2m.locked(), &d.mem)?;
+            }
+            held += d.mem.tot_pages() + d.p2m.table_frames() + d.p2m.limbo_frames() + 1;
+        }
+        let phys = self.heap.physinfo();
+        if phys.free_pages + held != phys.total_pages {
+            return Err("a frame is neither free nor accounted to a domain");
+        }
+        Ok(())
+    }
+}

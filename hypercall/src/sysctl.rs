@@ -1,0 +1,18 @@
+//! XEN_SYSCTL_* (xen/common/sysctl.c `do_sysctl`).
+
+use xen_mm::errno::Errno;
+use xen_mm::frame::FrameAccess;
+use xen_mm::p2m::format::P2mFormat;
+
+use crate::dispatch::{Call, HcResult, Preempt};
+use crate::guest::GuestMemory;
+use crate::hypervisor::Hypervisor;
+
+/// XEN_SYSCTL_* for `call.caller`.
+pub fn do_sysctl<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    _hv: &Hypervisor<F, Fmt>,
+    _call: &mut Call<'_, Fmt, G, P>,
+    _args: [u64; 5],
+) -> HcResult {
+    Err(Errno::ENOSYS)
+}
