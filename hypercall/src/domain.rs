@@ -288,8 +288,9 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
             match st.life {
                 Life::Dead => return Ok(()),
                 Life::Alive => {
+                    // Under the domain lock, so that once anyone sees it dying, its memory
+                    // accounting refuses allocations too (domain before page_alloc: in order).
                     st.life = Life::Dying;
-                    drop(st);
                     heap.domain_kill(&d.mem);
                 }
                 Life::Dying => {}

@@ -615,6 +615,44 @@ impl Pod {
         Ok(Populated::Done)
     }
 
+    /// Maps 2^order frames from `mfn` at `gfn` as `p2mt` (Xen's `guest_physmap_add_page` ->
+    /// `p2m_add_page`): PoD entries it replaces leave `entry_count`; what was mapped before stays
+    /// the domain's, unmapped, as in Xen. Grant and foreign entries are not replaced this way
+    /// (`EINVAL`; Xen also crashes the domain).
+    pub fn physmap_add_page<Fmt: P2mFormat, F: FrameAccess>(
+        &self,
+        p2m: &mut P2mLocked<'_, Fmt>,
+        heap: &DomHeap<F>,
+        gfn: Gfn,
+        mfn: Mfn,
+        order: u32,
+        p2mt: P2mType,
+    ) -> Result<(), Errno> {
+        if order > PAGE_ORDER_1G || !gfn.0.is_multiple_of(1 << order) {
+            return Err(Errno::EINVAL);
+        }
+        let mut pod_count = 0u64;
+        let mut i = 0u64;
+        while i < 1 << order {
+            let found = p2m.get_entry(heap, gfn + i);
+            // The rest of the leaf (or empty slot) the lookup landed in has the same type.
+            let span = (1u64 << found.order) - ((gfn.0 + i) & ((1u64 << found.order) - 1));
+            let span = span.min((1 << order) - i);
+            match found.p2mt {
+                P2mType::PopulateOnDemand => pod_count += span,
+                P2mType::GrantMapRw | P2mType::GrantMapRo | P2mType::MapForeign => {
+                    return Err(Errno::EINVAL);
+                }
+                _ => {}
+            }
+            i += span;
+        }
+        p2m.set_entry(heap, gfn, Some(mfn), order, p2mt, P2mAccess::Rwx)?;
+        let mut st = self.state.lock();
+        st.entry_count -= pod_count;
+        Ok(())
+    }
+
     /// Empties the cache of a dying domain (`p2m_pod_empty_cache`); its frames stay the domain's
     /// and are freed with the rest of its memory.
     pub fn empty_cache(&self, d: &DomainMemory) -> Result<(), Errno> {
