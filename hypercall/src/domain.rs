@@ -65,8 +65,11 @@ pub struct DomainState {
     pub controller_pause_count: u32,
     /// Set the first time the controller unpauses it (`creation_finished`).
     pub creation_finished: bool,
-    /// SHUTDOWN_* once it has shut down (`is_shut_down` and `shutdown_code`).
+    /// The SHUTDOWN_* code recorded, by a shutdown or ahead of one by SCHEDOP_shutdown_code
+    /// (`shutdown_code`).
     pub shutdown_code: Option<u32>,
+    /// Whether it has shut down (`is_shutting_down`): its vCPUs no longer run.
+    pub is_shutting_down: bool,
     /// The domain this one is the device model of (`d->target`, XEN_DOMCTL_set_target).
     pub target: Option<DomId>,
     /// HVM parameters (`d->arch.hvm.params`).
@@ -124,6 +127,29 @@ impl<Fmt: P2mFormat> Domain<Fmt> {
     /// Whether it is paused by the toolstack.
     pub fn is_paused(&self) -> bool {
         self.state.lock().controller_pause_count > 0
+    }
+
+    /// Shuts the domain down with SHUTDOWN_* `reason` (Xen's `domain_shutdown`): the first code
+    /// recorded stays (SCHEDOP_shutdown_code may have set it earlier); its vCPUs stop running.
+    /// Returns the code in force.
+    pub fn shutdown(&self, reason: u32) -> u32 {
+        let mut st = self.state.lock();
+        let code = *st.shutdown_code.get_or_insert(reason);
+        if st.life == Life::Alive {
+            st.is_shutting_down = true;
+        }
+        code
+    }
+
+    /// Crashes the domain (Xen's `domain_crash`): a shutdown with SHUTDOWN_crash. What a guest
+    /// did wrong ends here, never in a hypervisor panic.
+    pub fn crash(&self) {
+        self.shutdown(xen_public::sched::SHUTDOWN_crash);
+    }
+
+    /// Whether it has shut down (and so must not run).
+    pub fn is_shut_down(&self) -> bool {
+        self.state.lock().is_shutting_down
     }
 }
 
@@ -242,6 +268,7 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
                     controller_pause_count: 1,
                     creation_finished: false,
                     shutdown_code: None,
+                    is_shutting_down: false,
                     target: None,
                     hvm_params: [0; HVM_NR_PARAMS as usize],
                     memory_map: Vec::new(),
