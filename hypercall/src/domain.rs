@@ -8,7 +8,8 @@
 //! again. Code that still holds a reference sees `Life::Dead` and refuses to act on it.
 //!
 //! Lock order: the table's lock (`domlist`) before a domain's state lock (`domain`), both before
-//! any xen-mm lock; neither is held while calling into xen-mm.
+//! any xen-mm lock, so code may call into xen-mm with them held (the ioreq-server ops and
+//! `domain_kill` do, as Xen holds its ioreq-server lock across p2m changes).
 
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
@@ -227,22 +228,24 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
             Some(id) if table.domains.contains_key(&id) => return Err(Errno::EEXIST),
             Some(id) => id,
             None => {
-                let rover = table.rover;
-                let mut id = rover;
-                loop {
+                // At most one pass over ids 1..DOMID_FIRST_RESERVED (the rover may be 0, which
+                // the search never reaches, so count rather than wait to come back to it).
+                let mut id = table.rover;
+                let mut found = None;
+                for _ in 1..DOMID_FIRST_RESERVED {
                     id = if id + 1 >= DOMID_FIRST_RESERVED {
                         1
                     } else {
                         id + 1
                     };
                     if !table.domains.contains_key(&id) {
-                        table.rover = id;
-                        break id;
-                    }
-                    if id == rover {
-                        return Err(Errno::ENOMEM);
+                        found = Some(id);
+                        break;
                     }
                 }
+                let id = found.ok_or(Errno::ENOMEM)?;
+                table.rover = id;
+                id
             }
         };
         let mem = heap.new_domain(domid, 0)?;
