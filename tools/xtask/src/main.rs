@@ -4,6 +4,7 @@
 
 mod boot_test;
 mod console;
+mod fuzz;
 mod grub;
 mod image;
 mod qemu;
@@ -25,8 +26,12 @@ commands:
                             default: tests/fixtures/module.txt)
       --memory SIZE         guest RAM, as QEMU's -m takes it (default: 1G)
       --timeout SECONDS     stop QEMU after this long (default: 60)
-  test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the QEMU boot tests
+  test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the fuzzer
+                        for 60 s, the QEMU boot tests
   boot-test             only the QEMU boot tests
+  fuzz [--seconds N]    build the hypercall dispatcher's fuzzer (hypercall/fuzz) and run it N seconds
+                        (default: 60); a crash, hang or leak fails it, the input kept in
+                        target/fuzz/artifacts/dispatch
   bench                 the benchmarks: claims, the buddy allocator, populating 1 GiB next to memset
   headers               regenerate xen-public/include from the Rust ABI definitions
 ";
@@ -37,6 +42,7 @@ fn main() -> ExitCode {
         Some("build") => image::build().map(|path| println!("{}", path.display())),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("fuzz") => fuzz::command(&args[1..]),
         Some("boot-test") => boot_test::run_all().and_then(require_all_passed),
         Some("headers") => headers(),
         Some("bench") => run_command(cargo().args(["bench", "-p", "xen-mm"])),
@@ -178,7 +184,7 @@ fn test() -> Result<(), String> {
             run: || run_command(cargo().args(["test", "--workspace"])),
         },
         Step {
-            name: "loom (claims and builds, lock-free p2m walks, PoD teardown)",
+            name: "loom (claims and builds, lock-free p2m walks, PoD teardown and gfn locks, domain lookup against destruction)",
             run: || {
                 run_command(
                     cargo()
@@ -194,7 +200,20 @@ fn test() -> Result<(), String> {
                             "loom_pod",
                         ]),
                 )
+                .and_then(|()| {
+                    run_command(
+                        cargo()
+                            .env("RUSTFLAGS", "--cfg loom")
+                            .env("CARGO_TARGET_DIR", root().join("target/loom"))
+                            .args(["test", "--release", "-p", "hypercall"])
+                            .args(["--test", "loom_domains"]),
+                    )
+                })
             },
+        },
+        Step {
+            name: "fuzz (hypercall dispatcher, 60 s)",
+            run: || fuzz::run(fuzz::DEFAULT_SECONDS),
         },
         Step {
             name: "QEMU boot tests",

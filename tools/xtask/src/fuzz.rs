@@ -1,0 +1,130 @@
+//! `./x fuzz`: the hypercall dispatcher's libFuzzer target (hypercall/fuzz, target `dispatch`),
+//! built and run on the stable toolchain.
+//!
+//! cargo-fuzz's default build needs nightly (`-Zsanitizer=address`), and CI has only stable. So this
+//! builds the target as `cargo fuzz build --sanitizer none` would: plain cargo with the
+//! SanitizerCoverage flags cargo-fuzz passes (all stable `-C` options), `--cfg fuzzing`, release
+//! with debug assertions (set in hypercall/fuzz's profile), and the host triple given explicitly so
+//! build scripts and proc macros stay uninstrumented. libfuzzer-sys compiles libFuzzer itself with
+//! the machine's C++ compiler. The layout is cargo-fuzz's, so `cargo fuzz run dispatch` still works
+//! for whoever has cargo-fuzz.
+//!
+//! The run writes new inputs to target/fuzz/corpus/dispatch (kept between local runs), reads the
+//! checked-in seeds in hypercall/fuzz/seeds/dispatch, and leaves a crashing input in
+//! target/fuzz/artifacts/dispatch/; a crash, a hang or a leak (the target checks the hypervisor's
+//! invariants and that destroying every domain gives every frame back) fails the command.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::{cargo, root, run_command};
+
+/// The fuzz crate, relative to the root.
+const FUZZ_DIR: &str = "hypercall/fuzz";
+/// The fuzz target.
+const FUZZ_TARGET: &str = "dispatch";
+/// How long `./x fuzz` runs by default, and the `./x test` step.
+pub const DEFAULT_SECONDS: u64 = 60;
+/// A single input running this long is a hang (no input needs more than a fraction of a second).
+const TIMEOUT_SECONDS: u64 = 20;
+/// The longest input libFuzzer makes: room for tens of hypercalls and their buffers.
+const MAX_LEN: usize = 4096;
+
+/// What cargo-fuzz passes to rustc for libFuzzer's coverage feedback (cargo-fuzz's project.rs);
+/// the last one is added on Linux.
+const SANCOV_RUSTFLAGS: [&str; 8] = [
+    "-Cpasses=sancov-module",
+    "-Cllvm-args=-sanitizer-coverage-level=4",
+    "-Cllvm-args=-sanitizer-coverage-inline-8bit-counters",
+    "-Cllvm-args=-sanitizer-coverage-pc-table",
+    "-Cllvm-args=-sanitizer-coverage-trace-compares",
+    "--cfg",
+    "fuzzing",
+    "-Cllvm-args=-sanitizer-coverage-stack-depth",
+];
+
+/// `./x fuzz [--seconds N]`.
+pub fn command(args: &[String]) -> Result<(), String> {
+    let mut seconds = DEFAULT_SECONDS;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        match flag.as_str() {
+            "--seconds" => {
+                seconds = rest
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&s| s > 0)
+                    .ok_or("--seconds takes a whole number of seconds above 0")?;
+            }
+            other => return Err(format!("unknown option `{other}` for fuzz")),
+        }
+    }
+    run(seconds)
+}
+
+/// Builds the fuzz target and runs it for `seconds`.
+pub fn run(seconds: u64) -> Result<(), String> {
+    let binary = build()?;
+    let corpus = root().join("target/fuzz/corpus").join(FUZZ_TARGET);
+    let artifacts = root().join("target/fuzz/artifacts").join(FUZZ_TARGET);
+    let seeds = root().join(FUZZ_DIR).join("seeds").join(FUZZ_TARGET);
+    for dir in [&corpus, &artifacts] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut fuzzer = Command::new(&binary);
+    fuzzer
+        .current_dir(root())
+        .arg(format!("-max_total_time={seconds}"))
+        .arg(format!("-timeout={TIMEOUT_SECONDS}"))
+        .arg(format!("-max_len={MAX_LEN}"))
+        .arg(format!("-artifact_prefix={}/", artifacts.display()))
+        .arg("-print_final_stats=1")
+        // New inputs go to the first directory; the seeds are only read.
+        .arg(&corpus);
+    if seeds.is_dir() {
+        fuzzer.arg(&seeds);
+    }
+    run_command(&mut fuzzer).map_err(|e| {
+        format!(
+            "{e}\nthe input that failed is in {}; replay it with `{} FILE`",
+            artifacts.display(),
+            binary.display()
+        )
+    })
+}
+
+/// Builds the target (see the module comment); returns the binary.
+fn build() -> Result<PathBuf, String> {
+    let triple = host_triple()?;
+    let target_dir = root().join("target/fuzz");
+    let mut rustflags = SANCOV_RUSTFLAGS.join(" ");
+    if let Ok(extra) = std::env::var("RUSTFLAGS") {
+        // As cargo-fuzz does: the caller's flags come last.
+        rustflags.push(' ');
+        rustflags.push_str(&extra);
+    }
+    run_command(
+        cargo()
+            .current_dir(root().join(FUZZ_DIR))
+            .env("RUSTFLAGS", rustflags)
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .args(["build", "--quiet", "--release", "--bin", FUZZ_TARGET])
+            .args(["--target", &triple]),
+    )?;
+    Ok(target_dir.join(triple).join("release").join(FUZZ_TARGET))
+}
+
+/// The host's target triple, from `rustc -vV` (the toolchain file's rustc, as cargo's).
+fn host_triple() -> Result<String, String> {
+    let output = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .current_dir(root())
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("cannot run rustc -vV: {e}"))?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .map(str::to_string)
+        .ok_or_else(|| "rustc -vV names no host triple".to_string())
+}
