@@ -683,3 +683,83 @@ fn create_claim_populate_destroy_cycles_return_every_frame() {
     assert_eq!(hv.heap.physinfo().free_pages, free);
     hv.check_invariants().unwrap();
 }
+
+#[test]
+fn gmfn_and_gmfn_range_move_frames_and_a_range_continues() {
+    // memory.c xenmem_add_to_physmap (gmfn_range: `size < start` -EILSEQ, continuation with
+    // start + done) and x86 xenmem_add_to_physmap_one (XENMAPSPACE_gmfn: the frame leaves idx).
+    let (hv, dom0) = hypervisor(4096);
+    let d = domu(&hv, 1024);
+    let mut g = guest();
+    g.put(ARG, &reservation(d.domid(), 8, 0, 0));
+    put_list(&mut g, &(0x10..0x18).collect::<Vec<_>>());
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [6, ARG, 0, 0, 0]),
+        ret(8)
+    );
+    let mfn_10 = d.p2m.get_entry(&hv.heap, Gfn(0x10)).mfn;
+    let xatp = |space: u32, idx: u64, gpfn: u64, size: u16| xen_add_to_physmap {
+        domid: DOMID_SELF,
+        size,
+        space,
+        idx,
+        gpfn,
+        ..Default::default()
+    };
+    g.put(ARG, &xatp(XENMAPSPACE_gmfn, 0x10, 0x100, 0));
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(d.p2m.get_entry(&hv.heap, Gfn(0x100)).mfn, mfn_10);
+    assert_eq!(d.p2m.get_entry(&hv.heap, Gfn(0x10)).p2mt, P2mType::MmioDm);
+    // Nothing at idx: -EINVAL, nothing changes.
+    g.put(ARG, &xatp(XENMAPSPACE_gmfn, 0x10, 0x101, 0));
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        err(Errno::EINVAL)
+    );
+    // Moving onto a gfn that holds memory frees that memory (guest_remove_page).
+    let free = hv.heap.physinfo().free_pages;
+    g.put(ARG, &xatp(XENMAPSPACE_gmfn, 0x100, 0x11, 0));
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(hv.heap.physinfo().free_pages, free + 1);
+    assert_eq!(d.mem.tot_pages(), 7);
+    hv.check_invariants().unwrap();
+    // A range of 6 (0x12..0x18 -> 0x200..0x206), preempted after every frame.
+    g.put(ARG, &xatp(XENMAPSPACE_gmfn_range, 0x12, 0x200, 6));
+    let (v, continuations) =
+        common::hypercall_to_completion(&hv, &d, &mut g, 0, MEMORY_OP, [7, ARG, 0, 0, 0]);
+    assert_eq!((v, continuations), (0, 5));
+    for i in 0..6 {
+        assert_eq!(
+            d.p2m.get_entry(&hv.heap, Gfn(0x200 + i)).p2mt,
+            P2mType::RamRw
+        );
+        assert_eq!(
+            d.p2m.get_entry(&hv.heap, Gfn(0x12 + i)).p2mt,
+            P2mType::MmioDm
+        );
+    }
+    // start beyond size; start beyond 16 bits.
+    let r = hypercall(
+        &hv,
+        &d,
+        &mut g,
+        MEMORY_OP,
+        [continuation_cmd(7, 7), ARG, 0, 0, 0],
+    );
+    assert_eq!(r, err(Errno(xen_public::errno::XEN_EILSEQ)));
+    let r = hypercall(
+        &hv,
+        &d,
+        &mut g,
+        MEMORY_OP,
+        [continuation_cmd(7, 1 << 16), ARG, 0, 0, 0],
+    );
+    assert_eq!(r, err(Errno(xen_public::errno::XEN_EDOM)));
+    hv.check_invariants().unwrap();
+}
