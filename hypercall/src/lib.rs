@@ -21,6 +21,7 @@ pub mod domain;
 pub mod domctl;
 pub mod guest;
 pub mod hvm_op;
+pub mod hvm_guest;
 pub mod hypervisor;
 pub mod ioreq;
 pub mod memory_op;

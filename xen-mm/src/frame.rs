@@ -90,11 +90,56 @@ pub trait FrameAccess: Sync {
     fn frame_is_zero(&self, mfn: Mfn) -> bool {
         (0..WORDS_PER_FRAME).all(|i| self.read_u64(mfn, i) == 0)
     }
+    /// Copies `buf.len()` bytes out of the frame from byte `offset`; the range must lie inside the
+    /// frame. Guest-memory copies use it (a guest buffer need not be word-aligned).
+    fn read_bytes(&self, mfn: Mfn, offset: usize, buf: &mut [u8]) {
+        for (i, b) in buf.iter_mut().enumerate() {
+            let at = offset + i;
+            *b = self.read_u64(mfn, at / 8).to_le_bytes()[at % 8];
+        }
+    }
+    /// Copies `data` into the frame from byte `offset`; the range must lie inside the frame. The
+    /// default reads and rewrites whole words, so it is for frames nobody else writes meanwhile;
+    /// the hypervisor's direct map writes bytes directly.
+    fn write_bytes(&self, mfn: Mfn, offset: usize, data: &[u8]) {
+        for (i, &b) in data.iter().enumerate() {
+            let at = offset + i;
+            let mut word = self.read_u64(mfn, at / 8).to_le_bytes();
+            word[at % 8] = b;
+            self.write_u64(mfn, at / 8, u64::from_le_bytes(word));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Words(std::sync::Mutex<[u64; WORDS_PER_FRAME]>);
+
+    impl FrameAccess for Words {
+        fn zero_frame(&self, _: Mfn) {
+            *self.0.lock().unwrap() = [0; WORDS_PER_FRAME];
+        }
+        fn read_u64(&self, _: Mfn, index: usize) -> u64 {
+            self.0.lock().unwrap()[index]
+        }
+        fn write_u64(&self, _: Mfn, index: usize, value: u64) {
+            self.0.lock().unwrap()[index] = value;
+        }
+    }
+
+    #[test]
+    fn byte_copies_are_little_endian_and_leave_neighbours_alone() {
+        let f = Words(std::sync::Mutex::new([0; WORDS_PER_FRAME]));
+        f.write_u64(Mfn(0), 1, 0x1122_3344_5566_7788);
+        let mut buf = [0u8; 4];
+        f.read_bytes(Mfn(0), 6, &mut buf);
+        assert_eq!(buf, [0, 0, 0x88, 0x77]);
+        f.write_bytes(Mfn(0), 7, &[0xaa, 0xbb]);
+        assert_eq!(f.read_u64(Mfn(0), 0), 0xaa00_0000_0000_0000);
+        assert_eq!(f.read_u64(Mfn(0), 1), 0x1122_3344_5566_77bb);
+    }
 
     #[test]
     fn addresses_and_frames() {
