@@ -704,7 +704,6 @@ fn gmfn_and_gmfn_range_move_frames_and_a_range_continues() {
         space,
         idx,
         gpfn,
-        ..Default::default()
     };
     g.put(ARG, &xatp(XENMAPSPACE_gmfn, 0x10, 0x100, 0));
     assert_eq!(
