@@ -235,8 +235,10 @@ pub struct P2m<Fmt: P2mFormat> {
     /// Per-gfn locks, taken before the p2m lock ([`gfn_lock`]).
     gfn_locks: gfn_lock::GfnLocks,
     /// Set (under the p2m lock) before [`P2m::teardown`] retires the root: lock-free walks that
-    /// start later see nothing mapped.
-    dead: crate::sync::atomic::AtomicBool,
+    /// start later see nothing mapped. A plain core atomic, not one loom models: every walk
+    /// reads it, and the loom models of walks and sweeps would otherwise exceed loom's branch
+    /// budget; teardown is not what they check.
+    dead: core::sync::atomic::AtomicBool,
     _format: PhantomData<fn() -> Fmt>,
 }
 
@@ -273,7 +275,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
             ),
             epochs: Epochs::new(),
             gfn_locks: gfn_lock::GfnLocks::new(),
-            dead: crate::sync::atomic::AtomicBool::new(false),
+            dead: core::sync::atomic::AtomicBool::new(false),
             _format: PhantomData,
         })
     }
@@ -515,7 +517,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
             return;
         }
         st.torn_down = true;
-        self.dead.store(true, crate::sync::atomic::Ordering::SeqCst);
+        self.dead.store(true, core::sync::atomic::Ordering::SeqCst);
         let top = LEVELS - 1;
         for index in 0..ENTRIES {
             let entry = Fmt::decode(top, mem.read_u64(self.root, index));
@@ -529,7 +531,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
 
     /// Whether [`teardown`](Self::teardown) has run.
     pub fn is_torn_down(&self) -> bool {
-        self.dead.load(crate::sync::atomic::Ordering::SeqCst)
+        self.dead.load(core::sync::atomic::Ordering::SeqCst)
     }
 
     /// Table frames unlinked but not yet freed (a lock-free reader may still be walking them).
@@ -643,7 +645,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
     fn walk(&self, mem: &impl FrameAccess, gfn: u64) -> Walked {
         // After the epoch is entered (lock-free walks) or under the lock: a torn-down p2m's root
         // may already be freed.
-        if gfn > self.max_gfn || self.dead.load(crate::sync::atomic::Ordering::SeqCst) {
+        if gfn > self.max_gfn || self.dead.load(core::sync::atomic::Ordering::SeqCst) {
             return Walked::Unmapped;
         }
         let mut table = self.root;
