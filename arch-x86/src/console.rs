@@ -65,6 +65,22 @@ pub fn print(args: fmt::Arguments<'_>) {
     }
 }
 
+/// Writes bytes a guest sent to the console (CONSOLEIO_write) as they are: no `(XEN) ` prefix,
+/// as Xen prints dom0's output; `\n` still becomes `\r\n`.
+pub fn write_bytes(bytes: &[u8]) {
+    if let Some(writer) = CONSOLE.lock().as_mut() {
+        for &b in bytes {
+            if b == b'\n' {
+                writer.uart.write_byte(b'\r');
+            }
+            writer.uart.write_byte(b);
+        }
+        if let Some(&last) = bytes.last() {
+            writer.at_line_start = last == b'\n';
+        }
+    }
+}
+
 /// Prints on the fatal-error path without taking the console lock, which the failing code may hold.
 /// Output may interleave with a half-written line; that is the price of never deadlocking here.
 pub fn emergency_print(args: fmt::Arguments<'_>) {

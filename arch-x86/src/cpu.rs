@@ -42,6 +42,17 @@ pub fn halt_forever() -> ! {
     }
 }
 
+/// Masks every line of the two legacy 8259 PICs, so no interrupt arrives through them (the
+/// firmware may have left the timer unmasked; a pending one would make every VMRUN exit at once).
+pub fn mask_legacy_pic() {
+    // SAFETY: 0x21 and 0xa1 are the PICs' interrupt mask registers on every PC; masking all lines
+    // only stops interrupts the hypervisor does not handle.
+    unsafe {
+        crate::io::outb(0x21, 0xff);
+        crate::io::outb(0xa1, 0xff);
+    }
+}
+
 /// The I/O port of QEMU's `isa-debug-exit` device, as `./x` configures it (`iobase=0xf4`).
 pub const QEMU_DEBUG_EXIT_PORT: u16 = 0xf4;
 
@@ -54,6 +65,11 @@ pub enum QemuExitCode {
     Success = 0x10,
     /// The hypervisor stopped on a fatal error (an exception, a panic).
     Failure = 0x11,
+    /// dom0 crashed (a triple fault, an impossible access): the hypervisor reported it and
+    /// stopped cleanly.
+    Dom0Crashed = 0x12,
+    /// dom0 asked for a reboot; with `noreboot` the machine stops instead.
+    Dom0Reboot = 0x13,
 }
 
 impl QemuExitCode {
@@ -81,5 +97,7 @@ mod tests {
         // QEMU's isa-debug-exit: exit status = (value << 1) | 1 (hw/misc/debugexit.c).
         assert_eq!(QemuExitCode::Success.qemu_status(), 33);
         assert_eq!(QemuExitCode::Failure.qemu_status(), 35);
+        assert_eq!(QemuExitCode::Dom0Crashed.qemu_status(), 37);
+        assert_eq!(QemuExitCode::Dom0Reboot.qemu_status(), 39);
     }
 }

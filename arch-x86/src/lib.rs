@@ -6,15 +6,21 @@
 //! `unsafe` blocks, each with a `// SAFETY:` comment saying why it is sound.
 #![no_std]
 
+extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
 pub mod console;
 pub mod cpu;
+pub mod directmap;
 pub mod gdt;
+pub mod hvm;
 pub mod idt;
 pub mod io;
+pub mod msr;
 pub mod serial;
+pub mod svm;
+pub mod xenheap;
 
 /// Brings up the boot CPU's own descriptor tables: the GDT with a TSS (IST stacks for the faults that
 /// must not run on a possibly broken stack) and the IDT with a handler for every CPU exception.

@@ -11,7 +11,14 @@
 #![cfg_attr(target_os = "none", no_main)]
 
 #[cfg(target_os = "none")]
+extern crate alloc;
+
+#[cfg(target_os = "none")]
 mod entry;
+#[cfg(target_os = "none")]
+mod smoke_guest;
+#[cfg(target_os = "none")]
+mod start_of_day;
 
 #[cfg(target_os = "none")]
 mod hypervisor {
@@ -24,6 +31,8 @@ mod hypervisor {
     use boot_shim::cmdline;
     use boot_shim::multiboot2::BootInfo;
     use boot_shim::report::{write_banner, write_boot_report};
+
+    use crate::{smoke_guest, start_of_day};
 
     extern "C" {
         static __image_start: u8;
@@ -61,18 +70,64 @@ mod hypervisor {
             core::ptr::addr_of!(__image_start) as u64,
             core::ptr::addr_of!(__image_end) as u64,
         );
-        if let Err(e) = write_boot_report(&mut Console, &info, image) {
-            printk!("Panic: {e}\n");
-            exit_machine(QemuExitCode::Failure)
-        }
+        let free = match write_boot_report(&mut Console, &info, image) {
+            Ok(free) => free,
+            Err(e) => {
+                printk!("Panic: {e}\n");
+                exit_machine(QemuExitCode::Failure)
+            }
+        };
 
         let cmdline = info.command_line().and_then(|c| c.as_str()).unwrap_or("");
         if let Some(fault) = cmdline::value_of(cmdline, "test_fault") {
             raise_test_fault(fault);
         }
 
+        arch_x86::cpu::mask_legacy_pic();
+        let ranges = start_of_day::init_heaps(free);
+        let hv = start_of_day::init_hypervisor(&ranges, cmdline);
+        if let Err(why) = start_of_day::init_svm() {
+            printk!("HVM: {why}: no domain can run\n");
+            printk!("No domain to run yet: boot report complete, stopping.\n");
+            exit_machine(QemuExitCode::Success)
+        }
+
+        let smoke = match cmdline::value_of(cmdline, "test_guest") {
+            Some("smoke") => Some(smoke_guest::smoke()),
+            Some("triple-fault") => Some(smoke_guest::triple_fault()),
+            _ => None,
+        };
+        if let Some(code) = smoke {
+            run_builtin_dom0(&hv, code);
+        }
+
         printk!("No domain to run yet: boot report complete, stopping.\n");
         exit_machine(QemuExitCode::Success)
+    }
+
+    /// Runs a built-in guest (smoke_guest.rs) as dom0 with 4 MiB, then stops the machine as dom0
+    /// asks.
+    fn run_builtin_dom0(hv: &start_of_day::Hv, code: &[u8]) -> ! {
+        let d = match start_of_day::create_dom0(hv, 1024) {
+            Ok(d) => d,
+            Err(e) => {
+                printk!("Cannot build dom0: {e:?}\n");
+                exit_machine(QemuExitCode::Failure)
+            }
+        };
+        if let Err(e) = start_of_day::copy_to_domain(hv, &d, smoke_guest::LOAD_ADDRESS, code) {
+            printk!("Cannot load dom0: {e}\n");
+            exit_machine(QemuExitCode::Failure)
+        }
+        printk!(
+            "d0: built-in test guest, {} bytes at {:#x}, 4 MiB of RAM\n",
+            code.len(),
+            smoke_guest::LOAD_ADDRESS
+        );
+        let ncr3 = d.p2m.root().paddr();
+        let mut vcpu = arch_x86::svm::SvmVcpu::new_pvh(smoke_guest::LOAD_ADDRESS as u32, 0, ncr3);
+        let reason = start_of_day::run_vcpu(hv, &d, &mut vcpu);
+        start_of_day::dom0_shutdown(reason)
     }
 
     /// `test_fault=<ud|pf|gp|de>` makes the hypervisor fault on purpose, so the boot tests can check

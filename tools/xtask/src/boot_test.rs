@@ -73,6 +73,20 @@ fn cases(image: &Path) -> Vec<Case> {
         fault("fault-page-fault", "console=com1 test_fault=pf"),
         fault("fault-general-protection", "console=com1 test_fault=gp"),
         fault("fault-divide-error", "console=com1 test_fault=de"),
+        Case {
+            name: "dom0-smoke-hello-poweroff",
+            memory: "256M",
+            cmdline: "console=com1 test_guest=smoke",
+            modules: vec![],
+            check: check_smoke_guest,
+        },
+        Case {
+            name: "dom0-triple-fault",
+            memory: "256M",
+            cmdline: "console=com1 test_guest=triple-fault",
+            modules: vec![],
+            check: check_triple_fault,
+        },
     ]
 }
 
@@ -231,6 +245,52 @@ fn check_fault(case: &Case, outcome: &QemuOutcome) -> Result<(), String> {
     }
     if has("No domain to run yet") {
         return Err("boot went on after the fault".into());
+    }
+    Ok(())
+}
+
+/// The built-in smoke guest as dom0 (SVM): it finds Xen's CPUID leaves, installs the hypercall
+/// page, prints through console_io and powers off, which ends the run with success.
+fn check_smoke_guest(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    // dom0's console output is printed as it is, without the (XEN) prefix.
+    if !outcome
+        .console
+        .lines()
+        .any(|l| l.trim_end() == "xen-rs smoke guest: hello from dom0")
+    {
+        return Err("dom0's console_io line is missing".into());
+    }
+    let lines = console::xen_lines(&outcome.console);
+    for text in ["HVM: SVM enabled", "Hardware Dom0 halted: halting machine"] {
+        if !lines.iter().any(|l| l.contains(text)) {
+            return Err(format!("no line with {text:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// A dom0 that triple-faults: the domain is crashed with a register dump and the machine
+/// stopped cleanly with the dom0-crashed code, never a hypervisor failure or a hang.
+fn check_triple_fault(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Dom0Crashed {
+        return Err(format!(
+            "expected the dom0-crashed code, got {:?}",
+            outcome.exit
+        ));
+    }
+    let lines = console::xen_lines(&outcome.console);
+    for text in [
+        "domain_crash called for d0v0: triple fault",
+        "d0v0 RIP: 0010:",
+        "exitcode: 0x7f",
+        "Hardware Dom0 crashed: halting machine",
+    ] {
+        if !lines.iter().any(|l| l.contains(text)) {
+            return Err(format!("no line with {text:?}"));
+        }
     }
     Ok(())
 }

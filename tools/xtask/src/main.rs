@@ -135,6 +135,8 @@ fn run(args: &[String]) -> Result<(), String> {
     match outcome.exit {
         QemuExit::Success => Ok(()),
         QemuExit::Failure => Err("xen-rs stopped with a failure (see the console above)".into()),
+        QemuExit::Dom0Crashed => Err("dom0 crashed; xen-rs stopped the machine".into()),
+        QemuExit::Dom0Reboot => Err("dom0 asked for a reboot; xen-rs stopped the machine".into()),
         QemuExit::Timeout => Err(format!("QEMU did not stop within {timeout} s")),
         QemuExit::Other(code) => Err(format!("QEMU exited with status {code}")),
     }

@@ -13,6 +13,10 @@ pub enum QemuExit {
     Success,
     /// xen-rs wrote the failure code (QEMU status 35): a fatal trap or panic.
     Failure,
+    /// dom0 crashed and xen-rs stopped the machine cleanly (QEMU status 37).
+    Dom0Crashed,
+    /// dom0 asked for a reboot; with `noreboot` xen-rs stopped instead (QEMU status 39).
+    Dom0Reboot,
     /// Nothing ended the run in time; QEMU was killed.
     Timeout,
     /// QEMU ended by itself with another status (its own error, or a triple fault with -no-reboot).
@@ -25,6 +29,8 @@ pub fn classify(status: i32) -> QemuExit {
     match status {
         33 => QemuExit::Success,
         35 => QemuExit::Failure,
+        37 => QemuExit::Dom0Crashed,
+        39 => QemuExit::Dom0Reboot,
         other => QemuExit::Other(other),
     }
 }
@@ -129,6 +135,8 @@ mod tests {
     fn exit_statuses() {
         assert_eq!(classify(33), QemuExit::Success);
         assert_eq!(classify(35), QemuExit::Failure);
+        assert_eq!(classify(37), QemuExit::Dom0Crashed);
+        assert_eq!(classify(39), QemuExit::Dom0Reboot);
         assert_eq!(classify(1), QemuExit::Other(1));
         assert_eq!(classify(0), QemuExit::Other(0));
     }

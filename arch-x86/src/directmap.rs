@@ -1,0 +1,62 @@
+//! Machine frames as the hypervisor reaches them: through its identity map of low memory (the
+//! boot page tables map 0..4 GiB one to one), as xen-mm's `FrameAccess`. Frames above
+//! [`DIRECTMAP_LIMIT`] are not mapped yet, so the heap is built from RAM below it.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use xen_mm::frame::{FrameAccess, Mfn, WORDS_PER_FRAME};
+
+/// The first physical address the boot page tables do not map.
+pub const DIRECTMAP_LIMIT: u64 = 4 << 30;
+
+/// Frames below [`DIRECTMAP_LIMIT`], by their physical address.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DirectMap;
+
+impl DirectMap {
+    /// The address of word `index` of `mfn`; panics (a hypervisor bug, never guest input) for a
+    /// frame the map does not cover.
+    fn word(mfn: Mfn, index: usize) -> *mut u64 {
+        assert!(index < WORDS_PER_FRAME && mfn.paddr() < DIRECTMAP_LIMIT);
+        (mfn.paddr() + 8 * index as u64) as *mut u64
+    }
+
+    fn bytes(mfn: Mfn, offset: usize, len: usize) -> *mut u8 {
+        assert!(offset + len <= 4096 && mfn.paddr() < DIRECTMAP_LIMIT);
+        (mfn.paddr() + offset as u64) as *mut u8
+    }
+}
+
+impl FrameAccess for DirectMap {
+    fn zero_frame(&self, mfn: Mfn) {
+        let page = Self::bytes(mfn, 0, 4096);
+        // SAFETY: the frame is identity-mapped and belongs to the heap (xen-mm only names frames
+        // it manages); zeroing it cannot overlap the hypervisor's own image or stacks, which are
+        // not heap frames.
+        unsafe { core::ptr::write_bytes(page, 0, 4096) }
+    }
+
+    fn read_u64(&self, mfn: Mfn, index: usize) -> u64 {
+        // SAFETY: an identity-mapped, 8-byte-aligned word of a heap frame; it may be written
+        // concurrently (a guest, another CPU), so it is accessed atomically.
+        unsafe { AtomicU64::from_ptr(Self::word(mfn, index)) }.load(Ordering::Acquire)
+    }
+
+    fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
+        // SAFETY: as in `read_u64`.
+        unsafe { AtomicU64::from_ptr(Self::word(mfn, index)) }.store(value, Ordering::Release)
+    }
+
+    fn read_bytes(&self, mfn: Mfn, offset: usize, buf: &mut [u8]) {
+        let src = Self::bytes(mfn, offset, buf.len());
+        // SAFETY: the range lies inside one identity-mapped heap frame (checked above) and `buf`
+        // is hypervisor memory, so they cannot overlap.
+        unsafe { core::ptr::copy_nonoverlapping(src, buf.as_mut_ptr(), buf.len()) }
+    }
+
+    fn write_bytes(&self, mfn: Mfn, offset: usize, data: &[u8]) {
+        let dst = Self::bytes(mfn, offset, data.len());
+        // SAFETY: as in `read_bytes`.
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len()) }
+    }
+}

@@ -1,0 +1,363 @@
+//! AMD SVM with nested paging (AMD64 APM volume 2, chapter 15; Xen's xen/arch/x86/hvm/svm/).
+//!
+//! [`SvmVcpu`] owns a VMCB, the guest's general registers that the VMCB does not hold, and the
+//! VMRUN round trip. What an exit means is decided by the caller (the vCPU loop); this module only
+//! sets up the hardware state and moves between host and guest.
+
+#[cfg(target_os = "none")]
+pub mod exit;
+pub mod vmcb;
+
+use alloc::boxed::Box;
+
+use crate::msr::{self, CpuidResult};
+use vmcb::{ctrl, misc1, misc2, save, IoPermissionMap, MsrPermissionMap, Segment, Vmcb};
+
+/// What CPUID says about SVM (leaf 0x8000_000a and the SVM bit of 0x8000_0001).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SvmFeatures {
+    /// SVM exists.
+    pub svm: bool,
+    /// Nested paging.
+    pub npt: bool,
+    /// Next-RIP saved on intercepts.
+    pub nrips: bool,
+    /// Decode assists.
+    pub decode_assists: bool,
+    /// ASIDs available.
+    pub nr_asids: u32,
+    /// SVM revision.
+    pub revision: u8,
+}
+
+impl SvmFeatures {
+    /// Decodes the two CPUID leaves (host-testable).
+    pub fn from_cpuid(ext1: CpuidResult, svm_leaf: CpuidResult) -> Self {
+        let svm = ext1.ecx & (1 << 2) != 0;
+        if !svm {
+            return SvmFeatures::default();
+        }
+        SvmFeatures {
+            svm,
+            npt: svm_leaf.edx & (1 << 0) != 0,
+            nrips: svm_leaf.edx & (1 << 3) != 0,
+            decode_assists: svm_leaf.edx & (1 << 7) != 0,
+            nr_asids: svm_leaf.ebx,
+            revision: svm_leaf.eax as u8,
+        }
+    }
+
+    /// Probes this CPU.
+    pub fn probe() -> Self {
+        let max_ext = msr::cpuid(0x8000_0000, 0).eax;
+        if max_ext < 0x8000_000a {
+            return SvmFeatures::default();
+        }
+        Self::from_cpuid(msr::cpuid(0x8000_0001, 0), msr::cpuid(0x8000_000a, 0))
+    }
+}
+
+/// The host save area VMRUN writes the host's state to (`VM_HSAVE_PA`).
+#[cfg(target_os = "none")]
+static HOST_SAVE_AREA: spin::Once<Box<Vmcb>> = spin::Once::new();
+
+/// Turns SVM on for this CPU: EFER.SVME and the host save area (Xen's `_svm_cpu_up`).
+#[cfg(target_os = "none")]
+pub fn enable() {
+    let area = HOST_SAVE_AREA.call_once(|| Box::new(Vmcb::default()));
+    // SAFETY: EFER exists on every x86-64 CPU; setting SVME only enables the SVM instructions
+    // (the caller checked SVM exists). VM_HSAVE_PA takes the physical (identity-mapped) address
+    // of a page that lives for the rest of the hypervisor's life.
+    unsafe {
+        msr::wrmsr(msr::IA32_EFER, msr::rdmsr(msr::IA32_EFER) | msr::EFER_SVME);
+        msr::wrmsr(msr::VM_HSAVE_PA, &**area as *const Vmcb as u64);
+    }
+}
+
+/// The guest's general registers that the VMCB does not hold (it holds RAX, RSP, RIP, RFLAGS).
+/// The order is the one `svm_vmrun` loads and stores.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GuestRegs {
+    /// RBX.
+    pub rbx: u64,
+    /// RCX.
+    pub rcx: u64,
+    /// RDX.
+    pub rdx: u64,
+    /// RSI.
+    pub rsi: u64,
+    /// RDI.
+    pub rdi: u64,
+    /// RBP.
+    pub rbp: u64,
+    /// R8.
+    pub r8: u64,
+    /// R9.
+    pub r9: u64,
+    /// R10.
+    pub r10: u64,
+    /// R11.
+    pub r11: u64,
+    /// R12.
+    pub r12: u64,
+    /// R13.
+    pub r13: u64,
+    /// R14.
+    pub r14: u64,
+    /// R15.
+    pub r15: u64,
+}
+
+/// ASID 0 is the host's; guests use 1 and up (one vCPU per CPU for now).
+const GUEST_ASID: u32 = 1;
+/// The PAT value after reset.
+const PAT_RESET: u64 = 0x0007_0406_0007_0406;
+
+/// One vCPU on SVM.
+pub struct SvmVcpu {
+    /// The guest's VMCB.
+    pub vmcb: Box<Vmcb>,
+    /// Where VMSAVE keeps the host's hidden segment and syscall state across the guest's run.
+    #[cfg_attr(not(target_os = "none"), allow(dead_code))]
+    host_vmcb: Box<Vmcb>,
+    /// The guest's general registers.
+    pub regs: GuestRegs,
+    _msrpm: Box<MsrPermissionMap>,
+    _iopm: Box<IoPermissionMap>,
+}
+
+/// EFER.LME, LMA and SVME.
+pub const EFER_LME: u64 = 1 << 8;
+/// EFER.LMA.
+pub const EFER_LMA: u64 = 1 << 10;
+
+impl SvmVcpu {
+    /// A vCPU in the PVH entry state (docs/misc/pvh.pandoc; Xen's `arch_set_info_hvm_guest` as
+    /// dom0_build.c uses it): 32-bit protected mode, paging off, flat CS/DS/ES/SS, CR0 = PE|ET,
+    /// EBX = `start_info`, at `entry`, on the nested page table rooted at `ncr3`.
+    pub fn new_pvh(entry: u32, start_info: u32, ncr3: u64) -> Self {
+        let mut msrpm = Box::new(MsrPermissionMap::default());
+        // EFER: the guest must never clear SVME in the VMCB copy, and must not see it.
+        msrpm.intercept(msr::IA32_EFER, true, true);
+        // The local APIC's base belongs to the hypervisor.
+        msrpm.intercept(0x1b, false, true);
+        let iopm = Box::new(IoPermissionMap::default());
+        let mut v = Box::new(Vmcb::default());
+        v.write_u32(
+            ctrl::INTERCEPT_MISC1,
+            misc1::INTR
+                | misc1::NMI
+                | misc1::CPUID
+                | misc1::HLT
+                | misc1::INVLPGA
+                | misc1::MSR_PROT
+                | misc1::SHUTDOWN,
+        );
+        v.write_u32(
+            ctrl::INTERCEPT_MISC2,
+            misc2::VMRUN
+                | misc2::VMMCALL
+                | misc2::VMLOAD
+                | misc2::VMSAVE
+                | misc2::STGI
+                | misc2::CLGI
+                | misc2::SKINIT,
+        );
+        v.write_u64(ctrl::IOPM_BASE_PA, &*iopm as *const IoPermissionMap as u64);
+        v.write_u64(
+            ctrl::MSRPM_BASE_PA,
+            &*msrpm as *const MsrPermissionMap as u64,
+        );
+        v.write_u32(ctrl::GUEST_ASID, GUEST_ASID);
+        v.write_u8(ctrl::TLB_CONTROL, 1);
+        // V_INTR_MASKING: the guest's IF masks only its virtual interrupts, not the host's.
+        v.write_u64(ctrl::VINTR, 1 << 24);
+        v.write_u64(ctrl::NP_ENABLE, 1);
+        v.write_u64(ctrl::N_CR3, ncr3);
+
+        for seg in [save::DS, save::ES, save::SS, save::FS, save::GS] {
+            v.set_segment(seg, Segment::FLAT_DATA32);
+        }
+        v.set_segment(save::CS, Segment::FLAT_CODE32);
+        v.set_segment(save::TR, Segment::TSS32_BUSY);
+        v.set_segment(save::LDTR, Segment::LDT_EMPTY);
+        v.write_u64(save::CR0, 0x11);
+        v.write_u64(save::CR4, 0);
+        v.write_u64(save::EFER, msr::EFER_SVME);
+        v.write_u64(save::RFLAGS, 0x2);
+        v.write_u64(save::RIP, u64::from(entry));
+        v.write_u64(save::DR6, 0xffff_0ff0);
+        v.write_u64(save::DR7, 0x400);
+        v.write_u64(save::G_PAT, PAT_RESET);
+        SvmVcpu {
+            vmcb: v,
+            host_vmcb: Box::new(Vmcb::default()),
+            regs: GuestRegs {
+                rbx: u64::from(start_info),
+                ..Default::default()
+            },
+            _msrpm: msrpm,
+            _iopm: iopm,
+        }
+    }
+
+    /// Runs the guest until the next #VMEXIT; returns the exit code.
+    #[cfg(target_os = "none")]
+    pub fn run(&mut self) -> u64 {
+        // Every field may have changed: nothing may come from the CPU's VMCB cache.
+        self.vmcb.write_u32(ctrl::VMCB_CLEAN, 0);
+        let guest = &mut *self.vmcb as *mut Vmcb as u64;
+        let host = &mut *self.host_vmcb as *mut Vmcb as u64;
+        // SAFETY: SVM is enabled on this CPU (`enable`); both VMCBs are identity-mapped,
+        // page-aligned pages this vCPU owns, and the guest's describes a valid state (built by
+        // `new_pvh`, kept valid by the exit handlers). `svm_vmrun` preserves every callee-saved
+        // register and the stack, and restores the host's hidden state with VMLOAD before it
+        // returns. The guest can only reach memory its nested page tables map.
+        unsafe { svm_vmrun(guest, host, &mut self.regs) };
+        self.vmcb.write_u8(ctrl::TLB_CONTROL, 0);
+        self.vmcb.read_u64(ctrl::EXITCODE)
+    }
+
+    /// Moves RIP past the intercepted instruction of `len` bytes (next-RIP when the CPU gives it).
+    pub fn skip_instruction(&mut self, len: u64) {
+        let nrip = self.vmcb.read_u64(ctrl::NRIP);
+        let rip = self.vmcb.read_u64(save::RIP);
+        let next = if nrip > rip && nrip - rip <= 15 {
+            nrip
+        } else {
+            rip + len
+        };
+        self.vmcb.write_u64(save::RIP, next);
+    }
+
+    /// Whether the guest runs 64-bit code now (EFER.LMA and CS.L).
+    pub fn in_long_mode(&self) -> bool {
+        self.vmcb.read_u64(save::EFER) & EFER_LMA != 0 && self.vmcb.segment(save::CS).is_long()
+    }
+
+    /// The guest's current privilege level.
+    pub fn cpl(&self) -> u8 {
+        self.vmcb.read_u8(save::CPL)
+    }
+}
+
+#[cfg(target_os = "none")]
+extern "C" {
+    /// VMSAVE the host's hidden state, load the guest's general registers, VMLOAD + VMRUN the
+    /// guest, then VMSAVE it, store its registers and VMLOAD the host's state back.
+    fn svm_vmrun(guest_vmcb: u64, host_vmcb: u64, regs: *mut GuestRegs);
+}
+
+#[cfg(target_os = "none")]
+core::arch::global_asm!(
+    r#"
+    .text
+    .global svm_vmrun
+svm_vmrun:
+    push %rbp
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    push %rdx                   /* 16(%rsp): regs */
+    push %rsi                   /* 8(%rsp):  host VMCB */
+    push %rdi                   /* 0(%rsp):  guest VMCB */
+
+    clgi                        /* no interrupt between here and the guest */
+    mov %rsi, %rax
+    vmsave
+
+    mov 16(%rsp), %rax
+    mov 0(%rax), %rbx
+    mov 8(%rax), %rcx
+    mov 16(%rax), %rdx
+    mov 24(%rax), %rsi
+    mov 32(%rax), %rdi
+    mov 40(%rax), %rbp
+    mov 48(%rax), %r8
+    mov 56(%rax), %r9
+    mov 64(%rax), %r10
+    mov 72(%rax), %r11
+    mov 80(%rax), %r12
+    mov 88(%rax), %r13
+    mov 96(%rax), %r14
+    mov 104(%rax), %r15
+
+    mov 0(%rsp), %rax
+    vmload
+    vmrun
+    vmsave
+
+    mov 16(%rsp), %rax
+    mov %rbx, 0(%rax)
+    mov %rcx, 8(%rax)
+    mov %rdx, 16(%rax)
+    mov %rsi, 24(%rax)
+    mov %rdi, 32(%rax)
+    mov %rbp, 40(%rax)
+    mov %r8, 48(%rax)
+    mov %r9, 56(%rax)
+    mov %r10, 64(%rax)
+    mov %r11, 72(%rax)
+    mov %r12, 80(%rax)
+    mov %r13, 88(%rax)
+    mov %r14, 96(%rax)
+    mov %r15, 104(%rax)
+
+    mov 8(%rsp), %rax
+    vmload
+    stgi
+
+    add $24, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    pop %rbp
+    ret
+    "#,
+    options(att_syntax)
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svm_features_decode_cpuid() {
+        let ext1 = CpuidResult {
+            ecx: 1 << 2,
+            ..Default::default()
+        };
+        let leaf = CpuidResult {
+            eax: 1,
+            ebx: 16,
+            ecx: 0,
+            edx: 1 | (1 << 3),
+        };
+        let f = SvmFeatures::from_cpuid(ext1, leaf);
+        assert!(f.svm && f.npt && f.nrips && !f.decode_assists);
+        assert_eq!((f.nr_asids, f.revision), (16, 1));
+        assert_eq!(
+            SvmFeatures::from_cpuid(CpuidResult::default(), leaf),
+            SvmFeatures::default()
+        );
+    }
+
+    #[test]
+    fn the_pvh_entry_state_is_what_pvh_pandoc_says() {
+        let v = SvmVcpu::new_pvh(0x10_0000, 0x2000, 0x5000);
+        assert_eq!(v.vmcb.read_u64(save::RIP), 0x10_0000);
+        assert_eq!(v.regs.rbx, 0x2000);
+        assert_eq!(v.vmcb.read_u64(save::CR0), 0x11, "PE|ET, paging off");
+        assert_eq!(v.vmcb.segment(save::CS).base, 0);
+        assert_eq!(v.vmcb.segment(save::DS).limit, 0xffff_ffff);
+        assert_eq!(v.vmcb.read_u64(ctrl::N_CR3), 0x5000);
+        assert_eq!(v.vmcb.read_u32(ctrl::GUEST_ASID), 1);
+        assert_ne!(v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & misc2::VMRUN, 0);
+        assert!(!v.in_long_mode());
+    }
+}

@@ -1,0 +1,212 @@
+//! After the boot report: the xenheap and the domain heap from the free memory, SVM, dom0, and
+//! the vCPU loop (Xen's `__start_xen` from `init_xenheap_pages` on).
+//!
+//! Memory: RAM below 4 GiB, which the boot page tables identity-map, is all the heaps use for now;
+//! a slice of it becomes the xenheap (the hypervisor's own `alloc`), the rest the domain heap.
+// Xen's names (`SHUTDOWN_poweroff`) are kept, also in patterns.
+#![allow(non_upper_case_globals)]
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use arch_x86::cpu::{exit_machine, QemuExitCode};
+use arch_x86::directmap::{DirectMap, DIRECTMAP_LIMIT};
+use arch_x86::printk;
+pub use arch_x86::svm::exit::Hv;
+use arch_x86::svm::exit::{flush_console, handle_exit, Next};
+use arch_x86::svm::{SvmFeatures, SvmVcpu};
+use boot_shim::boot_memory::{FreeRanges, PhysRange};
+use hypercall::domain::{Domain, DomainConfig};
+use hypercall::hypervisor::{Hypervisor, XenInfo};
+use xen_mm::buddy::NodeId;
+use xen_mm::frame::{FrameAccess, Gfn, Mfn};
+use xen_mm::heap::DomHeap;
+use xen_mm::p2m::npt::Npt;
+use xen_mm::p2m::types::P2mType;
+use xen_mm::p2m::Superpages;
+use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
+use xen_public::sched::{SHUTDOWN_crash, SHUTDOWN_poweroff, SHUTDOWN_reboot};
+
+const PAGE: u64 = 4096;
+
+/// How much RAM the xenheap takes: 1/16 of the free memory, between 8 and 64 MiB.
+fn xenheap_size(free_bytes: u64) -> u64 {
+    (free_bytes / 16).clamp(8 << 20, 64 << 20) & !(PAGE - 1)
+}
+
+/// Sets up the xenheap and returns the domain heap's ranges (in frames), below the direct map's
+/// limit. Stops the machine if there is not enough memory.
+pub fn init_heaps<const N: usize>(mut free: FreeRanges<N>) -> Vec<(Mfn, Mfn)> {
+    let low = |r: PhysRange| PhysRange::new(r.start, r.end.min(DIRECTMAP_LIMIT));
+    let total: u64 = free.iter().map(|r| low(r).len()).sum();
+    let size = xenheap_size(total);
+    let Some(region) = free.iter().map(low).find(|r| r.len() >= size) else {
+        printk!("Not enough memory below 4 GiB for the xenheap ({size} bytes)\n");
+        exit_machine(QemuExitCode::Failure)
+    };
+    let xenheap = PhysRange::new(region.start, region.start + size);
+    // SAFETY: the range is free RAM from the boot memory map, below 4 GiB (identity-mapped), and
+    // is reserved just below so the domain heap never gets it.
+    unsafe { arch_x86::xenheap::init(xenheap.start, xenheap.len()) };
+    free.reserve(xenheap);
+    printk!("Xenheap: {xenheap} ({} MiB)\n", size >> 20);
+    let ranges: Vec<(Mfn, Mfn)> = free
+        .iter()
+        .map(low)
+        .filter(|r| r.len() >= PAGE)
+        .map(|r| (Mfn(r.start.div_ceil(PAGE)), Mfn(r.end / PAGE)))
+        .filter(|(s, e)| s < e)
+        .collect();
+    let above: u64 = free.iter().map(|r| r.len() - low(r).len()).sum();
+    if above > 0 {
+        printk!(
+            "RAM above 4 GiB not used yet ({} MiB): the direct map covers 0..4 GiB\n",
+            above >> 20
+        );
+    }
+    ranges
+}
+
+/// Builds the hypervisor's state over the domain heap's ranges.
+pub fn init_hypervisor(ranges: &[(Mfn, Mfn)], commandline: &str) -> Hv {
+    let heap = match DomHeap::new(DirectMap, ranges, 1, |_| NodeId(0)) {
+        Ok(heap) => heap,
+        Err(e) => {
+            printk!("Cannot build the domain heap: {e:?}\n");
+            exit_machine(QemuExitCode::Failure)
+        }
+    };
+    let max_page = ranges.iter().map(|&(_, end)| end.0).max().unwrap_or(0);
+    let info = XenInfo {
+        commandline: commandline.into(),
+        ..Default::default()
+    };
+    // 1 GiB nested pages need the CPU's Page1GB (CPUID 0x8000_0001 EDX bit 26).
+    let one_gb = arch_x86::msr::cpuid(0x8000_0001, 0).edx & (1 << 26) != 0;
+    let superpages = Superpages {
+        two_mb: true,
+        one_gb,
+    };
+    let hv = Hypervisor::new(heap, info, superpages, max_page);
+    let phys = hv.heap.physinfo();
+    printk!(
+        "Heap for domains after the xenheap: {} frames ({} MiB) in {} ranges\n",
+        phys.total_pages,
+        phys.total_pages >> 8,
+        ranges.len()
+    );
+    hv
+}
+
+/// Finds SVM with nested paging and turns it on, or says why not.
+pub fn init_svm() -> Result<SvmFeatures, &'static str> {
+    let f = SvmFeatures::probe();
+    if !f.svm {
+        return Err("no AMD SVM (and Intel VMX is not supported yet)");
+    }
+    if !f.npt {
+        return Err("SVM without nested paging");
+    }
+    arch_x86::svm::enable();
+    printk!(
+        "HVM: SVM enabled: nested paging, {} ASIDs, next-RIP {}, decode assists {}\n",
+        f.nr_asids,
+        if f.nrips { "yes" } else { "no" },
+        if f.decode_assists { "yes" } else { "no" }
+    );
+    Ok(f)
+}
+
+/// Creates dom0 (PVH: HVM with nested paging) with `pages` frames of RAM from gfn 0 in 2 MiB
+/// pieces where possible.
+pub fn create_dom0(hv: &Hv, pages: u64) -> Result<Arc<Domain<Npt>>, hypercall::Errno> {
+    let config = DomainConfig {
+        flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
+        max_vcpus: 1,
+        is_privileged: true,
+        ..Default::default()
+    };
+    let d = hv.create_domain(Some(0), config)?;
+    d.mem.set_max_pages(pages);
+    let mut gfn = 0u64;
+    while gfn < pages {
+        let order = if gfn % 512 == 0 && pages - gfn >= 512 {
+            9
+        } else {
+            0
+        };
+        let mfn = hv
+            .heap
+            .alloc_domheap_pages(&d.mem, order, &Default::default())?;
+        let mut p2m = d.p2m.locked();
+        d.pod
+            .physmap_add_page(&mut p2m, &hv.heap, Gfn(gfn), mfn, order, P2mType::RamRw)?;
+        gfn += 1 << order;
+    }
+    {
+        let mut st = d.state();
+        st.controller_pause_count = 0;
+        st.creation_finished = true;
+        st.vcpus = 1;
+    }
+    Ok(d)
+}
+
+/// Copies `bytes` into `d`'s memory at guest-physical `gpa` (dom0 construction).
+pub fn copy_to_domain(
+    hv: &Hv,
+    d: &Domain<Npt>,
+    gpa: u64,
+    bytes: &[u8],
+) -> Result<(), &'static str> {
+    let mut done = 0usize;
+    while done < bytes.len() {
+        let at = gpa + done as u64;
+        let offset = (at % PAGE) as usize;
+        let chunk = (PAGE as usize - offset).min(bytes.len() - done);
+        let found = d.p2m.get_entry(&hv.heap, Gfn(at / PAGE));
+        let mfn = found
+            .mfn
+            .filter(|_| found.p2mt.is_ram())
+            .ok_or("outside dom0's RAM")?;
+        hv.heap
+            .frames()
+            .write_bytes(mfn, offset, &bytes[done..done + chunk]);
+        done += chunk;
+    }
+    Ok(())
+}
+
+/// Runs dom0's only vCPU until the domain shuts down or crashes; returns its shutdown code.
+pub fn run_vcpu(hv: &Hv, d: &Arc<Domain<Npt>>, vcpu: &mut SvmVcpu) -> u32 {
+    loop {
+        let code = vcpu.run();
+        if handle_exit(hv, d, vcpu, code) == Next::Stop {
+            flush_console(hv);
+            return d.state().shutdown_code.unwrap_or(SHUTDOWN_crash);
+        }
+    }
+}
+
+/// Ends the machine the way dom0 asked (Xen's `hwdom_shutdown` with `noreboot`): poweroff is
+/// success; a crash and a reboot have their own QEMU exit codes.
+pub fn dom0_shutdown(code: u32) -> ! {
+    match code {
+        SHUTDOWN_poweroff => {
+            printk!("Hardware Dom0 halted: halting machine\n");
+            exit_machine(QemuExitCode::Success)
+        }
+        SHUTDOWN_reboot => {
+            printk!("Hardware Dom0 shutdown: rebooting machine (noreboot: stopping instead)\n");
+            exit_machine(QemuExitCode::Dom0Reboot)
+        }
+        SHUTDOWN_crash => {
+            printk!("Hardware Dom0 crashed: halting machine\n");
+            exit_machine(QemuExitCode::Dom0Crashed)
+        }
+        other => {
+            printk!("Hardware Dom0 shutdown (reason {other}): halting machine\n");
+            exit_machine(QemuExitCode::Success)
+        }
+    }
+}
