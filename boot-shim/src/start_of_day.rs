@@ -130,7 +130,7 @@ pub fn create_dom0(hv: &Hv, pages: u64) -> Result<Arc<Domain<Npt>>, hypercall::E
     d.mem.set_max_pages(pages);
     let mut gfn = 0u64;
     while gfn < pages {
-        let order = if gfn % 512 == 0 && pages - gfn >= 512 {
+        let order = if gfn.is_multiple_of(512) && pages - gfn >= 512 {
             9
         } else {
             0
