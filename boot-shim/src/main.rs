@@ -30,6 +30,7 @@ mod hypervisor {
     use boot_shim::boot_memory::PhysRange;
     use boot_shim::cmdline;
     use boot_shim::multiboot2::BootInfo;
+    use boot_shim::options::Options;
     use boot_shim::report::{write_banner, write_boot_report};
 
     use crate::{smoke_guest, start_of_day};
@@ -83,6 +84,15 @@ mod hypervisor {
             raise_test_fault(fault);
         }
 
+        // Options shared with Xen: unknown ones are reported and ignored, as Xen does.
+        let options = Options::parse(cmdline);
+        for unknown in options.unknown.iter() {
+            printk!("{unknown}\n");
+        }
+        for invalid in options.invalid.iter() {
+            printk!("{invalid} ({})\n", invalid.reason);
+        }
+
         arch_x86::cpu::mask_legacy_pic();
         let ranges = start_of_day::init_heaps(free);
         let hv = start_of_day::init_hypervisor(&ranges, cmdline);
@@ -92,7 +102,7 @@ mod hypervisor {
             exit_machine(QemuExitCode::Success)
         }
 
-        let smoke = match cmdline::value_of(cmdline, "test_guest") {
+        let smoke = match options.test_guest {
             Some("smoke") => Some(smoke_guest::smoke()),
             Some("triple-fault") => Some(smoke_guest::triple_fault()),
             _ => None,
@@ -101,8 +111,25 @@ mod hypervisor {
             run_builtin_dom0(&hv, code);
         }
 
-        printk!("No domain to run yet: boot report complete, stopping.\n");
-        exit_machine(QemuExitCode::Success)
+        match start_of_day::build_pvh_dom0(&hv, &info, options.dom0_mem) {
+            Ok((d, mut vcpu)) => {
+                printk!("*** Serial input to DOM0 (type 'CTRL-a' three times to switch input)\n");
+                let reason = start_of_day::run_vcpu(&hv, &d, &mut vcpu);
+                start_of_day::dom0_shutdown(reason)
+            }
+            Err(start_of_day::Dom0Error::NoKernel) => {
+                printk!("No dom0 kernel: the first module is not an ELF image\n");
+                printk!("No domain to run yet: boot report complete, stopping.\n");
+                exit_machine(QemuExitCode::Success)
+            }
+            Err(start_of_day::Dom0Error::Build(why)) => {
+                printk!("****************************************\n");
+                printk!("Panic on CPU 0:\n");
+                printk!("Could not set up DOM0 guest OS: {why}\n");
+                printk!("****************************************\n");
+                exit_machine(QemuExitCode::Failure)
+            }
+        }
     }
 
     /// Runs a built-in guest (smoke_guest.rs) as dom0 with 4 MiB, then stops the machine as dom0

@@ -210,3 +210,132 @@ pub fn dom0_shutdown(code: u32) -> ! {
         }
     }
 }
+
+/// Why dom0 could not be built.
+pub enum Dom0Error {
+    /// The first module is not an ELF image at all: there is no dom0 kernel.
+    NoKernel,
+    /// It is, but dom0 cannot be built from it (Xen panics "Could not set up DOM0 guest OS").
+    Build(alloc::string::String),
+}
+
+/// Builds a PVH dom0 from the boot modules (Xen's `dom0_construct_pvh`): the plan of
+/// `boot_shim::dom0_build` (memory size, e820, where the kernel, modules, command lines and
+/// hvm_start_info go), RAM populated in 2 MiB pieces where aligned, the writes copied in, the
+/// memory map recorded for XENMEM_memory_map, and the vCPU in the PVH entry state.
+pub fn build_pvh_dom0(
+    hv: &Hv,
+    info: &boot_shim::multiboot2::BootInfo<'_>,
+    dom0_mem: boot_shim::options::Dom0Mem,
+) -> Result<(Arc<Domain<Npt>>, SvmVcpu), Dom0Error> {
+    use alloc::format;
+    use boot_shim::dom0_build::{plan_pvh_dom0, Dom0Config, Dom0Module, E820Entry, GuestData};
+
+    let modules: Vec<&[u8]> = info.modules().map(module_bytes).collect();
+    let cmdlines: Vec<&[u8]> = info.modules().map(|m| m.cmdline.as_bytes()).collect();
+    let Some(&kernel) = modules.first() else {
+        return Err(Dom0Error::NoKernel);
+    };
+    if !kernel.starts_with(b"\x7fELF") {
+        return Err(Dom0Error::NoKernel);
+    }
+    let rest: Vec<Dom0Module<'_>> = modules[1..]
+        .iter()
+        .zip(&cmdlines[1..])
+        .map(|(&image, &cmdline)| Dom0Module {
+            image,
+            cmdline: Some(cmdline),
+        })
+        .collect();
+    let rsdp_paddr = 0;
+    let config = Dom0Config {
+        avail_pages: hv.heap.physinfo().free_pages,
+        max_vcpus: 1,
+        dom0_mem,
+        kernel,
+        cmdline: Some(cmdlines[0]),
+        modules: &rest,
+        rsdp_paddr,
+    };
+    let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);
+    let plan = plan_pvh_dom0(&config, host_e820).map_err(|e| Dom0Error::Build(format!("{e}")))?;
+
+    let dom0 = DomainConfig {
+        flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
+        max_vcpus: 1,
+        is_privileged: true,
+        ..Default::default()
+    };
+    let fail = |what: &str, e: hypercall::Errno| Dom0Error::Build(format!("{what}: {e:?}"));
+    let d = hv
+        .create_domain(Some(0), dom0)
+        .map_err(|e| fail("creating domain 0", e))?;
+    d.mem.set_max_pages(plan.pages.max_pages);
+    for range in plan.ram_ranges() {
+        // The low 1 MiB is identity-mapped in Xen; here it is ordinary RAM like the rest.
+        let end = range.gfn + range.nr_pages;
+        let mut gfn = range.gfn;
+        while gfn < end {
+            let order = if gfn.is_multiple_of(512) && end - gfn >= 512 {
+                9
+            } else {
+                0
+            };
+            let mfn = hv
+                .heap
+                .alloc_domheap_pages(&d.mem, order, &Default::default())
+                .map_err(|e| fail("populating dom0", e))?;
+            let mut p2m = d.p2m.locked();
+            d.pod
+                .physmap_add_page(&mut p2m, &hv.heap, Gfn(gfn), mfn, order, P2mType::RamRw)
+                .map_err(|e| fail("mapping dom0's memory", e))?;
+            gfn += 1 << order;
+        }
+    }
+    let zeros = [0u8; PAGE as usize];
+    for write in plan.writes().iter() {
+        match write.data {
+            GuestData::Bytes(bytes) => copy_to_domain(hv, &d, write.paddr, bytes),
+            GuestData::Zeros(mut n) => {
+                let mut at = write.paddr;
+                let mut result = Ok(());
+                while n > 0 && result.is_ok() {
+                    let chunk = n.min(PAGE - at % PAGE);
+                    result = copy_to_domain(hv, &d, at, &zeros[..chunk as usize]);
+                    at += chunk;
+                    n -= chunk;
+                }
+                result
+            }
+        }
+        .map_err(|e| Dom0Error::Build(format!("loading dom0 at {:#x}: {e}", write.paddr)))?;
+    }
+    {
+        let mut st = d.state();
+        st.memory_map = plan.e820.iter().map(|e| e.to_bytes()).collect();
+        st.controller_pause_count = 0;
+        st.creation_finished = true;
+        st.vcpus = 1;
+    }
+    printk!(
+        "d0: PVH kernel at [{:#x}, {:#x}), entry {:#x}, {} pages ({} MiB), start_info at {:#x}\n",
+        plan.kernel.pstart,
+        plan.kernel.pend,
+        plan.vcpu.eip,
+        plan.pages.nr_pages,
+        plan.pages.nr_pages >> 8,
+        plan.start_info_paddr
+    );
+    let ncr3 = d.p2m.root().paddr();
+    let vcpu = SvmVcpu::new_pvh(plan.vcpu.eip, plan.vcpu.ebx, ncr3);
+    Ok((d, vcpu))
+}
+
+/// A module's bytes, where GRUB loaded it.
+fn module_bytes(m: boot_shim::multiboot2::Module<'_>) -> &'static [u8] {
+    let len = m.end.saturating_sub(m.start) as usize;
+    // SAFETY: GRUB loaded the module at [start, end) below 4 GiB (Multiboot2 modules have 32-bit
+    // addresses), which the boot page tables identity-map; the boot report reserved it from both
+    // heaps, and nothing writes it while the hypervisor runs.
+    unsafe { core::slice::from_raw_parts(m.start as usize as *const u8, len) }
+}

@@ -34,6 +34,17 @@ fn fixture() -> PathBuf {
     root().join("tests/fixtures/module.txt")
 }
 
+fn guest_module(args: &str) -> Vec<GrubModule> {
+    let path = crate::guest::build().unwrap_or_else(|e| {
+        eprintln!("boot tests: cannot build the test guest: {e}");
+        PathBuf::from("tests/guest (build failed)")
+    });
+    vec![GrubModule {
+        path,
+        args: args.into(),
+    }]
+}
+
 fn cases(image: &Path) -> Vec<Case> {
     let fault = |name, cmdline| Case {
         name,
@@ -57,14 +68,15 @@ fn cases(image: &Path) -> Vec<Case> {
             name: "report-5g-two-modules",
             memory: "5G",
             cmdline: "console=com1 dom0_mem=512M",
+            // The first module is not an ELF image, so no dom0 is built and the report ends the run.
             modules: vec![
-                GrubModule {
-                    path: image.to_path_buf(),
-                    args: "a-multi-page-module".into(),
-                },
                 GrubModule {
                     path: fixture(),
                     args: String::new(),
+                },
+                GrubModule {
+                    path: image.to_path_buf(),
+                    args: "a-multi-page-module".into(),
                 },
             ],
             check: check_report,
@@ -86,6 +98,34 @@ fn cases(image: &Path) -> Vec<Case> {
             cmdline: "console=com1 test_guest=triple-fault",
             modules: vec![],
             check: check_triple_fault,
+        },
+        Case {
+            name: "dom0-pvh-guest-hello",
+            memory: "512M",
+            cmdline: "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M noreboot",
+            modules: guest_module("mode=hello"),
+            check: check_guest_hello,
+        },
+        Case {
+            name: "dom0-pvh-guest-garbage-hypercalls",
+            memory: "512M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: guest_module("mode=garbage"),
+            check: check_guest_garbage,
+        },
+        Case {
+            name: "dom0-pvh-guest-triple-fault",
+            memory: "512M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: guest_module("mode=triple-fault"),
+            check: check_triple_fault,
+        },
+        Case {
+            name: "dom0-mem-larger-than-ram",
+            memory: "256M",
+            cmdline: "console=com1 dom0_mem=2G",
+            modules: guest_module("mode=hello"),
+            check: check_dom0_mem_too_large,
         },
     ]
 }
@@ -284,7 +324,7 @@ fn check_triple_fault(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
     let lines = console::xen_lines(&outcome.console);
     for text in [
         "domain_crash called for d0v0: triple fault",
-        "d0v0 RIP: 0010:",
+        "d0v0 RIP: ",
         "exitcode: 0x7f",
         "Hardware Dom0 crashed: halting machine",
     ] {
@@ -292,6 +332,66 @@ fn check_triple_fault(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
             return Err(format!("no line with {text:?}"));
         }
     }
+    Ok(())
+}
+
+fn lines_with<'a>(console: &'a str, texts: &[&str]) -> Result<Vec<&'a str>, String> {
+    let lines: Vec<&str> = console.lines().map(str::trim_end).collect();
+    for text in texts {
+        if !lines.iter().any(|l| l.contains(text)) {
+            return Err(format!("no line with {text:?}"));
+        }
+    }
+    Ok(lines)
+}
+
+/// The test guest (tests/guest) as a PVH dom0 built from the first module: it prints through
+/// console_io, reads the version, and powers off, which ends the run with success.
+fn check_guest_hello(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    let lines = lines_with(
+        &outcome.console,
+        &["d0: PVH kernel at", "Hardware Dom0 halted: halting machine"],
+    )?;
+    for expected in [
+        "xen-rs test guest: hello from dom0",
+        "xen-rs test guest: xen_version 4.17",
+    ] {
+        if !lines.contains(&expected) {
+            return Err(format!("dom0 did not print {expected:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// dom0 makes hundreds of hypercalls with random numbers and arguments: each gets an answer,
+/// xen-rs neither crashes nor hangs, and dom0 powers off.
+fn check_guest_garbage(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    lines_with(
+        &outcome.console,
+        &[
+            "xen-rs test guest: garbage: 400 hypercalls:",
+            "Hardware Dom0 halted: halting machine",
+        ],
+    )?;
+    Ok(())
+}
+
+/// `dom0_mem=` above the machine's memory: a clear error, and the run stops with the failure
+/// code rather than building a smaller dom0 behind the user's back.
+fn check_dom0_mem_too_large(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Failure {
+        return Err(format!("expected the failure code, got {:?}", outcome.exit));
+    }
+    lines_with(
+        &outcome.console,
+        &["Could not set up DOM0 guest OS:", "dom0_mem"],
+    )?;
     Ok(())
 }
 

@@ -6,8 +6,10 @@ mod boot_test;
 mod console;
 mod fuzz;
 mod grub;
+mod guest;
 mod image;
 mod qemu;
+mod xen_ref;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -22,8 +24,9 @@ commands:
   build                 build the hypervisor image (target/x86_64-unknown-none/release/xen-rs)
   run [options]         build, stage a GRUB ISO and boot it in QEMU; exit 0 when xen-rs reports success
       --cmdline TEXT        the hypervisor command line (default: console=com1 com1=115200,8n1)
-      --module 'FILE ARGS'  a module2 line: file, then its command line (repeatable;
-                            default: tests/fixtures/module.txt)
+      --module 'FILE ARGS'  a module2 line: file, then its command line (repeatable); the first
+                            is dom0's PVH kernel (default: the test guest, tests/guest, with
+                            `mode=hello`)
       --memory SIZE         guest RAM, as QEMU's -m takes it (default: 1G)
       --timeout SECONDS     stop QEMU after this long (default: 60)
   test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the fuzzer
@@ -32,6 +35,7 @@ commands:
   fuzz [--seconds N]    build the hypercall dispatcher's fuzzer (hypercall/fuzz) and run it N seconds
                         (default: 60); a crash, hang or leak fails it, the input kept in
                         target/fuzz/artifacts/dispatch
+  run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|triple-fault)
   bench                 the benchmarks: claims, the buddy allocator, populating 1 GiB next to memset
   headers               regenerate xen-public/include from the Rust ABI definitions
 ";
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::command(&args[1..]),
         Some("boot-test") => boot_test::run_all().and_then(require_all_passed),
         Some("headers") => headers(),
+        Some("run-xen") => xen_ref::command(&args[1..]),
         Some("bench") => run_command(cargo().args(["bench", "-p", "xen-mm"])),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");
@@ -117,9 +122,10 @@ fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if entry.modules.is_empty() {
+        // The default dom0: the workspace's test guest (tests/guest), saying hello.
         entry.modules.push(GrubModule {
-            path: root().join("tests/fixtures/module.txt"),
-            args: "fixture".into(),
+            path: guest::build()?,
+            args: "mode=hello".into(),
         });
     }
 
@@ -155,6 +161,19 @@ fn test() -> Result<(), String> {
         Step {
             name: "rustfmt",
             run: || run_command(cargo().args(["fmt", "--all", "--", "--check"])),
+        },
+        Step {
+            name: "rustfmt and clippy (test guest, its own workspace)",
+            run: || {
+                let dir = root().join("tests/guest");
+                run_command(cargo().current_dir(&dir).args(["fmt", "--", "--check"]))?;
+                run_command(
+                    cargo()
+                        .current_dir(&dir)
+                        .env("CARGO_TARGET_DIR", root().join("target/guest"))
+                        .args(["clippy", "--quiet", "--release", "--", "-D", "warnings"]),
+                )
+            },
         },
         Step {
             name: "clippy (host)",

@@ -1,0 +1,1101 @@
+//! The ELF reader and the PVH dom0 plan against hand-built kernel images, each rule checked against
+//! the Xen 4.17 function it follows (xen/common/libelf, xen/arch/x86/dom0_build.c,
+//! xen/arch/x86/hvm/dom0_build.c), plus a property test that no image makes them panic.
+
+use boot_shim::dom0_build::*;
+use boot_shim::elf::*;
+use boot_shim::options::{parse_dom0_mem, Dom0Mem};
+use proptest::prelude::*;
+use xen_public::elfnote::*;
+
+const MIB: u64 = 1 << 20;
+
+// ---------------------------------------------------------------------------------------------
+// A small ELF writer.
+
+struct Seg {
+    paddr: u64,
+    data: Vec<u8>,
+    memsz: u64,
+    flags: u32,
+    p_type: u32,
+}
+
+impl Seg {
+    fn load(paddr: u64, filesz: usize, memsz: u64) -> Seg {
+        Seg {
+            paddr,
+            data: (0..filesz).map(|i| (i % 251) as u8).collect(),
+            memsz,
+            flags: PF_R | PF_X,
+            p_type: PT_LOAD,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum NotesIn {
+    Segment,
+    Section,
+    Both,
+    /// A PT_NOTE at file offset 0 (which libelf skips).
+    SegmentAtOffsetZero,
+}
+
+struct Spec {
+    class64: bool,
+    machine: u16,
+    segs: Vec<Seg>,
+    notes: Vec<(&'static [u8], u32, Vec<u8>)>,
+    notes_in: NotesIn,
+}
+
+fn note_blob(notes: &[(&[u8], u32, Vec<u8>)]) -> Vec<u8> {
+    let mut b = Vec::new();
+    for (name, ty, desc) in notes {
+        let mut n = name.to_vec();
+        n.push(0);
+        b.extend((n.len() as u32).to_le_bytes());
+        b.extend((desc.len() as u32).to_le_bytes());
+        b.extend(ty.to_le_bytes());
+        b.extend(&n);
+        while !b.len().is_multiple_of(4) {
+            b.push(0);
+        }
+        b.extend(desc);
+        while !b.len().is_multiple_of(4) {
+            b.push(0);
+        }
+    }
+    b
+}
+
+fn put(buf: &mut [u8], off: usize, v: u64, size: usize) {
+    buf[off..off + size].copy_from_slice(&v.to_le_bytes()[..size]);
+}
+
+fn build(spec: &Spec) -> Vec<u8> {
+    let (ehsize, phsize, shsize, w) = if spec.class64 {
+        (64, 56, 64, 8)
+    } else {
+        (52, 32, 40, 4)
+    };
+    let blob = note_blob(&spec.notes);
+    let note_phdr = matches!(
+        spec.notes_in,
+        NotesIn::Segment | NotesIn::Both | NotesIn::SegmentAtOffsetZero
+    );
+    let note_shdr = matches!(spec.notes_in, NotesIn::Section | NotesIn::Both);
+    let phnum = spec.segs.len() + usize::from(note_phdr);
+    let mut img = vec![0u8; ehsize + phsize * phnum];
+    let note_off = img.len();
+    img.extend(&blob);
+    let mut seg_offs = Vec::new();
+    for s in &spec.segs {
+        while !img.len().is_multiple_of(16) {
+            img.push(0);
+        }
+        seg_offs.push(img.len());
+        img.extend(&s.data);
+    }
+    while !img.len().is_multiple_of(8) {
+        img.push(0);
+    }
+    let shoff = img.len();
+    let shnum = if note_shdr { 2 } else { 0 };
+    img.resize(img.len() + shsize * shnum, 0);
+
+    img[..4].copy_from_slice(b"\x7fELF");
+    img[4] = if spec.class64 { 2 } else { 1 };
+    img[5] = 1;
+    img[6] = 1;
+    put(&mut img, 16, 2, 2); // ET_EXEC
+    put(&mut img, 18, spec.machine.into(), 2);
+    put(&mut img, 20, 1, 4);
+    put(&mut img, 24, 0x100_0000, w); // e_entry (not used for PVH)
+    put(&mut img, 24 + w, ehsize as u64, w); // e_phoff
+    put(
+        &mut img,
+        24 + 2 * w,
+        if shnum != 0 { shoff as u64 } else { 0 },
+        w,
+    );
+    let rest = 24 + 3 * w + 4;
+    put(&mut img, rest, ehsize as u64, 2);
+    put(&mut img, rest + 2, phsize as u64, 2);
+    put(&mut img, rest + 4, phnum as u64, 2);
+    put(&mut img, rest + 6, shsize as u64, 2);
+    put(&mut img, rest + 8, shnum as u64, 2);
+
+    let mut phdrs: Vec<(u32, u32, u64, u64, u64, u64)> = spec
+        .segs
+        .iter()
+        .zip(&seg_offs)
+        .map(|(s, &off)| {
+            (
+                s.p_type,
+                s.flags,
+                off as u64,
+                s.paddr,
+                s.data.len() as u64,
+                s.memsz,
+            )
+        })
+        .collect();
+    if note_phdr {
+        let off = if spec.notes_in == NotesIn::SegmentAtOffsetZero {
+            0
+        } else {
+            note_off as u64
+        };
+        phdrs.push((PT_NOTE, PF_R, off, 0, blob.len() as u64, 0));
+    }
+    for (i, (ty, flags, off, paddr, filesz, memsz)) in phdrs.into_iter().enumerate() {
+        let p = ehsize + i * phsize;
+        put(&mut img, p, ty.into(), 4);
+        if spec.class64 {
+            put(&mut img, p + 4, flags.into(), 4);
+            put(&mut img, p + 8, off, 8);
+            put(&mut img, p + 16, paddr | 0xffff_ffff_8000_0000, 8);
+            put(&mut img, p + 24, paddr, 8);
+            put(&mut img, p + 32, filesz, 8);
+            put(&mut img, p + 40, memsz, 8);
+            put(&mut img, p + 48, 0x1000, 8);
+        } else {
+            put(&mut img, p + 4, off, 4);
+            put(&mut img, p + 8, paddr | 0x8000_0000, 4);
+            put(&mut img, p + 12, paddr, 4);
+            put(&mut img, p + 16, filesz, 4);
+            put(&mut img, p + 20, memsz, 4);
+            put(&mut img, p + 24, flags.into(), 4);
+            put(&mut img, p + 28, 0x1000, 4);
+        }
+    }
+    if note_shdr {
+        // Section 0 is the null section; section 1 the notes.
+        let s = shoff + shsize;
+        put(&mut img, s + 4, SHT_NOTE.into(), 4);
+        if spec.class64 {
+            put(&mut img, s + 24, note_off as u64, 8);
+            put(&mut img, s + 32, blob.len() as u64, 8);
+        } else {
+            put(&mut img, s + 16, note_off as u64, 4);
+            put(&mut img, s + 20, blob.len() as u64, 4);
+        }
+    }
+    img
+}
+
+const KERNEL_PADDR: u64 = 16 * MIB;
+const KERNEL_ENTRY: u32 = 0x100_0010;
+
+fn linux_notes(entry: u32) -> Vec<(&'static [u8], u32, Vec<u8>)> {
+    vec![
+        (b"Xen", XEN_ELFNOTE_GUEST_OS, b"linux\0".to_vec()),
+        (b"Xen", XEN_ELFNOTE_GUEST_VERSION, b"2.6\0".to_vec()),
+        (b"Xen", XEN_ELFNOTE_XEN_VERSION, b"xen-3.0\0".to_vec()),
+        (b"Xen", XEN_ELFNOTE_LOADER, b"generic\0".to_vec()),
+        (b"GNU", 3, vec![1, 2, 3, 4]),
+        (
+            b"Xen",
+            XEN_ELFNOTE_PHYS32_ENTRY,
+            entry.to_le_bytes().to_vec(),
+        ),
+    ]
+}
+
+fn kernel_spec(class64: bool) -> Spec {
+    Spec {
+        class64,
+        machine: if class64 { EM_X86_64 } else { EM_386 },
+        segs: vec![Seg::load(KERNEL_PADDR, 0x3000, 0x5000)],
+        notes: linux_notes(KERNEL_ENTRY),
+        notes_in: NotesIn::Segment,
+    }
+}
+
+fn kernel64() -> Vec<u8> {
+    build(&kernel_spec(true))
+}
+
+// ---------------------------------------------------------------------------------------------
+// ELF.
+
+#[test]
+fn reads_a_pvh_kernel_and_its_xen_notes() {
+    for class64 in [true, false] {
+        let img = build(&kernel_spec(class64));
+        let elf = Elf::parse(&img).unwrap();
+        assert_eq!(elf.is_64bit(), class64);
+        let segs: Vec<_> = elf.load_segments().collect();
+        assert_eq!(segs.len(), 1);
+        assert_eq!(
+            (segs[0].p_paddr, segs[0].p_filesz, segs[0].p_memsz),
+            (KERNEL_PADDR, 0x3000, 0x5000)
+        );
+        assert_eq!(elf.segment_data(&segs[0])[..4], [0, 1, 2, 3]);
+        let k = elf.pvh_kernel().unwrap();
+        assert_eq!(k.phys32_entry, KERNEL_ENTRY);
+        assert_eq!((k.pstart, k.pend), (KERNEL_PADDR, KERNEL_PADDR + 0x5000));
+        assert_eq!(k.notes.guest_os, Some(&b"linux"[..]));
+        assert_eq!(k.notes.guest_version, Some(&b"2.6"[..]));
+        assert_eq!(k.notes.xen_version, Some(&b"xen-3.0"[..]));
+        assert_eq!(k.notes.loader, Some(&b"generic"[..]));
+        assert_eq!(k.notes.count, 5, "the GNU note is not a Xen note");
+        assert!(!k.notes.from_sections);
+    }
+}
+
+#[test]
+fn notes_iterate_with_names_types_and_descriptors() {
+    let blob = note_blob(&linux_notes(KERNEL_ENTRY));
+    let all: Vec<_> = notes(&blob).map(Result::unwrap).collect();
+    assert_eq!(all.len(), 6);
+    assert_eq!(all[4].name, b"GNU");
+    assert_eq!((all[4].note_type, all[4].desc), (3, &[1u8, 2, 3, 4][..]));
+    assert_eq!(all[5].desc, KERNEL_ENTRY.to_le_bytes());
+    // A note cut short is an error, once.
+    let cut: Vec<_> = notes(&blob[..blob.len() - 2]).collect();
+    assert_eq!(cut.last(), Some(&Err(ElfError::NoteTruncated)));
+    assert_eq!(cut.iter().filter(|n| n.is_err()).count(), 1);
+}
+
+/// libelf-dominfo.c elf_xen_note_check: "PVH only requires one ELF note to be set".
+#[test]
+fn phys32_entry_alone_makes_a_pvh_kernel() {
+    let mut spec = kernel_spec(true);
+    spec.notes = vec![(
+        b"Xen",
+        XEN_ELFNOTE_PHYS32_ENTRY,
+        KERNEL_ENTRY.to_le_bytes().to_vec(),
+    )];
+    let img = build(&spec);
+    let k = Elf::parse(&img).unwrap().pvh_kernel().unwrap();
+    assert_eq!(k.phys32_entry, KERNEL_ENTRY);
+    assert_eq!(k.notes.guest_os, None);
+}
+
+/// hvm/dom0_build.c pvh_load_kernel: "Unable to find XEN_ELFNOTE_PHYS32_ENTRY address".
+#[test]
+fn missing_phys32_entry_is_a_clear_error() {
+    let mut spec = kernel_spec(true);
+    spec.notes.retain(|n| n.1 != XEN_ELFNOTE_PHYS32_ENTRY);
+    let img = build(&spec);
+    let err = Elf::parse(&img).unwrap().pvh_kernel().unwrap_err();
+    assert_eq!(err, ElfError::MissingPhys32Entry);
+    assert_eq!(
+        err.to_string(),
+        "Unable to find XEN_ELFNOTE_PHYS32_ENTRY address"
+    );
+    // libelf's UNSET_ADDR32 counts as missing too.
+    let mut spec = kernel_spec(true);
+    spec.notes = linux_notes(UNSET_ADDR32);
+    let img = build(&spec);
+    assert_eq!(
+        Elf::parse(&img).unwrap().pvh_kernel(),
+        Err(ElfError::MissingPhys32Entry)
+    );
+}
+
+/// elf_xen_note_check: "Not a Xen-ELF image: No ELF notes or '__xen_guest' section found".
+#[test]
+fn an_image_without_xen_notes_is_not_xen_elf() {
+    let mut spec = kernel_spec(true);
+    spec.notes = vec![(b"GNU", 3, vec![0; 4])];
+    let img = build(&spec);
+    assert_eq!(
+        Elf::parse(&img).unwrap().xen_notes(),
+        Err(ElfError::NotXenElf)
+    );
+}
+
+/// elf_xen_parse: SHT_NOTE sections are read only when no PT_NOTE segment has a Xen note; PT_NOTE
+/// segments at file offset 0 are skipped ("Some versions of binutils do not correctly set
+/// p_offset for note segments").
+#[test]
+fn note_sections_are_the_fallback_and_offset_zero_segments_are_skipped() {
+    let mut spec = kernel_spec(true);
+    spec.notes_in = NotesIn::Section;
+    let img = build(&spec);
+    let n = Elf::parse(&img).unwrap().xen_notes().unwrap();
+    assert!(n.from_sections);
+    assert_eq!(n.phys32_entry, Some(KERNEL_ENTRY));
+
+    spec.notes_in = NotesIn::Both;
+    let img = build(&spec);
+    let n = Elf::parse(&img).unwrap().xen_notes().unwrap();
+    assert!(!n.from_sections);
+    assert_eq!(n.count, 5, "sections are not read twice");
+
+    spec.notes_in = NotesIn::SegmentAtOffsetZero;
+    let img = build(&spec);
+    assert_eq!(
+        Elf::parse(&img).unwrap().xen_notes(),
+        Err(ElfError::NotXenElf)
+    );
+}
+
+/// elf_xen_parse_note overwrites on each note: the last one wins.
+#[test]
+fn the_last_duplicate_note_wins() {
+    let mut spec = kernel_spec(true);
+    spec.notes
+        .push((b"Xen", XEN_ELFNOTE_GUEST_OS, b"other\0".to_vec()));
+    let img = build(&spec);
+    let n = Elf::parse(&img).unwrap().xen_notes().unwrap();
+    assert_eq!(n.guest_os, Some(&b"other"[..]));
+}
+
+/// elf_xen_addr_calc_check with hvm: virt_kstart = pstart, virt_kend = pend, virt_entry =
+/// phys_entry, which must lie in [virt_kstart, virt_kend] ("ELF start or entries are out of
+/// bounds").
+#[test]
+fn the_entry_must_lie_in_the_image() {
+    for (entry, ok) in [
+        (KERNEL_PADDR as u32, true),
+        ((KERNEL_PADDR + 0x5000) as u32, true),
+        ((KERNEL_PADDR - 1) as u32, false),
+        ((KERNEL_PADDR + 0x5001) as u32, false),
+    ] {
+        let mut spec = kernel_spec(true);
+        spec.notes = linux_notes(entry);
+        let img = build(&spec);
+        let r = Elf::parse(&img).unwrap().pvh_kernel();
+        assert_eq!(r.is_ok(), ok, "entry {entry:#x}: {r:?}");
+    }
+}
+
+/// elf_phdr_is_loadable: PT_LOAD without R, W or X is not loaded; elf_parse_binary's
+/// pstart/pend span the loadable segments.
+#[test]
+fn unflagged_load_segments_are_not_loaded() {
+    let mut spec = kernel_spec(true);
+    spec.segs.push(Seg {
+        flags: 0,
+        ..Seg::load(0x4000_0000, 0x10, 0x10)
+    });
+    spec.segs
+        .push(Seg::load(KERNEL_PADDR + 0x8000, 0x10, 0x1000));
+    let img = build(&spec);
+    let elf = Elf::parse(&img).unwrap();
+    assert_eq!(elf.load_segments().count(), 2);
+    assert_eq!(elf.phys_bounds(), Ok((KERNEL_PADDR, KERNEL_PADDR + 0x9000)));
+}
+
+#[test]
+fn xen_features_note_is_parsed_like_libelf() {
+    let mut spec = kernel_spec(true);
+    spec.notes.push((
+        b"Xen",
+        XEN_ELFNOTE_FEATURES,
+        b"!writable_page_tables|hvm_callback_vector|bogus\0".to_vec(),
+    ));
+    spec.notes.push((
+        b"Xen",
+        XEN_ELFNOTE_SUPPORTED_FEATURES,
+        (1u32 << 11).to_le_bytes().to_vec(),
+    ));
+    let img = build(&spec);
+    let n = Elf::parse(&img).unwrap().xen_notes().unwrap();
+    assert_eq!(n.f_required, 1 << 0);
+    assert_eq!(n.f_supported, (1 << 0) | (1 << 8) | (1 << 11));
+
+    // elf_xen_parse_features: an unknown *required* feature fails the parse.
+    let mut spec = kernel_spec(true);
+    spec.notes
+        .push((b"Xen", XEN_ELFNOTE_FEATURES, b"!bogus\0".to_vec()));
+    let img = build(&spec);
+    assert_eq!(
+        Elf::parse(&img).unwrap().xen_notes(),
+        Err(ElfError::UnsupportedRequiredFeature)
+    );
+}
+
+#[test]
+fn malformed_notes_are_errors() {
+    // A numeric note of 3 bytes (libelf would read 0).
+    let mut spec = kernel_spec(true);
+    spec.notes = vec![(b"Xen", XEN_ELFNOTE_PHYS32_ENTRY, vec![1, 2, 3])];
+    let img = build(&spec);
+    assert_eq!(
+        Elf::parse(&img).unwrap().xen_notes(),
+        Err(ElfError::BadNumericNote {
+            note_type: XEN_ELFNOTE_PHYS32_ENTRY,
+            descsz: 3
+        })
+    );
+    // A PHYS32_ENTRY above 4 GiB (libelf keeps a uint32_t).
+    spec.notes = vec![(
+        b"Xen",
+        XEN_ELFNOTE_PHYS32_ENTRY,
+        (1u64 << 32).to_le_bytes().to_vec(),
+    )];
+    let img = build(&spec);
+    assert_eq!(
+        Elf::parse(&img).unwrap().xen_notes(),
+        Err(ElfError::Phys32EntryTooLarge(1 << 32))
+    );
+    // A string note without its NUL.
+    spec.notes = vec![(b"Xen", XEN_ELFNOTE_GUEST_OS, b"linux".to_vec())];
+    let img = build(&spec);
+    assert_eq!(
+        Elf::parse(&img).unwrap().xen_notes(),
+        Err(ElfError::UnterminatedStringNote {
+            note_type: XEN_ELFNOTE_GUEST_OS
+        })
+    );
+}
+
+fn patched(img: &[u8], off: usize, bytes: &[u8]) -> Vec<u8> {
+    let mut v = img.to_vec();
+    v[off..off + bytes.len()].copy_from_slice(bytes);
+    v
+}
+
+#[test]
+fn malformed_headers_are_errors() {
+    let img = kernel64();
+    assert_eq!(Elf::parse(&img[..10]).unwrap_err(), ElfError::TooShort);
+    assert_eq!(Elf::parse(&img[..40]).unwrap_err(), ElfError::TooShort);
+    assert_eq!(
+        Elf::parse(&patched(&img, 0, b"\x7fELG")).unwrap_err(),
+        ElfError::BadMagic
+    );
+    assert_eq!(
+        Elf::parse(&patched(&img, 4, &[3])).unwrap_err(),
+        ElfError::BadClass(3)
+    );
+    assert_eq!(
+        Elf::parse(&patched(&img, 5, &[2])).unwrap_err(),
+        ElfError::NotLittleEndian(2)
+    );
+    assert_eq!(
+        Elf::parse(&patched(&img, 18, &[40, 0])).unwrap_err(),
+        ElfError::BadMachine(40)
+    );
+    assert_eq!(
+        Elf::parse(&patched(&img, 16, &[1, 0])).unwrap_err(),
+        ElfError::BadType(1)
+    );
+    // e_phnum so large the table passes the end of the file (libelf: "phdr overflow").
+    assert_eq!(
+        Elf::parse(&patched(&img, 56, &[0xff, 0x0f])).unwrap_err(),
+        ElfError::PhdrTableOutOfFile
+    );
+    assert_eq!(
+        Elf::parse(&patched(&img, 56, &[0xff, 0xff])).unwrap_err(),
+        ElfError::ExtendedNumbering
+    );
+    // e_phoff near the top of the address space must not wrap.
+    assert_eq!(
+        Elf::parse(&patched(&img, 32, &u64::MAX.to_le_bytes())).unwrap_err(),
+        ElfError::PhdrTableOutOfFile
+    );
+    assert_eq!(
+        Elf::parse(&patched(&img, 54, &[8, 0])).unwrap_err(),
+        ElfError::BadPhentsize(8)
+    );
+}
+
+#[test]
+fn malformed_segments_are_errors() {
+    let img = kernel64();
+    let ph = 64; // the PT_LOAD header
+                 // p_filesz (still <= p_memsz) past the end of the file.
+    assert!(img.len() < 0x5000);
+    assert_eq!(
+        Elf::parse(&patched(&img, ph + 32, &0x5000u64.to_le_bytes())).unwrap_err(),
+        ElfError::SegmentOutOfFile { index: 0 }
+    );
+    // p_offset + p_filesz wrapping.
+    assert_eq!(
+        Elf::parse(&patched(&img, ph + 8, &u64::MAX.to_le_bytes())).unwrap_err(),
+        ElfError::SegmentOutOfFile { index: 0 }
+    );
+    // p_filesz > p_memsz.
+    assert_eq!(
+        Elf::parse(&patched(&img, ph + 40, &0x10u64.to_le_bytes())).unwrap_err(),
+        ElfError::SegmentFileLargerThanMemory { index: 0 }
+    );
+    // p_paddr + p_memsz wrapping.
+    assert_eq!(
+        Elf::parse(&patched(&img, ph + 24, &(u64::MAX - 0x100).to_le_bytes())).unwrap_err(),
+        ElfError::SegmentAddressOverflow { index: 0 }
+    );
+    // The PT_NOTE running past the file.
+    assert_eq!(
+        Elf::parse(&patched(&img, ph + 56 + 32, &0x10_0000u64.to_le_bytes())).unwrap_err(),
+        ElfError::SegmentOutOfFile { index: 1 }
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// dom0_compute_nr_pages (xen/arch/x86/dom0_build.c).
+
+fn mem(s: &str) -> Dom0Mem {
+    let mut m = Dom0Mem::default();
+    parse_dom0_mem(s, &mut m).unwrap();
+    m
+}
+
+const GIB_PAGES: u64 = 1 << 18;
+
+/// dom0_paging_pages for HAP: 4 * (256 * vcpus + MiB) KiB, rounded up to whole MiB.
+#[test]
+fn paging_pool_is_sized_like_xen() {
+    // 960 MiB, 1 vCPU: 4 * (256 + 960) = 4864 KiB -> 5 MiB.
+    assert_eq!(dom0_paging_pages(1, 245_760), 5 * 256);
+    // 16 GiB, 4 vCPUs: 4 * (1024 + 16384) = 69632 KiB = 68 MiB exactly.
+    assert_eq!(dom0_paging_pages(4, 16 * GIB_PAGES), 68 * 256);
+}
+
+/// default_nr_pages: "reserve 1/16th of available memory ... clamped to a maximum of 128MB".
+#[test]
+fn default_is_all_memory_but_a_sixteenth_capped_at_128m() {
+    assert_eq!(default_nr_pages(GIB_PAGES), GIB_PAGES - GIB_PAGES / 16);
+    assert_eq!(default_nr_pages(16 * GIB_PAGES), 16 * GIB_PAGES - 32768);
+    let p = dom0_compute_nr_pages(GIB_PAGES, 1, &Dom0Mem::default()).unwrap();
+    // Preliminary 960 MiB -> 5 MiB of paging pool; then the default of what is left.
+    assert_eq!(p.paging_pages, 1280);
+    assert_eq!(p.avail, GIB_PAGES - 1280);
+    assert_eq!(p.nr_pages, default_nr_pages(GIB_PAGES - 1280));
+    assert_eq!(p.max_pages, u64::from(u32::MAX));
+}
+
+#[test]
+fn extra_vcpus_cost_a_page_each() {
+    let one = dom0_compute_nr_pages(GIB_PAGES, 1, &mem("512M")).unwrap();
+    let four = dom0_compute_nr_pages(GIB_PAGES, 4, &mem("512M")).unwrap();
+    assert_eq!(one.nr_pages, 512 * 256);
+    assert_eq!(four.avail, GIB_PAGES - 3 - four.paging_pages);
+    assert_eq!(
+        dom0_compute_nr_pages(GIB_PAGES, 0, &mem("512M")),
+        Err(Dom0BuildError::NoVcpus)
+    );
+}
+
+/// get_memsize and the clamps: "<amt> is clamped from below by <min_amt> and from above by
+/// ... <max_amt>", "<min_amt> is ignored if it is greater than <max_amt>", negative amounts are
+/// "subtracted from total available memory", percentages are of available memory.
+#[test]
+fn amounts_min_max_negative_and_percentages() {
+    let avail = 4 * GIB_PAGES;
+    let pages = |s: &str| dom0_compute_nr_pages(avail, 1, &mem(s)).map(|p| (p.nr_pages, p.avail));
+    let (n, a) = pages("1G").unwrap();
+    assert_eq!((n, a), (GIB_PAGES, a));
+    let (n, a) = pages("-512M").unwrap();
+    assert_eq!(n, a - 512 * 256);
+    let (n, a) = pages("50%").unwrap();
+    assert_eq!(n, a / 2);
+    let (n, a) = pages("1G+10%").unwrap();
+    assert_eq!(n, GIB_PAGES + a / 10);
+    assert_eq!(pages("64M,min:128M").unwrap().0, 128 * 256);
+    assert_eq!(pages("max:256M").unwrap().0, 256 * 256);
+    assert_eq!(pages("1G,max:256M").unwrap().0, 256 * 256);
+    assert_eq!(pages("min:2G,max:1G,512M").unwrap().0, GIB_PAGES);
+    let p = dom0_compute_nr_pages(avail, 1, &mem("max:2G")).unwrap();
+    assert_eq!(p.max_pages, 2 * GIB_PAGES);
+}
+
+/// Xen clamps a request above the available memory (`nr_pages = min(nr_pages, avail)`) and wraps a
+/// negative amount larger than it; xen-rs refuses both.
+#[test]
+fn a_request_larger_than_memory_is_an_error() {
+    let avail = GIB_PAGES;
+    match dom0_compute_nr_pages(avail, 1, &mem("2G")) {
+        Err(Dom0BuildError::Dom0MemTooLarge {
+            requested,
+            available,
+        }) => {
+            assert_eq!(requested, 2 * GIB_PAGES);
+            assert!(available < avail);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        dom0_compute_nr_pages(avail, 1, &mem("min:2G")),
+        Err(Dom0BuildError::Dom0MemTooLarge { .. })
+    ));
+    assert_eq!(
+        dom0_compute_nr_pages(avail, 1, &mem("-2G")),
+        Err(Dom0BuildError::NegativeAmountTooLarge)
+    );
+    assert!(matches!(
+        dom0_compute_nr_pages(10, 1, &Dom0Mem::default()),
+        Err(Dom0BuildError::NotEnoughMemory { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory maps.
+
+fn e(addr: u64, size: u64, ty: u32) -> E820Entry {
+    E820Entry {
+        addr,
+        size,
+        r#type: ty,
+    }
+}
+
+/// A QEMU-like map: 639 KiB of low RAM, the BIOS area, RAM to 3 GiB, the PCI hole, RAM above 4 GiB.
+fn qemu_map() -> Vec<E820Entry> {
+    vec![
+        e(0, 0x9fc00, E820_RAM),
+        e(0x9fc00, 0x400, E820_RESERVED),
+        e(0xf0000, 0x10000, E820_RESERVED),
+        e(MIB, 3 * 1024 * MIB - MIB, E820_RAM),
+        e(0xfeffc000, 0x4000, E820_RESERVED),
+        e(0xfffc0000, 0x40000, E820_RESERVED),
+        e(4 << 30, 1 << 30, E820_RAM),
+    ]
+}
+
+/// e820.c sanitize_e820_map: sorted, overlaps resolved to the larger type, touching ranges of one
+/// type merged.
+#[test]
+fn host_map_is_sanitized() {
+    let map = sanitize_e820([
+        e(0x2000, 0x2000, E820_RAM),
+        e(0, 0x1000, E820_RAM),
+        e(0x1000, 0x1000, E820_RAM),
+        e(0x3000, 0x800, E820_RESERVED),
+        e(0x9000, 0, E820_RAM),
+    ])
+    .unwrap();
+    let got: Vec<_> = map.iter().collect();
+    assert_eq!(
+        got,
+        [
+            e(0, 0x3000, E820_RAM),
+            e(0x3000, 0x800, E820_RESERVED),
+            e(0x3800, 0x800, E820_RAM)
+        ]
+    );
+    let too_many = (0..E820_MAX as u64 + 1).map(|i| e(i * 0x2000, 0x1000, E820_RAM));
+    assert_eq!(
+        sanitize_e820(too_many).err(),
+        Some(Dom0BuildError::E820TooLarge)
+    );
+}
+
+/// pvh_setup_e820 (4.17): RAM follows the host's, page-aligned and cut at nr_pages; non-RAM
+/// entries are copied; RAM past dom0's share is left out.
+#[test]
+fn dom0_map_follows_the_host_map() {
+    let host = sanitize_e820(qemu_map()).unwrap();
+    let low = 0x9f; // 0x9fc00 rounded down to pages
+    let map = pvh_setup_e820(&host, 512 * 256).unwrap();
+    let got: Vec<_> = map.iter().collect();
+    assert_eq!(
+        got,
+        [
+            e(0, low * 4096, E820_RAM),
+            e(0x9fc00, 0x400, E820_RESERVED),
+            e(0xf0000, 0x10000, E820_RESERVED),
+            e(MIB, (512 * 256 - low) * 4096, E820_RAM),
+            e(0xfeffc000, 0x4000, E820_RESERVED),
+            e(0xfffc0000, 0x40000, E820_RESERVED),
+        ]
+    );
+    // More than fits below 4 GiB continues above it, after the host's hole.
+    let below = low + (3 * 1024 - 1) * 256;
+    let map = pvh_setup_e820(&host, below + 256).unwrap();
+    assert_eq!(map.last(), Some(e(4 << 30, MIB, E820_RAM)));
+    // More than the host has (Xen asserts).
+    assert_eq!(
+        pvh_setup_e820(&host, below + GIB_PAGES + 1).err(),
+        Some(Dom0BuildError::HostRamTooSmall {
+            nr_pages: below + GIB_PAGES + 1,
+            ram_pages: below + GIB_PAGES
+        })
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan (pvh_load_kernel, pvh_setup_cpus).
+
+fn config<'a>(
+    kernel: &'a [u8],
+    modules: &'a [Dom0Module<'a>],
+    cmdline: &'a [u8],
+) -> Dom0Config<'a> {
+    Dom0Config {
+        avail_pages: 2 * GIB_PAGES,
+        max_vcpus: 1,
+        dom0_mem: mem("512M"),
+        kernel,
+        cmdline: Some(cmdline),
+        modules,
+        rsdp_paddr: 0xf5a30,
+    }
+}
+
+#[test]
+fn plan_lays_out_kernel_module_cmdline_modlist_and_start_info_like_xen() {
+    let kernel = kernel64();
+    let initrd = vec![0xaau8; 0x1234];
+    let modules = [Dom0Module {
+        image: &initrd,
+        cmdline: Some(b"initrd args"),
+    }];
+    let cfg = config(&kernel, &modules, b"  console=hvc0");
+    let plan = plan_pvh_dom0(&cfg, qemu_map()).unwrap();
+
+    assert_eq!(plan.pages.nr_pages, 512 * 256);
+    assert_eq!(plan.segments.iter().count(), 1);
+    // find_memory: the kernel [16M, 16M+20K) sits in [1M, ...); the side after it is larger.
+    let after_kernel = KERNEL_PADDR + 0x5000;
+    let m = plan.modules.get(0).unwrap();
+    assert_eq!(m.paddr, after_kernel);
+    assert_eq!(m.size, 0x1234);
+    // The module cmdline follows the module rounded to 8 (ELF64), then a page boundary.
+    assert_eq!(m.cmdline_paddr, after_kernel + 0x1238);
+    let cmdline_paddr = after_kernel + 0x2000;
+    assert_eq!(plan.start_info.cmdline_paddr, cmdline_paddr);
+    assert_eq!(
+        plan.cmdline,
+        Some(&b"console=hvc0"[..]),
+        "cmdline_cook strips leading spaces"
+    );
+    // "console=hvc0\0" is 13 bytes, rounded to 16.
+    assert_eq!(plan.start_info.modlist_paddr, cmdline_paddr + 16);
+    assert_eq!(plan.start_info_paddr, cmdline_paddr + 16 + 32);
+    assert_eq!(plan.metadata, (after_kernel, plan.start_info_paddr + 56));
+
+    // start_info: magic, version 0, SIF_PRIVILEGED | SIF_INITDOMAIN, the RSDP passed through.
+    let si = plan.start_info;
+    assert_eq!(si.magic, 0x336e_c578);
+    assert_eq!(si.version, 0);
+    assert_eq!(si.flags, 3);
+    assert_eq!(si.nr_modules, 1);
+    assert_eq!(si.rsdp_paddr, 0xf5a30);
+    assert_eq!((si.memmap_paddr, si.memmap_entries), (0, 0));
+    let b = plan.start_info_bytes();
+    assert_eq!(b[..4], 0x336e_c578u32.to_le_bytes());
+    assert_eq!(b[16..24], si.modlist_paddr.to_le_bytes());
+    assert_eq!(b[24..32], cmdline_paddr.to_le_bytes());
+    assert_eq!(b[32..40], 0xf5a30u64.to_le_bytes());
+
+    // The boot vCPU (pvh_setup_cpus).
+    let v = plan.vcpu;
+    assert_eq!((v.eip, v.ebx), (KERNEL_ENTRY, plan.start_info_paddr as u32));
+    assert_eq!((v.cr0, v.cr4, v.efer), (0x11, 0, 0));
+    assert_eq!((v.cs_base, v.ds_base, v.es_base, v.ss_base), (0, 0, 0, 0));
+    assert_eq!(
+        (v.cs_limit, v.ds_limit, v.es_limit, v.ss_limit),
+        (!0, !0, !0, !0)
+    );
+    assert_eq!(
+        (v.cs_ar, v.ds_ar, v.es_ar, v.ss_ar, v.tr_ar),
+        (0xc9b, 0xc93, 0xc93, 0xc93, 0x8b)
+    );
+    let ctx = plan.vcpu_context();
+    assert_eq!(ctx.mode, 0);
+    // Word 1 holds edx (bytes 8..12) and ebx (bytes 12..16).
+    assert_eq!(ctx.cpu_regs[1], u64::from(v.ebx) << 32);
+    assert_eq!(ctx.cpu_regs[4] & 0xffff_ffff, u64::from(KERNEL_ENTRY));
+    assert_eq!(ctx.cpu_regs[5] & 0xffff_ffff, 0x11, "cr0");
+    assert_eq!(ctx.cpu_regs[13] & 0xffff, 0xc9b, "cs_ar at byte 104");
+}
+
+/// Applies the writes to a model of guest memory and reads back what dom0 would find.
+#[test]
+fn writes_put_everything_where_start_info_says() {
+    let kernel = kernel64();
+    let initrd: Vec<u8> = (0..5000u32).map(|i| i as u8).collect();
+    let modules = [Dom0Module {
+        image: &initrd,
+        cmdline: Some(b"rdinit=/sh"),
+    }];
+    let cfg = config(&kernel, &modules, b"console=hvc0 loglevel=8");
+    let plan = plan_pvh_dom0(&cfg, qemu_map()).unwrap();
+
+    let base = KERNEL_PADDR;
+    let mut memory = vec![0x55u8; 0x10_0000];
+    let mut covered = 0u64;
+    for w in plan.writes().iter() {
+        let off = (w.paddr - base) as usize;
+        match w.data {
+            GuestData::Bytes(b) => {
+                memory[off..off + b.len()].copy_from_slice(b);
+                covered += b.len() as u64;
+            }
+            GuestData::Zeros(n) => {
+                memory[off..off + n as usize].fill(0);
+                covered += n;
+            }
+        }
+    }
+    let read = |paddr: u64, len: usize| &memory[(paddr - base) as usize..][..len];
+    let u64_at = |paddr: u64| u64::from_le_bytes(read(paddr, 8).try_into().unwrap());
+    let c_string = |paddr: u64| {
+        let s = &memory[(paddr - base) as usize..];
+        s[..s.iter().position(|&c| c == 0).unwrap()].to_vec()
+    };
+
+    // The kernel: its bytes, then zeros to p_memsz.
+    let seg = Elf::parse(&kernel).unwrap().load_segments().next().unwrap();
+    assert_eq!(
+        read(base, 0x3000),
+        Elf::parse(&kernel).unwrap().segment_data(&seg)
+    );
+    assert!(read(base + 0x3000, 0x2000).iter().all(|&b| b == 0));
+
+    // What dom0 finds from EBX.
+    let si = plan.vcpu.ebx as u64;
+    assert_eq!(read(si, 4), 0x336e_c578u32.to_le_bytes());
+    assert_eq!(c_string(u64_at(si + 24)), b"console=hvc0 loglevel=8");
+    let modlist = u64_at(si + 16);
+    assert_eq!(read(si + 12, 4), 1u32.to_le_bytes());
+    let (mpaddr, msize, mcmd) = (u64_at(modlist), u64_at(modlist + 8), u64_at(modlist + 16));
+    assert_eq!(read(mpaddr, msize as usize), &initrd[..]);
+    assert_eq!(c_string(mcmd), b"rdinit=/sh");
+    assert_eq!(u64_at(modlist + 24), 0, "reserved");
+    let expected = 0x5000 + 5000 + 11 + 24 + 32 + 56;
+    assert_eq!(covered, expected);
+}
+
+#[test]
+fn elf32_kernels_get_4_byte_alignment_and_no_module_means_no_modlist() {
+    let kernel = build(&kernel_spec(false));
+    let cfg = config(&kernel, &[], b"ab");
+    let plan = plan_pvh_dom0(&cfg, qemu_map()).unwrap();
+    let after_kernel = KERNEL_PADDR + 0x5000;
+    assert_eq!(plan.start_info.cmdline_paddr, after_kernel);
+    // "ab\0" is 3 bytes, rounded to 4 for ELF32 (8 for ELF64).
+    assert_eq!(plan.start_info_paddr, after_kernel + 4);
+    assert_eq!(
+        (plan.start_info.nr_modules, plan.start_info.modlist_paddr),
+        (0, 0)
+    );
+
+    let mut cfg = cfg;
+    cfg.cmdline = None;
+    let plan = plan_pvh_dom0(&cfg, qemu_map()).unwrap();
+    assert_eq!(
+        (plan.start_info.cmdline_paddr, plan.start_info_paddr),
+        (0, after_kernel)
+    );
+}
+
+/// __start_xen copies the command line into dom0_cmdline[MAX_GUEST_CMDLINE] with safe_strcpy.
+#[test]
+fn long_command_lines_are_cut_like_xen() {
+    let long = vec![b'x'; 2000];
+    assert_eq!(cook_dom0_cmdline(&long), (&long[..1023], true));
+    assert_eq!(cook_dom0_cmdline(b"  a b\0c"), (&b"a b"[..], false));
+}
+
+#[test]
+fn ram_ranges_split_identity_low_memory_from_heap_memory() {
+    let kernel = kernel64();
+    let cfg = config(&kernel, &[], b"");
+    let plan = plan_pvh_dom0(&cfg, qemu_map()).unwrap();
+    let ranges: Vec<_> = plan.ram_ranges().collect();
+    assert_eq!(
+        ranges[0],
+        Dom0RamRange {
+            gfn: 0,
+            nr_pages: 0x9f,
+            identity: true
+        }
+    );
+    assert_eq!(ranges[1].gfn, 0x100);
+    assert!(!ranges[1].identity);
+    assert_eq!(plan.heap_pages(), 512 * 256 - 0x9f);
+    // A RAM range crossing 1 MiB is split there.
+    let plan = plan_pvh_dom0(
+        &cfg,
+        [e(0, 64 * MIB, E820_RAM), e(64 * MIB, 1 << 30, E820_RAM)],
+    )
+    .unwrap();
+    let ranges: Vec<_> = plan.ram_ranges().collect();
+    assert_eq!(
+        ranges[0],
+        Dom0RamRange {
+            gfn: 0,
+            nr_pages: 256,
+            identity: true
+        }
+    );
+    assert_eq!(
+        ranges[1],
+        Dom0RamRange {
+            gfn: 256,
+            nr_pages: 512 * 256 - 256,
+            identity: false
+        }
+    );
+}
+
+#[test]
+fn kernel_outside_ram_or_overlapping_itself_is_refused() {
+    // The kernel in the 3 GiB..4 GiB PCI hole.
+    let mut spec = kernel_spec(true);
+    spec.segs = vec![Seg::load(0xf000_0000, 0x100, 0x1000)];
+    spec.notes = linux_notes(0xf000_0000);
+    let kernel = build(&spec);
+    let r = plan_pvh_dom0(&config(&kernel, &[], b""), qemu_map());
+    assert_eq!(
+        r.err(),
+        Some(Dom0BuildError::KernelNotInRam {
+            start: 0xf000_0000,
+            end: 0xf000_1000
+        })
+    );
+    // Past dom0's 512 MiB of RAM (the host has RAM there, dom0 does not).
+    let mut spec = kernel_spec(true);
+    spec.segs = vec![Seg::load(1 << 30, 0x100, 0x1000)];
+    spec.notes = linux_notes(1 << 30);
+    let kernel = build(&spec);
+    assert!(matches!(
+        plan_pvh_dom0(&config(&kernel, &[], b""), qemu_map()),
+        Err(Dom0BuildError::KernelNotInRam { .. })
+    ));
+    // Two segments sharing memory.
+    let mut spec = kernel_spec(true);
+    spec.segs
+        .push(Seg::load(KERNEL_PADDR + 0x4000, 0x10, 0x100));
+    let kernel = build(&spec);
+    assert_eq!(
+        plan_pvh_dom0(&config(&kernel, &[], b""), qemu_map()).err(),
+        Some(Dom0BuildError::SegmentsOverlap {
+            first: KERNEL_PADDR,
+            second: KERNEL_PADDR + 0x4000
+        })
+    );
+}
+
+/// find_memory: RAM above 1 MiB only, the larger side of the kernel's range; none big enough is
+/// "Unable to find a memory region to load initrd and metadata".
+#[test]
+fn metadata_goes_to_the_larger_side_or_fails() {
+    let kernel = kernel64();
+    // RAM [1M, 16M + 20K + 8K): 15 MiB before the kernel, 8 KiB after it.
+    let map = [e(0, 0x9f000, E820_RAM), e(MIB, 15 * MIB + 0x7000, E820_RAM)];
+    let mut cfg = config(&kernel, &[], b"x");
+    cfg.dom0_mem = mem(&format!("{}K", 0x9f * 4 + 15 * 1024 + 28));
+    let plan = plan_pvh_dom0(&cfg, map).unwrap();
+    assert_eq!(plan.metadata.0, MIB);
+
+    // No room anywhere above 1 MiB.
+    let map = [e(0, 0x9f000, E820_RAM), e(KERNEL_PADDR, 0x5000, E820_RAM)];
+    cfg.dom0_mem = mem(&format!("{}K", 0x9f * 4 + 20));
+    assert_eq!(
+        plan_pvh_dom0(&cfg, map).err(),
+        Some(Dom0BuildError::NoMetadataSpace { size: 56 + 8 })
+    );
+    // Room only above 4 GiB: start_info would be out of EBX's reach.
+    let map = [
+        e(0, 0x9f000, E820_RAM),
+        e(KERNEL_PADDR, 0x5000, E820_RAM),
+        e(4 << 30, MIB, E820_RAM),
+    ];
+    cfg.dom0_mem = mem(&format!("{}K", 0x9f * 4 + 20 + 1024));
+    assert_eq!(
+        plan_pvh_dom0(&cfg, map).err(),
+        Some(Dom0BuildError::StartInfoAbove4G {
+            paddr: (4 << 30) + 8
+        })
+    );
+}
+
+#[test]
+fn a_broken_kernel_is_reported_not_planned() {
+    let mut kernel = kernel64();
+    kernel.truncate(100);
+    assert!(matches!(
+        plan_pvh_dom0(&config(&kernel, &[], b""), qemu_map()),
+        Err(Dom0BuildError::Elf(_))
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// No input panics.
+
+fn mutate(mut img: Vec<u8>, edits: &[(usize, u8)], cut: Option<usize>) -> Vec<u8> {
+    let len = img.len();
+    for &(pos, byte) in edits {
+        img[pos % len] = byte;
+    }
+    if let Some(c) = cut {
+        img.truncate(c % (len + 1));
+    }
+    img
+}
+
+fn exercise(img: &[u8]) {
+    if let Ok(elf) = Elf::parse(img) {
+        for ph in elf.program_headers() {
+            let _ = elf.segment_data(&ph);
+            if ph.p_type == PT_NOTE {
+                notes(elf.segment_data(&ph)).for_each(drop);
+            }
+        }
+        for sh in elf.section_headers() {
+            notes(elf.section_data(&sh)).for_each(drop);
+        }
+        let _ = elf.phys_bounds();
+        let _ = elf.xen_notes();
+        let _ = elf.pvh_kernel();
+    }
+    let modules = [Dom0Module {
+        image: &[1, 2, 3],
+        cmdline: Some(b"m"),
+    }];
+    if let Ok(plan) = plan_pvh_dom0(&config(img, &modules, b"c"), qemu_map()) {
+        let _ = plan.writes();
+        let _ = plan.ram_ranges().count();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        exercise(&bytes);
+        notes(&bytes).for_each(drop);
+    }
+
+    #[test]
+    fn mutated_kernels_never_panic(
+        class64 in any::<bool>(),
+        sections in any::<bool>(),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+        cut in proptest::option::of(any::<usize>()),
+    ) {
+        let mut spec = kernel_spec(class64);
+        if sections {
+            spec.notes_in = NotesIn::Both;
+        }
+        exercise(&mutate(build(&spec), &edits, cut));
+    }
+
+    /// Mutations aimed at the header tables, where the interesting fields are.
+    #[test]
+    fn mutated_headers_never_panic(
+        class64 in any::<bool>(),
+        edits in proptest::collection::vec((0usize..300, any::<u8>()), 1..6),
+    ) {
+        let mut spec = kernel_spec(class64);
+        spec.notes_in = NotesIn::Both;
+        exercise(&mutate(build(&spec), &edits, None));
+    }
+
+    #[test]
+    fn any_memory_map_and_size_never_panic(
+        map in proptest::collection::vec((any::<u64>(), any::<u64>(), 0u32..8), 0..20),
+        avail in any::<u64>(),
+        vcpus in 0u32..300,
+        size in any::<u64>(),
+    ) {
+        let kernel = kernel64();
+        let mut cfg = config(&kernel, &[], b"x");
+        cfg.avail_pages = avail;
+        cfg.max_vcpus = vcpus;
+        cfg.dom0_mem = mem(&format!("{}K", size >> 20));
+        let map = map.into_iter().map(|(a, s, t)| e(a, s, t));
+        let _ = plan_pvh_dom0(&cfg, map);
+    }
+}

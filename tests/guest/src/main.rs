@@ -1,0 +1,82 @@
+//! The xen-rs test guest: a small PVH kernel that boots as dom0 under Xen 4.17 or xen-rs.
+//!
+//! - `boot.rs`: the ELF notes and the 32-bit entry (hvm_start_info in EBX) up to [`main`];
+//! - `hypercall.rs`: CPUID detection, the hypercall page and every hypercall the guest makes;
+//! - `start_info.rs`: the start info and the command line;
+//! - `console.rs`: [`println!`] through console_io;
+//! - `garbage.rs`: `mode=garbage`, random hypercalls and a summary of their errnos.
+//!
+//! The command line picks the behaviour: `mode=hello` (the default), `mode=triple-fault`,
+//! `mode=garbage` (optionally with `seed=N`, decimal or 0x-hex). See README.md.
+#![no_std]
+#![no_main]
+
+mod boot;
+mod console;
+mod garbage;
+mod hypercall;
+mod start_info;
+
+use core::arch::asm;
+use core::panic::PanicInfo;
+
+use xen_public::sched::{SHUTDOWN_crash, SHUTDOWN_poweroff};
+use xen_public::version::XENVER_version;
+use xen_public::xen::SIF_INITDOMAIN;
+
+/// Rust starts here, on the boot stack, in long mode with the first GiB identity-mapped.
+fn main(start_info_paddr: u64) -> ! {
+    let Some(xen) = hypercall::find_xen() else {
+        // No Xen, no console: stop in a way any hypervisor reports.
+        triple_fault()
+    };
+    hypercall::install_page(&xen);
+    let start = start_info::read(start_info_paddr);
+
+    match start.option("mode").unwrap_or("hello") {
+        "hello" => hello(&xen, &start),
+        "triple-fault" => {
+            println!("mode=triple-fault: empty IDT, then int3");
+            triple_fault()
+        }
+        "garbage" => {
+            garbage::run(start.option("seed"));
+            power_off()
+        }
+        other => panic!("unknown mode `{other}` (hello, triple-fault, garbage)"),
+    }
+}
+
+/// The default mode: who we are, which Xen this is, then power off.
+fn hello(xen: &hypercall::Hypervisor, start: &start_info::StartInfo) -> ! {
+    match xen.domid {
+        Some(domid) => println!("hello from dom{domid}"),
+        None if start.info.flags & SIF_INITDOMAIN != 0 => println!("hello from dom0 (PVH)"),
+        None => println!("hello from a domain without an id (PVH)"),
+    }
+    let version = hypercall::xen_version(XENVER_version);
+    assert!(version >= 0, "XENVER_version failed: {version}");
+    println!("xen_version {}.{}", version >> 16, version & 0xffff);
+    power_off()
+}
+
+fn power_off() -> ! {
+    let rc = hypercall::shutdown(SHUTDOWN_poweroff);
+    panic!("SCHEDOP_shutdown(SHUTDOWN_poweroff) returned {rc}");
+}
+
+/// Loads an empty IDT and raises #BP: no exception can be delivered, so the CPU triple-faults.
+fn triple_fault() -> ! {
+    let empty_idt = [0u16; 5]; // limit 0, base 0
+                               // SAFETY: deliberately fatal; lidt only reads the 10-byte descriptor on our stack.
+    unsafe { asm!("lidt [{}]", "int3", in(reg) &empty_idt, options(noreturn)) }
+}
+
+#[panic_handler]
+fn panic(info: &PanicInfo) -> ! {
+    if hypercall::page_ready() {
+        println!("panic: {info}");
+        hypercall::shutdown(SHUTDOWN_crash);
+    }
+    triple_fault()
+}
