@@ -346,6 +346,39 @@ mod bare_metal {
         call arch_x86_exception_entry
         ud2
 
+        /* The local APIC timer: caller-saved registers around the Rust handler, then IRETQ.
+           The CPU's 40-byte frame leaves RSP 8 mod 16; nine pushes make the call aligned. */
+        .balign 16
+        .global arch_x86_apic_timer_stub
+    arch_x86_apic_timer_stub:
+        pushq %rax
+        pushq %rcx
+        pushq %rdx
+        pushq %rsi
+        pushq %rdi
+        pushq %r8
+        pushq %r9
+        pushq %r10
+        pushq %r11
+        cld
+        call arch_x86_apic_timer_interrupt
+        popq %r11
+        popq %r10
+        popq %r9
+        popq %r8
+        popq %rdi
+        popq %rsi
+        popq %rdx
+        popq %rcx
+        popq %rax
+        iretq
+
+        /* A spurious APIC interrupt needs no EOI. */
+        .balign 16
+        .global arch_x86_spurious_stub
+    arch_x86_spurious_stub:
+        iretq
+
         .section .data.rel.ro.arch_x86_exception_stubs, "aw"
         .balign 8
         .global arch_x86_exception_stubs
@@ -360,6 +393,8 @@ mod bare_metal {
     extern "C" {
         /// The entry addresses of the 32 exception stubs above, in vector order.
         static arch_x86_exception_stubs: [u64; NR_EXCEPTIONS];
+        fn arch_x86_apic_timer_stub();
+        fn arch_x86_spurious_stub();
     }
 
     /// Fills the IDT with the exception stubs and loads it. Bare metal only.
@@ -371,6 +406,20 @@ mod bare_metal {
             let [low, high] = interrupt_gate(stub, HYPERVISOR_CS, ist_for_vector(vector as u8), 0);
             BOOT_IDT.0[2 * vector].store(low, Ordering::Relaxed);
             BOOT_IDT.0[2 * vector + 1].store(high, Ordering::Relaxed);
+        }
+        for (vector, stub) in [
+            (
+                crate::apic::TIMER_VECTOR,
+                arch_x86_apic_timer_stub as *const () as u64,
+            ),
+            (
+                crate::apic::SPURIOUS_VECTOR,
+                arch_x86_spurious_stub as *const () as u64,
+            ),
+        ] {
+            let [low, high] = interrupt_gate(stub, HYPERVISOR_CS, 0, 0);
+            BOOT_IDT.0[2 * vector as usize].store(low, Ordering::Relaxed);
+            BOOT_IDT.0[2 * vector as usize + 1].store(high, Ordering::Relaxed);
         }
         let pointer = crate::gdt::DescriptorTablePointer {
             limit: (core::mem::size_of::<Idt>() - 1) as u16,

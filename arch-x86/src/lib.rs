@@ -10,16 +10,20 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod apic;
 pub mod console;
 pub mod cpu;
 pub mod directmap;
 pub mod gdt;
 pub mod hvm;
+pub mod hvm_exit;
 pub mod idt;
 pub mod io;
 pub mod msr;
+pub mod sched;
 pub mod serial;
 pub mod svm;
+pub mod vcpu;
 pub mod xenheap;
 
 /// Brings up the boot CPU's own descriptor tables: the GDT with a TSS (IST stacks for the faults that

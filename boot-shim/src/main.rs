@@ -112,9 +112,9 @@ mod hypervisor {
         }
 
         match start_of_day::build_pvh_dom0(&hv, &info, options.dom0_mem) {
-            Ok((d, mut vcpu)) => {
+            Ok((d, vcpu)) => {
                 printk!("*** Serial input to DOM0 (type 'CTRL-a' three times to switch input)\n");
-                let reason = start_of_day::run_vcpu(&hv, &d, &mut vcpu);
+                let reason = start_of_day::schedule(&hv, start_of_day::run_queue_with(d, vcpu));
                 start_of_day::dom0_shutdown(reason)
             }
             Err(start_of_day::Dom0Error::NoKernel) => {
@@ -152,8 +152,8 @@ mod hypervisor {
             smoke_guest::LOAD_ADDRESS
         );
         let ncr3 = d.p2m.root().paddr();
-        let mut vcpu = arch_x86::svm::SvmVcpu::new_pvh(smoke_guest::LOAD_ADDRESS as u32, 0, ncr3);
-        let reason = start_of_day::run_vcpu(hv, &d, &mut vcpu);
+        let vcpu = arch_x86::svm::SvmVcpu::new_pvh(smoke_guest::LOAD_ADDRESS as u32, 0, ncr3);
+        let reason = start_of_day::schedule(hv, start_of_day::run_queue_with(d, vcpu));
         start_of_day::dom0_shutdown(reason)
     }
 

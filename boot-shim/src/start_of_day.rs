@@ -9,11 +9,13 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use arch_x86::apic;
 use arch_x86::cpu::{exit_machine, QemuExitCode};
 use arch_x86::directmap::{DirectMap, DIRECTMAP_LIMIT};
+pub use arch_x86::hvm_exit::Hv;
+use arch_x86::hvm_exit::{flush_console, handle_exit, Next};
 use arch_x86::printk;
-pub use arch_x86::svm::exit::Hv;
-use arch_x86::svm::exit::{flush_console, handle_exit, Next};
+use arch_x86::sched::{runnable, RunQueue, SchedVcpu};
 use arch_x86::svm::{SvmFeatures, SvmVcpu};
 use boot_shim::boot_memory::{FreeRanges, PhysRange};
 use hypercall::domain::{Domain, DomainConfig};
@@ -177,15 +179,97 @@ pub fn copy_to_domain(
     Ok(())
 }
 
-/// Runs dom0's only vCPU until the domain shuts down or crashes; returns its shutdown code.
-pub fn run_vcpu(hv: &Hv, d: &Arc<Domain<Npt>>, vcpu: &mut SvmVcpu) -> u32 {
+/// The APIC timer's initial count (× 16 bus clocks): about 4 ms at QEMU's 1 GHz APIC bus. Not
+/// calibrated against a reference clock yet.
+const TIMER_COUNT: u32 = 0x4_0000;
+/// Timer ticks a vCPU may run before another gets the CPU.
+const SLICE_TICKS: u64 = 1;
+
+/// Runs the vCPUs round-robin (arch-x86's `sched`) until dom0 stops; returns dom0's shutdown
+/// code. Other domains that stop are dropped from the queue and the rest go on, as in Xen.
+pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
+    apic::start_timer(TIMER_COUNT);
+    let mut seen_tick = apic::ticks();
     loop {
-        let code = vcpu.run();
-        if handle_exit(hv, d, vcpu, code) == Next::Stop {
-            flush_console(hv);
-            return d.state().shutdown_code.unwrap_or(SHUTDOWN_crash);
+        // Every tick wakes the blocked: without event channels, all wake-ups are spurious ones.
+        if apic::ticks() != seen_tick {
+            seen_tick = apic::ticks();
+            rq.iter_mut().for_each(|v| v.blocked = false);
         }
+        let mut dom0_code = None;
+        let picked = rq.pick(
+            |v| {
+                let st = v.domain.state();
+                runnable(
+                    st.life,
+                    st.is_shutting_down,
+                    st.controller_pause_count > 0,
+                    v.blocked,
+                )
+            },
+            |v| {
+                let code = v.domain.state().shutdown_code;
+                printk!(
+                    "Scheduler: d{}v0 stopped after {} slices, {} timer preemptions\n",
+                    v.domain.domid(),
+                    v.slices,
+                    v.preemptions
+                );
+                if v.domain.domid() == 0 {
+                    dom0_code = Some(code.unwrap_or(SHUTDOWN_crash));
+                }
+            },
+        );
+        if let Some(code) = dom0_code {
+            return code;
+        }
+        let Some(v) = picked else {
+            if rq.is_empty() {
+                printk!("Scheduler: no vCPU left to run\n");
+                return SHUTDOWN_crash;
+            }
+            apic::wait_for_interrupt();
+            continue;
+        };
+        v.slices += 1;
+        let start = apic::ticks();
+        loop {
+            let exit = v.vcpu.run();
+            match handle_exit(hv, &v.domain, &mut *v.vcpu, exit) {
+                Next::Resume => {}
+                Next::Interrupted => {
+                    apic::take_pending_interrupts();
+                    if apic::ticks().wrapping_sub(start) >= SLICE_TICKS {
+                        v.preemptions += 1;
+                        break;
+                    }
+                }
+                Next::Yield => break,
+                Next::Block => {
+                    v.blocked = true;
+                    break;
+                }
+                Next::Stop => {
+                    flush_console(hv);
+                    break;
+                }
+            }
+        }
+        rq.rotate();
     }
+}
+
+/// A run queue with `d`'s one vCPU.
+pub fn run_queue_with(d: Arc<Domain<Npt>>, vcpu: SvmVcpu) -> RunQueue<SchedVcpu> {
+    let mut rq = RunQueue::new();
+    rq.push(SchedVcpu {
+        domain: d,
+        vcpu: alloc::boxed::Box::new(vcpu),
+        blocked: false,
+        slices: 0,
+        preemptions: 0,
+    });
+    rq
 }
 
 /// Ends the machine the way dom0 asked (Xen's `hwdom_shutdown` with `noreboot`): poweroff is

@@ -4,14 +4,19 @@
 //! VMRUN round trip. What an exit means is decided by the caller (the vCPU loop); this module only
 //! sets up the hardware state and moves between host and guest.
 
-#[cfg(target_os = "none")]
-pub mod exit;
 pub mod vmcb;
 
 use alloc::boxed::Box;
 
 use crate::msr::{self, CpuidResult};
-use vmcb::{ctrl, misc1, misc2, save, IoPermissionMap, MsrPermissionMap, Segment, Vmcb};
+pub use crate::vcpu::GuestRegs;
+use crate::vcpu::{HvmVcpu, VmExit};
+use hypercall::hvm_guest::PagingState;
+use vmcb::{
+    ctrl, exit, inject_exception, misc1, misc2, save, IoPermissionMap, MsrPermissionMap, Segment,
+    Vmcb,
+};
+use xen_mm::p2m::fault::FaultAccess;
 
 /// What CPUID says about SVM (leaf 0x8000_000a and the SVM bit of 0x8000_0001).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -72,41 +77,6 @@ pub fn enable() {
         msr::wrmsr(msr::IA32_EFER, msr::rdmsr(msr::IA32_EFER) | msr::EFER_SVME);
         msr::wrmsr(msr::VM_HSAVE_PA, &**area as *const Vmcb as u64);
     }
-}
-
-/// The guest's general registers that the VMCB does not hold (it holds RAX, RSP, RIP, RFLAGS).
-/// The order is the one `svm_vmrun` loads and stores.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct GuestRegs {
-    /// RBX.
-    pub rbx: u64,
-    /// RCX.
-    pub rcx: u64,
-    /// RDX.
-    pub rdx: u64,
-    /// RSI.
-    pub rsi: u64,
-    /// RDI.
-    pub rdi: u64,
-    /// RBP.
-    pub rbp: u64,
-    /// R8.
-    pub r8: u64,
-    /// R9.
-    pub r9: u64,
-    /// R10.
-    pub r10: u64,
-    /// R11.
-    pub r11: u64,
-    /// R12.
-    pub r12: u64,
-    /// R13.
-    pub r13: u64,
-    /// R14.
-    pub r14: u64,
-    /// R15.
-    pub r15: u64,
 }
 
 /// ASID 0 is the host's; guests use 1 and up (one vCPU per CPU for now).
@@ -204,7 +174,7 @@ impl SvmVcpu {
 
     /// Runs the guest until the next #VMEXIT; returns the exit code.
     #[cfg(target_os = "none")]
-    pub fn run(&mut self) -> u64 {
+    pub fn vmrun(&mut self) -> u64 {
         // Every field may have changed: nothing may come from the CPU's VMCB cache.
         self.vmcb.write_u32(ctrl::VMCB_CLEAN, 0);
         let guest = &mut *self.vmcb as *mut Vmcb as u64;
@@ -220,7 +190,7 @@ impl SvmVcpu {
     }
 
     /// Moves RIP past the intercepted instruction of `len` bytes (next-RIP when the CPU gives it).
-    pub fn skip_instruction(&mut self, len: u64) {
+    fn skip(&mut self, len: u64) {
         let nrip = self.vmcb.read_u64(ctrl::NRIP);
         let rip = self.vmcb.read_u64(save::RIP);
         let next = if nrip > rip && nrip - rip <= 15 {
@@ -231,14 +201,132 @@ impl SvmVcpu {
         self.vmcb.write_u64(save::RIP, next);
     }
 
-    /// Whether the guest runs 64-bit code now (EFER.LMA and CS.L).
-    pub fn in_long_mode(&self) -> bool {
+    /// Decodes an exit code (APM volume 2, appendix C).
+    pub fn decode_exit(&self, code: u64) -> VmExit {
+        match code {
+            exit::INTR | exit::NMI => VmExit::ExternalInterrupt,
+            exit::CPUID => VmExit::Cpuid,
+            exit::MSR => VmExit::Msr {
+                write: self.vmcb.read_u64(ctrl::EXITINFO1) == 1,
+            },
+            exit::VMMCALL => VmExit::Hypercall,
+            exit::HLT => VmExit::Hlt,
+            exit::SHUTDOWN => VmExit::TripleFault,
+            exit::NPF => {
+                let error = self.vmcb.read_u64(ctrl::EXITINFO1);
+                VmExit::NestedPageFault {
+                    gpa: self.vmcb.read_u64(ctrl::EXITINFO2),
+                    access: FaultAccess {
+                        present: error & 1 != 0,
+                        write: error & 2 != 0,
+                        exec: error & 16 != 0,
+                    },
+                }
+            }
+            exit::VMRUN | exit::VMLOAD | exit::VMSAVE | exit::STGI | exit::CLGI | exit::SKINIT => {
+                VmExit::VirtualisationInstruction
+            }
+            exit::INVALID => VmExit::InvalidState,
+            other => VmExit::Other(other),
+        }
+    }
+}
+
+/// EFER bits a guest may set (SCE, LME, NXE, LMSLE, FFXSR, TCE); LMA is the CPU's.
+const EFER_GUEST_BITS: u64 = (1 << 0) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 14) | (1 << 15);
+
+impl HvmVcpu for SvmVcpu {
+    #[cfg(target_os = "none")]
+    fn run(&mut self) -> VmExit {
+        let code = self.vmrun();
+        self.decode_exit(code)
+    }
+
+    #[cfg(not(target_os = "none"))]
+    fn run(&mut self) -> VmExit {
+        unreachable!("guests only run on the bare-metal hypervisor")
+    }
+
+    fn regs(&mut self) -> &mut GuestRegs {
+        &mut self.regs
+    }
+
+    fn rax(&self) -> u64 {
+        self.vmcb.read_u64(save::RAX)
+    }
+
+    fn set_rax(&mut self, value: u64) {
+        self.vmcb.write_u64(save::RAX, value);
+    }
+
+    fn rip(&self) -> u64 {
+        self.vmcb.read_u64(save::RIP)
+    }
+
+    fn rflags(&self) -> u64 {
+        self.vmcb.read_u64(save::RFLAGS)
+    }
+
+    fn skip_instruction(&mut self, len: u64) {
+        self.skip(len);
+    }
+
+    /// EFER.LMA and CS.L.
+    fn in_long_mode(&self) -> bool {
         self.vmcb.read_u64(save::EFER) & EFER_LMA != 0 && self.vmcb.segment(save::CS).is_long()
     }
 
-    /// The guest's current privilege level.
-    pub fn cpl(&self) -> u8 {
+    fn cpl(&self) -> u8 {
         self.vmcb.read_u8(save::CPL)
+    }
+
+    fn paging_state(&self) -> PagingState {
+        PagingState {
+            cr0: self.vmcb.read_u64(save::CR0),
+            cr3: self.vmcb.read_u64(save::CR3),
+            cr4: self.vmcb.read_u64(save::CR4),
+            efer: self.vmcb.read_u64(save::EFER),
+        }
+    }
+
+    /// The VMCB's EFER without SVME, which the guest must not see (it was told there is no SVM).
+    fn guest_efer(&self) -> u64 {
+        self.vmcb.read_u64(save::EFER) & !msr::EFER_SVME
+    }
+
+    /// Keeps SVME set in the VMCB (VMRUN requires it) and LMA as the CPU left it.
+    fn set_guest_efer(&mut self, value: u64) -> bool {
+        if value & !EFER_GUEST_BITS & !EFER_LMA != 0 {
+            return false;
+        }
+        let current = self.vmcb.read_u64(save::EFER);
+        let efer = (value & EFER_GUEST_BITS) | (current & EFER_LMA) | msr::EFER_SVME;
+        self.vmcb.write_u64(save::EFER, efer);
+        true
+    }
+
+    fn inject_exception(&mut self, vector: u8, error_code: Option<u32>) {
+        let mut event = inject_exception(vector);
+        if let Some(code) = error_code {
+            event |= (1 << 11) | (u64::from(code) << 32);
+        }
+        self.vmcb.write_u64(ctrl::EVENTINJ, event);
+    }
+
+    fn dump_state(&self, domid: u16) {
+        crate::hvm_exit::dump_registers(
+            domid,
+            self,
+            &self.regs,
+            [
+                self.vmcb.read_u64(ctrl::EXITCODE),
+                self.vmcb.read_u64(ctrl::EXITINFO1),
+                self.vmcb.read_u64(ctrl::EXITINFO2),
+                self.vmcb.read_u64(ctrl::EXITINTINFO),
+            ],
+            self.vmcb.segment(save::CS).selector,
+            self.vmcb.read_u64(save::RSP),
+        );
     }
 }
 
@@ -266,6 +354,8 @@ svm_vmrun:
     push %rdi                   /* 0(%rsp):  guest VMCB */
 
     clgi                        /* no interrupt between here and the guest */
+    sti                         /* with V_INTR_MASKING, the host's IF lets physical interrupts
+                                   make the guest exit (GIF=0 holds them until VMRUN) */
     mov %rsi, %rax
     vmsave
 
@@ -308,6 +398,7 @@ svm_vmrun:
 
     mov 8(%rsp), %rax
     vmload
+    cli                         /* a pending interrupt waits for the vCPU loop's window */
     stgi
 
     add $24, %rsp
@@ -349,7 +440,7 @@ mod tests {
 
     #[test]
     fn the_pvh_entry_state_is_what_pvh_pandoc_says() {
-        let v = SvmVcpu::new_pvh(0x10_0000, 0x2000, 0x5000);
+        let mut v = SvmVcpu::new_pvh(0x10_0000, 0x2000, 0x5000);
         assert_eq!(v.vmcb.read_u64(save::RIP), 0x10_0000);
         assert_eq!(v.regs.rbx, 0x2000);
         assert_eq!(v.vmcb.read_u64(save::CR0), 0x11, "PE|ET, paging off");
@@ -359,5 +450,36 @@ mod tests {
         assert_eq!(v.vmcb.read_u32(ctrl::GUEST_ASID), 1);
         assert_ne!(v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & misc2::VMRUN, 0);
         assert!(!v.in_long_mode());
+        assert_eq!(v.guest_efer(), 0, "SVME is hidden");
+        assert!(v.set_guest_efer(EFER_LME));
+        assert_eq!(v.vmcb.read_u64(save::EFER), EFER_LME | msr::EFER_SVME);
+        assert!(
+            !v.set_guest_efer(msr::EFER_SVME),
+            "the guest may not enable SVM"
+        );
+        v.inject_exception(13, Some(0));
+        assert_eq!(v.vmcb.read_u64(ctrl::EVENTINJ), 0x8000_0b0d);
+    }
+
+    #[test]
+    fn exits_decode_to_vendor_neutral_reasons() {
+        let mut v = SvmVcpu::new_pvh(0, 0, 0);
+        v.vmcb.write_u64(ctrl::EXITINFO1, 0b10111);
+        v.vmcb.write_u64(ctrl::EXITINFO2, 0x1234_5000);
+        assert_eq!(
+            v.decode_exit(exit::NPF),
+            VmExit::NestedPageFault {
+                gpa: 0x1234_5000,
+                access: FaultAccess {
+                    present: true,
+                    write: true,
+                    exec: true
+                }
+            }
+        );
+        assert_eq!(v.decode_exit(exit::SHUTDOWN), VmExit::TripleFault);
+        assert_eq!(v.decode_exit(exit::VMMCALL), VmExit::Hypercall);
+        assert_eq!(v.decode_exit(exit::INVALID), VmExit::InvalidState);
+        assert_eq!(v.decode_exit(0x7e), VmExit::Other(0x7e));
     }
 }

@@ -7,7 +7,8 @@
 //! - `garbage.rs`: `mode=garbage`, random hypercalls and a summary of their errnos.
 //!
 //! The command line picks the behaviour: `mode=hello` (the default), `mode=triple-fault`,
-//! `mode=garbage` (optionally with `seed=N`, decimal or 0x-hex). See README.md.
+//! `mode=garbage` (optionally with `seed=N`, decimal or 0x-hex), `mode=spin` (a busy loop with no
+//! hypercall, for the hypervisor's timer preemption). See README.md.
 #![no_std]
 #![no_main]
 
@@ -43,7 +44,8 @@ fn main(start_info_paddr: u64) -> ! {
             garbage::run(start.option("seed"));
             power_off()
         }
-        other => panic!("unknown mode `{other}` (hello, triple-fault, garbage)"),
+        "spin" => spin(),
+        other => panic!("unknown mode `{other}` (hello, triple-fault, garbage, spin)"),
     }
 }
 
@@ -57,6 +59,18 @@ fn hello(xen: &hypercall::Hypervisor, start: &start_info::StartInfo) -> ! {
     let version = hypercall::xen_version(XENVER_version);
     assert!(version >= 0, "XENVER_version failed: {version}");
     println!("xen_version {}.{}", version >> 16, version & 0xffff);
+    power_off()
+}
+
+/// Busy for a while without a hypercall, then power off: the hypervisor can only get the CPU
+/// back through its timer (the scheduler's preemption test).
+fn spin() -> ! {
+    println!("mode=spin: 100 million iterations without a hypercall");
+    let mut x = 0u64;
+    for i in 0..100_000_000u64 {
+        x = core::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(i));
+    }
+    println!("spin done ({:x})", x & 0xffff);
     power_off()
 }
 

@@ -114,6 +114,13 @@ fn cases(image: &Path) -> Vec<Case> {
             check: check_guest_garbage,
         },
         Case {
+            name: "dom0-pvh-guest-spin-preempted",
+            memory: "512M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: guest_module("mode=spin"),
+            check: check_guest_spin,
+        },
+        Case {
             name: "dom0-pvh-guest-triple-fault",
             memory: "512M",
             cmdline: "console=com1 dom0_mem=64M",
@@ -379,6 +386,35 @@ fn check_guest_garbage(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
             "Hardware Dom0 halted: halting machine",
         ],
     )?;
+    Ok(())
+}
+
+/// dom0 spins without a hypercall: only the local APIC timer can take the CPU back, and the
+/// scheduler's count shows it did.
+fn check_guest_spin(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    let lines = lines_with(
+        &outcome.console,
+        &[
+            "xen-rs test guest: spin done",
+            "Scheduler: d0v0 stopped after",
+        ],
+    )?;
+    let stats = lines
+        .iter()
+        .find(|l| l.contains("Scheduler: d0v0 stopped after"))
+        .ok_or("no scheduler line")?;
+    let preemptions: u64 = stats
+        .rsplit(", ")
+        .next()
+        .and_then(|tail| tail.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("cannot read the preemption count in {stats:?}"))?;
+    if preemptions == 0 {
+        return Err(format!("the timer never preempted dom0: {stats:?}"));
+    }
     Ok(())
 }
 

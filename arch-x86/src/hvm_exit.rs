@@ -1,0 +1,347 @@
+//! What each exit of an HVM vCPU does, for SVM and VMX alike (Xen's `svm_vmexit_handler` /
+//! `vmx_vmexit_handler` and the common code they call in xen/arch/x86/hvm/): CPUID answers Xen's
+//! leaves, the hypercall MSR installs the hypercall page, a hypercall goes to the dispatcher (a
+//! continuation leaves RIP on the instruction with the updated arguments), nested page faults go
+//! to xen-mm's fault path, and a triple fault or anything the guest cannot be allowed to do
+//! crashes the domain. Nothing a guest does stops the hypervisor.
+
+use alloc::sync::Arc;
+
+use hypercall::dispatch::{Call, Outcome, PreemptAfter, SchedRequest};
+use hypercall::domain::Domain;
+use hypercall::hvm_guest::HvmGuestMemory;
+use hypercall::hypervisor::Hypervisor;
+use hypercall::Errno;
+use xen_mm::frame::{FrameAccess, Gfn};
+use xen_mm::p2m::fault::{FaultAccess, FaultOutcome};
+use xen_mm::p2m::npt::Npt;
+use xen_mm::p2m::Query;
+use xen_mm::pod::PodFiller;
+
+use crate::directmap::DirectMap;
+use crate::hvm::{self, HypercallRegs, HYPERCALL_MSR};
+use crate::msr::{self, CpuidResult};
+use crate::printk;
+use crate::vcpu::{GuestRegs, HvmVcpu, VmExit};
+
+/// The hypervisor as the exit handlers see it.
+pub type Hv = Hypervisor<DirectMap, Npt>;
+
+/// What the scheduler does after an exit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Run the guest again.
+    Resume,
+    /// A timer interrupt arrived: the scheduler may switch vCPUs.
+    Interrupted,
+    /// SCHEDOP_yield: switch to another vCPU if one can run.
+    Yield,
+    /// SCHEDOP_block or HLT: the vCPU waits for an event.
+    Block,
+    /// The domain shut down or crashed: stop running it.
+    Stop,
+}
+
+/// Hypercall steps between preemption checks: long operations return continuations, and the
+/// scheduler gets control back regularly.
+const HYPERCALL_PREEMPT_STEPS: u64 = 256;
+
+const VECTOR_UD: u8 = 6;
+const VECTOR_GP: u8 = 13;
+/// IA32_APIC_BASE.
+const MSR_APIC_BASE: u32 = 0x1b;
+
+/// Handles one exit of `d`'s vCPU `v`.
+pub fn handle_exit<V: HvmVcpu + ?Sized>(
+    hv: &Hv,
+    d: &Arc<Domain<Npt>>,
+    v: &mut V,
+    exit: VmExit,
+) -> Next {
+    match exit {
+        VmExit::ExternalInterrupt => Next::Interrupted,
+        VmExit::Cpuid => {
+            cpuid(hv, d, v);
+            Next::Resume
+        }
+        VmExit::Msr { write } => {
+            msr_access(hv, d, v, write);
+            Next::Resume
+        }
+        VmExit::Hypercall => hypercall(hv, d, v),
+        VmExit::Hlt => {
+            v.skip_instruction(1);
+            if v.rflags() & (1 << 9) == 0 {
+                crash(d, v, "halted with interrupts disabled");
+                return Next::Stop;
+            }
+            Next::Block
+        }
+        VmExit::TripleFault => {
+            crash(d, v, "triple fault");
+            Next::Stop
+        }
+        VmExit::NestedPageFault { gpa, access } => nested_page_fault(hv, d, v, gpa, access),
+        VmExit::VirtualisationInstruction => {
+            // The guest was told there is no SVM or VMX.
+            v.inject_exception(VECTOR_UD, None);
+            Next::Resume
+        }
+        VmExit::InvalidState => {
+            printk!(
+                "d{}v0 the CPU refused the vCPU's state at entry\n",
+                d.domid()
+            );
+            v.dump_state(d.domid());
+            d.crash();
+            Next::Stop
+        }
+        VmExit::Other(code) => {
+            printk!("d{}v0 unexpected exit {code:#x}\n", d.domid());
+            crash(d, v, "unhandled exit");
+            Next::Stop
+        }
+    }
+}
+
+fn cpuid<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Domain<Npt>, v: &mut V) {
+    let leaf = v.rax() as u32;
+    let subleaf = v.regs().rcx as u32;
+    let r = hvm::xen_cpuid_leaf(leaf, (hv.info.major, hv.info.minor), d.domid(), 0)
+        .unwrap_or_else(|| hvm::guest_cpuid(leaf, msr::cpuid(leaf, subleaf)));
+    set_cpuid_result(v, r);
+    v.skip_instruction(2);
+}
+
+fn set_cpuid_result<V: HvmVcpu + ?Sized>(v: &mut V, r: CpuidResult) {
+    v.set_rax(u64::from(r.eax));
+    let regs = v.regs();
+    regs.rbx = u64::from(r.ebx);
+    regs.rcx = u64::from(r.ecx);
+    regs.rdx = u64::from(r.edx);
+}
+
+fn msr_access<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Domain<Npt>, v: &mut V, write: bool) {
+    let index = v.regs().rcx as u32;
+    let value = (v.regs().rdx << 32) | (v.rax() & 0xffff_ffff);
+    let ok = match (index, write) {
+        (HYPERCALL_MSR, true) => install_hypercall_page(hv, d, value),
+        (msr::IA32_EFER, true) => v.set_guest_efer(value),
+        (msr::IA32_EFER, false) => {
+            let efer = v.guest_efer();
+            v.set_rax(efer & 0xffff_ffff);
+            v.regs().rdx = efer >> 32;
+            true
+        }
+        // The local APIC's base belongs to the hypervisor: writes are dropped.
+        (MSR_APIC_BASE, true) => true,
+        _ => false,
+    };
+    if ok {
+        v.skip_instruction(2);
+    } else {
+        v.inject_exception(VECTOR_GP, Some(0));
+    }
+}
+
+/// A WRMSR of the hypercall MSR: fill the named guest frame with the hypercall stubs (Xen's
+/// `hvm_set_guest_hypercall_page`). Page index bits other than 0 are refused (one page).
+fn install_hypercall_page(hv: &Hv, d: &Domain<Npt>, value: u64) -> bool {
+    if value & 0xfff != 0 {
+        return false;
+    }
+    let gfn = Gfn(value >> 12);
+    let filler = PodFiller {
+        pod: &d.pod,
+        p2m: &d.p2m,
+        heap: &hv.heap,
+        d: &d.mem,
+    };
+    let found = d.p2m.get_entry_query(&hv.heap, gfn, Query::ALLOC, &filler);
+    let Some(mfn) = found.mfn.filter(|_| found.p2mt.is_ram()) else {
+        return false;
+    };
+    hv.heap
+        .frames()
+        .write_bytes(mfn, 0, &hvm::svm_hypercall_page());
+    d.p2m.mark_dirty(gfn);
+    true
+}
+
+fn hypercall_regs(rax: u64, r: &GuestRegs) -> HypercallRegs {
+    HypercallRegs {
+        rax,
+        rbx: r.rbx,
+        rcx: r.rcx,
+        rdx: r.rdx,
+        rsi: r.rsi,
+        rdi: r.rdi,
+        r8: r.r8,
+        r10: r.r10,
+    }
+}
+
+fn hypercall<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Arc<Domain<Npt>>, v: &mut V) -> Next {
+    if v.cpl() != 0 {
+        // hvm_hypercall: only the guest kernel may make hypercalls.
+        v.set_rax(Errno::EPERM.negated() as u64);
+        v.skip_instruction(3);
+        return Next::Resume;
+    }
+    let long_mode = v.in_long_mode();
+    let rax = v.rax();
+    let mut regs = hypercall_regs(rax, v.regs());
+    let (nr, args) = hvm::hypercall_args(&regs, long_mode);
+    let mut guest = HvmGuestMemory {
+        heap: &hv.heap,
+        domain: d,
+        paging: v.paging_state(),
+    };
+    let mut preempt = PreemptAfter {
+        steps: HYPERCALL_PREEMPT_STEPS,
+    };
+    let mut call = Call {
+        caller: d,
+        vcpu: 0,
+        guest: &mut guest,
+        preempt: &mut preempt,
+        sched: None,
+    };
+    let outcome = hypercall::dispatch(hv, &mut call, nr, args);
+    let sched = call.sched;
+    match outcome {
+        Outcome::Return(value) => {
+            let value = if long_mode {
+                value as u64
+            } else {
+                value as u64 & 0xffff_ffff
+            };
+            v.set_rax(value);
+            v.skip_instruction(3);
+        }
+        Outcome::Continue(next) => {
+            // RIP stays on the instruction: the guest re-executes it with the new arguments.
+            hvm::set_hypercall_args(&mut regs, long_mode, next);
+            let r = v.regs();
+            r.rbx = regs.rbx;
+            r.rcx = regs.rcx;
+            r.rdx = regs.rdx;
+            r.rsi = regs.rsi;
+            r.rdi = regs.rdi;
+            r.r8 = regs.r8;
+            r.r10 = regs.r10;
+        }
+    }
+    flush_console(hv);
+    if d.is_shut_down() {
+        return Next::Stop;
+    }
+    match sched {
+        Some(SchedRequest::Yield) => Next::Yield,
+        Some(SchedRequest::Block) => Next::Block,
+        None => Next::Resume,
+    }
+}
+
+fn nested_page_fault<V: HvmVcpu + ?Sized>(
+    hv: &Hv,
+    d: &Arc<Domain<Npt>>,
+    v: &mut V,
+    gpa: u64,
+    access: FaultAccess,
+) -> Next {
+    let gfn = Gfn(gpa >> 12);
+    match d.p2m.handle_fault(&hv.heap, gfn, access) {
+        Ok(FaultOutcome::Retry) => Next::Resume,
+        Ok(FaultOutcome::PopulateOnDemand) => {
+            let filler = PodFiller {
+                pod: &d.pod,
+                p2m: &d.p2m,
+                heap: &hv.heap,
+                d: &d.mem,
+            };
+            let found = d.p2m.get_entry_query(&hv.heap, gfn, Query::ALLOC, &filler);
+            if found.p2mt.is_ram() {
+                Next::Resume
+            } else {
+                crash(d, v, "out of populate-on-demand memory");
+                Next::Stop
+            }
+        }
+        Ok(outcome) => {
+            // No device model or emulator yet: MMIO and ioreq-server accesses cannot be served.
+            printk!(
+                "d{}v0 nested page fault at {gpa:#x} ({access:?}): {outcome:?} not supported yet\n",
+                d.domid()
+            );
+            crash(d, v, "unhandled nested page fault");
+            Next::Stop
+        }
+        Err(e) => {
+            printk!("d{}v0 nested page fault at {gpa:#x}: {e:?}\n", d.domid());
+            crash(d, v, "nested page fault");
+            Next::Stop
+        }
+    }
+}
+
+/// Prints what guests wrote to the console since the last call.
+pub fn flush_console(hv: &Hv) {
+    let bytes = hv.console.take_unprinted();
+    if !bytes.is_empty() {
+        crate::console::write_bytes(&bytes);
+    }
+}
+
+/// Crashes the domain (Xen's `domain_crash`), saying why and where.
+fn crash<V: HvmVcpu + ?Sized>(d: &Domain<Npt>, v: &V, why: &str) {
+    printk!("domain_crash called for d{}v0: {why}\n", d.domid());
+    v.dump_state(d.domid());
+    d.crash();
+}
+
+/// The register dump every vendor prints (Xen's `vcpu_show_registers`): `exit` is the vendor's
+/// exit code and its three qualifiers.
+pub fn dump_registers<V: HvmVcpu + ?Sized>(
+    domid: u16,
+    v: &V,
+    r: &GuestRegs,
+    exit: [u64; 4],
+    cs: u16,
+    rsp: u64,
+) {
+    let p = v.paging_state();
+    printk!(
+        "d{domid}v0 RIP: {cs:04x}:{:016x} RFLAGS: {:016x} CPL: {}\n",
+        v.rip(),
+        v.rflags(),
+        v.cpl()
+    );
+    printk!(
+        "rax: {:016x} rbx: {:016x} rcx: {:016x}\n",
+        v.rax(),
+        r.rbx,
+        r.rcx
+    );
+    printk!(
+        "rdx: {:016x} rsi: {:016x} rdi: {:016x}\n",
+        r.rdx,
+        r.rsi,
+        r.rdi
+    );
+    printk!("rbp: {:016x} rsp: {:016x} r8:  {:016x}\n", r.rbp, rsp, r.r8);
+    printk!(
+        "cr0: {:016x} cr3: {:016x} cr4: {:016x} efer: {:016x}\n",
+        p.cr0,
+        p.cr3,
+        p.cr4,
+        p.efer
+    );
+    printk!(
+        "exitcode: {:#x} exitinfo1: {:#x} exitinfo2: {:#x} exitintinfo: {:#x}\n",
+        exit[0],
+        exit[1],
+        exit[2],
+        exit[3]
+    );
+}

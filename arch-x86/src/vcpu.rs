@@ -1,0 +1,106 @@
+//! The interface every hardware vCPU implementation offers (Xen's `hvm_funcs`): SVM now, VMX
+//! later. The exit handlers (hvm_exit.rs) and the scheduler only see this trait, so the vendor is
+//! chosen once at boot and nothing else depends on it.
+
+use hypercall::hvm_guest::PagingState;
+use xen_mm::p2m::fault::FaultAccess;
+
+/// Why the guest stopped running, in vendor-neutral terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VmExit {
+    /// A physical interrupt (the timer) arrived while the guest ran.
+    ExternalInterrupt,
+    /// CPUID (leaf in RAX, subleaf in RCX).
+    Cpuid,
+    /// RDMSR or WRMSR (index in RCX).
+    Msr {
+        /// WRMSR.
+        write: bool,
+    },
+    /// VMMCALL / VMCALL: a hypercall.
+    Hypercall,
+    /// HLT.
+    Hlt,
+    /// A triple fault (SVM's shutdown intercept, VMX's triple-fault exit).
+    TripleFault,
+    /// A nested page fault (NPF, EPT violation or misconfiguration).
+    NestedPageFault {
+        /// The guest-physical address.
+        gpa: u64,
+        /// The access that faulted.
+        access: FaultAccess,
+    },
+    /// A virtualisation instruction the guest was told does not exist (VMRUN, VMLOAD, ...).
+    VirtualisationInstruction,
+    /// The hardware refused the vCPU's state at entry.
+    InvalidState,
+    /// Anything else, with the vendor's exit code.
+    Other(u64),
+}
+
+/// The guest's general registers that a vendor's control block does not hold. Shared by SVM and
+/// VMX so that the exit handlers read arguments one way.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GuestRegs {
+    /// RBX.
+    pub rbx: u64,
+    /// RCX.
+    pub rcx: u64,
+    /// RDX.
+    pub rdx: u64,
+    /// RSI.
+    pub rsi: u64,
+    /// RDI.
+    pub rdi: u64,
+    /// RBP.
+    pub rbp: u64,
+    /// R8.
+    pub r8: u64,
+    /// R9.
+    pub r9: u64,
+    /// R10.
+    pub r10: u64,
+    /// R11.
+    pub r11: u64,
+    /// R12.
+    pub r12: u64,
+    /// R13.
+    pub r13: u64,
+    /// R14.
+    pub r14: u64,
+    /// R15.
+    pub r15: u64,
+}
+
+/// One hardware vCPU.
+pub trait HvmVcpu {
+    /// Runs the guest until the next exit.
+    fn run(&mut self) -> VmExit;
+    /// The registers not kept in the control block.
+    fn regs(&mut self) -> &mut GuestRegs;
+    /// RAX.
+    fn rax(&self) -> u64;
+    /// Sets RAX.
+    fn set_rax(&mut self, value: u64);
+    /// RIP.
+    fn rip(&self) -> u64;
+    /// RFLAGS.
+    fn rflags(&self) -> u64;
+    /// Moves RIP past the intercepted instruction of `len` bytes.
+    fn skip_instruction(&mut self, len: u64);
+    /// Whether the guest runs 64-bit code.
+    fn in_long_mode(&self) -> bool;
+    /// The current privilege level.
+    fn cpl(&self) -> u8;
+    /// CR0, CR3, CR4 and EFER, for walking the guest's page tables.
+    fn paging_state(&self) -> PagingState;
+    /// EFER as the guest sees it.
+    fn guest_efer(&self) -> u64;
+    /// A guest WRMSR of EFER; `false` if the value is refused (#GP).
+    fn set_guest_efer(&mut self, value: u64) -> bool;
+    /// Injects a hardware exception at the next entry.
+    fn inject_exception(&mut self, vector: u8, error_code: Option<u32>);
+    /// Prints the registers (Xen's `vcpu_show_registers`).
+    fn dump_state(&self, domid: u16);
+}
