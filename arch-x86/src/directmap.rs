@@ -1,15 +1,14 @@
-//! Machine frames as the hypervisor reaches them: through its identity map of low memory (the
-//! boot page tables map 0..4 GiB one to one), as xen-mm's `FrameAccess`. Frames above
-//! [`DIRECTMAP_LIMIT`] are not mapped yet, so the heap is built from RAM below it.
+//! Machine frames as the hypervisor reaches them: through its identity map of RAM
+//! ([`crate::paging`]: the boot tables' 0..4 GiB, then all of RAM once the direct map is built), as
+//! xen-mm's `FrameAccess`. The heap only holds frames below [`crate::paging::directmap_end`].
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use xen_mm::frame::{FrameAccess, Mfn, WORDS_PER_FRAME};
 
-/// The first physical address the boot page tables do not map.
-pub const DIRECTMAP_LIMIT: u64 = 4 << 30;
+use crate::paging::directmap_end;
 
-/// Frames below [`DIRECTMAP_LIMIT`], by their physical address.
+/// Frames of the direct map, by their physical address.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DirectMap;
 
@@ -17,12 +16,12 @@ impl DirectMap {
     /// The address of word `index` of `mfn`; panics (a hypervisor bug, never guest input) for a
     /// frame the map does not cover.
     fn word(mfn: Mfn, index: usize) -> *mut u64 {
-        assert!(index < WORDS_PER_FRAME && mfn.paddr() < DIRECTMAP_LIMIT);
+        assert!(index < WORDS_PER_FRAME && mfn.paddr() < directmap_end());
         (mfn.paddr() + 8 * index as u64) as *mut u64
     }
 
     fn bytes(mfn: Mfn, offset: usize, len: usize) -> *mut u8 {
-        assert!(offset + len <= 4096 && mfn.paddr() < DIRECTMAP_LIMIT);
+        assert!(offset + len <= 4096 && mfn.paddr() < directmap_end());
         (mfn.paddr() + offset as u64) as *mut u8
     }
 }

@@ -20,6 +20,7 @@ pub mod hvm_exit;
 pub mod idt;
 pub mod io;
 pub mod msr;
+pub mod paging;
 pub mod sched;
 pub mod serial;
 pub mod svm;

@@ -1,8 +1,9 @@
 //! After the boot report: the xenheap and the domain heap from the free memory, SVM, dom0, and
 //! the vCPU loop (Xen's `__start_xen` from `init_xenheap_pages` on).
 //!
-//! Memory: RAM below 4 GiB, which the boot page tables identity-map, is all the heaps use for now;
-//! a slice of it becomes the xenheap (the hypervisor's own `alloc`), the rest the domain heap.
+//! Memory: a slice of RAM below 4 GiB (which the boot page tables identity-map) becomes the xenheap
+//! (the hypervisor's own `alloc`); then the direct map covers all RAM and the rest is the domain
+//! heap.
 // Xen's names (`SHUTDOWN_poweroff`) are kept, also in patterns.
 #![allow(non_upper_case_globals)]
 
@@ -11,9 +12,10 @@ use alloc::vec::Vec;
 
 use arch_x86::apic;
 use arch_x86::cpu::{exit_machine, QemuExitCode};
-use arch_x86::directmap::{DirectMap, DIRECTMAP_LIMIT};
+use arch_x86::directmap::DirectMap;
 pub use arch_x86::hvm_exit::Hv;
 use arch_x86::hvm_exit::{flush_console, handle_exit, Next};
+use arch_x86::paging::{build_direct_map, directmap_end, DIRECTMAP_MAX};
 use arch_x86::printk;
 use arch_x86::sched::{runnable, RunQueue, SchedVcpu};
 use arch_x86::svm::{SvmFeatures, SvmVcpu};
@@ -36,10 +38,11 @@ fn xenheap_size(free_bytes: u64) -> u64 {
     (free_bytes / 16).clamp(8 << 20, 64 << 20) & !(PAGE - 1)
 }
 
-/// Sets up the xenheap and returns the domain heap's ranges (in frames), below the direct map's
-/// limit. Stops the machine if there is not enough memory.
+/// Sets up the xenheap (below 4 GiB, which the boot tables map), then the direct map of all RAM,
+/// and returns the domain heap's ranges (in frames). Stops the machine if there is not enough
+/// memory.
 pub fn init_heaps<const N: usize>(mut free: FreeRanges<N>) -> Vec<(Mfn, Mfn)> {
-    let low = |r: PhysRange| PhysRange::new(r.start, r.end.min(DIRECTMAP_LIMIT));
+    let low = |r: PhysRange| PhysRange::new(r.start, r.end.min(4 << 30));
     let total: u64 = free.iter().map(|r| low(r).len()).sum();
     let size = xenheap_size(total);
     let Some(region) = free.iter().map(low).find(|r| r.len() >= size) else {
@@ -52,18 +55,24 @@ pub fn init_heaps<const N: usize>(mut free: FreeRanges<N>) -> Vec<(Mfn, Mfn)> {
     unsafe { arch_x86::xenheap::init(xenheap.start, xenheap.len()) };
     free.reserve(xenheap);
     printk!("Xenheap: {xenheap} ({} MiB)\n", size >> 20);
+
+    let ram_end = free.iter().map(|r| r.end).max().unwrap_or(0);
+    build_direct_map(ram_end);
+    printk!("Direct map: [0, {:#x}) identity-mapped\n", directmap_end());
+    let mapped = |r: PhysRange| PhysRange::new(r.start, r.end.min(directmap_end()));
     let ranges: Vec<(Mfn, Mfn)> = free
         .iter()
-        .map(low)
+        .map(mapped)
         .filter(|r| r.len() >= PAGE)
         .map(|r| (Mfn(r.start.div_ceil(PAGE)), Mfn(r.end / PAGE)))
         .filter(|(s, e)| s < e)
         .collect();
-    let above: u64 = free.iter().map(|r| r.len() - low(r).len()).sum();
-    if above > 0 {
+    let beyond: u64 = free.iter().map(|r| r.len() - mapped(r).len()).sum();
+    if beyond > 0 {
         printk!(
-            "RAM above 4 GiB not used yet ({} MiB): the direct map covers 0..4 GiB\n",
-            above >> 20
+            "RAM beyond {} GiB not used ({} MiB): the direct map stops there\n",
+            DIRECTMAP_MAX >> 30,
+            beyond >> 20
         );
     }
     ranges

@@ -1,0 +1,99 @@
+//! The hypervisor's own page tables: an identity map of all RAM (Xen's direct map, here with
+//! virtual = physical), built at start of day to replace the boot tables' first 4 GiB.
+//!
+//! Mappings are 1 GiB pages where the CPU has them (CPUID 0x8000_0001 EDX.Page1GB), else 2 MiB.
+//! Everything up to the end of RAM is mapped write-back, MMIO holes included; the hypervisor never
+//! touches device memory other than the local APIC's registers.
+
+#[cfg(target_os = "none")]
+use alloc::boxed::Box;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+const PRESENT: u64 = 1 << 0;
+const WRITABLE: u64 = 1 << 1;
+const PAGE_SIZE_BIT: u64 = 1 << 7;
+const GIB: u64 = 1 << 30;
+/// One PML4 entry maps 512 GiB: the most the direct map covers for now.
+pub const DIRECTMAP_MAX: u64 = 512 * GIB;
+
+/// The end of the direct map; the boot tables map 0..4 GiB.
+static DIRECTMAP_END: AtomicU64 = AtomicU64::new(4 * GIB);
+
+/// Where the direct map ends.
+pub fn directmap_end() -> u64 {
+    DIRECTMAP_END.load(Ordering::Relaxed)
+}
+
+/// A page-table page.
+#[repr(C, align(4096))]
+pub struct PageTable(pub [u64; 512]);
+
+/// The entries of an identity map of `[0, gib GiB)`: the PDPT's, and (without 1 GiB pages) each
+/// page directory's. Host-testable; `pd_addr(i)` gives the physical address of directory `i`.
+pub fn identity_entries(gib: u64, one_gb: bool, pd_addr: impl Fn(u64) -> u64) -> [u64; 512] {
+    let mut pdpt = [0u64; 512];
+    for (i, entry) in pdpt.iter_mut().enumerate().take(gib.min(512) as usize) {
+        let base = i as u64 * GIB;
+        *entry = if one_gb {
+            base | PRESENT | WRITABLE | PAGE_SIZE_BIT
+        } else {
+            pd_addr(i as u64) | PRESENT | WRITABLE
+        };
+    }
+    pdpt
+}
+
+/// A page directory mapping the GiB at `base` with 2 MiB pages.
+pub fn identity_directory(base: u64) -> [u64; 512] {
+    core::array::from_fn(|j| (base + ((j as u64) << 21)) | PRESENT | WRITABLE | PAGE_SIZE_BIT)
+}
+
+/// Builds an identity map of `[0, end)` (whole GiBs, at most [`DIRECTMAP_MAX`]) in xenheap pages
+/// and switches to it. Called once, on the boot CPU, after the xenheap exists.
+#[cfg(target_os = "none")]
+pub fn build_direct_map(end: u64) {
+    let gib = end.div_ceil(GIB).clamp(4, DIRECTMAP_MAX / GIB);
+    let one_gb = crate::msr::cpuid(0x8000_0001, 0).edx & (1 << 26) != 0;
+    // The tables live for ever: leaked boxes from the xenheap, which is identity-mapped below
+    // 4 GiB by the boot tables, so their addresses are physical addresses.
+    let directories: alloc::vec::Vec<&'static mut PageTable> = if one_gb {
+        alloc::vec::Vec::new()
+    } else {
+        (0..gib)
+            .map(|i| Box::leak(Box::new(PageTable(identity_directory(i * GIB)))))
+            .collect()
+    };
+    let pdpt = Box::leak(Box::new(PageTable(identity_entries(gib, one_gb, |i| {
+        &*directories[i as usize] as *const PageTable as u64
+    }))));
+    let mut pml4 = Box::new(PageTable([0; 512]));
+    pml4.0[0] = (&*pdpt as *const PageTable as u64) | PRESENT | WRITABLE;
+    let pml4 = Box::leak(pml4);
+    // SAFETY: the new tables map everything the boot tables mapped (0..4 GiB, identically, with
+    // the same write-back attributes) and more, so every address in use (code, stacks, data,
+    // the xenheap, the console) means the same after the switch. The pages are leaked, so they
+    // are never freed or reused. Writing CR3 flushes the non-global TLB entries.
+    unsafe {
+        core::arch::asm!("mov cr3, {}", in(reg) &*pml4 as *const PageTable as u64,
+                         options(nostack, preserves_flags))
+    };
+    DIRECTMAP_END.store(gib * GIB, Ordering::Relaxed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_maps_use_1g_or_2m_pages() {
+        let e = identity_entries(6, true, |_| unreachable!());
+        assert_eq!(e[0], 0x83);
+        assert_eq!(e[5], (5 << 30) | 0x83);
+        assert_eq!(e[6], 0, "nothing past the end");
+        let e = identity_entries(2, false, |i| 0x10_0000 + i * 0x1000);
+        assert_eq!(e[1], 0x10_1000 | 0x3);
+        let d = identity_directory(GIB);
+        assert_eq!(d[0], GIB | 0x83);
+        assert_eq!(d[511], (GIB + (511 << 21)) | 0x83);
+    }
+}
