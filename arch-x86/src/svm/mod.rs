@@ -70,6 +70,10 @@ static HOST_SAVE_AREA: spin::Once<Box<Vmcb>> = spin::Once::new();
 #[cfg(target_os = "none")]
 pub fn enable() {
     let area = HOST_SAVE_AREA.call_once(|| Box::new(Vmcb::default()));
+    NR_ASIDS.store(
+        SvmFeatures::probe().nr_asids.max(2),
+        core::sync::atomic::Ordering::Relaxed,
+    );
     // SAFETY: EFER exists on every x86-64 CPU; setting SVME only enables the SVM instructions
     // (the caller checked SVM exists). VM_HSAVE_PA takes the physical (identity-mapped) address
     // of a page that lives for the rest of the hypervisor's life.
@@ -79,8 +83,26 @@ pub fn enable() {
     }
 }
 
-/// ASID 0 is the host's; guests use 1 and up (one vCPU per CPU for now).
-const GUEST_ASID: u32 = 1;
+/// ASIDs handed out so far; ASID 0 is the host's.
+static NEXT_ASID: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(1);
+/// ASIDs the CPU has (CPUID 0x8000_000a EBX), recorded by [`enable`].
+static NR_ASIDS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(2);
+
+/// An ASID of its own for a new vCPU, so that its TLB entries never serve another vCPU's nested
+/// tables; `None` once they run out (the vCPU then flushes its TLB at every VMRUN, as Xen does
+/// when it recycles ASIDs).
+fn allocate_asid() -> Option<u32> {
+    use core::sync::atomic::Ordering;
+    let nr = NR_ASIDS.load(Ordering::Relaxed);
+    NEXT_ASID
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |next| {
+            (next < nr).then_some(next + 1)
+        })
+        .ok()
+}
+
+/// The ASID every vCPU shares once the others are used up (with a flush at each VMRUN).
+const SHARED_ASID: u32 = 1;
 /// The PAT value after reset.
 const PAT_RESET: u64 = 0x0007_0406_0007_0406;
 
@@ -95,6 +117,8 @@ pub struct SvmVcpu {
     pub regs: GuestRegs,
     _msrpm: Box<MsrPermissionMap>,
     _iopm: Box<IoPermissionMap>,
+    /// No ASID of its own: flush the guest TLB at every VMRUN.
+    flush_every_run: bool,
 }
 
 /// EFER.LME, LMA and SVME.
@@ -139,7 +163,8 @@ impl SvmVcpu {
             ctrl::MSRPM_BASE_PA,
             &*msrpm as *const MsrPermissionMap as u64,
         );
-        v.write_u32(ctrl::GUEST_ASID, GUEST_ASID);
+        let asid = allocate_asid();
+        v.write_u32(ctrl::GUEST_ASID, asid.unwrap_or(SHARED_ASID));
         v.write_u8(ctrl::TLB_CONTROL, 1);
         // V_INTR_MASKING: the guest's IF masks only its virtual interrupts, not the host's.
         v.write_u64(ctrl::VINTR, 1 << 24);
@@ -169,6 +194,7 @@ impl SvmVcpu {
             },
             _msrpm: msrpm,
             _iopm: iopm,
+            flush_every_run: asid.is_none(),
         }
     }
 
@@ -185,7 +211,8 @@ impl SvmVcpu {
         // register and the stack, and restores the host's hidden state with VMLOAD before it
         // returns. The guest can only reach memory its nested page tables map.
         unsafe { svm_vmrun(guest, host, &mut self.regs) };
-        self.vmcb.write_u8(ctrl::TLB_CONTROL, 0);
+        self.vmcb
+            .write_u8(ctrl::TLB_CONTROL, u8::from(self.flush_every_run));
         self.vmcb.read_u64(ctrl::EXITCODE)
     }
 
@@ -447,7 +474,11 @@ mod tests {
         assert_eq!(v.vmcb.segment(save::CS).base, 0);
         assert_eq!(v.vmcb.segment(save::DS).limit, 0xffff_ffff);
         assert_eq!(v.vmcb.read_u64(ctrl::N_CR3), 0x5000);
-        assert_eq!(v.vmcb.read_u32(ctrl::GUEST_ASID), 1);
+        assert_ne!(
+            v.vmcb.read_u32(ctrl::GUEST_ASID),
+            0,
+            "never the host's ASID"
+        );
         assert_ne!(v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & misc2::VMRUN, 0);
         assert!(!v.in_long_mode());
         assert_eq!(v.guest_efer(), 0, "SVME is hidden");
