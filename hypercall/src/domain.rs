@@ -83,6 +83,10 @@ pub struct DomainState {
     pub vcpus: u32,
     /// Its ioreq servers (those of the device models that emulate for it).
     pub ioreq_servers: crate::ioreq::IoreqServers,
+    /// Per-vCPU state of the HVM save format: the initial register context the toolstack loads
+    /// (XEN_DOMCTL_sethvmcontext), whether the vCPU is up, its MTRRs. Indexed by vCPU id, filled
+    /// lazily; read it through [`DomainState::vcpu_context`] / [`DomainState::hvm_vcpu`].
+    pub hvm_vcpus: crate::hvm_context::HvmVcpus,
 }
 
 /// A domain: its id, its memory (xen-mm's accounting, p2m and PoD state) and its state.
@@ -278,6 +282,7 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
                     shared_info_gfn: None,
                     vcpus: 0,
                     ioreq_servers: Default::default(),
+                    hvm_vcpus: Vec::new(),
                 },
             ),
         });

@@ -22,6 +22,7 @@ use xen_public::GuestHandle;
 use crate::dispatch::{Call, HcResult, Outcome, Preempt};
 use crate::domain::{Domain, DomainConfig, Life};
 use crate::guest::{self, GuestMemory};
+use crate::hvm_context;
 use crate::hypervisor::Hypervisor;
 use crate::policy::{self, XsmAction};
 
@@ -92,6 +93,13 @@ pub fn do_domctl<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
                 XEN_DOMCTL_unpausedomain => unpausedomain(&d),
                 XEN_DOMCTL_max_vcpus => max_vcpus(call.caller, &d, &op),
                 XEN_DOMCTL_max_mem => max_mem(&d, &op),
+                XEN_DOMCTL_gethvmcontext => {
+                    // arch_do_domctl copies the op back on every path (`gethvmcontext_out`).
+                    copyback = true;
+                    gethvmcontext(hv, call, &d, &mut op)
+                }
+                XEN_DOMCTL_sethvmcontext => sethvmcontext(call, &d, &op),
+                XEN_DOMCTL_getvcpuinfo => getvcpuinfo(&d, &mut op, &mut copyback),
                 XEN_DOMCTL_shadow_op => {
                     // arch_do_domctl copies the op back whatever paging_domctl returned, except
                     // when it left a continuation.
@@ -502,6 +510,120 @@ fn shadow_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     };
     op.set(&sc);
     ret
+}
+
+/// XEN_DOMCTL_gethvmcontext (4.17 xen/arch/x86/domctl.c `arch_do_domctl`, then
+/// xen/arch/x86/hvm/save.c `hvm_save_size` / `hvm_save`): EINVAL for the caller itself or a
+/// non-HVM domain; with a null buffer, the size needed comes back in `size`; ENOSPC if `size` is
+/// below it; else the image is written and `size` becomes the bytes used (the whole buffer of
+/// `hvm_save_size` bytes is copied out, as Xen does, zero past the image). A dying domain is
+/// EINVAL (`hvm_save`), with `size` 0. Only CPU and MTRR records are emitted (see
+/// [`crate::hvm_context`]).
+fn gethvmcontext<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    hv: &Hypervisor<F, Fmt>,
+    call: &mut Call<'_, Fmt, G, P>,
+    d: &Domain<Fmt>,
+    op: &mut xen_domctl,
+) -> Result<(), Errno> {
+    let mut ctx: xen_domctl_hvmcontext = op.get().ok_or(Errno::EINVAL)?;
+    // "no domain_pause()" of the caller itself.
+    if same_domain(d, call.caller) || !d.is_hvm() {
+        return Err(Errno::EINVAL);
+    }
+    let changeset = hvm_context::header_changeset(&hv.info.changeset);
+    let (size, image) = {
+        let st = d.state();
+        let size = hvm_context::save_size(st.vcpus);
+        if ctx.buffer.is_null() {
+            // "Client is querying for the correct buffer size".
+            ctx.size = size;
+            op.set(&ctx);
+            return Ok(());
+        }
+        if ctx.size < size {
+            return Err(Errno::ENOSPC);
+        }
+        let image = if st.life == Life::Alive {
+            Some(hvm_context::save(&st, changeset))
+        } else {
+            None
+        };
+        (size, image)
+    };
+    let len = usize::try_from(size).map_err(|_| Errno::ENOMEM)?;
+    let (ret, buf) = match image {
+        Some(image) => {
+            ctx.size = u32::try_from(image.len()).map_err(|_| Errno::ENOMEM)?;
+            (Ok(()), hvm_context::padded(&image, len))
+        }
+        // hvm_save: `if ( d->is_dying ) return -EINVAL;` before writing anything.
+        None => {
+            ctx.size = 0;
+            (Err(Errno::EINVAL), hvm_context::padded(&[], len))
+        }
+    };
+    op.set(&ctx);
+    if call.guest.copy_to_guest(ctx.buffer.addr(), &buf).is_err() {
+        return Err(Errno::EFAULT);
+    }
+    ret
+}
+
+/// XEN_DOMCTL_sethvmcontext (4.17 xen/arch/x86/domctl.c `arch_do_domctl`, then
+/// xen/arch/x86/hvm/save.c `hvm_load`): EINVAL for the caller itself or a non-HVM domain, ENOMEM
+/// for a buffer larger than [`hvm_context::HVM_CONTEXT_MAX_BYTES`] (Xen's failing `xmalloc`),
+/// EFAULT if it cannot be read, then the image is loaded (see [`hvm_context::load`] for the
+/// record rules); a dying domain is EINVAL. Xen pauses the domain around the load itself;
+/// xen-rs cannot rewrite a running vCPU's registers from this layer, so it requires the
+/// toolstack's pause instead and refuses an unpaused domain with EBUSY (deviation).
+fn sethvmcontext<Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    call: &mut Call<'_, Fmt, G, P>,
+    d: &Domain<Fmt>,
+    op: &xen_domctl,
+) -> Result<(), Errno> {
+    let ctx: xen_domctl_hvmcontext = op.get().ok_or(Errno::EINVAL)?;
+    if same_domain(d, call.caller) || !d.is_hvm() {
+        return Err(Errno::EINVAL);
+    }
+    if ctx.size > hvm_context::HVM_CONTEXT_MAX_BYTES {
+        return Err(Errno::ENOMEM);
+    }
+    let len = usize::try_from(ctx.size).map_err(|_| Errno::ENOMEM)?;
+    let data = guest::read_bytes(call.guest, ctx.buffer.addr(), len).map_err(|_| Errno::EFAULT)?;
+    let mut st = d.state();
+    // hvm_load: `if ( d->is_dying ) return -EINVAL;`
+    if st.life != Life::Alive {
+        return Err(Errno::EINVAL);
+    }
+    if st.controller_pause_count == 0 {
+        return Err(Errno::EBUSY);
+    }
+    hvm_context::load(&mut st, &data)
+}
+
+/// XEN_DOMCTL_getvcpuinfo (4.17 xen/common/domctl.c `do_domctl`): EINVAL for a vCPU at or above
+/// `max_vcpus`, ESRCH for one not created yet; `online` is whether the vCPU is up (`VPF_down`
+/// clear, see [`crate::hvm_context::HvmVcpuState::online`]). `blocked`, `running`, `cpu_time`
+/// and `cpu` are scheduler state the portable layer does not have: reported as 0.
+fn getvcpuinfo<Fmt: P2mFormat>(
+    d: &Domain<Fmt>,
+    op: &mut xen_domctl,
+    copyback: &mut bool,
+) -> Result<(), Errno> {
+    let mut info: xen_domctl_getvcpuinfo = op.get().ok_or(Errno::EINVAL)?;
+    let st = d.state();
+    if info.vcpu >= st.config.max_vcpus {
+        return Err(Errno::EINVAL);
+    }
+    let v = st.hvm_vcpu(info.vcpu).ok_or(Errno::ESRCH)?;
+    info.online = u8::from(v.online);
+    info.blocked = 0;
+    info.running = 0;
+    info.cpu_time = 0;
+    info.cpu = 0;
+    op.set(&info);
+    *copyback = true;
+    Ok(())
 }
 
 /// `hap_get_allocation`: the paging memory in MiB, rounded up (the p2m's tables here).

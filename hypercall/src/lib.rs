@@ -20,6 +20,7 @@ pub mod dm_op;
 pub mod domain;
 pub mod domctl;
 pub mod guest;
+pub mod hvm_context;
 pub mod hvm_guest;
 pub mod hvm_op;
 pub mod hypervisor;
