@@ -9,6 +9,7 @@ use xen_mm::errno::Errno;
 use xen_mm::frame::FrameAccess;
 use xen_mm::heap::DomHeap;
 use xen_mm::p2m::format::P2mFormat;
+use xen_mm::p2m::types::P2mType;
 use xen_mm::p2m::Superpages;
 use xen_public::xen::DOMID_SELF;
 
@@ -111,16 +112,22 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
     }
 
     /// Checks what must always hold, across xen-mm and the domains: the heap's invariants, each
-    /// live domain's p2m and PoD invariants, and that every RAM frame is free, a domain's, a p2m
-    /// table, a table in limbo, or a shared_info page.
+    /// live domain's p2m and PoD invariants, that each live domain holds exactly one frame
+    /// reference per foreign entry in its p2m, and that every RAM frame is free, a domain's, a
+    /// p2m table, a table in limbo, a shared_info page, or an orphan (a frame its owner released
+    /// or its dying owner relinquished while another domain still mapped it).
     pub fn check_invariants(&self) -> Result<(), &'static str> {
         self.heap.check_invariants()?;
         let domains = self.domains.list_from(0, usize::MAX);
-        let mut held = 0u64;
+        let mut held = self.heap.orphan_pages();
         for d in &domains {
             d.p2m.check_invariants(&self.heap)?;
             if !d.p2m.is_torn_down() {
                 d.pod.check_invariants(&d.p2m.locked(), &d.mem)?;
+            }
+            // A dying domain drops its references before its p2m goes.
+            if !d.mem.is_dying() && d.p2m.type_pages(P2mType::MapForeign) != d.mem.foreign_refs() {
+                return Err("foreign p2m entries and the references held for them differ");
             }
             held += d.mem.tot_pages() + d.p2m.table_frames() + d.p2m.limbo_frames() + 1;
         }

@@ -9,6 +9,28 @@
 //!
 //! All domains here are translated (HVM/PVH): frames are reached through the p2m, and mfns are
 //! never written back to the guest.
+//!
+//! Foreign mapping (XENMEM_add_to_physmap_batch with XENMAPSPACE_gmfn_foreign, x86
+//! `p2m_add_foreign`): a domain maps another domain's frame as `p2m_map_foreign` and holds a
+//! reference on it ([`DomHeap::get_foreign_page`]) until the entry goes: through
+//! XENMEM_remove_from_physmap, or when the mapping domain is relinquished (upstream's
+//! `relinquish_p2m_mapping`; here the heap drops the references it recorded for the mapper).
+//! A populate-on-demand mark over a foreign entry drops its reference as the entry goes (Xen's
+//! `p2m_entry_modify`); nothing else replaces one: `guest_remove_page` (`-ENXIO`),
+//! `physmap_add_page` and the type changes refuse it. Code that adds a new way to overwrite p2m
+//! entries must put the references of the foreign entries it overwrites (the invariant check
+//! counts one reference per foreign entry). Where xen-rs differs from Xen:
+//! - A frame its owner frees, or a dying owner relinquishes, while another domain maps it leaves
+//!   the owner's `tot_pages` at once and becomes an ownerless orphan that the last reference
+//!   frees. Xen keeps it the owner's, counted in `tot_pages`, and the dead domain lingers as a
+//!   zombie until then; here the domain leaves the table and its id may be reused, which is safe
+//!   because the orphan no longer names an owner.
+//! - Only frames the foreign domain owns are mappable: its shared_info page (an anonymous frame
+//!   in xen-rs, a xenheap page shared with the guest in Xen) and DOMID_XEN's pages are not.
+//! - A dying mapper's references go before its p2m is torn down, so for that short while its
+//!   (never again running) p2m may still name frames it no longer holds.
+//!
+//! [`DomHeap::get_foreign_page`]: xen_mm::heap::DomHeap::get_foreign_page
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -142,6 +164,7 @@ pub fn do_memory_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
             })
         }
         XENMEM_add_to_physmap => add_to_physmap(hv, call, start_extent, arg, args),
+        XENMEM_add_to_physmap_batch => add_to_physmap_batch(hv, call, start_extent, arg),
         XENMEM_remove_from_physmap => {
             if start_extent != 0 {
                 return Err(Errno::EINVAL);
@@ -336,11 +359,19 @@ fn populate_physmap<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
                 return;
             }
             let mut p2m = d.p2m.locked();
+            // Foreign entries the PoD entries replace: Xen's `p2m_entry_modify` drops their
+            // references as the entries go; here they are collected first and put after.
+            let foreign = foreign_entries(&p2m, &hv.heap, gfn, a.extent_order);
             if d.pod
                 .mark_populate_on_demand(&mut p2m, &hv.heap, gfn, a.extent_order)
                 .is_err()
             {
                 return;
+            }
+            for mfn in foreign {
+                if hv.heap.put_foreign_page(&d.mem, mfn).is_err() {
+                    return;
+                }
             }
         } else {
             let Ok(mfn) = hv
@@ -363,6 +394,27 @@ fn populate_physmap<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         }
         a.nr_done = i + 1;
     }
+}
+
+/// The frames of the foreign entries among 2^order gfns from `gfn`.
+fn foreign_entries<F: FrameAccess, Fmt: P2mFormat>(
+    p2m: &xen_mm::p2m::P2mLocked<'_, Fmt>,
+    heap: &xen_mm::heap::DomHeap<F>,
+    gfn: Gfn,
+    order: u32,
+) -> Vec<Mfn> {
+    let mut found = Vec::new();
+    let mut i = 0u64;
+    while i < 1u64 << order {
+        let entry = p2m.get_entry(heap, gfn + i);
+        if entry.p2mt.is_foreign() {
+            found.extend(entry.mfn);
+        }
+        // The rest of the leaf (or empty slot) the lookup landed in has the same type.
+        let n = 1u64 << entry.order;
+        i += n - ((gfn.0 + i) & (n - 1));
+    }
+    found
 }
 
 /// A gfn for an extent of `order`: Xen's p2m code needs it aligned and inside the address
@@ -427,7 +479,8 @@ fn decrease_reservation<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preem
 }
 
 /// `guest_remove_page` for a translated domain: unmaps the gfn and frees its frame. `ENOENT`
-/// when nothing is mapped there, `EINVAL` for an entry without a frame of the domain's.
+/// when nothing is mapped there, `ENXIO` for a foreign or grant entry (a frame the domain does
+/// not own), `EINVAL` for another entry without a frame of the domain's.
 pub fn guest_remove_page<F: FrameAccess, Fmt: P2mFormat>(
     hv: &Hypervisor<F, Fmt>,
     d: &Domain<Fmt>,
@@ -437,6 +490,10 @@ pub fn guest_remove_page<F: FrameAccess, Fmt: P2mFormat>(
     let found = p2m.get_entry(&hv.heap, gfn);
     if matches!(found.p2mt, P2mType::Invalid | P2mType::MmioDm) {
         return Err(Errno::ENOENT);
+    }
+    if found.p2mt.is_foreign() || found.p2mt.is_grant() {
+        // `get_page_from_mfn(mfn, d)` fails for a page `d` does not own: "Bad page free".
+        return Err(Errno(xen_public::errno::XEN_ENXIO));
     }
     let Some(mfn) = found.mfn.filter(|_| found.p2mt.is_ram()) else {
         return Err(Errno::EINVAL);
@@ -480,6 +537,26 @@ fn remove_from_physmap<F: FrameAccess, Fmt: P2mFormat>(
     d: &Arc<Domain<Fmt>>,
     gfn: Gfn,
 ) -> Result<(), Errno> {
+    {
+        // A foreign frame (`get_page_from_gfn` takes its owner's reference, then
+        // `guest_physmap_remove_page` -> `p2m_entry_modify` drops the mapping's): unmapped, and
+        // the reference `p2m_add_foreign` took goes, under the p2m lock so that the entries and
+        // the references always agree.
+        let mut p2m = d.p2m.locked();
+        let found = p2m.get_entry(&hv.heap, gfn);
+        if found.p2mt == P2mType::MapForeign {
+            let mfn = found.mfn.ok_or(Errno::EINVAL)?;
+            p2m.set_entry(
+                &hv.heap,
+                gfn,
+                None,
+                PAGE_ORDER_4K,
+                P2mType::Invalid,
+                P2mAccess::N,
+            )?;
+            return hv.heap.put_foreign_page(&d.mem, mfn);
+        }
+    }
     let filler = PodFiller {
         pod: &d.pod,
         p2m: &d.p2m,
@@ -559,6 +636,186 @@ fn add_to_physmap<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     Ok(Outcome::Return(0))
 }
 
+/// XENMEM_add_to_physmap_batch (memory.c `do_memory_op` and `xenmem_add_to_physmap_batch`, Xen
+/// 4.17): `start_extent` must fit the 16-bit `size` (`-EDOM`); gmfn_range is not a batch space
+/// (`-EOPNOTSUPP`); the domain must exist (`-ESRCH`) and pass `xatp_permission_check`. Then
+/// each entry from `start_extent` on is mapped and its result written to `errs[i]`: a failed
+/// entry does not stop the batch, a failed copy does (`-EFAULT`). Preemption is checked after
+/// every entry but the last; the continuation carries `start + done` in the command. 0 at the
+/// end.
+fn add_to_physmap_batch<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    hv: &Hypervisor<F, Fmt>,
+    call: &mut Call<'_, Fmt, G, P>,
+    start_extent: u64,
+    arg: u64,
+) -> HcResult {
+    // `start_extent != (typeof(xatpb.size))start_extent`.
+    let Ok(start) = u16::try_from(start_extent) else {
+        return Err(Errno(xen_public::errno::XEN_EDOM));
+    };
+    let xatpb: xen_add_to_physmap_batch = guest::read(call.guest, GuestHandle::new(arg))?;
+    if u32::from(xatpb.space) == XENMAPSPACE_gmfn_range {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let d = hv
+        .domain_by_any_id(call.caller, xatpb.domid)
+        .ok_or(Errno::ESRCH)?;
+    xatp_permission_check(call.caller, &d, u32::from(xatpb.space))?;
+    // xenmem_add_to_physmap_batch.
+    let size = xatpb.size;
+    if size < start {
+        return Err(Errno(xen_public::errno::XEN_EILSEQ));
+    }
+    if size == start {
+        return if start != 0 {
+            Err(Errno(xen_public::errno::XEN_EILSEQ))
+        } else {
+            Ok(Outcome::Return(0))
+        };
+    }
+    // (`guest_handle_subrange_okay` always passes for a translated caller: each copy is checked.)
+    let space = u32::from(xatpb.space);
+    // The union: the foreign domain for gmfn_foreign; for dev_mmio `res0`, reserved.
+    if space == XENMAPSPACE_dev_mmio && xatpb.u != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let mut extent = u64::from(start);
+    let size = u64::from(size);
+    while size > extent {
+        let idx: u64 = guest::read_at(call.guest, xatpb.idxs, extent)?;
+        let gpfn: xen_pfn_t = guest::read_at(call.guest, xatpb.gpfns, extent)?;
+        let rc = if space == XENMAPSPACE_gmfn_foreign {
+            p2m_add_foreign(hv, call.caller, &d, idx, Gfn(gpfn), xatpb.u)
+        } else {
+            add_to_physmap_one(hv, &d, space, idx, Gfn(gpfn))
+        };
+        let rc: i32 = match rc {
+            Ok(()) => 0,
+            Err(e) => e.0.wrapping_neg(),
+        };
+        guest::write_at(call.guest, xatpb.errs, extent, &rc)?;
+        extent += 1;
+        // Check for continuation if it's not the last iteration.
+        if size > extent && call.preempt.should_preempt() {
+            let cmd = continuation_cmd(XENMEM_add_to_physmap_batch, extent);
+            return Ok(Outcome::Continue([cmd, arg, 0, 0, 0]));
+        }
+    }
+    Ok(Outcome::Return(0))
+}
+
+/// memory.c `xatp_permission_check`: dev_mmio only for the hardware domain on itself
+/// (`-EACCES`), then XSM_TARGET of the caller on `d`.
+fn xatp_permission_check<Fmt: P2mFormat>(
+    caller: &Arc<Domain<Fmt>>,
+    d: &Arc<Domain<Fmt>>,
+    space: u32,
+) -> Result<(), Errno> {
+    if space == XENMAPSPACE_dev_mmio && !(caller.is_privileged() && Arc::ptr_eq(d, caller)) {
+        return Err(Errno::EACCES);
+    }
+    policy::check(XsmAction::Target, caller, Some(d))
+}
+
+/// x86 `p2m_add_foreign` (xen/arch/x86/mm/p2m.c, as in Xen 4.17 and upstream): maps frame
+/// `fgfn` of domain `foreigndom` at `gpfn` of `tdom` as `p2m_map_foreign`, keeping a reference
+/// on the frame while it is mapped.
+///
+/// - `arch_acquire_resource_check(tdom)`: true here, xen-rs has neither altp2m nor nested p2ms;
+/// - `rcu_lock_remote_domain_by_id(foreigndom)`: no such domain (DOMID_SELF is none) `-ESRCH`;
+///   the caller itself `-EPERM`; then `tdom == fdom` `-EINVAL`;
+/// - `xsm_map_gmfn_foreign(XSM_TARGET, tdom, fdom)`: `-EPERM` unless `tdom` is privileged or
+///   `fdom`'s device model;
+/// - `get_page_from_gfn(fdom, fgfn, &p2mt, P2M_ALLOC)` (PoD populated first): `-EINVAL` unless
+///   `fgfn` is RAM (not shared) of a frame `fdom` owns (xen-rs: its shared_info page is not
+///   one, see the module notes). Every frame-backed non-RAM entry (foreign, grant) names a
+///   frame `fdom` does not own, so the ownership check refuses it as well;
+/// - what was at `gpfn` is removed first: the domain's memory is freed (`guest_remove_page`), a
+///   special page unhooked; a foreign frame already there is refused as `guest_remove_page`
+///   refuses it (`get_page_from_mfn(mfn, tdom)` fails: `-ENXIO`) and stays mapped.
+///
+/// The reference is dropped by XENMEM_remove_from_physmap and when `tdom` is relinquished
+/// (upstream's `relinquish_p2m_mapping`; here [`DomHeap::relinquish_memory`]).
+///
+/// [`DomHeap::relinquish_memory`]: xen_mm::heap::DomHeap::relinquish_memory
+fn p2m_add_foreign<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    caller: &Arc<Domain<Fmt>>,
+    tdom: &Arc<Domain<Fmt>>,
+    fgfn: u64,
+    gpfn: Gfn,
+    foreigndom: domid_t,
+) -> Result<(), Errno> {
+    // rcu_lock_remote_domain_by_id. (DOMID_XEN's xenheap pages are not mappable: no dom_xen.)
+    let fdom = hv.domains.get(foreigndom).ok_or(Errno::ESRCH)?;
+    if Arc::ptr_eq(&fdom, caller) {
+        return Err(Errno::EPERM);
+    }
+    if Arc::ptr_eq(&fdom, tdom) {
+        return Err(Errno::EINVAL);
+    }
+    policy::check(XsmAction::Target, tdom, Some(&fdom))?;
+    // get_page_from_gfn(fdom, fgfn, &p2mt, P2M_ALLOC).
+    if fgfn > fdom.p2m.max_gfn() {
+        return Err(Errno::EINVAL);
+    }
+    let filler = PodFiller {
+        pod: &fdom.pod,
+        p2m: &fdom.p2m,
+        heap: &hv.heap,
+        d: &fdom.mem,
+    };
+    fdom.p2m
+        .get_entry_query(&hv.heap, Gfn(fgfn), Query::ALLOC, &filler);
+    let mfn = {
+        // Under fdom's p2m lock: the frame cannot leave fgfn while the reference is taken.
+        let p2m = fdom.p2m.locked();
+        let found = p2m.get_entry(&hv.heap, Gfn(fgfn));
+        let mfn = found
+            .mfn
+            .filter(|_| found.p2mt.is_ram() && !found.p2mt.is_shared() && !found.p2mt.is_hole())
+            .ok_or(Errno::EINVAL)?;
+        hv.heap.get_foreign_page(&tdom.mem, &fdom.mem, mfn)?;
+        mfn
+    };
+    let mapped = map_foreign_at(hv, tdom, gpfn, mfn);
+    if mapped.is_err() {
+        // put_page(page): the mapping was not made.
+        hv.heap.put_foreign_page(&tdom.mem, mfn)?;
+    }
+    mapped
+}
+
+/// The second half of `p2m_add_foreign`: removes what `gpfn` of `tdom` maps, then maps `mfn`
+/// there as `p2m_map_foreign` (`set_foreign_p2m_entry`).
+fn map_foreign_at<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    tdom: &Arc<Domain<Fmt>>,
+    gpfn: Gfn,
+    mfn: Mfn,
+) -> Result<(), Errno> {
+    if gpfn.0 > tdom.p2m.max_gfn() {
+        return Err(Errno::EINVAL);
+    }
+    let prev = tdom.p2m.get_entry(&hv.heap, gpfn);
+    // A foreign or grant entry is refused here (-ENXIO) and stays.
+    match guest_remove_page(hv, tdom, gpfn) {
+        Ok(()) | Err(Errno::ENOENT) => {}
+        // A PoD entry has no frame: physmap_add_page takes it out of entry_count.
+        Err(_) if prev.p2mt == P2mType::PopulateOnDemand => {}
+        Err(e) => return Err(e),
+    }
+    let mut p2m = tdom.p2m.locked();
+    tdom.pod
+        .physmap_add_page(&mut p2m, &hv.heap, gpfn, mfn, 0, P2mType::MapForeign)?;
+    drop(p2m);
+    let mut st = tdom.state();
+    if st.shared_info_gfn == Some(gpfn) {
+        st.shared_info_gfn = None;
+    }
+    Ok(())
+}
+
 /// One frame of XENMEM_add_to_physmap: `space` is shared_info (idx 0) or gmfn (idx is the gfn
 /// whose frame moves to `gpfn`). Whatever `gpfn` mapped before is removed first (freed if it
 /// was the domain's memory); the frame leaves its old gfn.
@@ -592,7 +849,8 @@ fn add_to_physmap_one<F: FrameAccess, Fmt: P2mFormat>(
                 None => return Err(Errno::EINVAL),
             }
         }
-        // Grant tables, foreign frames and device MMIO need machinery xen-rs does not have yet.
+        // Grant tables and device MMIO need machinery xen-rs does not have yet (foreign frames
+        // go through `p2m_add_foreign`).
         _ => return Err(Errno::EOPNOTSUPP),
     };
     if old_gfn == Some(gpfn) {

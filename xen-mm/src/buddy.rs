@@ -12,7 +12,9 @@
 //! - every frame in the table is `NotRam`, `Free` or `InUse`;
 //! - every `Free` frame lies in exactly one free block, whose head is on the list for its node, zone
 //!   and order; no two free buddies of the same order, node and zone are both free (they would merge);
-//! - the per-node and total free counts equal the frames in free blocks.
+//! - the per-node and total free counts equal the frames in free blocks;
+//! - an orphan (a frame released by its owner while still referenced, see
+//!   [`BuddyHeap::release`]) is in use, ownerless and referenced, and the orphan count matches.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -83,8 +85,12 @@ struct PageInfo {
     need_scrub: bool,
     /// The owning domain of an in-use frame, if it belongs to one.
     owner: Option<DomId>,
-    /// References to an in-use frame (the allocation itself holds one).
+    /// References to an in-use frame (the allocation itself holds one, unless orphaned).
     count: u32,
+    /// Released by its owner while someone else still held a reference (Xen: a page whose
+    /// `PGC_allocated` reference is gone but whose count is not zero): in use, owned by no one,
+    /// `count` counts only the other references, and the last [`BuddyHeap::put_ref`] frees it.
+    orphan: bool,
     /// Free-list links, as frame-table indices.
     next: u32,
     prev: u32,
@@ -98,6 +104,7 @@ impl PageInfo {
         need_scrub: false,
         owner: None,
         count: 0,
+        orphan: false,
         next: NIL,
         prev: NIL,
     };
@@ -148,6 +155,8 @@ pub struct BuddyHeap {
     node_avail: [u64; MAX_NUMNODES],
     total_avail: u64,
     total_ram: u64,
+    /// Orphaned frames (see `PageInfo::orphan`).
+    orphans: u64,
 }
 
 const ORDERS: usize = MAX_ORDER as usize + 1;
@@ -183,6 +192,7 @@ impl BuddyHeap {
             node_avail: [0; MAX_NUMNODES],
             total_avail: 0,
             total_ram: 0,
+            orphans: 0,
         };
         for &(start, end) in nonempty() {
             for mfn in start.0..end.0 {
@@ -272,6 +282,16 @@ impl BuddyHeap {
     /// References held on an in-use frame.
     pub fn refcount(&self, mfn: Mfn) -> u32 {
         self.index(mfn).map_or(0, |i| self.frames[i].count)
+    }
+
+    /// Whether a frame is orphaned: released by its owner while still referenced.
+    pub fn is_orphan(&self, mfn: Mfn) -> bool {
+        self.index(mfn).is_some_and(|i| self.frames[i].orphan)
+    }
+
+    /// Orphaned frames: in use, owned by no one, freed when their last reference goes.
+    pub fn orphan_frames(&self) -> u64 {
+        self.orphans
     }
 
     /// The node of a frame of RAM.
@@ -407,6 +427,7 @@ impl BuddyHeap {
             f.state = FrameState::InUse;
             f.owner = owner;
             f.count = 1;
+            f.orphan = false;
         }
         Some(Block {
             mfn: Mfn(self.base + i as u64),
@@ -428,7 +449,7 @@ impl BuddyHeap {
         }
         let owner = self.frames[i].owner;
         for f in &self.frames[i..end] {
-            if f.state != FrameState::InUse {
+            if f.state != FrameState::InUse || f.orphan {
                 return Err(FreeError::NotInUse);
             }
             if f.owner != owner {
@@ -455,6 +476,7 @@ impl BuddyHeap {
             f.state = FrameState::Free;
             f.owner = None;
             f.count = 0;
+            f.orphan = false;
             f.need_scrub |= dirty;
         }
         let node = self.frames[i].node;
@@ -480,10 +502,10 @@ impl BuddyHeap {
         self.push(i, order);
     }
 
-    /// Takes one more reference on an in-use frame.
+    /// Takes one more reference on an in-use frame (not on an orphan: it has no owner left).
     pub fn get_page(&mut self, mfn: Mfn) -> bool {
         match self.index(mfn) {
-            Some(i) if self.frames[i].state == FrameState::InUse => {
+            Some(i) if self.frames[i].state == FrameState::InUse && !self.frames[i].orphan => {
                 self.frames[i].count += 1;
                 true
             }
@@ -494,12 +516,88 @@ impl BuddyHeap {
     /// Drops a reference taken by [`get_page`](Self::get_page); never the allocation's own.
     pub fn put_page(&mut self, mfn: Mfn) -> bool {
         match self.index(mfn) {
-            Some(i) if self.frames[i].state == FrameState::InUse && self.frames[i].count > 1 => {
+            Some(i)
+                if self.frames[i].state == FrameState::InUse
+                    && !self.frames[i].orphan
+                    && self.frames[i].count > 1 =>
+            {
                 self.frames[i].count -= 1;
                 true
             }
             _ => false,
         }
+    }
+
+    /// Drops a reference taken by [`get_page`](Self::get_page), on an owned frame or on an
+    /// orphan; the last reference on an orphan frees it (Xen's `put_page` reaching zero and
+    /// calling `free_domheap_page`). `Ok(true)` when the frame was freed; `Err` (nothing
+    /// changes) for a frame holding no such reference.
+    pub fn put_ref(&mut self, mfn: Mfn) -> Result<bool, FreeError> {
+        let i = self.index(mfn).ok_or(FreeError::NotInUse)?;
+        let f = &mut self.frames[i];
+        if f.state != FrameState::InUse {
+            return Err(FreeError::NotInUse);
+        }
+        if !f.orphan {
+            if f.count <= 1 {
+                return Err(FreeError::NotInUse);
+            }
+            f.count -= 1;
+            return Ok(false);
+        }
+        f.count -= 1;
+        if f.count > 0 {
+            return Ok(false);
+        }
+        self.orphans -= 1;
+        self.free_block(mfn, 0, true);
+        Ok(true)
+    }
+
+    /// Returns an owner's block as [`free`](Self::free) does, except that frames others still
+    /// reference are not freed but orphaned (they lose their owner and the allocation's
+    /// reference, and the last [`put_ref`](Self::put_ref) frees them); the rest of the block is
+    /// freed around them. Returns how many frames were orphaned. Errors as `free` for a block
+    /// that is not one owner's in-use frames.
+    pub fn release(&mut self, mfn: Mfn, order: u32, dirty: bool) -> Result<u64, FreeError> {
+        if order > MAX_ORDER || !mfn.0.is_multiple_of(1 << order) {
+            return Err(FreeError::BadBlock);
+        }
+        let i = self.index(mfn).ok_or(FreeError::NotInUse)?;
+        let end = i.checked_add(1 << order).ok_or(FreeError::BadBlock)?;
+        if end > self.frames.len() {
+            return Err(FreeError::BadBlock);
+        }
+        let owner = self.frames[i].owner;
+        for f in &self.frames[i..end] {
+            if f.state != FrameState::InUse || f.orphan || f.count == 0 {
+                return Err(FreeError::NotInUse);
+            }
+            if f.owner != owner {
+                return Err(FreeError::MixedOwners);
+            }
+        }
+        Ok(self.release_block(i, order, dirty))
+    }
+
+    /// Frees the unreferenced parts of a checked block, halving it around referenced frames.
+    fn release_block(&mut self, i: usize, order: u32, dirty: bool) -> u64 {
+        let size = 1usize << order;
+        if self.frames[i..i + size].iter().all(|f| f.count == 1) {
+            self.free_block(Mfn(self.base + i as u64), order, dirty);
+            return 0;
+        }
+        if order == 0 {
+            let f = &mut self.frames[i];
+            f.count -= 1;
+            f.owner = None;
+            f.orphan = true;
+            f.need_scrub |= dirty;
+            self.orphans += 1;
+            return 1;
+        }
+        let half = size / 2;
+        self.release_block(i, order - 1, dirty) + self.release_block(i + half, order - 1, dirty)
     }
 
     /// Every free block as (first frame, order), by address: after all allocations are returned this
@@ -589,6 +687,16 @@ impl BuddyHeap {
             .count() as u64;
         if ram != self.total_ram {
             return Err("RAM count changed");
+        }
+        let mut orphans = 0u64;
+        for f in self.frames.iter().filter(|f| f.orphan) {
+            if f.state != FrameState::InUse || f.owner.is_some() || f.count == 0 {
+                return Err("an orphan frame is not an ownerless, referenced frame in use");
+            }
+            orphans += 1;
+        }
+        if orphans != self.orphans {
+            return Err("orphan count does not match the frame table");
         }
         Ok(())
     }

@@ -27,7 +27,15 @@
 //! Invariants, kept under the heap lock:
 //! - `outstanding_claims` is the sum of every domain's claim and never exceeds the free frames;
 //! - each node's claims sum to `node_claims[node]` and never exceed that node's free frames;
-//! - a frame is free, or in use by exactly one owner (checked by the buddy heap).
+//! - a frame is free, or in use by exactly one owner, or an orphan (checked by the buddy heap);
+//! - a domain's recorded foreign references are references held on those frames.
+//!
+//! Foreign references (Xen's `get_page` kept by `p2m_add_foreign`): a domain that maps another
+//! domain's frame holds a reference on it, recorded on the mapper ([`DomHeap::get_foreign_page`])
+//! and dropped by [`DomHeap::put_foreign_page`] or when the mapper is relinquished. A referenced
+//! frame its owner frees, or a dying owner relinquishes, is not freed but orphaned: it leaves the
+//! owner's `tot_pages`, has no owner, and its last reference frees it. (Xen keeps such a page the
+//! owner's, in `tot_pages`, and the owner lingers as a zombie until the last `put_page`.)
 //!
 //! Lock order (lock_order.rs): a domain's page_alloc lock, then the heap lock. Scrubbing happens
 //! outside the heap lock; an allocation scrubs holding only the allocating domain's page_alloc lock,
@@ -183,6 +191,11 @@ struct DomainPages {
     /// Blocks it holds that are off its page list (the PoD cache's): still its own, still in
     /// `tot_pages`.
     detached: BTreeMap<u64, u32>,
+    /// References it holds on other domains' frames (foreign mappings in its p2m): frame to
+    /// number of references. Not in `tot_pages`.
+    foreign: BTreeMap<u64, u32>,
+    /// The sum of `foreign`.
+    foreign_refs: u64,
 }
 
 /// Takes 2^order frames at `mfn` out of a list of held blocks, splitting the block that contains
@@ -251,6 +264,12 @@ impl DomainMemory {
             .iter()
             .map(|(&m, &o)| (Mfn(m), o))
             .collect()
+    }
+
+    /// References the domain holds on other domains' frames (see
+    /// [`DomHeap::get_foreign_page`]).
+    pub fn foreign_refs(&self) -> u64 {
+        self.pages.lock().foreign_refs
     }
 
     /// Frames the domain holds off its page list (its PoD cache).
@@ -328,6 +347,8 @@ impl<F: FrameAccess> DomHeap<F> {
                     dying: false,
                     blocks: BTreeMap::new(),
                     detached: BTreeMap::new(),
+                    foreign: BTreeMap::new(),
+                    foreign_refs: 0,
                 },
             ),
         })
@@ -378,10 +399,12 @@ impl<F: FrameAccess> DomHeap<F> {
         let mut pages = d.pages.lock();
         take_from_list(&mut pages.blocks, mfn, order)?;
         pages.tot_pages -= 1 << order;
+        // Frames another domain still references are orphaned, not freed (Xen keeps the page
+        // until its last `put_page`); they leave `tot_pages` now (see `get_foreign_page`).
         self.heap
             .lock()
             .buddy
-            .free(mfn, order, true)
+            .release(mfn, order, true)
             .expect("the domain's page list and the frame table agree");
         Ok(())
     }
@@ -471,6 +494,21 @@ impl<F: FrameAccess> DomHeap<F> {
             return Err(Errno::EINVAL);
         }
         let mut freed = 0;
+        // First the references it holds on other domains' frames (Xen's
+        // `relinquish_p2m_mapping` drops them by removing the foreign p2m entries).
+        while freed < budget {
+            let Some((mfn, refs)) = pages.foreign.pop_first() else {
+                break;
+            };
+            let mut heap = self.heap.lock();
+            for _ in 0..refs {
+                heap.buddy
+                    .put_ref(Mfn(mfn))
+                    .expect("a recorded foreign reference is held on the frame");
+            }
+            pages.foreign_refs -= u64::from(refs);
+            freed += u64::from(refs);
+        }
         while freed < budget {
             // Detached frames (a PoD cache that was not emptied) are freed too: nothing leaks.
             let Some((start, order)) = pages
@@ -485,10 +523,62 @@ impl<F: FrameAccess> DomHeap<F> {
             self.heap
                 .lock()
                 .buddy
-                .free(Mfn(start), order, true)
+                .release(Mfn(start), order, true)
                 .expect("the domain's page list and the frame table agree");
         }
-        Ok(pages.blocks.is_empty() && pages.detached.is_empty())
+        Ok(pages.blocks.is_empty() && pages.detached.is_empty() && pages.foreign.is_empty())
+    }
+
+    /// Takes a reference on `owner`'s frame `mfn` for `mapper`, which maps it in its p2m (Xen's
+    /// `get_page(page, fdom)` kept by `p2m_add_foreign` for the `p2m_map_foreign` entry). While
+    /// referenced the frame is never freed: if its owner frees it or dies, it is orphaned and
+    /// freed with the last reference. The reference is recorded on `mapper` and dropped by
+    /// [`put_foreign_page`](Self::put_foreign_page) or when `mapper` is relinquished.
+    ///
+    /// `EINVAL` if `mapper` is `owner` or is dying, or if `owner` does not own the frame.
+    pub fn get_foreign_page(
+        &self,
+        mapper: &DomainMemory,
+        owner: &DomainMemory,
+        mfn: Mfn,
+    ) -> Result<(), Errno> {
+        if mapper.domid == owner.domid {
+            return Err(Errno::EINVAL);
+        }
+        let mut pages = mapper.pages.lock();
+        if pages.dying {
+            return Err(Errno::EINVAL);
+        }
+        let mut heap = self.heap.lock();
+        if heap.buddy.owner(mfn) != Some(owner.domid) || !heap.buddy.get_page(mfn) {
+            return Err(Errno::EINVAL);
+        }
+        *pages.foreign.entry(mfn.0).or_insert(0) += 1;
+        pages.foreign_refs += 1;
+        Ok(())
+    }
+
+    /// Drops a reference `mapper` took with [`get_foreign_page`](Self::get_foreign_page); the
+    /// last reference on an orphaned frame frees it. `EINVAL` if `mapper` holds none on `mfn`.
+    pub fn put_foreign_page(&self, mapper: &DomainMemory, mfn: Mfn) -> Result<(), Errno> {
+        let mut pages = mapper.pages.lock();
+        let refs = pages.foreign.get_mut(&mfn.0).ok_or(Errno::EINVAL)?;
+        *refs -= 1;
+        if *refs == 0 {
+            pages.foreign.remove(&mfn.0);
+        }
+        pages.foreign_refs -= 1;
+        self.heap
+            .lock()
+            .buddy
+            .put_ref(mfn)
+            .expect("a recorded foreign reference is held on the frame");
+        Ok(())
+    }
+
+    /// Frames released by their owner while still referenced, waiting for their last reference.
+    pub fn orphan_pages(&self) -> u64 {
+        self.heap.lock().buddy.orphan_frames()
     }
 
     /// Allocates frames owned by no domain (page tables, hypervisor structures): zeroed, and, as in

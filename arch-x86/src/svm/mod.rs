@@ -118,6 +118,7 @@ pub struct SvmVcpu {
     _msrpm: Box<MsrPermissionMap>,
     _iopm: Box<IoPermissionMap>,
     /// No ASID of its own: flush the guest TLB at every VMRUN.
+    #[cfg_attr(not(target_os = "none"), allow(dead_code))]
     flush_every_run: bool,
 }
 
