@@ -4,6 +4,8 @@ use core::arch::asm;
 
 /// EFER: long mode, no-execute, and SVM enable.
 pub const IA32_EFER: u32 = 0xc000_0080;
+/// EFER.NXE: the no-execute bit of page-table entries is honoured.
+pub const EFER_NXE: u64 = 1 << 11;
 /// EFER.SVME: SVM instructions enabled.
 pub const EFER_SVME: u64 = 1 << 12;
 /// Where VMRUN saves the host's state (AMD `VM_HSAVE_PA`).

@@ -199,12 +199,15 @@ const SLICE_TICKS: u64 = 1;
 pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
     apic::start_timer(TIMER_COUNT);
     let mut seen_tick = apic::ticks();
+    let mut started: alloc::collections::BTreeSet<u16> =
+        rq.iter_mut().map(|v| v.domain.domid()).collect();
     loop {
         // Every tick wakes the blocked: without event channels, all wake-ups are spurious ones.
         if apic::ticks() != seen_tick {
             seen_tick = apic::ticks();
             rq.iter_mut().for_each(|v| v.blocked = false);
         }
+        start_new_vcpus(hv, &mut rq, &mut started);
         let mut dom0_code = None;
         let picked = rq.pick(
             |v| {
@@ -265,6 +268,43 @@ pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
             }
         }
         rq.rotate();
+    }
+}
+
+/// Adds the vCPU of every domain the toolstack has built and unpaused since the last look: alive,
+/// not paused, and with a context loaded for vCPU 0 (XEN_DOMCTL_sethvmcontext). Each domain is
+/// started once.
+fn start_new_vcpus(
+    hv: &Hv,
+    rq: &mut RunQueue<SchedVcpu>,
+    started: &mut alloc::collections::BTreeSet<u16>,
+) {
+    for d in hv.domains.list_from(1, usize::MAX) {
+        if started.contains(&d.domid()) {
+            continue;
+        }
+        let ctx = {
+            let st = d.state();
+            if st.life != hypercall::domain::Life::Alive || st.controller_pause_count > 0 {
+                continue;
+            }
+            st.vcpu_context(0)
+        };
+        let Some(ctx) = ctx else { continue };
+        started.insert(d.domid());
+        let ncr3 = d.p2m.root().paddr();
+        printk!(
+            "d{}v0: started at {:#x} (context from the toolstack)\n",
+            d.domid(),
+            ctx.rip
+        );
+        rq.push(SchedVcpu {
+            vcpu: alloc::boxed::Box::new(SvmVcpu::from_context(&ctx, ncr3)),
+            domain: d,
+            blocked: false,
+            slices: 0,
+            preemptions: 0,
+        });
     }
 }
 

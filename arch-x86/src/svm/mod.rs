@@ -11,6 +11,7 @@ use alloc::boxed::Box;
 use crate::msr::{self, CpuidResult};
 pub use crate::vcpu::GuestRegs;
 use crate::vcpu::{HvmVcpu, VmExit};
+use hypercall::hvm_context::HvmVcpuContext;
 use hypercall::hvm_guest::PagingState;
 use vmcb::{
     ctrl, exit, inject_exception, misc1, misc2, save, IoPermissionMap, MsrPermissionMap, Segment,
@@ -74,11 +75,22 @@ pub fn enable() {
         SvmFeatures::probe().nr_asids.max(2),
         core::sync::atomic::Ordering::Relaxed,
     );
+    // Nested page tables mark MMIO, foreign and grant frames no-execute: bit 63 is only a flag,
+    // not a reserved bit, with EFER.NXE set (CPUID 0x8000_0001 EDX bit 20), as Xen always runs.
+    let nxe = if msr::cpuid(0x8000_0001, 0).edx & (1 << 20) != 0 {
+        msr::EFER_NXE
+    } else {
+        0
+    };
     // SAFETY: EFER exists on every x86-64 CPU; setting SVME only enables the SVM instructions
-    // (the caller checked SVM exists). VM_HSAVE_PA takes the physical (identity-mapped) address
-    // of a page that lives for the rest of the hypervisor's life.
+    // (the caller checked SVM exists) and NXE only gives bit 63 of page-table entries its NX
+    // meaning (the hypervisor's own tables never set it). VM_HSAVE_PA takes the physical
+    // (identity-mapped) address of a page that lives for the rest of the hypervisor's life.
     unsafe {
-        msr::wrmsr(msr::IA32_EFER, msr::rdmsr(msr::IA32_EFER) | msr::EFER_SVME);
+        msr::wrmsr(
+            msr::IA32_EFER,
+            msr::rdmsr(msr::IA32_EFER) | msr::EFER_SVME | nxe,
+        );
         msr::wrmsr(msr::VM_HSAVE_PA, &**area as *const Vmcb as u64);
     }
 }
@@ -197,6 +209,72 @@ impl SvmVcpu {
             _iopm: iopm,
             flush_every_run: asid.is_none(),
         }
+    }
+
+    /// A vCPU in the state the toolstack loaded with XEN_DOMCTL_sethvmcontext (Xen's
+    /// `svm_load_cpu_state` / `svm_vmcb_restore`), on the nested page table rooted at `ncr3`.
+    /// The FPU starts in its reset state and a pending event is dropped (not modelled yet).
+    pub fn from_context(ctx: &HvmVcpuContext, ncr3: u64) -> Self {
+        let mut v = Self::new_pvh(ctx.rip as u32, ctx.rbx as u32, ncr3);
+        let seg = |s: &hypercall::hvm_context::Segment| Segment {
+            selector: s.sel,
+            attrib: s.attr,
+            limit: s.limit,
+            base: s.base,
+        };
+        let m = &mut v.vmcb;
+        for (offset, s) in [
+            (save::CS, &ctx.cs),
+            (save::DS, &ctx.ds),
+            (save::ES, &ctx.es),
+            (save::FS, &ctx.fs),
+            (save::GS, &ctx.gs),
+            (save::SS, &ctx.ss),
+            (save::TR, &ctx.tr),
+            (save::LDTR, &ctx.ldtr),
+        ] {
+            m.set_segment(offset, seg(s));
+        }
+        m.set_table(save::GDTR, ctx.gdtr.limit, ctx.gdtr.base);
+        m.set_table(save::IDTR, ctx.idtr.limit, ctx.idtr.base);
+        // CPL is SS.DPL (APM 15.5.1).
+        m.write_u8(save::CPL, ((ctx.ss.attr >> 5) & 3) as u8);
+        m.write_u64(save::CR0, ctx.cr0);
+        m.write_u64(save::CR2, ctx.cr2);
+        m.write_u64(save::CR3, ctx.cr3);
+        m.write_u64(save::CR4, ctx.cr4);
+        m.write_u64(save::EFER, ctx.efer | msr::EFER_SVME);
+        m.write_u64(save::RFLAGS, ctx.rflags | 2);
+        m.write_u64(save::RIP, ctx.rip);
+        m.write_u64(save::RSP, ctx.rsp);
+        m.write_u64(save::RAX, ctx.rax);
+        m.write_u64(save::DR6, ctx.dr6);
+        m.write_u64(save::DR7, ctx.dr7);
+        m.write_u64(save::STAR, ctx.star);
+        m.write_u64(save::LSTAR, ctx.lstar);
+        m.write_u64(save::CSTAR, ctx.cstar);
+        m.write_u64(save::SFMASK, ctx.syscall_mask);
+        m.write_u64(save::KERNEL_GS_BASE, ctx.shadow_gs);
+        m.write_u64(save::SYSENTER_CS, ctx.sysenter_cs);
+        m.write_u64(save::SYSENTER_ESP, ctx.sysenter_esp);
+        m.write_u64(save::SYSENTER_EIP, ctx.sysenter_eip);
+        v.regs = GuestRegs {
+            rbx: ctx.rbx,
+            rcx: ctx.rcx,
+            rdx: ctx.rdx,
+            rsi: ctx.rsi,
+            rdi: ctx.rdi,
+            rbp: ctx.rbp,
+            r8: ctx.r8,
+            r9: ctx.r9,
+            r10: ctx.r10,
+            r11: ctx.r11,
+            r12: ctx.r12,
+            r13: ctx.r13,
+            r14: ctx.r14,
+            r15: ctx.r15,
+        };
+        v
     }
 
     /// Runs the guest until the next #VMEXIT; returns the exit code.
@@ -491,6 +569,42 @@ mod tests {
         );
         v.inject_exception(13, Some(0));
         assert_eq!(v.vmcb.read_u64(ctrl::EVENTINJ), 0x8000_0b0d);
+    }
+
+    #[test]
+    fn a_loaded_hvm_context_becomes_the_vmcb_state() {
+        // The toolstack's PVH start (xg_dom_x86.c vcpu_hvm): flat 32-bit segments, CR0 = PE|ET,
+        // RIP = entry, RBX = start_info; loaded as Xen's svm_vmcb_restore would.
+        use xen_public::arch_x86::hvm::save::hvm_hw_cpu;
+        let rec = hvm_hw_cpu {
+            rip: 0x10_0040,
+            rbx: 0x3000,
+            rflags: 2,
+            cr0: 0x11,
+            cs_limit: !0,
+            cs_arbytes: 0xc9b,
+            ss_limit: !0,
+            ss_arbytes: 0xc93,
+            ds_arbytes: 0xc93,
+            tr_arbytes: 0x8b,
+            tr_limit: 0x67,
+            ..Default::default()
+        };
+        let ctx = hypercall::hvm_context::load_cpu(&rec).expect("a valid record");
+        let v = SvmVcpu::from_context(&ctx, 0x7000);
+        assert_eq!(v.vmcb.read_u64(save::RIP), 0x10_0040);
+        assert_eq!(v.regs.rbx, 0x3000);
+        assert_eq!(v.vmcb.read_u64(save::CR0), 0x11);
+        assert_eq!(v.vmcb.segment(save::CS).attrib, 0xc9b);
+        assert_eq!(v.vmcb.segment(save::CS).limit, 0xffff_ffff);
+        assert_eq!(v.vmcb.segment(save::TR).attrib, 0x8b);
+        assert_eq!(
+            v.vmcb.read_u64(save::EFER),
+            msr::EFER_SVME,
+            "SVME kept for VMRUN"
+        );
+        assert_eq!(v.vmcb.read_u8(save::CPL), 0);
+        assert_eq!(v.vmcb.read_u64(ctrl::N_CR3), 0x7000);
     }
 
     #[test]

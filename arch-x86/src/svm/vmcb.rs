@@ -86,6 +86,22 @@ pub mod save {
     pub const RSP: usize = 0x5d8;
     /// RAX.
     pub const RAX: usize = 0x5f8;
+    /// STAR (loaded by VMLOAD, like the next ones up to SYSENTER_EIP).
+    pub const STAR: usize = 0x600;
+    /// LSTAR.
+    pub const LSTAR: usize = 0x608;
+    /// CSTAR.
+    pub const CSTAR: usize = 0x610;
+    /// SFMASK.
+    pub const SFMASK: usize = 0x618;
+    /// KernelGSbase.
+    pub const KERNEL_GS_BASE: usize = 0x620;
+    /// SYSENTER_CS.
+    pub const SYSENTER_CS: usize = 0x628;
+    /// SYSENTER_ESP.
+    pub const SYSENTER_ESP: usize = 0x630;
+    /// SYSENTER_EIP.
+    pub const SYSENTER_EIP: usize = 0x638;
     /// CR2.
     pub const CR2: usize = 0x640;
     /// The guest PAT.
@@ -264,6 +280,11 @@ impl Vmcb {
             limit: self.read_u32(offset + 4),
             base: self.read_u64(offset + 8),
         }
+    }
+    /// Sets a descriptor-table register (GDTR, IDTR): limit at +4, base at +8.
+    pub fn set_table(&mut self, offset: usize, limit: u32, base: u64) {
+        self.write_u32(offset + 4, limit);
+        self.write_u64(offset + 8, base);
     }
     /// Sets the segment register at `offset`.
     pub fn set_segment(&mut self, offset: usize, seg: Segment) {

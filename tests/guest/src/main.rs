@@ -14,6 +14,7 @@
 
 mod boot;
 mod console;
+mod domu;
 mod garbage;
 mod hypercall;
 mod start_info;
@@ -45,7 +46,14 @@ fn main(start_info_paddr: u64) -> ! {
             power_off()
         }
         "spin" => spin(),
-        other => panic!("unknown mode `{other}` (hello, triple-fault, garbage, spin)"),
+        "domu" => {
+            println!("mode=domu: build a PVH domU, run it, destroy it");
+            if domu::run() {
+                println!("domu: done");
+            }
+            power_off()
+        }
+        other => panic!("unknown mode `{other}` (hello, triple-fault, garbage, spin, domu)"),
     }
 }
 

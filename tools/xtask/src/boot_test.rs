@@ -121,6 +121,13 @@ fn cases(image: &Path) -> Vec<Case> {
             check: check_guest_spin,
         },
         Case {
+            name: "dom0-builds-runs-destroys-a-domu",
+            memory: "512M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: guest_module("mode=domu"),
+            check: check_guest_domu,
+        },
+        Case {
             name: "dom0-pvh-guest-triple-fault",
             memory: "512M",
             cmdline: "console=com1 dom0_mem=64M",
@@ -415,6 +422,27 @@ fn check_guest_spin(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
     if preemptions == 0 {
         return Err(format!("the timer never preempted dom0: {stats:?}"));
     }
+    Ok(())
+}
+
+/// dom0 builds a PVH domU with the toolstack's hypercalls (createdomain, max_vcpus, max_mem,
+/// populate_physmap, a foreign mapping to write its kernel, get/sethvmcontext, unpause); the
+/// scheduler runs it; it shuts down with SHUTDOWN_reboot, which dom0 reads back before
+/// destroying it and powering off.
+fn check_guest_domu(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    lines_with(
+        &outcome.console,
+        &[
+            "d1v0: started at 0x100000",
+            "xen-rs test guest: domu: d1 shut down with reason 1",
+            "xen-rs test guest: domu: d1 destroyed",
+            "xen-rs test guest: domu: done",
+            "Hardware Dom0 halted: halting machine",
+        ],
+    )?;
     Ok(())
 }
 
