@@ -67,7 +67,7 @@ struct Buffers {
     errs: [i32; 1],
     remove: xen_remove_from_physmap,
     yield_arg: u64,
-    image: [u8; 4096],
+    image: [u8; 16384],
 }
 
 static mut BUFFERS: Buffers = Buffers {
@@ -86,7 +86,7 @@ static mut BUFFERS: Buffers = Buffers {
     errs: [0],
     remove: empty_remove(),
     yield_arg: 0,
-    image: [0; 4096],
+    image: [0; 16384],
 };
 
 const fn empty_reservation() -> xen_memory_reservation {
