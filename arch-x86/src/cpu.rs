@@ -34,6 +34,16 @@ pub fn read_cr4() -> u64 {
     value
 }
 
+/// Reads the time-stamp counter.
+pub fn read_tsc() -> u64 {
+    let (lo, hi): (u32, u32);
+    // SAFETY: RDTSC only reads the counter (CR4.TSD is clear at CPL 0 anyway).
+    unsafe {
+        asm!("rdtsc", out("eax") lo, out("edx") hi, options(nomem, nostack, preserves_flags))
+    };
+    (u64::from(hi) << 32) | u64::from(lo)
+}
+
 /// Stops this CPU for good: interrupts off, then `hlt` (an NMI can wake it; it halts again).
 pub fn halt_forever() -> ! {
     loop {

@@ -50,6 +50,10 @@ const VECTOR_UD: u8 = 6;
 const VECTOR_GP: u8 = 13;
 /// IA32_APIC_BASE.
 const MSR_APIC_BASE: u32 = 0x1b;
+/// IA32_TIME_STAMP_COUNTER.
+const MSR_TSC: u32 = 0x10;
+/// IA32_PAT.
+const MSR_PAT: u32 = 0x277;
 
 /// Handles one exit of `d`'s vCPU `v`.
 pub fn handle_exit<V: HvmVcpu + ?Sized>(
@@ -69,6 +73,31 @@ pub fn handle_exit<V: HvmVcpu + ?Sized>(
             Next::Resume
         }
         VmExit::Hypercall => hypercall(hv, d, v),
+        VmExit::Io {
+            port,
+            size,
+            input,
+            string,
+        } => {
+            if string {
+                // INS/OUTS need the instruction emulator, which does not exist yet.
+                printk!(
+                    "d{}v0 string I/O at port {port:#x} cannot be emulated yet\n",
+                    d.domid()
+                );
+                crash(d, v, "string I/O");
+                return Next::Stop;
+            }
+            // No device behind the port: reads give all ones, writes are dropped (what a PC
+            // does for a port nothing decodes).
+            if input {
+                let ones = (1u64 << (8 * u32::from(size))) - 1;
+                let rax = v.rax();
+                v.set_rax((rax & !ones) | ones);
+            }
+            v.skip_instruction(1);
+            Next::Resume
+        }
         VmExit::Hlt => {
             v.skip_instruction(1);
             if v.rflags() & (1 << 9) == 0 {
@@ -133,8 +162,37 @@ fn msr_access<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Domain<Npt>, v: &mut V, write: b
             v.regs().rdx = efer >> 32;
             true
         }
-        // The local APIC's base belongs to the hypervisor: writes are dropped.
+        // The local APIC's base belongs to the hypervisor: writes are dropped; reads see the
+        // architectural default (xAPIC enabled at 0xfee00000, the boot CPU).
         (MSR_APIC_BASE, true) => true,
+        (MSR_APIC_BASE, false) => {
+            v.set_rax(0xfee0_0000 | (1 << 11) | (1 << 8));
+            v.regs().rdx = 0;
+            true
+        }
+        (MSR_PAT, false) => {
+            let pat = v.guest_pat();
+            v.set_rax(pat & 0xffff_ffff);
+            v.regs().rdx = pat >> 32;
+            true
+        }
+        // Each of the eight PAT entries must be a valid memory type (0, 1, 4, 5, 6, 7).
+        (MSR_PAT, true) => {
+            let valid = (0..8).all(|i| matches!((value >> (8 * i)) & 0xff, 0 | 1 | 4..=7));
+            if valid {
+                v.set_guest_pat(value);
+            }
+            valid
+        }
+        // The time-stamp counter reads as the host's (no offset yet); writes are dropped.
+        (MSR_TSC, false) => {
+            let tsc = crate::cpu::read_tsc();
+            v.set_rax(tsc & 0xffff_ffff);
+            v.regs().rdx = tsc >> 32;
+            true
+        }
+        (MSR_TSC, true) => true,
+        // Everything else: #GP, as Xen's guest_rdmsr/guest_wrmsr do for MSRs they do not know.
         _ => false,
     };
     if ok {

@@ -21,6 +21,17 @@ pub enum VmExit {
     Hypercall,
     /// HLT.
     Hlt,
+    /// An I/O port access the hypervisor intercepts.
+    Io {
+        /// The port.
+        port: u16,
+        /// Bytes: 1, 2 or 4.
+        size: u8,
+        /// IN (else OUT).
+        input: bool,
+        /// INS/OUTS (string forms).
+        string: bool,
+    },
     /// A triple fault (SVM's shutdown intercept, VMX's triple-fault exit).
     TripleFault,
     /// A nested page fault (NPF, EPT violation or misconfiguration).
@@ -99,6 +110,10 @@ pub trait HvmVcpu {
     fn guest_efer(&self) -> u64;
     /// A guest WRMSR of EFER; `false` if the value is refused (#GP).
     fn set_guest_efer(&mut self, value: u64) -> bool;
+    /// The guest's PAT (the VMCB's G_PAT, or VMX's guest PAT field).
+    fn guest_pat(&self) -> u64;
+    /// Sets the guest's PAT.
+    fn set_guest_pat(&mut self, value: u64);
     /// Injects a hardware exception at the next entry.
     fn inject_exception(&mut self, vector: u8, error_code: Option<u32>);
     /// Prints the registers (Xen's `vcpu_show_registers`).

@@ -460,7 +460,8 @@ pub fn build_pvh_dom0(
         plan.start_info_paddr
     );
     let ncr3 = d.p2m.root().paddr();
-    let vcpu = SvmVcpu::new_pvh(plan.vcpu.eip, plan.vcpu.ebx, ncr3);
+    let mut vcpu = SvmVcpu::new_pvh(plan.vcpu.eip, plan.vcpu.ebx, ncr3);
+    vcpu.allow_hardware_io();
     Ok((d, vcpu))
 }
 

@@ -128,11 +128,36 @@ pub struct SvmVcpu {
     /// The guest's general registers.
     pub regs: GuestRegs,
     _msrpm: Box<MsrPermissionMap>,
-    _iopm: Box<IoPermissionMap>,
+    iopm: Box<IoPermissionMap>,
     /// No ASID of its own: flush the guest TLB at every VMRUN.
     #[cfg_attr(not(target_os = "none"), allow(dead_code))]
     flush_every_run: bool,
 }
+
+/// MSRs the guest accesses directly: the VMCB holds them and VMLOAD/VMSAVE or VMRUN switch
+/// them (FS/GS bases, KernelGSbase, the SYSCALL and SYSENTER MSRs).
+const GUEST_SWITCHED_MSRS: [u32; 10] = [
+    0xc000_0100, // FS_BASE
+    0xc000_0101, // GS_BASE
+    0xc000_0102, // KERNEL_GS_BASE
+    0xc000_0081, // STAR
+    0xc000_0082, // LSTAR
+    0xc000_0083, // CSTAR
+    0xc000_0084, // SFMASK
+    0x174,       // SYSENTER_CS
+    0x175,       // SYSENTER_ESP
+    0x176,       // SYSENTER_EIP
+];
+
+/// Ports the hypervisor keeps even from dom0: the legacy PICs, the PIT, COM1 (its console) and
+/// the PC reset control ports.
+pub const HYPERVISOR_PORTS: [(u16, u16); 5] = [
+    (0x20, 0x21),
+    (0x40, 0x43),
+    (0xa0, 0xa1),
+    (0x3f8, 0x3ff),
+    (0xcf9, 0xcf9),
+];
 
 /// EFER.LME, LMA and SVME.
 pub const EFER_LME: u64 = 1 << 8;
@@ -144,12 +169,18 @@ impl SvmVcpu {
     /// dom0_build.c uses it): 32-bit protected mode, paging off, flat CS/DS/ES/SS, CR0 = PE|ET,
     /// EBX = `start_info`, at `entry`, on the nested page table rooted at `ncr3`.
     pub fn new_pvh(entry: u32, start_info: u32, ncr3: u64) -> Self {
+        // Every MSR exits but those the VMCB switches with the guest (Xen's svm_msrbit list
+        // idea): a guest can never write the host's MSRs. EFER is intercepted because the guest
+        // must not clear SVME in the VMCB copy, nor see it.
         let mut msrpm = Box::new(MsrPermissionMap::default());
-        // EFER: the guest must never clear SVME in the VMCB copy, and must not see it.
-        msrpm.intercept(msr::IA32_EFER, true, true);
-        // The local APIC's base belongs to the hypervisor.
-        msrpm.intercept(0x1b, false, true);
-        let iopm = Box::new(IoPermissionMap::default());
+        msrpm.intercept_all();
+        for m in GUEST_SWITCHED_MSRS {
+            msrpm.allow(m);
+        }
+        // Every I/O port exits (a domU has no device to reach); dom0 gets most of them with
+        // `allow_hardware_io`.
+        let mut iopm = Box::new(IoPermissionMap::default());
+        iopm.intercept_all();
         let mut v = Box::new(Vmcb::default());
         v.write_u32(
             ctrl::INTERCEPT_MISC1,
@@ -158,6 +189,7 @@ impl SvmVcpu {
                 | misc1::CPUID
                 | misc1::HLT
                 | misc1::INVLPGA
+                | misc1::IOIO_PROT
                 | misc1::MSR_PROT
                 | misc1::SHUTDOWN,
         );
@@ -206,8 +238,17 @@ impl SvmVcpu {
                 ..Default::default()
             },
             _msrpm: msrpm,
-            _iopm: iopm,
+            iopm,
             flush_every_run: asid.is_none(),
+        }
+    }
+
+    /// Lets the hardware domain (dom0) reach the I/O ports directly, except the ones the
+    /// hypervisor drives itself (Xen's `ioports_deny_access` of its own devices for dom0).
+    pub fn allow_hardware_io(&mut self) {
+        self.iopm.allow_all();
+        for (first, last) in HYPERVISOR_PORTS {
+            self.iopm.intercept(first, last);
         }
     }
 
@@ -317,6 +358,19 @@ impl SvmVcpu {
             },
             exit::VMMCALL => VmExit::Hypercall,
             exit::HLT => VmExit::Hlt,
+            exit::IOIO => {
+                let info = self.vmcb.read_u64(ctrl::EXITINFO1);
+                VmExit::Io {
+                    port: (info >> 16) as u16,
+                    size: match (info >> 4) & 7 {
+                        1 => 1,
+                        2 => 2,
+                        _ => 4,
+                    },
+                    input: info & 1 != 0,
+                    string: info & (1 << 2) != 0,
+                }
+            }
             exit::SHUTDOWN => VmExit::TripleFault,
             exit::NPF => {
                 let error = self.vmcb.read_u64(ctrl::EXITINFO1);
@@ -374,6 +428,12 @@ impl HvmVcpu for SvmVcpu {
     }
 
     fn skip_instruction(&mut self, len: u64) {
+        // An I/O intercept tells the next RIP itself (EXITINFO2), whatever the prefixes.
+        if self.vmcb.read_u64(ctrl::EXITCODE) == exit::IOIO {
+            let next = self.vmcb.read_u64(ctrl::EXITINFO2);
+            self.vmcb.write_u64(save::RIP, next);
+            return;
+        }
         self.skip(len);
     }
 
@@ -409,6 +469,14 @@ impl HvmVcpu for SvmVcpu {
         let efer = (value & EFER_GUEST_BITS) | (current & EFER_LMA) | msr::EFER_SVME;
         self.vmcb.write_u64(save::EFER, efer);
         true
+    }
+
+    fn guest_pat(&self) -> u64 {
+        self.vmcb.read_u64(save::G_PAT)
+    }
+
+    fn set_guest_pat(&mut self, value: u64) {
+        self.vmcb.write_u64(save::G_PAT, value);
     }
 
     fn inject_exception(&mut self, vector: u8, error_code: Option<u32>) {
@@ -605,6 +673,26 @@ mod tests {
         );
         assert_eq!(v.vmcb.read_u8(save::CPL), 0);
         assert_eq!(v.vmcb.read_u64(ctrl::N_CR3), 0x7000);
+    }
+
+    #[test]
+    fn domus_reach_no_port_and_dom0_all_but_the_hypervisor_s() {
+        let mut v = SvmVcpu::new_pvh(0, 0, 0);
+        assert!(v.iopm.intercepts(0xf4) && v.iopm.intercepts(0x60));
+        v.allow_hardware_io();
+        assert!(!v.iopm.intercepts(0xf4) && !v.iopm.intercepts(0x60));
+        assert!(v.iopm.intercepts(0x3f8) && v.iopm.intercepts(0x20) && v.iopm.intercepts(0xcf9));
+        // OUT to port 0x80, one byte: EXITINFO1 = port << 16 | SZ8.
+        v.vmcb.write_u64(ctrl::EXITINFO1, (0x80 << 16) | (1 << 4));
+        assert_eq!(
+            v.decode_exit(exit::IOIO),
+            VmExit::Io {
+                port: 0x80,
+                size: 1,
+                input: false,
+                string: false
+            }
+        );
     }
 
     #[test]

@@ -158,7 +158,8 @@ pub mod exit {
     pub const CPUID: u64 = 0x72;
     /// HLT.
     pub const HLT: u64 = 0x78;
-    /// I/O port access.
+    /// I/O port access (EXITINFO1: bit 0 IN, bit 2 string, bits 4-6 size, bits 16-31 port;
+    /// EXITINFO2: the next RIP).
     pub const IOIO: u64 = 0x7b;
     /// MSR access (EXITINFO1: 0 read, 1 write).
     pub const MSR: u64 = 0x7c;
@@ -319,6 +320,19 @@ impl MsrPermissionMap {
         Some(base + 2 * offset as usize)
     }
 
+    /// Makes every MSR access exit.
+    pub fn intercept_all(&mut self) {
+        self.0.fill(0xff);
+    }
+
+    /// Lets the guest read and write `msr` directly (for MSRs the VMCB switches: VMLOAD/VMSAVE
+    /// state and the segment bases).
+    pub fn allow(&mut self, msr: u32) {
+        if let Some(bit) = Self::read_bit(msr) {
+            self.0[bit / 8] &= !(0b11 << (bit % 8));
+        }
+    }
+
     /// Makes reads and/or writes of `msr` exit (no-op for MSRs outside the ranges, which always do).
     pub fn intercept(&mut self, msr: u32, read: bool, write: bool) {
         if let Some(bit) = Self::read_bit(msr) {
@@ -335,6 +349,30 @@ impl MsrPermissionMap {
 /// The I/O permission map (12 KiB): one bit per port; all clear lets every port through.
 #[repr(C, align(4096))]
 pub struct IoPermissionMap(pub [u8; 12288]);
+
+impl IoPermissionMap {
+    /// Makes every port exit.
+    pub fn intercept_all(&mut self) {
+        self.0.fill(0xff);
+    }
+
+    /// Lets every port through.
+    pub fn allow_all(&mut self) {
+        self.0.fill(0);
+    }
+
+    /// Makes accesses to ports `first..=last` exit.
+    pub fn intercept(&mut self, first: u16, last: u16) {
+        for port in first..=last {
+            self.0[usize::from(port) / 8] |= 1 << (port % 8);
+        }
+    }
+
+    /// Whether an access to `port` exits.
+    pub fn intercepts(&self, port: u16) -> bool {
+        self.0[usize::from(port) / 8] & (1 << (port % 8)) != 0
+    }
+}
 
 impl Default for IoPermissionMap {
     fn default() -> Self {
@@ -379,6 +417,27 @@ mod tests {
         assert_eq!(m.0[0x820], 0b10);
         m.intercept(0xc001_0117, true, true);
         assert_eq!(m.0[0x1000 + 0x117 * 2 / 8], 0b11 << ((0x117 * 2) % 8));
+    }
+
+    #[test]
+    fn maps_can_intercept_everything_and_let_chosen_ones_through() {
+        let mut m = Box::new(MsrPermissionMap::default());
+        m.intercept_all();
+        m.allow(0xc000_0100);
+        let bit = MsrPermissionMap::read_bit(0xc000_0100).unwrap();
+        assert_eq!(
+            m.0[bit / 8] & (0b11 << (bit % 8)),
+            0,
+            "FS_BASE goes through"
+        );
+        let efer = MsrPermissionMap::read_bit(0xc000_0080).unwrap();
+        assert_eq!(m.0[efer / 8] & (0b11 << (efer % 8)), 0b11 << (efer % 8));
+        let mut io = Box::new(IoPermissionMap::default());
+        assert!(!io.intercepts(0xf4));
+        io.intercept(0x3f8, 0x3ff);
+        assert!(io.intercepts(0x3f8) && io.intercepts(0x3ff) && !io.intercepts(0x400));
+        io.intercept_all();
+        assert!(io.intercepts(0xf4) && io.intercepts(0xffff));
     }
 
     #[test]

@@ -39,9 +39,13 @@ const MAP_GFN: u64 = 0x3f000;
 /// The domU's memory: two 2 MiB extents.
 const DOMU_PAGES: u64 = 1024;
 
-/// The domU's code (32-bit, paging off, loaded at DOMU_ENTRY): hypercall page at 0x101000,
-/// then SCHEDOP_shutdown with the reason at 0x100100, then halt.
-const DOMU_CODE: [u8; 38] = [
+/// The domU's code (32-bit, paging off, loaded at DOMU_ENTRY): first a write to port 0xf4
+/// (QEMU's debug-exit device: a hypervisor that let a domU reach it would end the whole run), then
+/// the hypercall page at 0x101000, SCHEDOP_shutdown with the reason at 0x100100, and halt.
+const DOMU_CODE: [u8; 42] = [
+    0x66, 0xba, 0xf4, 0x00, //       mov dx, 0xf4
+    0xb0, 0x11, //                   mov al, 0x11
+    0xee, //                         out dx, al
     0xb9, 0x00, 0x00, 0x00, 0x40, // mov ecx, 0x40000000   (Xen's hypercall MSR)
     0xb8, 0x00, 0x10, 0x10, 0x00, // mov eax, 0x101000     (the page's address)
     0x31, 0xd2, //                   xor edx, edx
@@ -52,7 +56,7 @@ const DOMU_CODE: [u8; 38] = [
     0xff, 0xd0, //                   call eax
     0xf4, //                         hlt
     0xeb, 0xfd, //                   jmp hlt
-    0x90, 0x90, 0x90, 0x90, //       padding
+    0x90, //                         padding
 ];
 
 /// The hypercall buffers: static, so their (identity-mapped) addresses are guest-physical.
