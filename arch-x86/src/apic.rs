@@ -17,6 +17,7 @@ const REG_EOI: u64 = 0xb0;
 const REG_SVR: u64 = 0xf0;
 const REG_LVT_TIMER: u64 = 0x320;
 const REG_TIMER_INITIAL: u64 = 0x380;
+const REG_TIMER_CURRENT: u64 = 0x390;
 const REG_TIMER_DIVIDE: u64 = 0x3e0;
 /// LVT timer mode: periodic.
 const LVT_TIMER_PERIODIC: u32 = 1 << 17;
@@ -32,12 +33,52 @@ fn base() -> u64 {
     unsafe { msr::rdmsr(0x1b) & 0x000f_ffff_f000 }
 }
 
+fn read(reg: u64) -> u32 {
+    // SAFETY: as in `write`: an aligned 32-bit APIC register, read with one volatile load.
+    unsafe { core::ptr::read_volatile((base() + reg) as *const u32) }
+}
+
 fn write(reg: u64, value: u32) {
     // SAFETY: the APIC's register page is below 4 GiB (0xfee00000 unless the firmware moved it,
     // and it cannot be moved above the identity map on the machines xen-rs boots), identity-mapped;
     // each register is an aligned 32-bit word written with one volatile store. The mapping is
     // write-back rather than uncached, which QEMU ignores; real hardware needs UC (see README).
     unsafe { core::ptr::write_volatile((base() + reg) as *mut u32, value) }
+}
+
+/// The PIT's input clock, Hz.
+const PIT_HZ: u32 = 1_193_182;
+/// How long the calibration measures (Xen's `calibrate_APIC_clock` uses a PIT interval too).
+const CALIBRATION_MS: u32 = 10;
+
+/// Measures how many APIC timer counts (at divide-by-16) pass in 10 ms, against the PIT's
+/// channel 2 (the speaker gate, which no guest reaches: the PIT's ports are the hypervisor's).
+/// Returns counts per millisecond, at least 1.
+pub fn calibrate() -> u32 {
+    let pit_count = PIT_HZ / 1000 * CALIBRATION_MS;
+    write(REG_SVR, SVR_ENABLE | u32::from(SPURIOUS_VECTOR));
+    write(REG_TIMER_DIVIDE, DIVIDE_BY_16);
+    // One-shot, masked (bit 16): it only counts down.
+    write(REG_LVT_TIMER, (1 << 16) | u32::from(TIMER_VECTOR));
+    // SAFETY: port 0x61 is the PC's system control port B (bit 0 gates PIT channel 2, bit 1 the
+    // speaker, bit 5 reads channel 2's output); 0x42/0x43 are PIT channel 2 and the PIT's mode
+    // register. The hypervisor owns these devices (guests cannot reach them) and nothing else
+    // uses channel 2.
+    unsafe {
+        let b = crate::io::inb(0x61);
+        crate::io::outb(0x61, (b & !0x02) | 0x01);
+        crate::io::outb(0x43, 0xb0); // channel 2, lobyte/hibyte, mode 0, binary
+        crate::io::outb(0x42, pit_count as u8);
+        crate::io::outb(0x42, (pit_count >> 8) as u8);
+    }
+    write(REG_TIMER_INITIAL, u32::MAX);
+    // SAFETY: as above; reading port 0x61 has no side effect.
+    while unsafe { crate::io::inb(0x61) } & 0x20 == 0 {
+        core::hint::spin_loop();
+    }
+    let elapsed = u32::MAX - read(REG_TIMER_CURRENT);
+    write(REG_TIMER_INITIAL, 0);
+    (elapsed / CALIBRATION_MS).max(1)
 }
 
 /// Turns the APIC on and starts its timer, periodic, every `count` × 16 bus clocks.

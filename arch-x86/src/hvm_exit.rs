@@ -310,6 +310,16 @@ fn nested_page_fault<V: HvmVcpu + ?Sized>(
 ) -> Next {
     let gfn = Gfn(gpa >> 12);
     match d.p2m.handle_fault(&hv.heap, gfn, access) {
+        Ok(FaultOutcome::Retry) if retried_too_often(d.domid(), gfn) => {
+            // The p2m says the access is allowed but the hardware keeps refusing it: a bug in
+            // the tables, not the guest's doing. Stop the domain rather than spin for ever.
+            printk!(
+                "d{}v0 nested page fault at {gpa:#x} ({access:?}) repeats without progress\n",
+                d.domid()
+            );
+            crash(d, v, "nested page fault loop");
+            Next::Stop
+        }
         Ok(FaultOutcome::Retry) => Next::Resume,
         Ok(FaultOutcome::PopulateOnDemand) => {
             let filler = PodFiller {
@@ -340,6 +350,24 @@ fn nested_page_fault<V: HvmVcpu + ?Sized>(
             crash(d, v, "nested page fault");
             Next::Stop
         }
+    }
+}
+
+/// Consecutive retried faults on one gfn after which the fault counts as a loop.
+const NPF_RETRY_LIMIT: u32 = 10_000;
+
+/// Whether the fault at `gfn` of `domid` has been retried [`NPF_RETRY_LIMIT`] times in a row
+/// (one CPU: plain statics track the last fault).
+fn retried_too_often(domid: u16, gfn: Gfn) -> bool {
+    use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(u64::MAX);
+    static REPEATS: AtomicU32 = AtomicU32::new(0);
+    let key = (u64::from(domid) << 48) | (gfn.0 & ((1 << 48) - 1));
+    if LAST.swap(key, Ordering::Relaxed) == key {
+        REPEATS.fetch_add(1, Ordering::Relaxed) + 1 >= NPF_RETRY_LIMIT
+    } else {
+        REPEATS.store(0, Ordering::Relaxed);
+        false
     }
 }
 

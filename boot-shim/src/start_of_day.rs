@@ -188,16 +188,21 @@ pub fn copy_to_domain(
     Ok(())
 }
 
-/// The APIC timer's initial count (× 16 bus clocks): about 4 ms at QEMU's 1 GHz APIC bus. Not
-/// calibrated against a reference clock yet.
-const TIMER_COUNT: u32 = 0x4_0000;
-/// Timer ticks a vCPU may run before another gets the CPU.
-const SLICE_TICKS: u64 = 1;
+/// The scheduler's tick, in milliseconds.
+const TICK_MS: u32 = 10;
+/// Timer ticks a vCPU may run before another gets the CPU (Xen's credit scheduler: 30 ms).
+const SLICE_TICKS: u64 = 3;
 
 /// Runs the vCPUs round-robin (arch-x86's `sched`) until dom0 stops; returns dom0's shutdown
 /// code. Other domains that stop are dropped from the queue and the rest go on, as in Xen.
 pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
-    apic::start_timer(TIMER_COUNT);
+    let per_ms = apic::calibrate();
+    printk!(
+        "APIC timer: {} counts per ms at divide 16 (bus clock about {} MHz); tick {TICK_MS} ms\n",
+        per_ms,
+        u64::from(per_ms) * 16 / 1000
+    );
+    apic::start_timer(per_ms.saturating_mul(TICK_MS));
     let mut seen_tick = apic::ticks();
     let mut started: alloc::collections::BTreeSet<u16> =
         rq.iter_mut().map(|v| v.domain.domid()).collect();
