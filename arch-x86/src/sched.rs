@@ -26,6 +26,32 @@ pub struct SchedVcpu {
     pub slices: u64,
     /// Times the timer took the CPU back from it.
     pub preemptions: u64,
+    /// The p2m's TLB generation its cached translations reflect.
+    pub tlb_generation: u64,
+}
+
+impl SchedVcpu {
+    /// A vCPU of `domain`, runnable, never run.
+    pub fn new(domain: Arc<Domain<Npt>>, vcpu: Box<dyn HvmVcpu>) -> Self {
+        SchedVcpu {
+            tlb_generation: domain.p2m.tlb_generation(),
+            domain,
+            vcpu,
+            blocked: false,
+            slices: 0,
+            preemptions: 0,
+        }
+    }
+
+    /// Flushes the guest TLB if the p2m changed since the vCPU last ran (Xen flushes the
+    /// domain's dirty CPUs on p2m changes; with one CPU, checking before each entry does it).
+    pub fn sync_tlb(&mut self) {
+        let now = self.domain.p2m.tlb_generation();
+        if now != self.tlb_generation {
+            self.vcpu.flush_guest_tlb();
+            self.tlb_generation = now;
+        }
+    }
 }
 
 /// What a vCPU may do now.

@@ -114,6 +114,8 @@ pub trait HvmVcpu {
     fn guest_pat(&self) -> u64;
     /// Sets the guest's PAT.
     fn set_guest_pat(&mut self, value: u64);
+    /// Flushes the guest's cached translations at the next entry (its p2m changed).
+    fn flush_guest_tlb(&mut self);
     /// Injects a hardware exception at the next entry.
     fn inject_exception(&mut self, vector: u8, error_code: Option<u32>);
     /// Prints the registers (Xen's `vcpu_show_registers`).

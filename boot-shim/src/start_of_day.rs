@@ -251,6 +251,7 @@ pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
         v.slices += 1;
         let start = apic::ticks();
         loop {
+            v.sync_tlb();
             let exit = v.vcpu.run();
             match handle_exit(hv, &v.domain, &mut *v.vcpu, exit) {
                 Next::Resume => {}
@@ -303,26 +304,17 @@ fn start_new_vcpus(
             d.domid(),
             ctx.rip
         );
-        rq.push(SchedVcpu {
-            vcpu: alloc::boxed::Box::new(SvmVcpu::from_context(&ctx, ncr3)),
-            domain: d,
-            blocked: false,
-            slices: 0,
-            preemptions: 0,
-        });
+        rq.push(SchedVcpu::new(
+            d,
+            alloc::boxed::Box::new(SvmVcpu::from_context(&ctx, ncr3)),
+        ));
     }
 }
 
 /// A run queue with `d`'s one vCPU.
 pub fn run_queue_with(d: Arc<Domain<Npt>>, vcpu: SvmVcpu) -> RunQueue<SchedVcpu> {
     let mut rq = RunQueue::new();
-    rq.push(SchedVcpu {
-        domain: d,
-        vcpu: alloc::boxed::Box::new(vcpu),
-        blocked: false,
-        slices: 0,
-        preemptions: 0,
-    });
+    rq.push(SchedVcpu::new(d, alloc::boxed::Box::new(vcpu)));
     rq
 }
 

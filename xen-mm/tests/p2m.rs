@@ -475,3 +475,40 @@ fn npt_teardown() {
 fn ept_teardown() {
     check_teardown::<Ept>();
 }
+
+#[test]
+fn replacing_or_removing_a_mapping_moves_the_tlb_generation_and_adding_one_does_not() {
+    // Xen flushes guest TLBs when a p2m entry loses a mapping or rights (p2m_tlb_flush); a new
+    // mapping where nothing was cannot be cached stale.
+    let h = table_heap();
+    let p2m = P2m::<Npt>::new(&h, ALL_SIZES).unwrap();
+    let g0 = p2m.tlb_generation();
+    p2m.set_entry(
+        &h,
+        Gfn(5),
+        Some(Mfn(0x100)),
+        0,
+        P2mType::RamRw,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    assert_eq!(p2m.tlb_generation(), g0, "a new mapping needs no flush");
+    p2m.set_entry(
+        &h,
+        Gfn(5),
+        Some(Mfn(0x200)),
+        0,
+        P2mType::RamRw,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    let g1 = p2m.tlb_generation();
+    assert!(g1 > g0, "a replaced mapping does");
+    p2m.set_entry(&h, Gfn(5), None, 0, P2mType::Invalid, P2mAccess::N)
+        .unwrap();
+    let g2 = p2m.tlb_generation();
+    assert!(g2 > g1, "a removed one does");
+    p2m.change_entry_type_global(&h, P2mType::RamRw, P2mType::RamLogdirty)
+        .unwrap();
+    assert!(p2m.tlb_generation() > g2, "a global type change does");
+}

@@ -479,6 +479,12 @@ impl HvmVcpu for SvmVcpu {
         self.vmcb.write_u64(save::G_PAT, value);
     }
 
+    /// TLB_CONTROL 1: flush every ASID's entries at the next VMRUN (correct whatever the CPU
+    /// supports; flush-by-ASID would be cheaper).
+    fn flush_guest_tlb(&mut self) {
+        self.vmcb.write_u8(ctrl::TLB_CONTROL, 1);
+    }
+
     fn inject_exception(&mut self, vector: u8, error_code: Option<u32>) {
         let mut event = inject_exception(vector);
         if let Some(code) = error_code {

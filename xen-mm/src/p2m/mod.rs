@@ -239,6 +239,11 @@ pub struct P2m<Fmt: P2mFormat> {
     /// reads it, and the loom models of walks and sweeps would otherwise exceed loom's branch
     /// budget; teardown is not what they check.
     dead: core::sync::atomic::AtomicBool,
+    /// Bumped whenever an entry is changed in a way a CPU's cached translations could outlive
+    /// (a mapping replaced or removed, a type change marked): vCPUs running on this p2m flush
+    /// their guest TLB when it moved (Xen's `p2m_tlb_flush` / `guest_flush_tlb_mask`). A plain
+    /// core atomic for the same reason as `dead`.
+    tlb_generation: core::sync::atomic::AtomicU64,
     _format: PhantomData<fn() -> Fmt>,
 }
 
@@ -276,6 +281,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
             epochs: Epochs::new(),
             gfn_locks: gfn_lock::GfnLocks::new(),
             dead: core::sync::atomic::AtomicBool::new(false),
+            tlb_generation: core::sync::atomic::AtomicU64::new(0),
             _format: PhantomData,
         })
     }
@@ -429,6 +435,9 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         // Unlink first, then retire what was under the old entry: a lock-free reader that starts
         // after the retirement can no longer reach it.
         mem.write_u64(table, index, new);
+        if old != Entry::Empty {
+            self.tlb_changed();
+        }
         self.forget_subtree(st, mem, old, level);
         if new == 0 {
             self.free_empty_tables(st, mem, gfn, level);
@@ -518,6 +527,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         }
         st.torn_down = true;
         self.dead.store(true, core::sync::atomic::Ordering::SeqCst);
+        self.tlb_changed();
         let top = LEVELS - 1;
         for index in 0..ENTRIES {
             let entry = Fmt::decode(top, mem.read_u64(self.root, index));
@@ -527,6 +537,19 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         let root = self.root;
         self.retire_table(&mut st, root);
         self.reclaim(&mut st, mem);
+    }
+
+    /// Records that cached translations of this p2m may be stale.
+    pub(crate) fn tlb_changed(&self) {
+        self.tlb_generation
+            .fetch_add(1, core::sync::atomic::Ordering::Release);
+    }
+
+    /// The TLB generation: a vCPU that ran with an older value must flush its guest TLB before
+    /// running again.
+    pub fn tlb_generation(&self) -> u64 {
+        self.tlb_generation
+            .load(core::sync::atomic::Ordering::Acquire)
     }
 
     /// Whether [`teardown`](Self::teardown) has run.

@@ -24,6 +24,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         if self.is_torn_down() {
             return;
         }
+        self.tlb_changed();
         for i in 0..ENTRIES {
             let raw = mem.read_u64(self.root(), i);
             if raw != 0 {
@@ -39,6 +40,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         if self.is_torn_down() {
             return;
         }
+        self.tlb_changed();
         self.mark_range_in(mem, self.root(), LEVELS - 1, 0, first, last);
     }
 
