@@ -28,6 +28,11 @@ const DIVIDE_BY_16: u32 = 0b0011;
 
 static TICKS: AtomicU64 = AtomicU64::new(0);
 
+/// The physical address of the APIC's register page (IA32_APIC_BASE).
+pub fn register_base() -> u64 {
+    base()
+}
+
 fn base() -> u64 {
     // SAFETY: IA32_APIC_BASE exists on every x86-64 CPU; reading it has no side effect.
     unsafe { msr::rdmsr(0x1b) & 0x000f_ffff_f000 }
