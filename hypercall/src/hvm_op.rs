@@ -96,7 +96,9 @@ fn hvmop_get_param<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     guest::write(call.guest, arg, &a)
 }
 
-/// Parameters Xen no longer accepts either way (`EOPNOTSUPP` in `hvm_allow_{set,get}_param`).
+/// Parameters Xen no longer accepts either way (`hvm_allow_{set,get}_param`'s deprecated list).
+/// Xen 4.17 answers `EINVAL` for them, whoever asks (recorded by the conformance suite:
+/// tests/conformance/xen-4.17.txt, `hvm_op.get_param.pae_enabled` and friends).
 fn deprecated(index: u32) -> bool {
     matches!(
         index,
@@ -123,7 +125,7 @@ fn param<Fmt: P2mFormat>(d: &Domain<Fmt>, index: u32) -> u64 {
 }
 
 /// hvm.c `hvm_allow_set_param`: XSM_TARGET (the domain itself, its device model or the control
-/// domain); `EOPNOTSUPP` for deprecated parameters; `EPERM` when a domain sets one of its own
+/// domain); `EINVAL` for deprecated parameters; `EPERM` when a domain sets one of its own
 /// parameters that only the toolstack may set; `EEXIST` when a one-shot parameter that is already
 /// set would change.
 fn hvm_allow_set_param<Fmt: P2mFormat>(
@@ -143,7 +145,7 @@ fn hvm_allow_set_param<Fmt: P2mFormat>(
         | HVM_PARAM_STORE_EVTCHN
         | HVM_PARAM_CONSOLE_EVTCHN
         | HVM_PARAM_X87_FIP_WIDTH => {}
-        i if deprecated(i) => return Err(Errno::EOPNOTSUPP),
+        i if deprecated(i) => return Err(Errno::EINVAL),
         // HVM_PARAM_IDENT_PT and HVM_PARAM_ACPI_S_STATE (the domain may need pausing) and the
         // rest are for the toolstack only.
         _ => {
@@ -275,7 +277,7 @@ fn pmtimer_change_ioport<Fmt: P2mFormat>(d: &Domain<Fmt>, version: u64) -> Resul
     Ok(())
 }
 
-/// hvm.c `hvm_allow_get_param`: XSM_TARGET; `EOPNOTSUPP` for deprecated parameters; `EPERM` when a
+/// hvm.c `hvm_allow_get_param`: XSM_TARGET; `EINVAL` for deprecated parameters; `EPERM` when a
 /// domain reads one of its own parameters that only the toolstack may read.
 fn hvm_allow_get_param<Fmt: P2mFormat>(
     caller: &Arc<Domain<Fmt>>,
@@ -296,7 +298,7 @@ fn hvm_allow_get_param<Fmt: P2mFormat>(
         | HVM_PARAM_CONSOLE_EVTCHN
         | HVM_PARAM_ALTP2M
         | HVM_PARAM_X87_FIP_WIDTH => Ok(()),
-        i if deprecated(i) => Err(Errno::EOPNOTSUPP),
+        i if deprecated(i) => Err(Errno::EINVAL),
         // The remaining parameters should not be read by the guest.
         _ if caller.domid() == d.domid() => Err(Errno::EPERM),
         _ => Ok(()),

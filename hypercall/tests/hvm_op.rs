@@ -305,10 +305,11 @@ fn xsm_target_decides_who_may_touch_params() {
     hv.check_invariants().unwrap();
 }
 
-/// hvm.c `hvm_allow_set_param`/`hvm_allow_get_param`: deprecated parameters are -EOPNOTSUPP for
-/// everyone, the toolstack included.
+/// hvm.c `hvm_allow_set_param`/`hvm_allow_get_param`: deprecated parameters are refused for
+/// everyone, the toolstack included: -EINVAL in Xen 4.17 (recorded in
+/// tests/conformance/xen-4.17.txt).
 #[test]
-fn deprecated_params_are_eopnotsupp() {
+fn deprecated_params_are_einval() {
     let (hv, dom0, domu, mut g) = setup();
     for index in [
         HVM_PARAM_PAE_ENABLED,
@@ -320,12 +321,12 @@ fn deprecated_params_are_eopnotsupp() {
     ] {
         assert_eq!(
             set_param(&hv, &dom0, &mut g, domu.domid(), index, 1),
-            err(Errno::EOPNOTSUPP),
+            err(Errno::EINVAL),
             "param {index}"
         );
         assert_eq!(
             get_param(&hv, &dom0, &mut g, domu.domid(), index),
-            Err(err(Errno::EOPNOTSUPP))
+            Err(err(Errno::EINVAL))
         );
         assert_eq!(stored(&domu, index), 0);
     }

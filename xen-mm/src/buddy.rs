@@ -354,7 +354,9 @@ impl BuddyHeap {
         let others = (0..self.nr_nodes as u8)
             .map(NodeId)
             .filter(move |n| Some(*n) != first);
-        let others_allowed = !(request.exact_node && first.is_some());
+        // An exact request for a node that does not exist finds nothing (get_free_buddy with
+        // MEMF_exact_node gives up after the requested node, which has no memory).
+        let others_allowed = !(request.exact_node && request.node.is_some());
         first
             .into_iter()
             .chain(others.filter(move |_| others_allowed))

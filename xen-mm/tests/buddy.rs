@@ -256,3 +256,25 @@ proptest! {
         heap.check_invariants().map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
 }
+
+#[test]
+fn an_exact_request_for_a_node_that_does_not_exist_finds_nothing() {
+    // page_alloc.c get_free_buddy: with MEMF_exact_node, only the requested node is tried; a
+    // node with no memory (here: beyond the nodes there are) fails the allocation. Xen 4.17's
+    // populate_physmap then returns 0 extents (tests/conformance, populate_bad_node).
+    let mut b = BuddyHeap::new(&[(Mfn(0x100), Mfn(0x200))], 1, |_| NodeId(0)).unwrap();
+    let exact = AllocRequest {
+        node: Some(NodeId(5)),
+        exact_node: true,
+        address_bits: None,
+    };
+    assert!(b.alloc(0, &exact, None).is_none());
+    let preferred = AllocRequest {
+        exact_node: false,
+        ..exact
+    };
+    assert!(
+        b.alloc(0, &preferred, None).is_some(),
+        "a preference falls back"
+    );
+}

@@ -61,8 +61,8 @@ const DOMU_CODE: [u8; 42] = [
 
 /// The hypercall buffers: static, so their (identity-mapped) addresses are guest-physical.
 #[repr(C, align(4096))]
-struct Buffers {
-    domctl: xen_domctl,
+pub(crate) struct Buffers {
+    pub(crate) domctl: xen_domctl,
     reservation: xen_memory_reservation,
     extents: [u64; 2],
     batch: xen_add_to_physmap_batch,
@@ -124,15 +124,19 @@ const fn empty_remove() -> xen_remove_from_physmap {
     }
 }
 
-fn buffers() -> &'static mut Buffers {
-    // SAFETY: one vCPU, and this mode is the only user of BUFFERS; each call site uses the
-    // reference only until the next call.
+pub(crate) fn buffers() -> &'static mut Buffers {
+    // SAFETY: one vCPU, and one mode (domu or conformance) is the only user of BUFFERS; each
+    // call site uses the reference only until the next call.
     unsafe { &mut *addr_of_mut!(BUFFERS) }
 }
 
 /// Issues one domctl with `payload` as its union member; returns the result and leaves the
-/// struct (as Xen wrote it back) in the buffer.
-fn domctl<T: IntoBytes + zerocopy::Immutable>(cmd: u32, domain: u16, payload: &T) -> i64 {
+/// struct (as Xen wrote it back) in the buffer. Shared with `mode=conformance`.
+pub(crate) fn domctl<T: IntoBytes + zerocopy::Immutable>(
+    cmd: u32,
+    domain: u16,
+    payload: &T,
+) -> i64 {
     let b = buffers();
     b.domctl = xen_domctl::new(cmd, domain);
     b.domctl.set(payload);
@@ -141,8 +145,10 @@ fn domctl<T: IntoBytes + zerocopy::Immutable>(cmd: u32, domain: u16, payload: &T
     unsafe { hypercall(__HYPERVISOR_domctl, [addr, 0, 0, 0, 0]) }
 }
 
-fn memory_op(cmd: u32, arg: u64) -> i64 {
-    // SAFETY: `arg` points into the static buffers, which Xen may read and write.
+/// memory_op(cmd, arg); shared with `mode=conformance`.
+pub(crate) fn memory_op(cmd: u32, arg: u64) -> i64 {
+    // SAFETY: callers pass the static buffers, their own stack or an address outside the
+    // guest's memory (conformance's bad-handle cases); Xen may read and write the first two.
     unsafe { hypercall(__HYPERVISOR_memory_op, [u64::from(cmd), arg, 0, 0, 0]) }
 }
 

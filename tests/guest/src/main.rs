@@ -4,7 +4,8 @@
 //! - `hypercall.rs`: CPUID detection, the hypercall page and every hypercall the guest makes;
 //! - `start_info.rs`: the start info and the command line;
 //! - `console.rs`: [`println!`] through console_io;
-//! - `garbage.rs`: `mode=garbage`, random hypercalls and a summary of their errnos.
+//! - `garbage.rs`: `mode=garbage`, random hypercalls and a summary of their errnos;
+//! - `conformance/`: `mode=conformance`, one `CASE` line per hypercall conformance case.
 //!
 //! The command line picks the behaviour: `mode=hello` (the default), `mode=triple-fault`,
 //! `mode=garbage` (optionally with `seed=N`, decimal or 0x-hex), `mode=spin` (a busy loop with no
@@ -13,6 +14,7 @@
 #![no_main]
 
 mod boot;
+mod conformance;
 mod console;
 mod domu;
 mod garbage;
@@ -53,7 +55,14 @@ fn main(start_info_paddr: u64) -> ! {
             }
             power_off()
         }
-        other => panic!("unknown mode `{other}` (hello, triple-fault, garbage, spin, domu)"),
+        "conformance" => {
+            println!("mode=conformance: hypercall conformance cases");
+            conformance::run();
+            power_off()
+        }
+        other => {
+            panic!("unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, conformance)")
+        }
     }
 }
 

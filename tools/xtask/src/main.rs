@@ -3,6 +3,7 @@
 //! machine.
 
 mod boot_test;
+mod conformance;
 mod console;
 mod fuzz;
 mod grub;
@@ -30,12 +31,15 @@ commands:
       --memory SIZE         guest RAM, as QEMU's -m takes it (default: 1G)
       --timeout SECONDS     stop QEMU after this long (default: 60)
   test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the fuzzer
-                        for 60 s, the QEMU boot tests
+                        for 60 s, the QEMU boot tests, the conformance cases
   boot-test             only the QEMU boot tests
   fuzz [--seconds N]    build the hypercall dispatcher's fuzzer (hypercall/fuzz) and run it N seconds
                         (default: 60); a crash, hang or leak fails it, the input kept in
                         target/fuzz/artifacts/dispatch
   run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|triple-fault)
+  conformance [--against xen]
+                        the guest's hypercall conformance cases under xen-rs, compared with Xen
+                        4.17's recorded lines (tests/conformance/); --against xen also boots Xen
   bench                 the benchmarks: claims, the buddy allocator, populating 1 GiB next to memset
   headers               regenerate xen-public/include from the Rust ABI definitions
 ";
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Some("boot-test") => boot_test::run_all().and_then(require_all_passed),
         Some("headers") => headers(),
         Some("run-xen") => xen_ref::command(&args[1..]),
+        Some("conformance") => conformance::command(&args[1..]),
         Some("bench") => run_command(cargo().args(["bench", "-p", "xen-mm"])),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");
@@ -239,6 +244,10 @@ fn test() -> Result<(), String> {
         Step {
             name: "QEMU boot tests",
             run: || boot_test::run_all().and_then(require_all_passed),
+        },
+        Step {
+            name: "conformance (the test guest's hypercall cases against Xen 4.17's recorded lines)",
+            run: || conformance::run(false),
         },
     ];
 
