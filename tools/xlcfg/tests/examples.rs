@@ -1,22 +1,22 @@
-//! Real xl.cfg files. `data/xlexample.pvhlinux` is Xen's tools/examples/xlexample.pvhlinux,
-//! parsed by libxlu (tools/libs/util/libxlu_cfg_y.y) as xl does.
+//! Whole xl.cfg files, parsed as libxlu (tools/libs/util/libxlu_cfg_y.y) parses them for xl.
+//! `data/pvh-guest.cfg` is xen-rs's own sample in the shape of Xen's tools/examples files.
 
 use xlcfg::{parse, Location};
 
 #[test]
-fn xlexample_pvhlinux() {
-    let text = include_str!("data/xlexample.pvhlinux");
-    let cfg = parse("xlexample.pvhlinux", text).unwrap();
+fn a_sample_pvh_guest() {
+    let text = include_str!("data/pvh-guest.cfg");
+    let cfg = parse("pvh-guest.cfg", text).unwrap();
     assert_eq!(cfg.get_string("type"), Ok("pvh"));
-    assert_eq!(cfg.get_string("name"), Ok("example.pvhlinux"));
+    assert_eq!(cfg.get_string("name"), Ok("sample-pvh"));
     assert_eq!(cfg.get_string("kernel"), Ok("/boot/vmlinuz"));
-    assert_eq!(cfg.get_string("extra"), Ok("root=/dev/xvda1"));
+    assert_eq!(cfg.get_string("extra"), Ok("console=hvc0 root=/dev/xvda1"));
     assert_eq!(cfg.get_long("memory"), Ok(512));
     assert_eq!(cfg.get_long("vcpus"), Ok(4));
     assert_eq!(
         cfg.location("memory"),
         Some(Location {
-            line: 29,
+            line: 14,
             column: 10
         })
     );
@@ -26,7 +26,7 @@ fn xlexample_pvhlinux() {
     let disk = cfg.get_list("disk").unwrap();
     assert_eq!(
         disk[0].as_str(),
-        Some("/dev/zvol/tank/guest-volume,raw,xvda,rw")
+        Some("format=raw, vdev=xvda, access=rw, target=/dev/vg0/sample")
     );
     assert!(cfg.get("uuid").is_none());
     assert!(cfg.get("ramdisk").is_none());
