@@ -15,8 +15,6 @@ use hypercall::Errno;
 use xen_mm::frame::{FrameAccess, Gfn};
 use xen_mm::p2m::fault::{FaultAccess, FaultOutcome};
 use xen_mm::p2m::npt::Npt;
-use xen_mm::p2m::Query;
-use xen_mm::pod::PodFiller;
 
 use crate::directmap::DirectMap;
 use crate::hvm::{self, HypercallRegs, HYPERCALL_MSR};
@@ -209,13 +207,7 @@ fn install_hypercall_page(hv: &Hv, d: &Domain<Npt>, value: u64) -> bool {
         return false;
     }
     let gfn = Gfn(value >> 12);
-    let filler = PodFiller {
-        pod: &d.pod,
-        p2m: &d.p2m,
-        heap: &hv.heap,
-        d: &d.mem,
-    };
-    let found = d.p2m.get_entry_query(&hv.heap, gfn, Query::ALLOC, &filler);
+    let found = d.get_entry_alloc(&hv.heap, gfn);
     let Some(mfn) = found.mfn.filter(|_| found.p2mt.is_ram()) else {
         return false;
     };
@@ -322,14 +314,7 @@ fn nested_page_fault<V: HvmVcpu + ?Sized>(
         }
         Ok(FaultOutcome::Retry) => Next::Resume,
         Ok(FaultOutcome::PopulateOnDemand) => {
-            let filler = PodFiller {
-                pod: &d.pod,
-                p2m: &d.p2m,
-                heap: &hv.heap,
-                d: &d.mem,
-            };
-            let found = d.p2m.get_entry_query(&hv.heap, gfn, Query::ALLOC, &filler);
-            if found.p2mt.is_ram() {
+            if d.get_entry_alloc(&hv.heap, gfn).p2mt.is_ram() {
                 Next::Resume
             } else {
                 crash(d, v, "out of populate-on-demand memory");

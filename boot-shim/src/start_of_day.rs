@@ -208,11 +208,12 @@ pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
         rq.iter_mut().map(|v| v.domain.domid()).collect();
     loop {
         // Every tick wakes the blocked: without event channels, all wake-ups are spurious ones.
+        // New domUs are looked for once per tick too, not at every scheduling decision.
         if apic::ticks() != seen_tick {
             seen_tick = apic::ticks();
             rq.iter_mut().for_each(|v| v.blocked = false);
+            start_new_vcpus(hv, &mut rq, &mut started);
         }
-        start_new_vcpus(hv, &mut rq, &mut started);
         let mut dom0_code = None;
         let picked = rq.pick(
             |v| {

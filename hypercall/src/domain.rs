@@ -21,8 +21,8 @@ use xen_mm::frame::{FrameAccess, Gfn, Mfn};
 use xen_mm::heap::{DomHeap, DomainMemory};
 use xen_mm::lock_order::{DOMAIN, DOMLIST};
 use xen_mm::p2m::format::P2mFormat;
-use xen_mm::p2m::{P2m, Superpages};
-use xen_mm::pod::Pod;
+use xen_mm::p2m::{Lookup, P2m, Query, Superpages};
+use xen_mm::pod::{Pod, PodFiller};
 use xen_mm::sync::{Mutex, MutexGuard};
 use xen_public::hvm::params::HVM_NR_PARAMS;
 use xen_public::xen::DOMID_FIRST_RESERVED;
@@ -127,6 +127,18 @@ impl<Fmt: P2mFormat> Domain<Fmt> {
     /// Whether it is an HVM (or PVH) domain.
     pub fn is_hvm(&self) -> bool {
         self.state.lock().config.flags & xen_public::domctl::XEN_DOMCTL_CDF_hvm != 0
+    }
+
+    /// The p2m entry for `gfn`, populated first if it is populate-on-demand (Xen's
+    /// `get_gfn(d, gfn, P2M_ALLOC)`): what every hypervisor access to a guest frame looks up.
+    pub fn get_entry_alloc<F: FrameAccess>(&self, heap: &DomHeap<F>, gfn: Gfn) -> Lookup {
+        let filler = PodFiller {
+            pod: &self.pod,
+            p2m: &self.p2m,
+            heap,
+            d: &self.mem,
+        };
+        self.p2m.get_entry_query(heap, gfn, Query::ALLOC, &filler)
     }
 
     /// Whether it is paused by the toolstack.

@@ -15,8 +15,6 @@ use xen_mm::frame::{FrameAccess, Gfn, Mfn};
 use xen_mm::heap::DomHeap;
 use xen_mm::p2m::format::P2mFormat;
 use xen_mm::p2m::types::P2mType;
-use xen_mm::p2m::Query;
-use xen_mm::pod::PodFiller;
 
 use crate::domain::Domain;
 use crate::guest::GuestMemory;
@@ -64,15 +62,7 @@ impl<F: FrameAccess, Fmt: P2mFormat> HvmGuestMemory<'_, F, Fmt> {
     /// frame is recorded for log-dirty otherwise.
     fn gfn_to_mfn_for(&self, gfn: u64, write: bool) -> Result<Option<Mfn>, Errno> {
         let d = self.domain;
-        let filler = PodFiller {
-            pod: &d.pod,
-            p2m: &d.p2m,
-            heap: self.heap,
-            d: &d.mem,
-        };
-        let found = d
-            .p2m
-            .get_entry_query(self.heap, Gfn(gfn), Query::ALLOC, &filler);
+        let found = d.get_entry_alloc(self.heap, Gfn(gfn));
         let mfn = found
             .mfn
             .filter(|_| found.p2mt.is_ram())

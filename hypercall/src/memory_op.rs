@@ -41,8 +41,7 @@ use xen_mm::frame::{FrameAccess, Gfn, Mfn};
 use xen_mm::heap::claim_node_from_mem_flags;
 use xen_mm::p2m::format::P2mFormat;
 use xen_mm::p2m::types::{P2mAccess, P2mType};
-use xen_mm::p2m::{Query, PAGE_ORDER_4K};
-use xen_mm::pod::PodFiller;
+use xen_mm::p2m::PAGE_ORDER_4K;
 use xen_public::memory::*;
 use xen_public::xen::{domid_t, xen_pfn_t};
 use xen_public::GuestHandle;
@@ -557,13 +556,7 @@ fn remove_from_physmap<F: FrameAccess, Fmt: P2mFormat>(
             return hv.heap.put_foreign_page(&d.mem, mfn);
         }
     }
-    let filler = PodFiller {
-        pod: &d.pod,
-        p2m: &d.p2m,
-        heap: &hv.heap,
-        d: &d.mem,
-    };
-    let found = d.p2m.get_entry_query(&hv.heap, gfn, Query::ALLOC, &filler);
+    let found = d.get_entry_alloc(&hv.heap, gfn);
     let Some(mfn) = found.mfn.filter(|_| found.p2mt.is_ram()) else {
         return Err(Errno::ENOENT);
     };
@@ -759,14 +752,7 @@ fn p2m_add_foreign<F: FrameAccess, Fmt: P2mFormat>(
     if fgfn > fdom.p2m.max_gfn() {
         return Err(Errno::EINVAL);
     }
-    let filler = PodFiller {
-        pod: &fdom.pod,
-        p2m: &fdom.p2m,
-        heap: &hv.heap,
-        d: &fdom.mem,
-    };
-    fdom.p2m
-        .get_entry_query(&hv.heap, Gfn(fgfn), Query::ALLOC, &filler);
+    fdom.get_entry_alloc(&hv.heap, Gfn(fgfn));
     let mfn = {
         // Under fdom's p2m lock: the frame cannot leave fgfn while the reference is taken.
         let p2m = fdom.p2m.locked();
