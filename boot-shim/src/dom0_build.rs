@@ -35,9 +35,9 @@ use xen_public::hvm::hvm_vcpu::{vcpu_hvm_context, vcpu_hvm_x86_32, VCPU_HVM_MODE
 use xen_public::xen::{MAX_GUEST_CMDLINE, SIF_INITDOMAIN, SIF_PRIVILEGED};
 
 use crate::boot_memory::PAGE_SIZE;
-use crate::elf::{Elf, ElfError, PvhKernel};
 use crate::multiboot2::MemoryRegion;
 use crate::options::{Dom0Mem, FixedList, MemSize};
+use libelf::{Elf, ElfError, PvhKernel};
 
 /// e820 type: usable RAM.
 pub const E820_RAM: u32 = 1;

@@ -13,7 +13,6 @@ extern crate std;
 pub mod boot_memory;
 pub mod cmdline;
 pub mod dom0_build;
-pub mod elf;
 pub mod multiboot2;
 pub mod options;
 pub mod report;

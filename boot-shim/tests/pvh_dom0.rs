@@ -3,8 +3,8 @@
 //! xen/arch/x86/hvm/dom0_build.c), plus a property test that no image makes them panic.
 
 use boot_shim::dom0_build::*;
-use boot_shim::elf::*;
 use boot_shim::options::{parse_dom0_mem, Dom0Mem};
+use libelf::*;
 use proptest::prelude::*;
 use xen_public::elfnote::*;
 

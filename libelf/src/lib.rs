@@ -1,15 +1,23 @@
-//! A validating ELF reader for the dom0 kernel: the header, the program headers (PT_LOAD segments
-//! and PT_NOTE), the section headers (for SHT_NOTE), the notes, and the Xen notes that Xen's PVH
-//! loader reads (xen/common/libelf: `elf_init`, `elf_parse_binary`, `elf_xen_parse`,
-//! `elf_xen_parse_note`, `elf_xen_note_check`, `elf_xen_addr_calc_check`, Xen 4.17).
+//! libelf: a validating ELF reader for PVH kernels, shared by the hypervisor's dom0 builder
+//! (boot-shim) and the toolstack's domU builder, as Xen's xen/common/libelf is shared by Xen and
+//! libxenguest. It reads the header, the program headers (PT_LOAD segments and PT_NOTE), the
+//! section headers (for SHT_NOTE), the notes, and the Xen notes that Xen's PVH loader reads
+//! (xen/common/libelf: `elf_init`, `elf_parse_binary`, `elf_xen_parse`, `elf_xen_parse_note`,
+//! `elf_xen_note_check`, `elf_xen_addr_calc_check`, Xen 4.17).
 //!
-//! The kernel image comes from GRUB and is not trusted: every field is bounds- and overflow-checked
-//! before use and every malformed input is an [`ElfError`], never a panic or an out-of-bounds read.
-//! Where libelf is lenient (it marks the image "broken" and carries on, or reads a 0), this reader
-//! refuses the image instead; each such place says so.
+//! The kernel image comes from GRUB or a user's file and is not trusted: every field is bounds-
+//! and overflow-checked before use and every malformed input is an [`ElfError`], never a panic or
+//! an out-of-bounds read. Where libelf is lenient (it marks the image "broken" and carries on, or
+//! reads a 0), this reader refuses the image instead; each such place says so.
 //!
 //! Only little-endian x86 images are accepted (ELF32 or ELF64, `EM_386` or `EM_X86_64`); libelf
-//! itself would byte-swap other encodings, which an x86 dom0 never needs.
+//! itself would byte-swap other encodings, which an x86 kernel never needs.
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+#[cfg(test)]
+extern crate std;
 
 use core::fmt;
 
