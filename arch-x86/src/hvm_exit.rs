@@ -7,6 +7,7 @@
 
 use alloc::sync::Arc;
 
+use hypercall::console_io::{hvm_print_char, XEN_HVM_DEBUGCONS_IOPORT};
 use hypercall::dispatch::{Call, Outcome, PreemptAfter, SchedRequest};
 use hypercall::domain::Domain;
 use hypercall::hvm_guest::HvmGuestMemory;
@@ -85,6 +86,19 @@ pub fn handle_exit<V: HvmVcpu + ?Sized>(
                 );
                 crash(d, v, "string I/O");
                 return Next::Stop;
+            }
+            if port == XEN_HVM_DEBUGCONS_IOPORT && size == 1 {
+                // Xen's debug console (hvm_print_line). A read returns the port number, as
+                // upstream Xen does since it follows Bochs' "port e9 hack" (4.17 crashed the
+                // domain instead).
+                if input {
+                    let rax = v.rax();
+                    v.set_rax((rax & !0xff) | u64::from(XEN_HVM_DEBUGCONS_IOPORT));
+                } else {
+                    hvm_print_char(hv, d, v.rax() as u8);
+                }
+                v.skip_instruction(1);
+                return Next::Resume;
             }
             // No device behind the port: reads give all ones, writes are dropped (what a PC
             // does for a port nothing decodes).

@@ -138,6 +138,41 @@ fn guest_line<F: FrameAccess, Fmt: P2mFormat>(
     u32::try_from(taken).unwrap_or(CONSOLE_WRITE_CHUNK)
 }
 
+/// Xen's `DOMAIN_PBUF_SIZE`: a debug-port line is printed when it reaches this size less one.
+pub const DOMAIN_PBUF_SIZE: usize = 200;
+
+/// The HVM debug port (`XEN_HVM_DEBUGCONS_IOPORT`).
+pub const XEN_HVM_DEBUGCONS_IOPORT: u16 = 0xe9;
+
+/// A one-byte write by HVM domain `d` to port 0xe9 (xen/arch/x86/hvm/hvm.c `hvm_print_line`):
+/// printable characters, tabs and newlines are kept, anything else is dropped; the line goes to
+/// the console with the "(d<N>) " prefix at a newline or when the buffer is full. Any domain may
+/// write it, dom0 included.
+pub fn hvm_print_char<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    d: &Domain<Fmt>,
+    c: u8,
+) {
+    if !is_print(c) && c != b'\n' && c != b'\t' {
+        return;
+    }
+    let line = {
+        let mut st = d.state();
+        if c != b'\n' {
+            st.pbuf.push(c);
+        }
+        if c != b'\n' && st.pbuf.len() < DOMAIN_PBUF_SIZE - 1 {
+            return;
+        }
+        core::mem::take(&mut st.pbuf)
+    };
+    let mut out: Vec<u8> = Vec::with_capacity(line.len() + 16);
+    out.extend_from_slice(alloc::format!("(d{}) ", d.domid()).as_bytes());
+    out.extend_from_slice(&line);
+    out.push(b'\n');
+    hv.console.write(&out);
+}
+
 /// CONSOLEIO_read: up to `count` bytes of serial input into `buffer`; returns how many. A fault
 /// returns `EFAULT` and leaves the input unread (Xen advances its ring only past copied bytes).
 fn console_read<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(

@@ -87,6 +87,9 @@ pub struct DomainState {
     /// (XEN_DOMCTL_sethvmcontext), whether the vCPU is up, its MTRRs. Indexed by vCPU id, filled
     /// lazily; read it through [`DomainState::vcpu_context`] / [`DomainState::hvm_vcpu`].
     pub hvm_vcpus: crate::hvm_context::HvmVcpus,
+    /// The partial line written to the HVM debug port 0xe9 (Xen's `d->pbuf`), printed when a
+    /// newline arrives or it is full ([`crate::console_io::hvm_print_char`]).
+    pub pbuf: Vec<u8>,
 }
 
 /// A domain: its id, its memory (xen-mm's accounting, p2m and PoD state) and its state.
@@ -295,6 +298,7 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
                     vcpus: 0,
                     ioreq_servers: Default::default(),
                     hvm_vcpus: Vec::new(),
+                    pbuf: Vec::new(),
                 },
             ),
         });

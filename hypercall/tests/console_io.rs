@@ -237,3 +237,40 @@ fn unknown_commands_are_enosys() {
         0
     );
 }
+
+/// xen/arch/x86/hvm/hvm.c `hvm_print_line`: port 0xe9 bytes collect in the domain's `pbuf`
+/// (printables, tabs; other bytes dropped) and print as one "(d<N>) " line at a newline, or
+/// when DOMAIN_PBUF_SIZE - 1 bytes have gathered. Each domain has its own buffer.
+#[test]
+fn debug_port_lines_are_buffered_per_domain() {
+    use hypercall::console_io::{hvm_print_char, DOMAIN_PBUF_SIZE};
+    let (hv, _dom0) = hypervisor(64);
+    let d1 = hv.create_domain(Some(1), pvh_config(false)).unwrap();
+    let d2 = hv.create_domain(Some(2), pvh_config(false)).unwrap();
+    for &c in b"he\x07llo" {
+        hvm_print_char(&hv, &d1, c);
+    }
+    for &c in b"other\tline\n" {
+        hvm_print_char(&hv, &d2, c);
+    }
+    assert_eq!(
+        ring(&hv),
+        b"(d2) other\tline\n",
+        "d1's line is not finished"
+    );
+    hvm_print_char(&hv, &d1, b'\n');
+    assert_eq!(ring(&hv), b"(d2) other\tline\n(d1) hello\n");
+
+    hv.console.clear();
+    for _ in 0..DOMAIN_PBUF_SIZE - 1 {
+        hvm_print_char(&hv, &d1, b'x');
+    }
+    let full = ring(&hv);
+    assert_eq!(
+        full.len(),
+        5 + DOMAIN_PBUF_SIZE - 1 + 1,
+        "printed when full"
+    );
+    hvm_print_char(&hv, &d1, b'\n');
+    assert_eq!(ring(&hv).len(), full.len() + 6, "then an empty line");
+}

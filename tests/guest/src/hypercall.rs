@@ -139,6 +139,14 @@ pub fn console_write(bytes: &[u8]) -> i64 {
     }
 }
 
+/// Writes `bytes` to the HVM debug port 0xe9 (Xen's `hvm_print_line`), one byte at a time.
+pub fn debug_port_write(bytes: &[u8]) {
+    for &b in bytes {
+        // SAFETY: a port write that the hypervisor intercepts; it touches no memory.
+        unsafe { asm!("out dx, al", in("dx") 0xe9u16, in("al") b, options(nomem, nostack)) };
+    }
+}
+
 /// xen_version(cmd, NULL): for XENVER_version the result is major << 16 | minor.
 pub fn xen_version(cmd: u32) -> i64 {
     // SAFETY: with a NULL argument Xen writes nothing (XENVER_version takes no buffer).

@@ -13,23 +13,47 @@
 #![no_std]
 #![no_main]
 
+extern crate alloc;
+
 mod boot;
 mod conformance;
 mod console;
 mod domu;
 mod garbage;
 mod hypercall;
+mod raw;
 mod start_info;
+mod toolstack_backend;
 
 use core::arch::asm;
 use core::panic::PanicInfo;
+use core::ptr::addr_of_mut;
 
-use xen_public::sched::{SHUTDOWN_crash, SHUTDOWN_poweroff};
+use linked_list_allocator::LockedHeap;
+
+use xen_public::sched::{SCHEDOP_block, SHUTDOWN_crash, SHUTDOWN_poweroff, SHUTDOWN_reboot};
 use xen_public::version::XENVER_version;
 use xen_public::xen::SIF_INITDOMAIN;
 
+/// The heap (for the toolstack library in `mode=domu`): small, since it is part of the image
+/// that `mode=domu` loads into its domU.
+const HEAP_BYTES: usize = 512 * 1024;
+
+#[repr(align(4096))]
+struct HeapArena([u8; HEAP_BYTES]);
+
+static mut HEAP_ARENA: HeapArena = HeapArena([0; HEAP_BYTES]);
+
+#[global_allocator]
+static HEAP: LockedHeap = LockedHeap::empty();
+
 /// Rust starts here, on the boot stack, in long mode with the first GiB identity-mapped.
 fn main(start_info_paddr: u64) -> ! {
+    // SAFETY: runs once, before any allocation; the arena is used by nothing else.
+    unsafe {
+        HEAP.lock()
+            .init(addr_of_mut!(HEAP_ARENA.0).cast::<u8>(), HEAP_BYTES)
+    };
     let Some(xen) = hypercall::find_xen() else {
         // No Xen, no console: stop in a way any hypervisor reports.
         triple_fault()
@@ -50,7 +74,7 @@ fn main(start_info_paddr: u64) -> ! {
         "spin" => spin(),
         "domu" => {
             println!("mode=domu: build a PVH domU, run it, destroy it");
-            if domu::run() {
+            if domu::run(&start) {
                 println!("domu: done");
             }
             power_off()
@@ -60,9 +84,12 @@ fn main(start_info_paddr: u64) -> ! {
             conformance::run();
             power_off()
         }
-        other => {
-            panic!("unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, conformance)")
-        }
+        "probe" => probe(&xen),
+        "idle" => idle(&xen),
+        other => panic!(
+            "unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, conformance, \
+             probe, idle)"
+        ),
     }
 }
 
@@ -77,6 +104,33 @@ fn hello(xen: &hypercall::Hypervisor, start: &start_info::StartInfo) -> ! {
     assert!(version >= 0, "XENVER_version failed: {version}");
     println!("xen_version {}.{}", version >> 16, version & 0xffff);
     power_off()
+}
+
+/// `mode=probe`, the domU of `mode=domu`: a write to QEMU's exit port (which must not reach
+/// QEMU), a line through the console, then SHUTDOWN_reboot for dom0 to see.
+fn probe(xen: &hypercall::Hypervisor) -> ! {
+    // SAFETY: a port write; the hypervisor intercepts it (for a domU nothing may be behind it).
+    unsafe { asm!("out dx, al", in("dx") 0xf4u16, in("al") 0x11u8, options(nomem, nostack)) };
+    println!(
+        "probe: dom{} ran its own code",
+        xen.domid.unwrap_or(u32::MAX)
+    );
+    let rc = hypercall::shutdown(SHUTDOWN_reboot);
+    panic!("SCHEDOP_shutdown(SHUTDOWN_reboot) returned {rc}");
+}
+
+/// `mode=idle`: says it is up, then blocks for ever (a domU for `xl list` and `xl destroy`).
+fn idle(xen: &hypercall::Hypervisor) -> ! {
+    println!("idle: dom{} up", xen.domid.unwrap_or(u32::MAX));
+    loop {
+        // SAFETY: SCHEDOP_block reads no argument memory.
+        unsafe {
+            hypercall::hypercall(
+                xen_public::xen::__HYPERVISOR_sched_op,
+                [u64::from(SCHEDOP_block), 0, 0, 0, 0],
+            )
+        };
+    }
 }
 
 /// Busy for a while without a hypercall, then power off: the hypervisor can only get the CPU

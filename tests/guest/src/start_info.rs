@@ -21,7 +21,7 @@ pub struct StartInfo {
     cmdline_len: usize,
 }
 
-fn mapped(paddr: u64, len: u64) -> bool {
+pub fn mapped(paddr: u64, len: u64) -> bool {
     paddr != 0 && paddr.checked_add(len).is_some_and(|end| end <= MAPPED_END)
 }
 

@@ -263,16 +263,35 @@ pub fn start_info_bytes(config: &PvhConfig, layout: &Layout) -> Vec<u8> {
     bytes
 }
 
-/// The kernel's loaded image from `layout.kernel_start`: each loadable segment's file bytes at
-/// its physical address, zeros elsewhere (BSS included), as libelf's `elf_load_binary` does.
-pub fn kernel_image(elf: &Elf, layout: &Layout) -> Vec<u8> {
-    let mut image = vec![0u8; (layout.kernel_end - layout.kernel_start) as usize];
-    for ph in elf.load_segments() {
-        let data = elf.segment_data(&ph);
-        let at = (ph.p_paddr - layout.kernel_start) as usize;
-        image[at..at + data.len()].copy_from_slice(data);
+/// Bytes of kernel image assembled and written at a time (the test guest's heap is small).
+const KERNEL_CHUNK: u64 = 64 * 1024;
+
+/// Writes the kernel's loaded image from `layout.kernel_start` to its end, a chunk at a time:
+/// each loadable segment's file bytes at its physical address, zeros elsewhere (BSS included),
+/// as libelf's `elf_load_binary` does.
+fn load_kernel<H: Hypercall>(
+    xc: &mut XenCtrl<H>,
+    domid: u16,
+    elf: &Elf,
+    layout: &Layout,
+) -> Result<(), Error> {
+    let mut start = layout.kernel_start;
+    while start < layout.kernel_end {
+        let end = (start + KERNEL_CHUNK).min(layout.kernel_end);
+        let mut chunk = vec![0u8; (end - start) as usize];
+        for ph in elf.load_segments() {
+            let data = elf.segment_data(&ph);
+            let (seg_start, seg_end) = (ph.p_paddr, ph.p_paddr + data.len() as u64);
+            let (from, to) = (seg_start.max(start), seg_end.min(end));
+            if from < to {
+                chunk[(from - start) as usize..(to - start) as usize]
+                    .copy_from_slice(&data[(from - seg_start) as usize..(to - seg_start) as usize]);
+            }
+        }
+        xc.backend().copy_to_domain(domid, start / PAGE_SIZE, &chunk)?;
+        start = end;
     }
-    image
+    Ok(())
 }
 
 /// Builds a PVH domain; returns its id. `progress` hears about each stage.
@@ -346,9 +365,7 @@ fn build_created<H: Hypercall>(
     }
     populate(xc, domid, config, layout, progress)?;
 
-    let image = kernel_image(elf, layout);
-    xc.backend()
-        .copy_to_domain(domid, layout.kernel_start / PAGE_SIZE, &image)?;
+    load_kernel(xc, domid, elf, layout)?;
     if let (Some(paddr), Some(ramdisk)) = (layout.ramdisk, config.ramdisk) {
         xc.backend()
             .copy_to_domain(domid, paddr / PAGE_SIZE, ramdisk)?;

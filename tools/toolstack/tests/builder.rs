@@ -278,3 +278,19 @@ fn paused_builds_stay_paused() {
     let info = xc.domain_getinfo(domid).unwrap().unwrap();
     assert_eq!(info.flags & XEN_DOMINF_paused, 0);
 }
+
+/// libelf `elf_load_binary`: every byte of a segment lands at its physical address, also for a
+/// kernel larger than the builder's write chunk, and the BSS after it is zero.
+#[test]
+fn a_kernel_larger_than_one_write_arrives_whole() {
+    let code: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let kernel = pvh_kernel(KERNEL_PADDR + 0x123, &code, 200_000 + 0x5000, 0x10_0123);
+    let mut xc = xc();
+    let domid = build_pvh(&mut xc, &config(&kernel, 8, 8), &mut |_, _| {}).unwrap();
+    let backend = xc.backend();
+    assert_eq!(backend.read_domain(domid, KERNEL_PADDR + 0x123, code.len()), code);
+    assert_eq!(
+        backend.read_domain(domid, KERNEL_PADDR + 0x123 + code.len() as u64, 0x5000),
+        vec![0; 0x5000]
+    );
+}

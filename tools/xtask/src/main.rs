@@ -32,11 +32,11 @@ commands:
       --timeout SECONDS     stop QEMU after this long (default: 60)
   test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the fuzzer
                         for 60 s, the QEMU boot tests, the conformance cases
-  boot-test             only the QEMU boot tests
+  boot-test [NAME]      only the QEMU boot tests (those whose name contains NAME)
   fuzz [--seconds N]    build the hypercall dispatcher's fuzzer (hypercall/fuzz) and run it N seconds
                         (default: 60); a crash, hang or leak fails it, the input kept in
                         target/fuzz/artifacts/dispatch
-  run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|triple-fault)
+  run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|triple-fault|domu)
   conformance [--against xen]
                         the guest's hypercall conformance cases under xen-rs, compared with Xen
                         4.17's recorded lines (tests/conformance/); --against xen also boots Xen
@@ -51,7 +51,9 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("fuzz") => fuzz::command(&args[1..]),
-        Some("boot-test") => boot_test::run_all().and_then(require_all_passed),
+        Some("boot-test") => {
+            boot_test::run_all(args.get(1).map(String::as_str)).and_then(require_all_passed)
+        }
         Some("headers") => headers(),
         Some("run-xen") => xen_ref::command(&args[1..]),
         Some("conformance") => conformance::command(&args[1..]),
@@ -160,8 +162,15 @@ struct Step {
 }
 
 fn test() -> Result<(), String> {
-    const BARE_METAL_CRATES: [&str; 5] =
-        ["xen-public", "xen-mm", "hypercall", "arch-x86", "boot-shim"];
+    const BARE_METAL_CRATES: [&str; 7] = [
+        "xen-public",
+        "libelf",
+        "xen-mm",
+        "hypercall",
+        "arch-x86",
+        "boot-shim",
+        "toolstack",
+    ];
     let steps = [
         Step {
             name: "rustfmt",
@@ -243,7 +252,7 @@ fn test() -> Result<(), String> {
         },
         Step {
             name: "QEMU boot tests",
-            run: || boot_test::run_all().and_then(require_all_passed),
+            run: || boot_test::run_all(None).and_then(require_all_passed),
         },
         Step {
             name: "conformance (the test guest's hypercall cases under xen-rs and under real Xen 4.17)",

@@ -22,7 +22,9 @@ const PACKAGE: &str = "xen-hypervisor-4.17-amd64";
 const IMAGE_IN_PACKAGE: &str = "boot/xen-4.17-amd64.gz";
 
 /// Xen's command line for a PVH dom0 on QEMU (../shared/PLATFORM.md, measured there).
-pub const XEN_CMDLINE: &str = "dom0=pvh dom0-iommu=none console=com1 com1=115200 noreboot";
+/// `guest_loglvl=all` shows domUs' debug-port lines ("(d1) ..."), which a release build hides.
+pub const XEN_CMDLINE: &str =
+    "dom0=pvh dom0-iommu=none console=com1 com1=115200 noreboot guest_loglvl=all";
 
 /// Xen's SVM code needs the next-RIP that TCG does not give for RDTSCP (PLATFORM.md). QEMU takes
 /// the last `-cpu`, so this overrides the `-cpu max` of [`QemuRun::command`].
@@ -89,12 +91,38 @@ pub fn hypervisor() -> Result<PathBuf, String> {
     if image.is_file() {
         return Ok(image);
     }
-    let debs = cache.join("deb");
-    std::fs::create_dir_all(&debs).map_err(|e| format!("{}: {e}", debs.display()))?;
+    let deb = download_deb(PACKAGE, &cache.join("deb"))?;
+    run_command(Command::new("dpkg").arg("-x").arg(&deb).arg(&cache))?;
+    if image.is_file() {
+        Ok(image)
+    } else {
+        Err(format!("{} holds no {IMAGE_IN_PACKAGE}", deb.display()))
+    }
+}
+
+/// Downloads `package`'s current .deb into `debs` with `apt-get download` (an older copy there is
+/// removed first) and returns its path. A fresh machine may have no package lists yet: as root,
+/// `apt-get update` is run once and the download retried.
+pub fn download_deb(package: &str, debs: &Path) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(debs).map_err(|e| format!("{}: {e}", debs.display()))?;
+    let find = || -> Result<Option<PathBuf>, String> {
+        Ok(std::fs::read_dir(debs)
+            .map_err(|e| format!("{}: {e}", debs.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .find(|path| {
+                path.file_name().is_some_and(|n| {
+                    let n = n.to_string_lossy();
+                    n.starts_with(&format!("{package}_")) && n.ends_with(".deb")
+                })
+            }))
+    };
+    if let Some(old) = find()? {
+        std::fs::remove_file(&old).map_err(|e| format!("{}: {e}", old.display()))?;
+    }
     let download = || {
         Command::new("apt-get")
-            .args(["download", "-q", PACKAGE])
-            .current_dir(&debs)
+            .args(["download", "-q", package])
+            .current_dir(debs)
             .status()
             .map(|status| status.success())
             .unwrap_or(false)
@@ -105,35 +133,18 @@ pub fn hypervisor() -> Result<PathBuf, String> {
         .map(|out| out.stdout.trim_ascii() == b"0")
         .unwrap_or(false);
     if !download() {
-        // A fresh machine may have no package lists yet; only root can fetch them.
-        let how = format!(
-            "cd {} && apt-get download {PACKAGE} && dpkg -x {PACKAGE}_*.deb ..",
-            debs.display()
-        );
+        let how = format!("cd {} && apt-get download {package}", debs.display());
         if !is_root {
             return Err(format!(
-                "cannot download {PACKAGE}; run `sudo apt-get update`, then `{how}`"
+                "cannot download {package}; run `sudo apt-get update`, then `{how}`"
             ));
         }
         run_command(Command::new("apt-get").args(["update", "-qq"]))?;
         if !download() {
-            return Err(format!("apt-get download {PACKAGE} failed; try `{how}`"));
+            return Err(format!("apt-get download {package} failed; try `{how}`"));
         }
     }
-    let deb = std::fs::read_dir(&debs)
-        .map_err(|e| format!("{}: {e}", debs.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .find(|path| {
-            path.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(PACKAGE))
-        })
-        .ok_or_else(|| format!("apt-get left no {PACKAGE} package in {}", debs.display()))?;
-    run_command(Command::new("dpkg").arg("-x").arg(&deb).arg(&cache))?;
-    if image.is_file() {
-        Ok(image)
-    } else {
-        Err(format!("{} holds no {IMAGE_IN_PACKAGE}", deb.display()))
-    }
+    find()?.ok_or_else(|| format!("apt-get left no {package} package in {}", debs.display()))
 }
 
 /// Boots Xen with `guest` as dom0 (its command line `guest_cmdline`) and watches the console
@@ -145,12 +156,23 @@ pub fn boot(
     echo: bool,
 ) -> Result<XenOutcome, String> {
     let xen = hypervisor()?;
+    let mut modules = vec![GrubModule {
+        path: guest.to_path_buf(),
+        args: guest_cmdline.into(),
+    }];
+    if guest_cmdline
+        .split_ascii_whitespace()
+        .any(|w| w == "mode=domu")
+    {
+        // The domU's kernel: the guest itself, as dom0's first boot module.
+        modules.push(GrubModule {
+            path: guest.to_path_buf(),
+            args: String::new(),
+        });
+    }
     let entry = GrubEntry {
         cmdline: XEN_CMDLINE.into(),
-        modules: vec![GrubModule {
-            path: guest.to_path_buf(),
-            args: guest_cmdline.into(),
-        }],
+        modules,
     };
     let iso = grub::make_iso(&xen, &entry, &root().join("target/xen-ref/run"))?;
     let mut command = QemuRun {
@@ -166,7 +188,7 @@ pub fn boot(
 
 /// Runs QEMU, copying its serial console, until an end marker (plus [`GRACE`]), its exit or the
 /// timeout.
-fn watch(mut command: Command, timeout: Duration, echo: bool) -> Result<XenOutcome, String> {
+pub fn watch(mut command: Command, timeout: Duration, echo: bool) -> Result<XenOutcome, String> {
     let started = Instant::now();
     let mut child = command
         .stdin(Stdio::null())
@@ -267,6 +289,10 @@ pub fn command(args: &[String]) -> Result<(), String> {
         "hello" => (XenEnd::PoweredOff, &["hello from dom", "xen_version "]),
         "garbage" => (XenEnd::PoweredOff, &["garbage: "]),
         "triple-fault" => (XenEnd::TripleFault, &["mode=triple-fault"]),
+        "domu" => (
+            XenEnd::PoweredOff,
+            &["domu: d1 shut down with reason 1", "domu: done"],
+        ),
         _ => (XenEnd::PoweredOff, &[]),
     };
 

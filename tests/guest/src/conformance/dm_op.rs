@@ -24,8 +24,8 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
 
 use super::{create_pvh, destroy, reservation, Rc};
 use crate::case;
-use crate::domu;
 use crate::hypercall::hypercall;
+use crate::raw;
 use xen_public::abi::Payload;
 use xen_public::memory::XENMEM_populate_physmap;
 
@@ -117,7 +117,7 @@ fn shadow_op(domid: u16, op: u32) -> i64 {
         op,
         ..Default::default()
     };
-    domu::domctl(XEN_DOMCTL_shadow_op, domid, &arg)
+    raw::domctl(XEN_DOMCTL_shadow_op, domid, &arg)
 }
 
 pub fn run() {

@@ -9,15 +9,15 @@ use xen_public::xen::__HYPERVISOR_domctl;
 
 use super::{create_pvh, destroy, domaininfo, pvh_config, rel, set_max_mem, settled_free, Rc};
 use crate::case;
-use crate::domu;
 use crate::hypercall::hypercall;
+use crate::raw;
 
 pub fn run() {
     let free_before = settled_free();
 
     // domain_create through XEN_DOMCTL_createdomain: a PVH domU (hvm | hap) gets a new id.
-    let rc = domu::domctl(XEN_DOMCTL_createdomain, 0, &pvh_config());
-    let domid = domu::buffers().domctl.domain;
+    let rc = raw::domctl(XEN_DOMCTL_createdomain, 0, &pvh_config());
+    let domid = raw::buffers().domctl.domain;
     case!(
         "domctl.createdomain.pvh",
         "rc {}, domid > 0 {}",
@@ -64,7 +64,7 @@ pub fn run() {
     case!("domctl.bad_interface_version", "rc {}", Rc(rc));
 
     // do_domctl: an unknown domctl command -> -ENOSYS (arch_do_domctl's default).
-    let rc = domu::domctl(250, domid, &());
+    let rc = raw::domctl(250, domid, &());
     case!("domctl.bad_cmd", "rc {}", Rc(rc));
 
     // do_domctl: destroydomain of a domain that does not exist -> -ESRCH.
@@ -114,19 +114,19 @@ pub fn run() {
     // domain_create / arch_sanitise_domain_config: unknown flags -> -EINVAL.
     let mut config = pvh_config();
     config.flags |= 1 << 31;
-    let rc = domu::domctl(XEN_DOMCTL_createdomain, 0, &config);
+    let rc = raw::domctl(XEN_DOMCTL_createdomain, 0, &config);
     case!("domctl.createdomain.bad_flags", "rc {}", Rc(rc));
     if rc == 0 {
-        destroy(domu::buffers().domctl.domain);
+        destroy(raw::buffers().domctl.domain);
     }
 
     // sanitise_domain_config: max_vcpus 0 -> -EINVAL.
     let mut config = pvh_config();
     config.max_vcpus = 0;
-    let rc = domu::domctl(XEN_DOMCTL_createdomain, 0, &config);
+    let rc = raw::domctl(XEN_DOMCTL_createdomain, 0, &config);
     case!("domctl.createdomain.zero_vcpus", "rc {}", Rc(rc));
     if rc == 0 {
-        destroy(domu::buffers().domctl.domain);
+        destroy(raw::buffers().domctl.domain);
     }
 
     // do_domctl: max_mem of a domain that does not exist -> -ESRCH.

@@ -11,7 +11,7 @@ use xen_public::GuestHandle;
 
 use super::{create_pvh, destroy, domaininfo, rel, reservation, reservation_at, Rc, BAD_ADDRESS};
 use crate::case;
-use crate::domu::memory_op;
+use crate::raw::memory_op;
 
 /// A dom0 frame the guest never uses (32 MiB: above the image, below every dom0_mem the tests
 /// use, inside the first GiB the guest maps).

@@ -34,9 +34,9 @@ use xen_public::sysctl::{xen_sysctl, xen_sysctl_physinfo, XEN_SYSCTL_physinfo};
 use xen_public::xen::{__HYPERVISOR_sched_op, __HYPERVISOR_sysctl};
 use xen_public::GuestHandle;
 
-use crate::domu;
 use crate::hypercall::hypercall;
 use crate::println;
+use crate::raw;
 
 /// A guest-virtual address the guest's page tables do not map (they map the first GiB only),
 /// canonical, and far above any RAM: a bad guest handle.
@@ -127,8 +127,8 @@ pub fn settled_free() -> u64 {
 
 /// domctl getdomaininfo of `domid`: the result and the info Xen wrote back.
 pub fn domaininfo(domid: u16) -> (i64, xen_domctl_getdomaininfo) {
-    let rc = domu::domctl(XEN_DOMCTL_getdomaininfo, domid, &());
-    let info = domu::buffers().domctl.get().unwrap_or_default();
+    let rc = raw::domctl(XEN_DOMCTL_getdomaininfo, domid, &());
+    let info = raw::buffers().domctl.get().unwrap_or_default();
     (rc, info)
 }
 
@@ -136,13 +136,13 @@ pub fn domaininfo(domid: u16) -> (i64, xen_domctl_getdomaininfo) {
 /// vCPU and `max_kb` of max_mem; returns its id.
 pub fn create_pvh(max_kb: u64) -> Option<u16> {
     let config = pvh_config();
-    let rc = domu::domctl(XEN_DOMCTL_createdomain, 0, &config);
+    let rc = raw::domctl(XEN_DOMCTL_createdomain, 0, &config);
     if rc != 0 {
         println!("conformance: createdomain failed: {}", Rc(rc));
         return None;
     }
-    let domid = domu::buffers().domctl.domain;
-    let rc = domu::domctl(
+    let domid = raw::buffers().domctl.domain;
+    let rc = raw::domctl(
         XEN_DOMCTL_max_vcpus,
         domid,
         &xen_domctl_max_vcpus { max: 1 },
@@ -171,7 +171,7 @@ pub fn pvh_config() -> xen_domctl_createdomain {
 
 /// domctl max_mem.
 pub fn set_max_mem(domid: u16, max_kb: u64) -> i64 {
-    domu::domctl(
+    raw::domctl(
         XEN_DOMCTL_max_mem,
         domid,
         &xen_domctl_max_mem { max_memkb: max_kb },
@@ -180,7 +180,7 @@ pub fn set_max_mem(domid: u16, max_kb: u64) -> i64 {
 
 /// domctl destroydomain.
 pub fn destroy(domid: u16) -> i64 {
-    domu::domctl(XEN_DOMCTL_destroydomain, domid, &())
+    raw::domctl(XEN_DOMCTL_destroydomain, domid, &())
 }
 
 /// A reservation memory_op (increase, decrease, populate, claim) on the stack.
@@ -212,7 +212,7 @@ pub fn reservation_at(
         domid,
         ..Default::default()
     };
-    domu::memory_op(cmd, (&raw mut r) as u64)
+    raw::memory_op(cmd, (&raw mut r) as u64)
 }
 
 /// Runs every case, prints the summary.

@@ -10,7 +10,7 @@ use xen_public::memory::{
 
 use super::{create_pvh, destroy, rel, reservation, settled_free, Rc};
 use crate::case;
-use crate::domu::memory_op;
+use crate::raw::memory_op;
 
 fn pod_target(cmd: u32, domid: u16, target: u64) -> (i64, xen_pod_target) {
     let mut t = xen_pod_target {
