@@ -288,7 +288,8 @@ fn load_kernel<H: Hypercall>(
                     .copy_from_slice(&data[(from - seg_start) as usize..(to - seg_start) as usize]);
             }
         }
-        xc.backend().copy_to_domain(domid, start / PAGE_SIZE, &chunk)?;
+        xc.backend()
+            .copy_to_domain(domid, start / PAGE_SIZE, &chunk)?;
         start = end;
     }
     Ok(())

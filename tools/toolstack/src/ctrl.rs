@@ -288,8 +288,9 @@ impl<H: Hypercall> XenCtrl<H> {
         }
     }
 
-    /// `xc_readconsolering`: the whole console ring (incremental reads until it is drained),
-    /// clearing it afterwards when `clear`.
+    /// `xc_readconsolering` as libxl's console reader calls it: incremental reads of the whole
+    /// ring, each one also clearing what it read when `clear` (sysctl.c `read_console_ring`
+    /// drops everything before the position a clearing read reached).
     pub fn readconsolering(&mut self, clear: bool) -> Result<Vec<u8>, Error> {
         const CHUNK: u32 = 16384;
         let buffer = self.hc.alloc_buffer(CHUNK as usize)?;
@@ -297,7 +298,7 @@ impl<H: Hypercall> XenCtrl<H> {
         let mut index = 0u32;
         let result = loop {
             let arg = xen_sysctl_readconsole {
-                clear: 0,
+                clear: u8::from(clear),
                 incremental: 1,
                 index,
                 buffer: GuestHandle::new(buffer.addr()),
@@ -317,19 +318,6 @@ impl<H: Hypercall> XenCtrl<H> {
                 }
             }
         };
-        if result.is_ok() && clear {
-            let arg = xen_sysctl_readconsole {
-                clear: 1,
-                index: 0,
-                buffer: GuestHandle::new(buffer.addr()),
-                count: 0,
-                ..FromZeros::new_zeroed()
-            };
-            let cleared = self.sysctl("sysctl readconsole", XEN_SYSCTL_readconsole, &arg);
-            self.hc.free_buffer(buffer);
-            cleared?;
-            return Ok(text);
-        }
         self.hc.free_buffer(buffer);
         result.map(|()| text)
     }

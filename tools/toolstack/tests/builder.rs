@@ -2,9 +2,7 @@
 //! like (memory, PoD, claims, boot data, vCPU state), and that a failed build leaves nothing.
 //! Each test names the Xen 4.17 toolstack function whose behaviour it checks.
 
-mod common;
-
-use common::{pvh_kernel, InProcess};
+use inprocess::{pvh_kernel, InProcess};
 use toolstack::builder::{layout, start_info_bytes};
 use toolstack::{build_pvh, BuildProgress, Error, PvhConfig, XenCtrl};
 use xen_mm::frame::Gfn;
@@ -288,7 +286,10 @@ fn a_kernel_larger_than_one_write_arrives_whole() {
     let mut xc = xc();
     let domid = build_pvh(&mut xc, &config(&kernel, 8, 8), &mut |_, _| {}).unwrap();
     let backend = xc.backend();
-    assert_eq!(backend.read_domain(domid, KERNEL_PADDR + 0x123, code.len()), code);
+    assert_eq!(
+        backend.read_domain(domid, KERNEL_PADDR + 0x123, code.len()),
+        code
+    );
     assert_eq!(
         backend.read_domain(domid, KERNEL_PADDR + 0x123 + code.len() as u64, 0x5000),
         vec![0; 0x5000]

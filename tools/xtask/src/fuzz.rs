@@ -1,5 +1,6 @@
-//! `./x fuzz`: the hypercall dispatcher's libFuzzer target (hypercall/fuzz, target `dispatch`),
-//! built and run on the stable toolchain.
+//! `./x fuzz`: the libFuzzer targets, built and run on the stable toolchain: the hypercall
+//! dispatcher (hypercall/fuzz, target `dispatch`) and the xl.cfg parser (tools/xlcfg/fuzz,
+//! target `parse`).
 //!
 //! cargo-fuzz's default build needs nightly (`-Zsanitizer=address`), and CI has only stable. So this
 //! builds the target as `cargo fuzz build --sanitizer none` would: plain cargo with the
@@ -9,26 +10,46 @@
 //! the machine's C++ compiler. The layout is cargo-fuzz's, so `cargo fuzz run dispatch` still works
 //! for whoever has cargo-fuzz.
 //!
-//! The run writes new inputs to target/fuzz/corpus/dispatch (kept between local runs), reads the
-//! checked-in seeds in hypercall/fuzz/seeds/dispatch, and leaves a crashing input in
-//! target/fuzz/artifacts/dispatch/; a crash, a hang or a leak (the target checks the hypervisor's
-//! invariants and that destroying every domain gives every frame back) fails the command.
+//! A run writes new inputs to target/fuzz/corpus/<target> (kept between local runs), reads the
+//! checked-in seeds in <crate>/fuzz/seeds/<target>, and leaves a crashing input in
+//! target/fuzz/artifacts/<target>/; a crash, a hang or a leak fails the command (the dispatcher's
+//! target also checks the hypervisor's invariants and that destroying every domain gives every
+//! frame back; the parser's that every error names a place in the input).
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use crate::{cargo, root, run_command};
 
-/// The fuzz crate, relative to the root.
-const FUZZ_DIR: &str = "hypercall/fuzz";
-/// The fuzz target.
-const FUZZ_TARGET: &str = "dispatch";
-/// How long `./x fuzz` runs by default, and the `./x test` step.
+/// A fuzz target: its crate (relative to the root), its binary, and the longest input.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    /// The fuzz crate.
+    pub dir: &'static str,
+    /// The `[[bin]]`.
+    pub name: &'static str,
+    /// libFuzzer's `-max_len`.
+    pub max_len: usize,
+}
+
+/// The hypercall dispatcher: room for tens of hypercalls and their buffers.
+pub const DISPATCH: Target = Target {
+    dir: "hypercall/fuzz",
+    name: "dispatch",
+    max_len: 4096,
+};
+
+/// The xl.cfg parser: a configuration file of a few kilobytes.
+pub const XLCFG: Target = Target {
+    dir: "tools/xlcfg/fuzz",
+    name: "parse",
+    max_len: 4096,
+};
+
+/// How long `./x fuzz` runs each target by default, and the `./x test` step the dispatcher.
 pub const DEFAULT_SECONDS: u64 = 60;
 /// A single input running this long is a hang (no input needs more than a fraction of a second).
 const TIMEOUT_SECONDS: u64 = 20;
-/// The longest input libFuzzer makes: room for tens of hypercalls and their buffers.
-const MAX_LEN: usize = 4096;
 
 /// What cargo-fuzz passes to rustc for libFuzzer's coverage feedback (cargo-fuzz's project.rs);
 /// the last one is added on Linux.
@@ -43,9 +64,10 @@ const SANCOV_RUSTFLAGS: [&str; 8] = [
     "-Cllvm-args=-sanitizer-coverage-stack-depth",
 ];
 
-/// `./x fuzz [--seconds N]`.
+/// `./x fuzz [--seconds N] [--target dispatch|parse]`.
 pub fn command(args: &[String]) -> Result<(), String> {
     let mut seconds = DEFAULT_SECONDS;
+    let mut targets = vec![DISPATCH, XLCFG];
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         match flag.as_str() {
@@ -56,18 +78,25 @@ pub fn command(args: &[String]) -> Result<(), String> {
                     .filter(|&s| s > 0)
                     .ok_or("--seconds takes a whole number of seconds above 0")?;
             }
+            "--target" => {
+                let name = rest.next().map(String::as_str);
+                targets = vec![[DISPATCH, XLCFG]
+                    .into_iter()
+                    .find(|t| Some(t.name) == name)
+                    .ok_or("--target takes dispatch or parse")?];
+            }
             other => return Err(format!("unknown option `{other}` for fuzz")),
         }
     }
-    run(seconds)
+    targets.into_iter().try_for_each(|t| run(t, seconds))
 }
 
-/// Builds the fuzz target and runs it for `seconds`.
-pub fn run(seconds: u64) -> Result<(), String> {
-    let binary = build()?;
-    let corpus = root().join("target/fuzz/corpus").join(FUZZ_TARGET);
-    let artifacts = root().join("target/fuzz/artifacts").join(FUZZ_TARGET);
-    let seeds = root().join(FUZZ_DIR).join("seeds").join(FUZZ_TARGET);
+/// Builds a fuzz target and runs it for `seconds`.
+pub fn run(target: Target, seconds: u64) -> Result<(), String> {
+    let binary = build(target)?;
+    let corpus = root().join("target/fuzz/corpus").join(target.name);
+    let artifacts = root().join("target/fuzz/artifacts").join(target.name);
+    let seeds = root().join(target.dir).join("seeds").join(target.name);
     for dir in [&corpus, &artifacts] {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -77,7 +106,7 @@ pub fn run(seconds: u64) -> Result<(), String> {
         .current_dir(root())
         .arg(format!("-max_total_time={seconds}"))
         .arg(format!("-timeout={TIMEOUT_SECONDS}"))
-        .arg(format!("-max_len={MAX_LEN}"))
+        .arg(format!("-max_len={}", target.max_len))
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
         .arg("-print_final_stats=1")
         // New inputs go to the first directory; the seeds are only read.
@@ -95,7 +124,7 @@ pub fn run(seconds: u64) -> Result<(), String> {
 }
 
 /// Builds the target (see the module comment); returns the binary.
-fn build() -> Result<PathBuf, String> {
+fn build(target: Target) -> Result<PathBuf, String> {
     let triple = host_triple()?;
     let target_dir = root().join("target/fuzz");
     let mut rustflags = SANCOV_RUSTFLAGS.join(" ");
@@ -106,13 +135,13 @@ fn build() -> Result<PathBuf, String> {
     }
     run_command(
         cargo()
-            .current_dir(root().join(FUZZ_DIR))
+            .current_dir(root().join(target.dir))
             .env("RUSTFLAGS", rustflags)
             .env("CARGO_TARGET_DIR", &target_dir)
-            .args(["build", "--quiet", "--release", "--bin", FUZZ_TARGET])
+            .args(["build", "--quiet", "--release", "--bin", target.name])
             .args(["--target", &triple]),
     )?;
-    Ok(target_dir.join(triple).join("release").join(FUZZ_TARGET))
+    Ok(target_dir.join(triple).join("release").join(target.name))
 }
 
 /// The host's target triple, from `rustc -vV` (the toolchain file's rustc, as cargo's).

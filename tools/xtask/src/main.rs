@@ -9,6 +9,7 @@ mod fuzz;
 mod grub;
 mod guest;
 mod image;
+mod linux_dom0;
 mod qemu;
 mod xen_ref;
 
@@ -33,13 +34,18 @@ commands:
   test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the fuzzer
                         for 60 s, the QEMU boot tests, the conformance cases
   boot-test [NAME]      only the QEMU boot tests (those whose name contains NAME)
-  fuzz [--seconds N]    build the hypercall dispatcher's fuzzer (hypercall/fuzz) and run it N seconds
-                        (default: 60); a crash, hang or leak fails it, the input kept in
-                        target/fuzz/artifacts/dispatch
+  fuzz [--seconds N] [--target dispatch|parse]
+                        build the fuzzers (the hypercall dispatcher, hypercall/fuzz; the xl.cfg
+                        parser, tools/xlcfg/fuzz) and run each N seconds (default: 60); a crash,
+                        hang or leak fails it, the input kept in target/fuzz/artifacts/<target>
   run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|triple-fault|domu)
   conformance [--against xen]
                         the guest's hypercall conformance cases under xen-rs, compared with Xen
                         4.17's recorded lines (tests/conformance/); --against xen also boots Xen
+  linux-dom0 [--timeout SECONDS] [--quiet] [--xl FILE]
+                        Debian's Linux as a PV dom0 under real Xen 4.17 runs the Rust xl
+                        (tools/xl, or FILE) through create/claims/mem-set/destroy, then checks
+                        its output (tests/linux-dom0/)
   bench                 the benchmarks: claims, the buddy allocator, populating 1 GiB next to memset
   headers               regenerate xen-public/include from the Rust ABI definitions
 ";
@@ -57,6 +63,7 @@ fn main() -> ExitCode {
         Some("headers") => headers(),
         Some("run-xen") => xen_ref::command(&args[1..]),
         Some("conformance") => conformance::command(&args[1..]),
+        Some("linux-dom0") => linux_dom0::command(&args[1..]),
         Some("bench") => run_command(cargo().args(["bench", "-p", "xen-mm"])),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");
@@ -247,8 +254,11 @@ fn test() -> Result<(), String> {
             },
         },
         Step {
-            name: "fuzz (hypercall dispatcher, 60 s)",
-            run: || fuzz::run(fuzz::DEFAULT_SECONDS),
+            name: "fuzz (hypercall dispatcher 60 s, xl.cfg parser 20 s)",
+            run: || {
+                fuzz::run(fuzz::DISPATCH, fuzz::DEFAULT_SECONDS)
+                    .and_then(|()| fuzz::run(fuzz::XLCFG, 20))
+            },
         },
         Step {
             name: "QEMU boot tests",
@@ -257,6 +267,10 @@ fn test() -> Result<(), String> {
         Step {
             name: "conformance (the test guest's hypercall cases under xen-rs and under real Xen 4.17)",
             run: || conformance::run(true),
+        },
+        Step {
+            name: "Linux dom0 under real Xen 4.17 runs xl (info, list, create with claim and PoD, claims, mem-set, destroy)",
+            run: || linux_dom0::command(&["--quiet".to_string()]),
         },
     ];
 

@@ -1,8 +1,9 @@
-//! xen-rs's own hypercall layer, in this process, as a toolstack backend: dom0's argument
-//! buffers live in a flat guest region, hypercalls go through `hypercall::dispatch` (continuations
-//! followed, as a vCPU re-executing the call would), and foreign writes go through the target's
-//! p2m (populating PoD entries as a foreign mapping does).
-#![allow(dead_code)]
+//! xen-rs's own hypercall layer, in this process, as a toolstack backend for the tools' tests:
+//! dom0's argument buffers live in a flat guest region, hypercalls go through
+//! `hypercall::dispatch` (continuations followed, as a vCPU re-executing the call would), and
+//! foreign writes go through the target's p2m (populating PoD entries as a foreign mapping
+//! does).
+#![forbid(unsafe_code)]
 
 use std::sync::Arc;
 
