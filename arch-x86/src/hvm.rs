@@ -67,9 +67,10 @@ pub fn guest_cpuid(leaf: u32, host: CpuidResult) -> CpuidResult {
     r
 }
 
-/// The hypercall page for SVM guests (Xen's `svm_init_hypercall_page`): every 32-byte slot is
-/// `mov $nr, %eax; vmmcall; ret`, except `iret`'s (`ud2`), the rest of the page int3.
-pub fn svm_hypercall_page() -> [u8; 4096] {
+/// The hypercall page (Xen's `svm_init_hypercall_page` / `vmx_init_hypercall_page`): every
+/// 32-byte slot is `mov $nr, %eax; <insn>; ret` with `insn` `vmmcall` (SVM) or `vmcall` (VMX),
+/// except `iret`'s (`ud2`), the rest of the page int3.
+pub fn hypercall_page(insn: [u8; 3]) -> [u8; 4096] {
     let mut page = [0xcc_u8; 4096];
     for nr in 0..4096 / 32 {
         let slot = &mut page[nr * 32..nr * 32 + 32];
@@ -79,7 +80,7 @@ pub fn svm_hypercall_page() -> [u8; 4096] {
         }
         slot[0] = 0xb8;
         slot[1..5].copy_from_slice(&(nr as u32).to_le_bytes());
-        slot[5..8].copy_from_slice(&[0x0f, 0x01, 0xd9]);
+        slot[5..8].copy_from_slice(&insn);
         slot[8] = 0xc3;
     }
     page
@@ -176,8 +177,8 @@ mod tests {
     }
 
     #[test]
-    fn hypercall_page_slots_call_vmmcall_with_their_number() {
-        let page = svm_hypercall_page();
+    fn hypercall_page_slots_call_vmmcall_or_vmcall_with_their_number() {
+        let page = hypercall_page([0x0f, 0x01, 0xd9]);
         // Slot 18 (console_io): b8 12 00 00 00 0f 01 d9 c3, then int3 padding.
         assert_eq!(
             &page[18 * 32..18 * 32 + 10],
@@ -188,6 +189,9 @@ mod tests {
             &[0x0f, 0x0b, 0xcc],
             "iret is ud2"
         );
+        // VMX: vmcall (0f 01 c1), Xen's vmx_init_hypercall_page.
+        let page = hypercall_page([0x0f, 0x01, 0xc1]);
+        assert_eq!(&page[18 * 32 + 5..18 * 32 + 8], &[0x0f, 0x01, 0xc1]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use hypercall::hypervisor::Hypervisor;
 use hypercall::Errno;
 use xen_mm::frame::{FrameAccess, Gfn};
 use xen_mm::p2m::fault::{FaultAccess, FaultOutcome};
-use xen_mm::p2m::npt::Npt;
+use xen_mm::p2m::format::P2mFormat;
 
 use crate::directmap::DirectMap;
 use crate::hvm::{self, HypercallRegs, HYPERCALL_MSR};
@@ -24,7 +24,7 @@ use crate::printk;
 use crate::vcpu::{GuestRegs, HvmVcpu, VmExit};
 
 /// The hypervisor as the exit handlers see it.
-pub type Hv = Hypervisor<DirectMap, Npt>;
+pub type Hv<Fmt> = Hypervisor<DirectMap, Fmt>;
 
 /// What the scheduler does after an exit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,9 +55,9 @@ const MSR_TSC: u32 = 0x10;
 const MSR_PAT: u32 = 0x277;
 
 /// Handles one exit of `d`'s vCPU `v`.
-pub fn handle_exit<V: HvmVcpu + ?Sized>(
-    hv: &Hv,
-    d: &Arc<Domain<Npt>>,
+pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Arc<Domain<Fmt>>,
     v: &mut V,
     exit: VmExit,
 ) -> Next {
@@ -123,6 +123,18 @@ pub fn handle_exit<V: HvmVcpu + ?Sized>(
             Next::Stop
         }
         VmExit::NestedPageFault { gpa, access } => nested_page_fault(hv, d, v, gpa, access),
+        VmExit::EptMisconfig { gpa } => {
+            // Xen's ept_handle_misconfig: the lazy recalculation on the path to the gfn must
+            // find something to resolve; a misconfiguration it cannot explain crashes the domain.
+            match d.p2m.resolve_fault(&hv.heap, Gfn(gpa >> 12)) {
+                Ok(true) => Next::Resume,
+                _ => {
+                    printk!("d{}v0 EPT misconfiguration at {gpa:#x}\n", d.domid());
+                    crash(d, v, "EPT misconfiguration");
+                    Next::Stop
+                }
+            }
+        }
         VmExit::VirtualisationInstruction => {
             // The guest was told there is no SVM or VMX.
             v.inject_exception(VECTOR_UD, None);
@@ -145,7 +157,7 @@ pub fn handle_exit<V: HvmVcpu + ?Sized>(
     }
 }
 
-fn cpuid<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Domain<Npt>, v: &mut V) {
+fn cpuid<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(hv: &Hv<Fmt>, d: &Domain<Fmt>, v: &mut V) {
     let leaf = v.rax() as u32;
     let subleaf = v.regs().rcx as u32;
     let r = hvm::xen_cpuid_leaf(leaf, (hv.info.major, hv.info.minor), d.domid(), 0)
@@ -162,11 +174,19 @@ fn set_cpuid_result<V: HvmVcpu + ?Sized>(v: &mut V, r: CpuidResult) {
     regs.rdx = u64::from(r.edx);
 }
 
-fn msr_access<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Domain<Npt>, v: &mut V, write: bool) {
+fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Domain<Fmt>,
+    v: &mut V,
+    write: bool,
+) {
     let index = v.regs().rcx as u32;
     let value = (v.regs().rdx << 32) | (v.rax() & 0xffff_ffff);
     let ok = match (index, write) {
-        (HYPERCALL_MSR, true) => install_hypercall_page(hv, d, value),
+        (HYPERCALL_MSR, true) => {
+            let insn = v.hypercall_instruction();
+            install_hypercall_page(hv, d, value, insn)
+        }
         (msr::IA32_EFER, true) => v.set_guest_efer(value),
         (msr::IA32_EFER, false) => {
             let efer = v.guest_efer();
@@ -216,7 +236,12 @@ fn msr_access<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Domain<Npt>, v: &mut V, write: b
 
 /// A WRMSR of the hypercall MSR: fill the named guest frame with the hypercall stubs (Xen's
 /// `hvm_set_guest_hypercall_page`). Page index bits other than 0 are refused (one page).
-fn install_hypercall_page(hv: &Hv, d: &Domain<Npt>, value: u64) -> bool {
+fn install_hypercall_page<Fmt: P2mFormat>(
+    hv: &Hv<Fmt>,
+    d: &Domain<Fmt>,
+    value: u64,
+    insn: [u8; 3],
+) -> bool {
     if value & 0xfff != 0 {
         return false;
     }
@@ -227,7 +252,7 @@ fn install_hypercall_page(hv: &Hv, d: &Domain<Npt>, value: u64) -> bool {
     };
     hv.heap
         .frames()
-        .write_bytes(mfn, 0, &hvm::svm_hypercall_page());
+        .write_bytes(mfn, 0, &hvm::hypercall_page(insn));
     d.p2m.mark_dirty(gfn);
     true
 }
@@ -245,7 +270,11 @@ fn hypercall_regs(rax: u64, r: &GuestRegs) -> HypercallRegs {
     }
 }
 
-fn hypercall<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Arc<Domain<Npt>>, v: &mut V) -> Next {
+fn hypercall<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Arc<Domain<Fmt>>,
+    v: &mut V,
+) -> Next {
     if v.cpl() != 0 {
         // hvm_hypercall: only the guest kernel may make hypercalls.
         v.set_rax(Errno::EPERM.negated() as u64);
@@ -307,9 +336,9 @@ fn hypercall<V: HvmVcpu + ?Sized>(hv: &Hv, d: &Arc<Domain<Npt>>, v: &mut V) -> N
     }
 }
 
-fn nested_page_fault<V: HvmVcpu + ?Sized>(
-    hv: &Hv,
-    d: &Arc<Domain<Npt>>,
+fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Arc<Domain<Fmt>>,
     v: &mut V,
     gpa: u64,
     access: FaultAccess,
@@ -371,7 +400,7 @@ fn retried_too_often(domid: u16, gfn: Gfn) -> bool {
 }
 
 /// Prints what guests wrote to the console since the last call.
-pub fn flush_console(hv: &Hv) {
+pub fn flush_console<Fmt: P2mFormat>(hv: &Hv<Fmt>) {
     let bytes = hv.console.take_unprinted();
     if !bytes.is_empty() {
         crate::console::write_bytes(&bytes);
@@ -379,7 +408,7 @@ pub fn flush_console(hv: &Hv) {
 }
 
 /// Crashes the domain (Xen's `domain_crash`), saying why and where.
-fn crash<V: HvmVcpu + ?Sized>(d: &Domain<Npt>, v: &V, why: &str) {
+fn crash<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(d: &Domain<Fmt>, v: &V, why: &str) {
     printk!("domain_crash called for d{}v0: {why}\n", d.domid());
     v.dump_state(d.domid());
     d.crash();

@@ -25,6 +25,8 @@ pub mod sched;
 pub mod serial;
 pub mod svm;
 pub mod vcpu;
+pub mod vendor;
+pub mod vmx;
 pub mod xenheap;
 
 /// Brings up the boot CPU's own descriptor tables: the GDT with a TSS (IST stacks for the faults that

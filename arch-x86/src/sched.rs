@@ -10,15 +10,15 @@ use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 
 use hypercall::domain::{Domain, Life};
-use xen_mm::p2m::npt::Npt;
+use xen_mm::p2m::format::P2mFormat;
 
 use crate::vcpu::HvmVcpu;
 
 /// One vCPU the scheduler knows.
-pub struct SchedVcpu {
+pub struct SchedVcpu<Fmt: P2mFormat> {
     /// Its domain.
-    pub domain: Arc<Domain<Npt>>,
-    /// The hardware vCPU (SVM now, VMX later).
+    pub domain: Arc<Domain<Fmt>>,
+    /// The hardware vCPU (SVM or VMX).
     pub vcpu: Box<dyn HvmVcpu>,
     /// Waiting for an event (SCHEDOP_block, HLT).
     pub blocked: bool,
@@ -30,9 +30,9 @@ pub struct SchedVcpu {
     pub tlb_generation: u64,
 }
 
-impl SchedVcpu {
+impl<Fmt: P2mFormat> SchedVcpu<Fmt> {
     /// A vCPU of `domain`, runnable, never run.
-    pub fn new(domain: Arc<Domain<Npt>>, vcpu: Box<dyn HvmVcpu>) -> Self {
+    pub fn new(domain: Arc<Domain<Fmt>>, vcpu: Box<dyn HvmVcpu>) -> Self {
         SchedVcpu {
             tlb_generation: domain.p2m.tlb_generation(),
             domain,

@@ -41,6 +41,11 @@ pub enum VmExit {
         /// The access that faulted.
         access: FaultAccess,
     },
+    /// An EPT misconfiguration: an entry a lazy type change marked (Xen's `ept_handle_misconfig`).
+    EptMisconfig {
+        /// The guest-physical address.
+        gpa: u64,
+    },
     /// A virtualisation instruction the guest was told does not exist (VMRUN, VMLOAD, ...).
     VirtualisationInstruction,
     /// The hardware refused the vCPU's state at entry.
@@ -118,6 +123,8 @@ pub trait HvmVcpu {
     fn flush_guest_tlb(&mut self);
     /// Injects a hardware exception at the next entry.
     fn inject_exception(&mut self, vector: u8, error_code: Option<u32>);
+    /// The instruction the hypercall page's stubs use (`vmmcall` or `vmcall`).
+    fn hypercall_instruction(&self) -> [u8; 3];
     /// Prints the registers (Xen's `vcpu_show_registers`).
     fn dump_state(&self, domid: u16);
 }

@@ -27,6 +27,7 @@ mod hypervisor {
     use arch_x86::console::emergency_print;
     use arch_x86::cpu::{exit_machine, QemuExitCode};
     use arch_x86::printk;
+    use arch_x86::vendor::{Svm, Vendor, Vmx};
     use boot_shim::boot_memory::PhysRange;
     use boot_shim::cmdline;
     use boot_shim::multiboot2::BootInfo;
@@ -95,26 +96,39 @@ mod hypervisor {
 
         arch_x86::cpu::mask_legacy_pic();
         let ranges = start_of_day::init_heaps(free);
-        let hv = start_of_day::init_hypervisor(&ranges, cmdline);
-        if let Err(why) = start_of_day::init_svm() {
-            printk!("HVM: {why}: no domain can run\n");
-            printk!("No domain to run yet: boot report complete, stopping.\n");
-            exit_machine(QemuExitCode::Success)
+        match start_of_day::init_hvm() {
+            Ok(start_of_day::HvmKind::Svm) => run::<Svm>(&ranges, cmdline, &info, &options),
+            Ok(start_of_day::HvmKind::Vmx) => run::<Vmx>(&ranges, cmdline, &info, &options),
+            Err(why) => {
+                printk!("HVM: {why}: no domain can run\n");
+                printk!("No domain to run yet: boot report complete, stopping.\n");
+                exit_machine(QemuExitCode::Success)
+            }
         }
+    }
 
+    /// The rest of the start of day on vendor `X`: the hypervisor's state, dom0, the scheduler.
+    fn run<X: Vendor>(
+        ranges: &[(xen_mm::frame::Mfn, xen_mm::frame::Mfn)],
+        cmdline: &str,
+        info: &boot_shim::multiboot2::BootInfo<'_>,
+        options: &Options<'_>,
+    ) -> ! {
+        let hv = start_of_day::init_hypervisor::<X>(ranges, cmdline);
         let smoke = match options.test_guest {
             Some("smoke") => Some(smoke_guest::smoke()),
             Some("triple-fault") => Some(smoke_guest::triple_fault()),
             _ => None,
         };
         if let Some(code) = smoke {
-            run_builtin_dom0(&hv, code);
+            run_builtin_dom0::<X>(&hv, code);
         }
 
-        match start_of_day::build_pvh_dom0(&hv, &info, options.dom0_mem) {
+        match start_of_day::build_pvh_dom0::<X>(&hv, info, options.dom0_mem) {
             Ok((d, vcpu)) => {
                 printk!("*** Serial input to DOM0 (type 'CTRL-a' three times to switch input)\n");
-                let reason = start_of_day::schedule(&hv, start_of_day::run_queue_with(d, vcpu));
+                let rq = start_of_day::run_queue_with::<X>(d, vcpu);
+                let reason = start_of_day::schedule::<X>(&hv, rq);
                 start_of_day::dom0_shutdown(reason)
             }
             Err(start_of_day::Dom0Error::NoKernel) => {
@@ -134,7 +148,7 @@ mod hypervisor {
 
     /// Runs a built-in guest (smoke_guest.rs) as dom0 with 4 MiB, then stops the machine as dom0
     /// asks.
-    fn run_builtin_dom0(hv: &start_of_day::Hv, code: &[u8]) -> ! {
+    fn run_builtin_dom0<X: Vendor>(hv: &start_of_day::Hv<X::Fmt>, code: &[u8]) -> ! {
         let d = match start_of_day::create_dom0(hv, 1024) {
             Ok(d) => d,
             Err(e) => {
@@ -151,9 +165,10 @@ mod hypervisor {
             code.len(),
             smoke_guest::LOAD_ADDRESS
         );
-        let ncr3 = d.p2m.root().paddr();
-        let vcpu = arch_x86::svm::SvmVcpu::new_pvh(smoke_guest::LOAD_ADDRESS as u32, 0, ncr3);
-        let reason = start_of_day::schedule(hv, start_of_day::run_queue_with(d, vcpu));
+        let root = d.p2m.root().paddr();
+        let vcpu = X::new_pvh(smoke_guest::LOAD_ADDRESS as u32, 0, root);
+        let rq = start_of_day::run_queue_with::<X>(d, vcpu);
+        let reason = start_of_day::schedule::<X>(hv, rq);
         start_of_day::dom0_shutdown(reason)
     }
 

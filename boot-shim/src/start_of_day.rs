@@ -1,5 +1,6 @@
-//! After the boot report: the xenheap and the domain heap from the free memory, SVM, dom0, and
-//! the vCPU loop (Xen's `__start_xen` from `init_xenheap_pages` on).
+//! After the boot report: the xenheap and the domain heap from the free memory, SVM or VMX, dom0,
+//! and the vCPU loop (Xen's `__start_xen` from `init_xenheap_pages` on). Everything after the
+//! choice of vendor is generic over it ([`Vendor`]: its vCPU type and p2m format).
 //!
 //! Memory: a slice of RAM below 4 GiB (which the boot page tables identity-map) becomes the xenheap
 //! (the hypervisor's own `alloc`); then the direct map covers all RAM and the rest is the domain
@@ -18,14 +19,15 @@ use arch_x86::hvm_exit::{flush_console, handle_exit, Next};
 use arch_x86::paging::{build_direct_map, directmap_end, DIRECTMAP_MAX};
 use arch_x86::printk;
 use arch_x86::sched::{runnable, RunQueue, SchedVcpu};
-use arch_x86::svm::{SvmFeatures, SvmVcpu};
+use arch_x86::svm::SvmFeatures;
+use arch_x86::vendor::Vendor;
 use boot_shim::boot_memory::{FreeRanges, PhysRange};
 use hypercall::domain::{Domain, DomainConfig};
 use hypercall::hypervisor::{Hypervisor, XenInfo};
 use xen_mm::buddy::NodeId;
 use xen_mm::frame::{FrameAccess, Gfn, Mfn};
 use xen_mm::heap::DomHeap;
-use xen_mm::p2m::npt::Npt;
+use xen_mm::p2m::format::P2mFormat;
 use xen_mm::p2m::types::P2mType;
 use xen_mm::p2m::Superpages;
 use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
@@ -78,8 +80,9 @@ pub fn init_heaps<const N: usize>(mut free: FreeRanges<N>) -> Vec<(Mfn, Mfn)> {
     ranges
 }
 
-/// Builds the hypervisor's state over the domain heap's ranges.
-pub fn init_hypervisor(ranges: &[(Mfn, Mfn)], commandline: &str) -> Hv {
+/// Builds the hypervisor's state over the domain heap's ranges, with the p2m format and
+/// superpages of vendor `X`.
+pub fn init_hypervisor<X: Vendor>(ranges: &[(Mfn, Mfn)], commandline: &str) -> Hv<X::Fmt> {
     let heap = match DomHeap::new(DirectMap, ranges, 1, |_| NodeId(0)) {
         Ok(heap) => heap,
         Err(e) => {
@@ -92,12 +95,7 @@ pub fn init_hypervisor(ranges: &[(Mfn, Mfn)], commandline: &str) -> Hv {
         commandline: commandline.into(),
         ..Default::default()
     };
-    // 1 GiB nested pages need the CPU's Page1GB (CPUID 0x8000_0001 EDX bit 26).
-    let one_gb = arch_x86::msr::cpuid(0x8000_0001, 0).edx & (1 << 26) != 0;
-    let superpages = Superpages {
-        two_mb: true,
-        one_gb,
-    };
+    let superpages: Superpages = X::superpages();
     let hv = Hypervisor::new(heap, info, superpages, max_page);
     let phys = hv.heap.physinfo();
     printk!(
@@ -109,28 +107,55 @@ pub fn init_hypervisor(ranges: &[(Mfn, Mfn)], commandline: &str) -> Hv {
     hv
 }
 
-/// Finds SVM with nested paging and turns it on, or says why not.
-pub fn init_svm() -> Result<SvmFeatures, &'static str> {
+/// Which hardware virtualisation the CPU has and the hypervisor turned on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HvmKind {
+    /// AMD SVM with nested paging.
+    Svm,
+    /// Intel VMX with EPT and unrestricted guest.
+    Vmx,
+}
+
+/// Finds SVM with nested paging (AMD) or VMX with EPT (Intel) and turns it on, or says why
+/// neither can run a guest (Xen's `start_svm` / `start_vmx`).
+pub fn init_hvm() -> Result<HvmKind, &'static str> {
     let f = SvmFeatures::probe();
-    if !f.svm {
-        return Err("no AMD SVM (and Intel VMX is not supported yet)");
+    if f.svm {
+        if !f.npt {
+            return Err("AMD SVM without nested paging");
+        }
+        arch_x86::svm::enable();
+        printk!(
+            "HVM: SVM enabled: nested paging, {} ASIDs, next-RIP {}, decode assists {}\n",
+            f.nr_asids,
+            if f.nrips { "yes" } else { "no" },
+            if f.decode_assists { "yes" } else { "no" }
+        );
+        return Ok(HvmKind::Svm);
     }
-    if !f.npt {
-        return Err("SVM without nested paging");
+    if arch_x86::vmx::cpu_has_vmx() {
+        let c = arch_x86::vmx::enable().map_err(|why| {
+            printk!("HVM: VMX: {why}\n");
+            "Intel VMX cannot run PVH guests"
+        })?;
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        printk!(
+            "HVM: VMX enabled: EPT, unrestricted guest, VPID {}, EPT 2M pages {}, 1G pages {}\n",
+            yes(c.vpid),
+            yes(c.ept_2mb),
+            yes(c.ept_1gb)
+        );
+        return Ok(HvmKind::Vmx);
     }
-    arch_x86::svm::enable();
-    printk!(
-        "HVM: SVM enabled: nested paging, {} ASIDs, next-RIP {}, decode assists {}\n",
-        f.nr_asids,
-        if f.nrips { "yes" } else { "no" },
-        if f.decode_assists { "yes" } else { "no" }
-    );
-    Ok(f)
+    Err("neither AMD SVM nor Intel VMX")
 }
 
 /// Creates dom0 (PVH: HVM with nested paging) with `pages` frames of RAM from gfn 0 in 2 MiB
 /// pieces where possible.
-pub fn create_dom0(hv: &Hv, pages: u64) -> Result<Arc<Domain<Npt>>, hypercall::Errno> {
+pub fn create_dom0<Fmt: P2mFormat>(
+    hv: &Hv<Fmt>,
+    pages: u64,
+) -> Result<Arc<Domain<Fmt>>, hypercall::Errno> {
     let config = DomainConfig {
         flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
         max_vcpus: 1,
@@ -164,9 +189,9 @@ pub fn create_dom0(hv: &Hv, pages: u64) -> Result<Arc<Domain<Npt>>, hypercall::E
 }
 
 /// Copies `bytes` into `d`'s memory at guest-physical `gpa` (dom0 construction).
-pub fn copy_to_domain(
-    hv: &Hv,
-    d: &Domain<Npt>,
+pub fn copy_to_domain<Fmt: P2mFormat>(
+    hv: &Hv<Fmt>,
+    d: &Domain<Fmt>,
     gpa: u64,
     bytes: &[u8],
 ) -> Result<(), &'static str> {
@@ -195,7 +220,7 @@ const SLICE_TICKS: u64 = 3;
 
 /// Runs the vCPUs round-robin (arch-x86's `sched`) until dom0 stops; returns dom0's shutdown
 /// code. Other domains that stop are dropped from the queue and the rest go on, as in Xen.
-pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
+pub fn schedule<X: Vendor>(hv: &Hv<X::Fmt>, mut rq: RunQueue<SchedVcpu<X::Fmt>>) -> u32 {
     let per_ms = apic::calibrate();
     printk!(
         "APIC timer: {} counts per ms at divide 16 (bus clock about {} MHz); tick {TICK_MS} ms\n",
@@ -212,7 +237,7 @@ pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
         if apic::ticks() != seen_tick {
             seen_tick = apic::ticks();
             rq.iter_mut().for_each(|v| v.blocked = false);
-            start_new_vcpus(hv, &mut rq, &mut started);
+            start_new_vcpus::<X>(hv, &mut rq, &mut started);
         }
         let mut dom0_code = None;
         let picked = rq.pick(
@@ -281,9 +306,9 @@ pub fn schedule(hv: &Hv, mut rq: RunQueue<SchedVcpu>) -> u32 {
 /// Adds the vCPU of every domain the toolstack has built and unpaused since the last look: alive,
 /// not paused, and with a context loaded for vCPU 0 (XEN_DOMCTL_sethvmcontext). Each domain is
 /// started once.
-fn start_new_vcpus(
-    hv: &Hv,
-    rq: &mut RunQueue<SchedVcpu>,
+fn start_new_vcpus<X: Vendor>(
+    hv: &Hv<X::Fmt>,
+    rq: &mut RunQueue<SchedVcpu<X::Fmt>>,
     started: &mut alloc::collections::BTreeSet<u16>,
 ) {
     for d in hv.domains.list_from(1, usize::MAX) {
@@ -307,13 +332,16 @@ fn start_new_vcpus(
         );
         rq.push(SchedVcpu::new(
             d,
-            alloc::boxed::Box::new(SvmVcpu::from_context(&ctx, ncr3)),
+            alloc::boxed::Box::new(X::from_context(&ctx, ncr3)),
         ));
     }
 }
 
 /// A run queue with `d`'s one vCPU.
-pub fn run_queue_with(d: Arc<Domain<Npt>>, vcpu: SvmVcpu) -> RunQueue<SchedVcpu> {
+pub fn run_queue_with<X: Vendor>(
+    d: Arc<Domain<X::Fmt>>,
+    vcpu: X::Vcpu,
+) -> RunQueue<SchedVcpu<X::Fmt>> {
     let mut rq = RunQueue::new();
     rq.push(SchedVcpu::new(d, alloc::boxed::Box::new(vcpu)));
     rq
@@ -342,6 +370,9 @@ pub fn dom0_shutdown(code: u32) -> ! {
     }
 }
 
+/// dom0 and its vCPU.
+pub type Dom0<X> = (Arc<Domain<<X as Vendor>::Fmt>>, <X as Vendor>::Vcpu);
+
 /// Why dom0 could not be built.
 pub enum Dom0Error {
     /// The first module is not an ELF image at all: there is no dom0 kernel.
@@ -354,11 +385,11 @@ pub enum Dom0Error {
 /// `boot_shim::dom0_build` (memory size, e820, where the kernel, modules, command lines and
 /// hvm_start_info go), RAM populated in 2 MiB pieces where aligned, the writes copied in, the
 /// memory map recorded for XENMEM_memory_map, and the vCPU in the PVH entry state.
-pub fn build_pvh_dom0(
-    hv: &Hv,
+pub fn build_pvh_dom0<X: Vendor>(
+    hv: &Hv<X::Fmt>,
     info: &boot_shim::multiboot2::BootInfo<'_>,
     dom0_mem: boot_shim::options::Dom0Mem,
-) -> Result<(Arc<Domain<Npt>>, SvmVcpu), Dom0Error> {
+) -> Result<Dom0<X>, Dom0Error> {
     use alloc::format;
     use boot_shim::dom0_build::{plan_pvh_dom0, Dom0Config, Dom0Module, E820Entry, GuestData};
 
@@ -458,8 +489,8 @@ pub fn build_pvh_dom0(
         plan.start_info_paddr
     );
     let ncr3 = d.p2m.root().paddr();
-    let mut vcpu = SvmVcpu::new_pvh(plan.vcpu.eip, plan.vcpu.ebx, ncr3);
-    vcpu.allow_hardware_io();
+    let mut vcpu = X::new_pvh(plan.vcpu.eip, plan.vcpu.ebx, ncr3);
+    X::allow_hardware_io(&mut vcpu);
     Ok((d, vcpu))
 }
 

@@ -392,6 +392,9 @@ impl SvmVcpu {
     }
 }
 
+/// The hypercall instruction of Xen's SVM hypercall page (`vmmcall`).
+pub const VMMCALL: [u8; 3] = [0x0f, 0x01, 0xd9];
+
 /// EFER bits a guest may set (SCE, LME, NXE, LMSLE, FFXSR, TCE); LMA is the CPU's.
 const EFER_GUEST_BITS: u64 = (1 << 0) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 14) | (1 << 15);
 
@@ -491,6 +494,10 @@ impl HvmVcpu for SvmVcpu {
             event |= (1 << 11) | (u64::from(code) << 32);
         }
         self.vmcb.write_u64(ctrl::EVENTINJ, event);
+    }
+
+    fn hypercall_instruction(&self) -> [u8; 3] {
+        VMMCALL
     }
 
     fn dump_state(&self, domid: u16) {
