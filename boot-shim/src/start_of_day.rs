@@ -279,10 +279,15 @@ pub fn schedule<X: Vendor>(hv: &Hv<X::Fmt>, mut rq: RunQueue<SchedVcpu<X::Fmt>>)
         loop {
             v.sync_tlb();
             let exit = v.vcpu.run();
+            // Any exit is a moment to take a timer interrupt that arrived while the guest ran, not
+            // only an interrupt exit: on hardware a pending one would make the next entry exit at
+            // once, and Bochs 2.7 does not exit for it while a guest entered with IF clear keeps
+            // IF clear (see tests/guest's `spin`), so without this a guest that only yields would
+            // stop the clock.
+            apic::take_pending_interrupts();
             match handle_exit(hv, &v.domain, &mut *v.vcpu, exit) {
                 Next::Resume => {}
                 Next::Interrupted => {
-                    apic::take_pending_interrupts();
                     if apic::ticks().wrapping_sub(start) >= SLICE_TICKS {
                         v.preemptions += 1;
                         break;

@@ -135,12 +135,23 @@ fn idle(xen: &hypercall::Hypervisor) -> ! {
 
 /// Busy for a while without a hypercall, then power off: the hypervisor can only get the CPU
 /// back through its timer (the scheduler's preemption test).
+///
+/// The loop runs with interrupts enabled, as a kernel's code mostly does. The physical timer
+/// interrupt makes the vCPU exit whatever the guest's IF (SVM's INTR intercept, VMX's external-
+/// interrupt exiting) and is never injected, so IF changes nothing on hardware; but Bochs 2.7
+/// computes its interrupt mask at VM entry before it marks the CPU as in the guest
+/// (VMenterLoadCheckGuestState, then `in_vmx_guest = 1`), so a guest entered with IF clear never
+/// takes an external-interrupt exit there until it changes IF itself.
 fn spin() -> ! {
     println!("mode=spin: 100 million iterations without a hypercall");
     let mut x = 0u64;
+    // SAFETY: no interrupt is ever delivered to this guest (see above); STI only changes IF.
+    unsafe { asm!("sti", options(nomem, nostack)) };
     for i in 0..100_000_000u64 {
         x = core::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(i));
     }
+    // SAFETY: as above.
+    unsafe { asm!("cli", options(nomem, nostack)) };
     println!("spin done ({:x})", x & 0xffff);
     power_off()
 }

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::console::{self, BootReport};
 use crate::grub::{GrubEntry, GrubModule};
-use crate::qemu::{QemuExit, QemuOutcome, QemuRun};
+use crate::machine::{self, Cpu};
+use crate::qemu::{QemuExit, QemuOutcome};
 use crate::{image, root};
 
 const MIB: u64 = 1 << 20;
@@ -27,7 +28,10 @@ struct Case {
     memory: &'static str,
     cmdline: &'static str,
     modules: Vec<GrubModule>,
-    check: fn(&Case, &QemuOutcome) -> Result<(), String>,
+    /// The case runs a dom0, so it goes through the vCPU code and runs on both vendors (Bochs for
+    /// Intel); the others stop before any vCPU exists and run in QEMU only.
+    runs_a_guest: bool,
+    check: fn(&Case, Cpu, &QemuOutcome) -> Result<(), String>,
 }
 
 fn fixture() -> PathBuf {
@@ -52,6 +56,7 @@ fn cases(image: &Path) -> Vec<Case> {
         cmdline,
         modules: vec![],
         check: check_fault,
+        runs_a_guest: false,
     };
     vec![
         Case {
@@ -63,6 +68,7 @@ fn cases(image: &Path) -> Vec<Case> {
                 args: "fixture a=b c".into(),
             }],
             check: check_report,
+            runs_a_guest: false,
         },
         Case {
             name: "report-5g-two-modules",
@@ -80,6 +86,7 @@ fn cases(image: &Path) -> Vec<Case> {
                 },
             ],
             check: check_report,
+            runs_a_guest: false,
         },
         fault("fault-invalid-opcode", "console=com1 test_fault=ud"),
         fault("fault-page-fault", "console=com1 test_fault=pf"),
@@ -91,6 +98,7 @@ fn cases(image: &Path) -> Vec<Case> {
             cmdline: "console=com1 test_guest=smoke",
             modules: vec![],
             check: check_smoke_guest,
+            runs_a_guest: true,
         },
         Case {
             name: "dom0-triple-fault",
@@ -98,6 +106,7 @@ fn cases(image: &Path) -> Vec<Case> {
             cmdline: "console=com1 test_guest=triple-fault",
             modules: vec![],
             check: check_triple_fault,
+            runs_a_guest: true,
         },
         Case {
             name: "dom0-pvh-guest-hello",
@@ -105,6 +114,7 @@ fn cases(image: &Path) -> Vec<Case> {
             cmdline: "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M noreboot",
             modules: guest_module("mode=hello"),
             check: check_guest_hello,
+            runs_a_guest: true,
         },
         Case {
             name: "dom0-pvh-guest-garbage-hypercalls",
@@ -112,6 +122,7 @@ fn cases(image: &Path) -> Vec<Case> {
             cmdline: "console=com1 dom0_mem=64M",
             modules: guest_module("mode=garbage"),
             check: check_guest_garbage,
+            runs_a_guest: true,
         },
         Case {
             name: "dom0-pvh-guest-spin-preempted",
@@ -119,6 +130,7 @@ fn cases(image: &Path) -> Vec<Case> {
             cmdline: "console=com1 dom0_mem=64M",
             modules: guest_module("mode=spin"),
             check: check_guest_spin,
+            runs_a_guest: true,
         },
         Case {
             name: "dom0-builds-runs-destroys-a-domu",
@@ -127,6 +139,7 @@ fn cases(image: &Path) -> Vec<Case> {
             // The guest as dom0, and again as the domU's kernel (dom0's first boot module).
             modules: [guest_module("mode=domu"), guest_module("")].concat(),
             check: check_guest_domu,
+            runs_a_guest: true,
         },
         Case {
             name: "dom0-pvh-guest-triple-fault",
@@ -134,6 +147,7 @@ fn cases(image: &Path) -> Vec<Case> {
             cmdline: "console=com1 dom0_mem=64M",
             modules: guest_module("mode=triple-fault"),
             check: check_triple_fault,
+            runs_a_guest: true,
         },
         Case {
             name: "dom0-mem-larger-than-ram",
@@ -141,6 +155,7 @@ fn cases(image: &Path) -> Vec<Case> {
             cmdline: "console=com1 dom0_mem=2G",
             modules: guest_module("mode=hello"),
             check: check_dom0_mem_too_large,
+            runs_a_guest: false,
         },
     ]
 }
@@ -158,7 +173,7 @@ fn memory_bytes(memory: &str) -> u64 {
 }
 
 /// A normal boot: the report is complete, agrees with the inputs, and the count adds up.
-fn check_report(case: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_report(case: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Success {
         return Err(format!("expected success, got {:?}", outcome.exit));
     }
@@ -262,7 +277,7 @@ fn check_report(case: &Case, outcome: &QemuOutcome) -> Result<(), String> {
 }
 
 /// A forced exception: reported like a Xen fatal trap, registers included, and the run fails.
-fn check_fault(case: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_fault(case: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Failure {
         return Err(format!(
             "expected the failure exit code, got {:?}",
@@ -304,9 +319,9 @@ fn check_fault(case: &Case, outcome: &QemuOutcome) -> Result<(), String> {
     Ok(())
 }
 
-/// The built-in smoke guest as dom0 (SVM): it finds Xen's CPUID leaves, installs the hypercall
+/// The built-in smoke guest as dom0 (either vendor): it finds Xen's CPUID leaves, installs the hypercall
 /// page, prints through console_io and powers off, which ends the run with success.
-fn check_smoke_guest(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_smoke_guest(_: &Case, cpu: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Success {
         return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
     }
@@ -319,7 +334,8 @@ fn check_smoke_guest(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
         return Err("dom0's console_io line is missing".into());
     }
     let lines = console::xen_lines(&outcome.console);
-    for text in ["HVM: SVM enabled", "Hardware Dom0 halted: halting machine"] {
+    let enabled = format!("HVM: {} enabled", cpu.hvm_name());
+    for text in [enabled.as_str(), "Hardware Dom0 halted: halting machine"] {
         if !lines.iter().any(|l| l.contains(text)) {
             return Err(format!("no line with {text:?}"));
         }
@@ -329,7 +345,7 @@ fn check_smoke_guest(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
 
 /// A dom0 that triple-faults: the domain is crashed with a register dump and the machine
 /// stopped cleanly with the dom0-crashed code, never a hypervisor failure or a hang.
-fn check_triple_fault(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_triple_fault(_: &Case, cpu: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Dom0Crashed {
         return Err(format!(
             "expected the dom0-crashed code, got {:?}",
@@ -337,10 +353,15 @@ fn check_triple_fault(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
         ));
     }
     let lines = console::xen_lines(&outcome.console);
+    // The vendor's own exit code: SVM's VMEXIT_SHUTDOWN (0x7f), VMX's triple-fault exit reason (2).
+    let exitcode = match cpu {
+        Cpu::Amd => "exitcode: 0x7f ",
+        Cpu::Intel => "exitcode: 0x2 ",
+    };
     for text in [
         "domain_crash called for d0v0: triple fault",
         "d0v0 RIP: ",
-        "exitcode: 0x7f",
+        exitcode,
         "Hardware Dom0 crashed: halting machine",
     ] {
         if !lines.iter().any(|l| l.contains(text)) {
@@ -362,7 +383,7 @@ fn lines_with<'a>(console: &'a str, texts: &[&str]) -> Result<Vec<&'a str>, Stri
 
 /// The test guest (tests/guest) as a PVH dom0 built from the first module: it prints through
 /// console_io, reads the version, and powers off, which ends the run with success.
-fn check_guest_hello(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_guest_hello(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Success {
         return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
     }
@@ -383,7 +404,7 @@ fn check_guest_hello(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
 
 /// dom0 makes hundreds of hypercalls with random numbers and arguments: each gets an answer,
 /// xen-rs neither crashes nor hangs, and dom0 powers off.
-fn check_guest_garbage(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_guest_garbage(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Success {
         return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
     }
@@ -399,7 +420,7 @@ fn check_guest_garbage(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
 
 /// dom0 spins without a hypercall: only the local APIC timer can take the CPU back, and the
 /// scheduler's count shows it did.
-fn check_guest_spin(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_guest_spin(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Success {
         return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
     }
@@ -432,7 +453,7 @@ fn check_guest_spin(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
 /// port does not end the run, its line through port 0xe9 appears as "(d1) ...", and it shuts
 /// down with SHUTDOWN_reboot, which dom0 reads back before destroying it (all its memory
 /// returns) and powering off.
-fn check_guest_domu(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_guest_domu(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Success {
         return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
     }
@@ -455,7 +476,7 @@ fn check_guest_domu(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
 
 /// `dom0_mem=` above the machine's memory: a clear error, and the run stops with the failure
 /// code rather than building a smaller dom0 behind the user's back.
-fn check_dom0_mem_too_large(_: &Case, outcome: &QemuOutcome) -> Result<(), String> {
+fn check_dom0_mem_too_large(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Failure {
         return Err(format!("expected the failure code, got {:?}", outcome.exit));
     }
@@ -466,32 +487,33 @@ fn check_dom0_mem_too_large(_: &Case, outcome: &QemuOutcome) -> Result<(), Strin
     Ok(())
 }
 
-/// Builds the image and runs every case; prints one line per case and a summary.
-/// Runs every boot test, or those whose name contains `only`.
-pub fn run_all(only: Option<&str>) -> Result<Summary, String> {
+/// Builds the image and runs every boot test for `cpu` (on Intel, those that run a guest), or those
+/// whose name contains `only`; prints one line per case and a summary.
+pub fn run_all(only: Option<&str>, cpu: Cpu) -> Result<Summary, String> {
     let image = image::build()?;
-    let work = root().join("target/xen-rs/boot-test");
+    let work = root().join(match cpu {
+        Cpu::Amd => "target/xen-rs/boot-test",
+        Cpu::Intel => "target/xen-rs/boot-test-intel",
+    });
     let mut summary = Summary {
         passed: 0,
         failed: 0,
     };
     for case in cases(&image) {
-        if only.is_some_and(|only| !case.name.contains(only)) {
+        if only.is_some_and(|only| !case.name.contains(only))
+            || (cpu == Cpu::Intel && !case.runs_a_guest)
+        {
             continue;
         }
         let entry = GrubEntry {
             cmdline: case.cmdline.to_string(),
             modules: case.modules.clone(),
         };
-        let result = crate::grub::make_iso(&image, &entry, &work.join(case.name)).and_then(|iso| {
-            let outcome = QemuRun {
-                iso,
-                memory: case.memory.to_string(),
-                timeout_secs: BOOT_TIMEOUT_SECS,
-                echo: false,
-            }
-            .run()?;
-            (case.check)(&case, &outcome).map_err(|why| {
+        let case_dir = work.join(case.name);
+        let result = crate::grub::make_iso(&image, &entry, &case_dir).and_then(|iso| {
+            let memory_mib = memory_bytes(case.memory) / MIB;
+            let outcome = machine::boot(cpu, iso, memory_mib, BOOT_TIMEOUT_SECS, &case_dir)?;
+            (case.check)(&case, cpu, &outcome).map_err(|why| {
                 let tail: Vec<&str> = outcome.console.lines().rev().take(40).collect();
                 let tail: Vec<&str> = tail.into_iter().rev().collect();
                 format!(
@@ -502,16 +524,25 @@ pub fn run_all(only: Option<&str>) -> Result<Summary, String> {
         });
         match result {
             Ok(()) => {
-                println!("boot test {} ... ok", case.name);
+                println!("boot test {} ({}) ... ok", case.name, cpu.hvm_name());
                 summary.passed += 1;
             }
             Err(why) => {
-                println!("boot test {} ... FAILED: {why}", case.name);
+                println!(
+                    "boot test {} ({}) ... FAILED: {why}",
+                    case.name,
+                    cpu.hvm_name()
+                );
                 summary.failed += 1;
             }
         }
     }
-    println!("boot: {} passed, {} failed", summary.passed, summary.failed);
+    println!(
+        "boot ({}): {} passed, {} failed",
+        cpu.machine(),
+        summary.passed,
+        summary.failed
+    );
     Ok(summary)
 }
 
@@ -533,19 +564,40 @@ mod tests {
             cmdline: "test_fault=ud",
             modules: vec![],
             check: check_fault,
+            runs_a_guest: false,
         }
     }
 
     #[test]
+    fn a_triple_fault_shows_the_vendors_exit_code() {
+        let crash = |code: &str| {
+            format!(
+                "(XEN) domain_crash called for d0v0: triple fault\n(XEN) d0v0 RIP: 0000:1\n\
+                 (XEN) exitcode: {code} exitinfo1: 0x0 exitinfo2: 0x0 exitintinfo: 0x0\n\
+                 (XEN) Hardware Dom0 crashed: halting machine\n"
+            )
+        };
+        let case = ud_case();
+        let svm = outcome(QemuExit::Dom0Crashed, &crash("0x7f"));
+        let vmx = outcome(QemuExit::Dom0Crashed, &crash("0x2"));
+        assert!(check_triple_fault(&case, Cpu::Amd, &svm).is_ok());
+        assert!(check_triple_fault(&case, Cpu::Intel, &vmx).is_ok());
+        assert!(check_triple_fault(&case, Cpu::Amd, &vmx).is_err());
+        assert!(check_triple_fault(&case, Cpu::Intel, &svm).is_err());
+        let svm_crash_on_exit_0x2f = outcome(QemuExit::Dom0Crashed, &crash("0x2f"));
+        assert!(check_triple_fault(&case, Cpu::Intel, &svm_crash_on_exit_0x2f).is_err());
+    }
+
+    #[test]
     fn a_hang_is_not_a_reported_fault() {
-        let err = check_fault(&ud_case(), &outcome(QemuExit::Timeout, "")).unwrap_err();
+        let err = check_fault(&ud_case(), Cpu::Amd, &outcome(QemuExit::Timeout, "")).unwrap_err();
         assert!(err.contains("Timeout"), "{err}");
     }
 
     #[test]
     fn a_fault_report_without_registers_fails() {
         let console = "(XEN) Panic on CPU 0:\n(XEN) FATAL TRAP: vector = 6 (invalid opcode)\n(XEN) [error_code=0000]\n";
-        assert!(check_fault(&ud_case(), &outcome(QemuExit::Failure, console)).is_err());
+        assert!(check_fault(&ud_case(), Cpu::Amd, &outcome(QemuExit::Failure, console)).is_err());
     }
 
     #[test]
@@ -564,12 +616,14 @@ mod tests {
                 args: "fixture a=b".into(),
             }],
             check: check_report,
+            runs_a_guest: false,
         };
         let real = crate::console::tests::QEMU_1G;
-        check_report(&case, &outcome(QemuExit::Success, real)).unwrap();
+        check_report(&case, Cpu::Amd, &outcome(QemuExit::Success, real)).unwrap();
 
         let tampered = real.replace("261810 free", "261811 free");
-        let err = check_report(&case, &outcome(QemuExit::Success, &tampered)).unwrap_err();
+        let err =
+            check_report(&case, Cpu::Amd, &outcome(QemuExit::Success, &tampered)).unwrap_err();
         assert!(err.contains("report hands 261811 frames"), "{err}");
 
         let other_args = Case {
@@ -579,7 +633,8 @@ mod tests {
             }],
             ..case
         };
-        let err = check_report(&other_args, &outcome(QemuExit::Success, real)).unwrap_err();
+        let err =
+            check_report(&other_args, Cpu::Amd, &outcome(QemuExit::Success, real)).unwrap_err();
         assert!(err.contains("module cmdline"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

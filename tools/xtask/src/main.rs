@@ -2,6 +2,7 @@
 //! runs every test the project has. No dependencies beyond std, so it builds in seconds on a fresh
 //! machine.
 
+mod bochs;
 mod boot_test;
 mod conformance;
 mod console;
@@ -10,6 +11,7 @@ mod grub;
 mod guest;
 mod image;
 mod linux_dom0;
+mod machine;
 mod qemu;
 mod xen_ref;
 
@@ -33,15 +35,19 @@ commands:
       --timeout SECONDS     stop QEMU after this long (default: 60)
   test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the fuzzer
                         for 60 s, the QEMU boot tests, the conformance cases
-  boot-test [NAME]      only the QEMU boot tests (those whose name contains NAME)
+  boot-test [--cpu amd|intel] [NAME]
+                        only the boot tests (those whose name contains NAME); --cpu intel runs
+                        those that run a guest on Intel VMX with EPT in Bochs
   fuzz [--seconds N] [--target dispatch|parse]
                         build the fuzzers (the hypercall dispatcher, hypercall/fuzz; the xl.cfg
                         parser, tools/xlcfg/fuzz) and run each N seconds (default: 60); a crash,
                         hang or leak fails it, the input kept in target/fuzz/artifacts/<target>
   run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|triple-fault|domu)
-  conformance [--against xen]
+  conformance [--against xen] [--cpu amd|intel] [--all]
                         the guest's hypercall conformance cases under xen-rs, compared with Xen
-                        4.17's recorded lines (tests/conformance/); --against xen also boots Xen
+                        4.17's recorded lines (tests/conformance/); --against xen also boots Xen;
+                        --cpu intel runs xen-rs on Intel VMX with EPT in Bochs and requires its
+                        lines to equal the AMD SVM run's (every case runs; --all changes nothing)
   linux-dom0 [--timeout SECONDS] [--quiet] [--xl FILE]
                         Debian's Linux as a PV dom0 under real Xen 4.17 runs the Rust xl
                         (tools/xl, or FILE) through create/claims/mem-set/destroy, then checks
@@ -57,9 +63,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("fuzz") => fuzz::command(&args[1..]),
-        Some("boot-test") => {
-            boot_test::run_all(args.get(1).map(String::as_str)).and_then(require_all_passed)
-        }
+        Some("boot-test") => boot_test(&args[1..]),
         Some("headers") => headers(),
         Some("run-xen") => xen_ref::command(&args[1..]),
         Some("conformance") => conformance::command(&args[1..]),
@@ -261,12 +265,30 @@ fn test() -> Result<(), String> {
             },
         },
         Step {
-            name: "QEMU boot tests",
-            run: || boot_test::run_all(None).and_then(require_all_passed),
+            name: "boot tests (QEMU, AMD SVM)",
+            run: || boot_test::run_all(None, machine::Cpu::Amd).and_then(require_all_passed),
+        },
+        Step {
+            name: "boot tests that run a guest (Bochs, Intel VMX with EPT)",
+            run: || boot_test::run_all(None, machine::Cpu::Intel).and_then(require_all_passed),
         },
         Step {
             name: "conformance (the test guest's hypercall cases under xen-rs and under real Xen 4.17)",
-            run: || conformance::run(true),
+            run: || {
+                conformance::run(conformance::Options {
+                    against_xen: true,
+                    cpu: machine::Cpu::Amd,
+                })
+            },
+        },
+        Step {
+            name: "conformance on Intel VMX with EPT (Bochs), line for line against the SVM run",
+            run: || {
+                conformance::run(conformance::Options {
+                    against_xen: false,
+                    cpu: machine::Cpu::Intel,
+                })
+            },
         },
         Step {
             name: "Linux dom0 under real Xen 4.17 runs xl (info, list, create with claim and PoD, claims, mem-set, destroy)",
@@ -293,6 +315,23 @@ fn test() -> Result<(), String> {
     } else {
         Err(format!("failed steps: {}", failed.join(", ")))
     }
+}
+
+/// `./x boot-test [--cpu amd|intel] [NAME]`.
+fn boot_test(args: &[String]) -> Result<(), String> {
+    let (cpu, only) = match args {
+        [flag, name, rest @ ..] if flag == "--cpu" => (
+            machine::Cpu::parse(name).ok_or("--cpu takes amd or intel")?,
+            rest,
+        ),
+        rest => (machine::Cpu::Amd, rest),
+    };
+    let only = match only {
+        [] => None,
+        [name] => Some(name.as_str()),
+        _ => return Err("usage: ./x boot-test [--cpu amd|intel] [NAME]".into()),
+    };
+    boot_test::run_all(only, cpu).and_then(require_all_passed)
 }
 
 fn require_all_passed(summary: boot_test::Summary) -> Result<(), String> {
