@@ -101,6 +101,16 @@ mod hypervisor {
             Ok(start_of_day::HvmKind::Vmx) => run::<Vmx>(&ranges, cmdline, &info, &options),
             Err(why) => {
                 printk!("HVM: {why}: no domain can run\n");
+                if start_of_day::has_dom0_kernel(&info) {
+                    // Xen cannot create a PVH dom0 without HVM either, and panics.
+                    printk!("****************************************\n");
+                    printk!("Panic on CPU 0:\n");
+                    printk!(
+                        "Could not set up DOM0 guest OS: a PVH dom0 needs AMD SVM or Intel VMX\n"
+                    );
+                    printk!("****************************************\n");
+                    exit_machine(QemuExitCode::Failure)
+                }
                 printk!("No domain to run yet: boot report complete, stopping.\n");
                 exit_machine(QemuExitCode::Success)
             }

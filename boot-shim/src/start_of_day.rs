@@ -386,6 +386,13 @@ pub enum Dom0Error {
     Build(alloc::string::String),
 }
 
+/// Whether the first module is an ELF image, i.e. there is a dom0 kernel to build.
+pub fn has_dom0_kernel(info: &boot_shim::multiboot2::BootInfo<'_>) -> bool {
+    info.modules()
+        .next()
+        .is_some_and(|m| module_bytes(m).starts_with(b"\x7fELF"))
+}
+
 /// Builds a PVH dom0 from the boot modules (Xen's `dom0_construct_pvh`): the plan of
 /// `boot_shim::dom0_build` (memory size, e820, where the kernel, modules, command lines and
 /// hvm_start_info go), RAM populated in 2 MiB pieces where aligned, the writes copied in, the
@@ -398,14 +405,12 @@ pub fn build_pvh_dom0<X: Vendor>(
     use alloc::format;
     use boot_shim::dom0_build::{plan_pvh_dom0, Dom0Config, Dom0Module, E820Entry, GuestData};
 
-    let modules: Vec<&[u8]> = info.modules().map(module_bytes).collect();
-    let cmdlines: Vec<&[u8]> = info.modules().map(|m| m.cmdline.as_bytes()).collect();
-    let Some(&kernel) = modules.first() else {
-        return Err(Dom0Error::NoKernel);
-    };
-    if !kernel.starts_with(b"\x7fELF") {
+    if !has_dom0_kernel(info) {
         return Err(Dom0Error::NoKernel);
     }
+    let modules: Vec<&[u8]> = info.modules().map(module_bytes).collect();
+    let cmdlines: Vec<&[u8]> = info.modules().map(|m| m.cmdline.as_bytes()).collect();
+    let kernel = modules[0];
     let rest: Vec<Dom0Module<'_>> = modules[1..]
         .iter()
         .zip(&cmdlines[1..])

@@ -31,6 +31,9 @@ struct Case {
     /// The case runs a dom0, so it goes through the vCPU code and runs on both vendors (Bochs for
     /// Intel); the others stop before any vCPU exists and run in QEMU only.
     runs_a_guest: bool,
+    /// The CPU the case needs whatever the run's (a machine without SVM or VMX); such a case runs
+    /// with the AMD set.
+    needs_cpu: Option<Cpu>,
     check: fn(&Case, Cpu, &QemuOutcome) -> Result<(), String>,
 }
 
@@ -57,6 +60,7 @@ fn cases(image: &Path) -> Vec<Case> {
         modules: vec![],
         check: check_fault,
         runs_a_guest: false,
+        needs_cpu: None,
     };
     vec![
         Case {
@@ -69,6 +73,7 @@ fn cases(image: &Path) -> Vec<Case> {
             }],
             check: check_report,
             runs_a_guest: false,
+            needs_cpu: None,
         },
         Case {
             name: "report-5g-two-modules",
@@ -87,6 +92,7 @@ fn cases(image: &Path) -> Vec<Case> {
             ],
             check: check_report,
             runs_a_guest: false,
+            needs_cpu: None,
         },
         fault("fault-invalid-opcode", "console=com1 test_fault=ud"),
         fault("fault-page-fault", "console=com1 test_fault=pf"),
@@ -99,6 +105,7 @@ fn cases(image: &Path) -> Vec<Case> {
             modules: vec![],
             check: check_smoke_guest,
             runs_a_guest: true,
+            needs_cpu: None,
         },
         Case {
             name: "dom0-triple-fault",
@@ -107,6 +114,7 @@ fn cases(image: &Path) -> Vec<Case> {
             modules: vec![],
             check: check_triple_fault,
             runs_a_guest: true,
+            needs_cpu: None,
         },
         Case {
             name: "dom0-pvh-guest-hello",
@@ -115,6 +123,7 @@ fn cases(image: &Path) -> Vec<Case> {
             modules: guest_module("mode=hello"),
             check: check_guest_hello,
             runs_a_guest: true,
+            needs_cpu: None,
         },
         Case {
             name: "dom0-pvh-guest-garbage-hypercalls",
@@ -123,6 +132,7 @@ fn cases(image: &Path) -> Vec<Case> {
             modules: guest_module("mode=garbage"),
             check: check_guest_garbage,
             runs_a_guest: true,
+            needs_cpu: None,
         },
         Case {
             name: "dom0-pvh-guest-spin-preempted",
@@ -131,6 +141,7 @@ fn cases(image: &Path) -> Vec<Case> {
             modules: guest_module("mode=spin"),
             check: check_guest_spin,
             runs_a_guest: true,
+            needs_cpu: None,
         },
         Case {
             name: "dom0-builds-runs-destroys-a-domu",
@@ -140,6 +151,7 @@ fn cases(image: &Path) -> Vec<Case> {
             modules: [guest_module("mode=domu"), guest_module("")].concat(),
             check: check_guest_domu,
             runs_a_guest: true,
+            needs_cpu: None,
         },
         Case {
             name: "dom0-pvh-guest-triple-fault",
@@ -148,6 +160,7 @@ fn cases(image: &Path) -> Vec<Case> {
             modules: guest_module("mode=triple-fault"),
             check: check_triple_fault,
             runs_a_guest: true,
+            needs_cpu: None,
         },
         Case {
             name: "dom0-mem-larger-than-ram",
@@ -156,6 +169,16 @@ fn cases(image: &Path) -> Vec<Case> {
             modules: guest_module("mode=hello"),
             check: check_dom0_mem_too_large,
             runs_a_guest: false,
+            needs_cpu: None,
+        },
+        Case {
+            name: "dom0-without-svm-or-vmx",
+            memory: "256M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: guest_module("mode=hello"),
+            check: check_no_hvm,
+            runs_a_guest: false,
+            needs_cpu: Some(Cpu::Neither),
         },
     ]
 }
@@ -355,7 +378,7 @@ fn check_triple_fault(_: &Case, cpu: Cpu, outcome: &QemuOutcome) -> Result<(), S
     let lines = console::xen_lines(&outcome.console);
     // The vendor's own exit code: SVM's VMEXIT_SHUTDOWN (0x7f), VMX's triple-fault exit reason (2).
     let exitcode = match cpu {
-        Cpu::Amd => "exitcode: 0x7f ",
+        Cpu::Amd | Cpu::Neither => "exitcode: 0x7f ",
         Cpu::Intel => "exitcode: 0x2 ",
     };
     for text in [
@@ -487,12 +510,31 @@ fn check_dom0_mem_too_large(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(
     Ok(())
 }
 
+/// A CPU with neither SVM nor VMX and a dom0 kernel to run: a clear message and the failure code,
+/// as Xen panics when it cannot create a PVH dom0 (`create_dom0`'s "Error creating d0").
+fn check_no_hvm(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Failure {
+        return Err(format!("expected the failure code, got {:?}", outcome.exit));
+    }
+    let lines = lines_with(
+        &outcome.console,
+        &[
+            "HVM: neither AMD SVM nor Intel VMX",
+            "Could not set up DOM0 guest OS: a PVH dom0 needs AMD SVM or Intel VMX",
+        ],
+    )?;
+    if lines.iter().any(|l| l.contains("d0: PVH kernel at")) {
+        return Err("dom0 was built without a way to run it".into());
+    }
+    Ok(())
+}
+
 /// Builds the image and runs every boot test for `cpu` (on Intel, those that run a guest), or those
 /// whose name contains `only`; prints one line per case and a summary.
 pub fn run_all(only: Option<&str>, cpu: Cpu) -> Result<Summary, String> {
     let image = image::build()?;
     let work = root().join(match cpu {
-        Cpu::Amd => "target/xen-rs/boot-test",
+        Cpu::Amd | Cpu::Neither => "target/xen-rs/boot-test",
         Cpu::Intel => "target/xen-rs/boot-test-intel",
     });
     let mut summary = Summary {
@@ -501,10 +543,11 @@ pub fn run_all(only: Option<&str>, cpu: Cpu) -> Result<Summary, String> {
     };
     for case in cases(&image) {
         if only.is_some_and(|only| !case.name.contains(only))
-            || (cpu == Cpu::Intel && !case.runs_a_guest)
+            || (cpu == Cpu::Intel && (!case.runs_a_guest || case.needs_cpu.is_some()))
         {
             continue;
         }
+        let cpu = case.needs_cpu.unwrap_or(cpu);
         let entry = GrubEntry {
             cmdline: case.cmdline.to_string(),
             modules: case.modules.clone(),
@@ -565,6 +608,7 @@ mod tests {
             modules: vec![],
             check: check_fault,
             runs_a_guest: false,
+            needs_cpu: None,
         }
     }
 
@@ -617,6 +661,7 @@ mod tests {
             }],
             check: check_report,
             runs_a_guest: false,
+            needs_cpu: None,
         };
         let real = crate::console::tests::QEMU_1G;
         check_report(&case, Cpu::Amd, &outcome(QemuExit::Success, real)).unwrap();

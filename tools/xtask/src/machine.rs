@@ -13,6 +13,8 @@ pub enum Cpu {
     Amd,
     /// Intel VMX with EPT, in Bochs.
     Intel,
+    /// Neither: QEMU's CPU without SVM (xen-rs must say so and stop).
+    Neither,
 }
 
 impl Cpu {
@@ -30,6 +32,7 @@ impl Cpu {
         match self {
             Cpu::Amd => "SVM",
             Cpu::Intel => "VMX",
+            Cpu::Neither => "no HVM",
         }
     }
 
@@ -38,6 +41,7 @@ impl Cpu {
         match self {
             Cpu::Amd => "QEMU (AMD SVM)",
             Cpu::Intel => "Bochs (Intel VMX)",
+            Cpu::Neither => "QEMU (no SVM)",
         }
     }
 }
@@ -50,14 +54,15 @@ pub fn boot(
     timeout_secs: u64,
     work: &Path,
 ) -> Result<QemuOutcome, String> {
+    let qemu = |iso| QemuRun {
+        iso,
+        memory: format!("{memory_mib}M"),
+        timeout_secs,
+        echo: false,
+    };
     match cpu {
-        Cpu::Amd => QemuRun {
-            iso,
-            memory: format!("{memory_mib}M"),
-            timeout_secs,
-            echo: false,
-        }
-        .run(),
+        Cpu::Amd => qemu(iso).run(),
+        Cpu::Neither => qemu(iso).run_with_cpu("max,-svm"),
         Cpu::Intel => BochsRun {
             iso,
             memory_mib,

@@ -35,6 +35,9 @@ pub fn classify(status: i32) -> QemuExit {
     }
 }
 
+/// QEMU's CPU model with everything TCG emulates, AMD SVM with nested paging included.
+pub const CPU_MAX: &str = "max";
+
 /// One boot.
 pub struct QemuRun {
     /// The GRUB ISO.
@@ -58,9 +61,14 @@ pub struct QemuOutcome {
 impl QemuRun {
     /// The QEMU command line: AMD SVM with nested paging comes with `-cpu max` under TCG.
     pub fn command(&self) -> Command {
+        self.command_with_cpu(CPU_MAX)
+    }
+
+    /// The QEMU command line with `-cpu cpu`.
+    pub fn command_with_cpu(&self, cpu: &str) -> Command {
         let mut command = Command::new("qemu-system-x86_64");
         command
-            .args(["-cpu", "max", "-m", &self.memory])
+            .args(["-cpu", cpu, "-m", &self.memory])
             .args(["-display", "none", "-serial", "stdio", "-monitor", "none"])
             .args(["-no-reboot", "-nic", "none"])
             .args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"])
@@ -71,8 +79,13 @@ impl QemuRun {
 
     /// Boots and waits for the end (or the timeout).
     pub fn run(&self) -> Result<QemuOutcome, String> {
+        self.run_with_cpu(CPU_MAX)
+    }
+
+    /// Boots with `-cpu cpu` and waits for the end (or the timeout).
+    pub fn run_with_cpu(&self, cpu: &str) -> Result<QemuOutcome, String> {
         let mut child = self
-            .command()
+            .command_with_cpu(cpu)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
