@@ -20,7 +20,7 @@ use crate::start_info::{mapped, StartInfo};
 use crate::toolstack_backend::GuestHypercall;
 
 /// Boot module `index` as a byte slice (it lies in the identity-mapped first GiB).
-fn module(start: &StartInfo, index: u32) -> Option<&'static [u8]> {
+pub fn module(start: &StartInfo, index: u32) -> Option<&'static [u8]> {
     let entry_size = core::mem::size_of::<hvm_modlist_entry>() as u64;
     let at = start.info.modlist_paddr + u64::from(index) * entry_size;
     if index >= start.info.nr_modules || !mapped(at, entry_size) {
@@ -80,23 +80,7 @@ pub fn run(start: &StartInfo) -> bool {
     };
     println!("domu: d{domid} unpaused; waiting for it to shut down");
 
-    // Wait (yielding the CPU) until getdomaininfo says it shut down.
-    let mut reason = None;
-    for _ in 0..100_000 {
-        match xc.domain_getinfo(domid) {
-            Ok(Some(info)) if info.flags & XEN_DOMINF_shutdown != 0 => {
-                reason = Some((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
-                break;
-            }
-            Ok(Some(_)) => {}
-            other => {
-                println!("domu: d{domid} vanished: {other:?}");
-                return false;
-            }
-        }
-        sched_yield();
-    }
-    let Some(reason) = reason else {
+    let Some(reason) = wait_for_shutdown(&mut xc, domid) else {
         println!("domu: d{domid} never shut down");
         return false;
     };
@@ -106,15 +90,7 @@ pub fn run(start: &StartInfo) -> bool {
         return false;
     }
     println!("domu: d{domid} destroyed");
-    // Xen frees the last pages of a domain (p2m root, paging pool) after an RCU grace period.
-    let mut free_after = xc.physinfo().map(|p| p.free_pages);
-    for _ in 0..1000 {
-        if free_after == free_before {
-            break;
-        }
-        sched_yield();
-        free_after = xc.physinfo().map(|p| p.free_pages);
-    }
+    let free_after = wait_for_free_pages(&mut xc, free_before);
     if free_before != free_after {
         println!("domu: free pages {free_before:?} before, {free_after:?} after");
         return false;
@@ -122,7 +98,43 @@ pub fn run(start: &StartInfo) -> bool {
     reason == SHUTDOWN_reboot
 }
 
-fn sched_yield() {
+/// Waits (yielding the CPU) until getdomaininfo says `domid` shut down; the reason, or `None`
+/// when it never did (or vanished).
+pub fn wait_for_shutdown(xc: &mut XenCtrl<GuestHypercall>, domid: u16) -> Option<u32> {
+    for _ in 0..100_000 {
+        match xc.domain_getinfo(domid) {
+            Ok(Some(info)) if info.flags & XEN_DOMINF_shutdown != 0 => {
+                return Some((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
+            }
+            Ok(Some(_)) => {}
+            other => {
+                println!("domu: d{domid} vanished: {other:?}");
+                return None;
+            }
+        }
+        sched_yield();
+    }
+    None
+}
+
+/// Free pages once they are back to `before` (or after 1000 yields): Xen frees the last pages
+/// of a destroyed domain (p2m root, paging pool) after an RCU grace period.
+pub fn wait_for_free_pages(
+    xc: &mut XenCtrl<GuestHypercall>,
+    before: Result<u64, toolstack::Error>,
+) -> Result<u64, toolstack::Error> {
+    let mut free = xc.physinfo().map(|p| p.free_pages);
+    for _ in 0..1000 {
+        if free == before {
+            break;
+        }
+        sched_yield();
+        free = xc.physinfo().map(|p| p.free_pages);
+    }
+    free
+}
+
+pub fn sched_yield() {
     let arg = 0u64;
     // SAFETY: SCHEDOP_yield reads no argument memory.
     unsafe {

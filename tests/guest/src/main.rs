@@ -5,6 +5,8 @@
 //! - `start_info.rs`: the start info and the command line;
 //! - `console.rs`: [`println!`] through console_io;
 //! - `garbage.rs`: `mode=garbage`, random hypercalls and a summary of their errnos;
+//! - `domu.rs`: `mode=domu`, a domU built with the toolstack library, run and destroyed;
+//! - `logdirty.rs`: `mode=logdirty`, log-dirty tracking of a running domU;
 //! - `conformance/`: `mode=conformance`, one `CASE` line per hypercall conformance case.
 //!
 //! The command line picks the behaviour: `mode=hello` (the default), `mode=triple-fault`,
@@ -21,6 +23,7 @@ mod console;
 mod domu;
 mod garbage;
 mod hypercall;
+mod logdirty;
 mod raw;
 mod start_info;
 mod toolstack_backend;
@@ -79,6 +82,13 @@ fn main(start_info_paddr: u64) -> ! {
             }
             power_off()
         }
+        "logdirty" => {
+            println!("mode=logdirty: log-dirty tracking of a running domU");
+            if logdirty::run(&start) {
+                println!("logdirty: done");
+            }
+            power_off()
+        }
         "conformance" => {
             println!("mode=conformance: hypercall conformance cases");
             conformance::run();
@@ -87,8 +97,8 @@ fn main(start_info_paddr: u64) -> ! {
         "probe" => probe(&xen),
         "idle" => idle(&xen),
         other => panic!(
-            "unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, conformance, \
-             probe, idle)"
+            "unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, logdirty, \
+             conformance, probe, idle)"
         ),
     }
 }

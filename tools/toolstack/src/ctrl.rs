@@ -400,6 +400,54 @@ impl<H: Hypercall> XenCtrl<H> {
             .map(drop)
     }
 
+    /// `xc_shadow_control(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY)`: start tracking the pages the
+    /// domain writes (what live migration's first pass does).
+    pub fn logdirty_enable(&mut self, domid: u16) -> Result<(), Error> {
+        let arg = xen_domctl_shadow_op {
+            op: XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY,
+            ..FromZeros::new_zeroed()
+        };
+        self.domctl("domctl shadow_op", XEN_DOMCTL_shadow_op, domid, &arg)
+            .map(drop)
+    }
+
+    /// `xc_shadow_control(XEN_DOMCTL_SHADOW_OP_OFF)`: stop tracking.
+    pub fn logdirty_disable(&mut self, domid: u16) -> Result<(), Error> {
+        let arg = xen_domctl_shadow_op {
+            op: XEN_DOMCTL_SHADOW_OP_OFF,
+            ..FromZeros::new_zeroed()
+        };
+        self.domctl("domctl shadow_op", XEN_DOMCTL_shadow_op, domid, &arg)
+            .map(drop)
+    }
+
+    /// `xc_shadow_control(XEN_DOMCTL_SHADOW_OP_CLEAN)` over gfns `[0, pages)`: the dirty bitmap
+    /// (bit `gfn % 8` of byte `gfn / 8`) and Xen's statistics, then the bitmap is cleared.
+    pub fn logdirty_clean(
+        &mut self,
+        domid: u16,
+        pages: u64,
+    ) -> Result<(Vec<u8>, xen_domctl_shadow_op_stats), Error> {
+        let bytes = pages.div_ceil(8) as usize;
+        let buffer = self.hc.alloc_buffer(bytes)?;
+        let arg = xen_domctl_shadow_op {
+            op: XEN_DOMCTL_SHADOW_OP_CLEAN,
+            dirty_bitmap: GuestHandle::new(buffer.addr()),
+            pages,
+            ..FromZeros::new_zeroed()
+        };
+        let result = self
+            .domctl("domctl shadow_op", XEN_DOMCTL_shadow_op, domid, &arg)
+            .and_then(|d| {
+                let op = d
+                    .get::<xen_domctl_shadow_op>()
+                    .ok_or(Error::Invalid("shadow_op does not fit"))?;
+                Ok((self.hc.buffer(&buffer)[..bytes].to_vec(), op.stats))
+            });
+        self.hc.free_buffer(buffer);
+        result
+    }
+
     /// `xc_domain_hvm_getcontext`: the domain's HVM save image.
     pub fn domain_hvm_getcontext(&mut self, domid: u16) -> Result<Vec<u8>, Error> {
         let probe = xen_domctl_hvmcontext::new_zeroed();

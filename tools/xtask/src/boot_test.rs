@@ -154,6 +154,15 @@ fn cases(image: &Path) -> Vec<Case> {
             needs_cpu: None,
         },
         Case {
+            name: "dom0-tracks-a-running-domu-with-log-dirty",
+            memory: "512M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: [guest_module("mode=logdirty"), guest_module("")].concat(),
+            check: check_guest_logdirty,
+            runs_a_guest: true,
+            needs_cpu: None,
+        },
+        Case {
             name: "dom0-pvh-guest-triple-fault",
             memory: "512M",
             cmdline: "console=com1 dom0_mem=64M",
@@ -492,6 +501,28 @@ fn check_guest_domu(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), Strin
             "xen-rs test guest: domu: d1 destroyed",
             "xen-rs test guest: domu: done",
             "Hardware Dom0 halted: halting machine",
+        ],
+    )?;
+    Ok(())
+}
+
+/// dom0 turns log-dirty mode on for a paused domU and lets it run: the lazy type change reaches
+/// the running domU through the vendor's recalculation path (an EPT misconfiguration on VMX, a
+/// nested page fault on SVM), its writes are recorded, and it shuts down normally
+/// (tests/guest/src/logdirty.rs).
+fn check_guest_logdirty(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    lines_with(
+        &outcome.console,
+        &[
+            "xen-rs test guest: logdirty: enabled on d1; dirty before it ran: Ok(0)",
+            "(d1) xen-rs test guest: probe: dom1 ran its own code",
+            "xen-rs test guest: logdirty: d1 ran to its shutdown and dirtied some of its pages; \
+             a second clean found none",
+            "xen-rs test guest: logdirty: d1 destroyed, its memory returned",
+            "xen-rs test guest: logdirty: done",
         ],
     )?;
     Ok(())

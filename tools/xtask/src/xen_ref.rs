@@ -28,7 +28,7 @@ pub const XEN_CMDLINE: &str =
 
 /// Xen's SVM code needs the next-RIP that TCG does not give for RDTSCP (PLATFORM.md). QEMU takes
 /// the last `-cpu`, so this overrides the `-cpu max` of [`QemuRun::command`].
-const QEMU_CPU: &str = "max,-rdtscp";
+pub const QEMU_CPU: &str = "max,-rdtscp";
 
 /// After Xen says how dom0 ended, this long is left for the rest of its report.
 const GRACE: Duration = Duration::from_millis(500);
@@ -162,7 +162,7 @@ pub fn boot(
     }];
     if guest_cmdline
         .split_ascii_whitespace()
-        .any(|w| w == "mode=domu")
+        .any(|w| w == "mode=domu" || w == "mode=logdirty")
     {
         // The domU's kernel: the guest itself, as dom0's first boot module.
         modules.push(GrubModule {
@@ -292,6 +292,10 @@ pub fn command(args: &[String]) -> Result<(), String> {
         "domu" => (
             XenEnd::PoweredOff,
             &["domu: d1 shut down with reason 1", "domu: done"],
+        ),
+        "logdirty" => (
+            XenEnd::PoweredOff,
+            &["logdirty: d1 ran to its shutdown", "logdirty: done"],
         ),
         _ => (XenEnd::PoweredOff, &[]),
     };
