@@ -1,11 +1,14 @@
 //! Populating 1 GiB for a domain with 4 KiB frames and with 2 MiB frames, next to a memset of 1 GiB:
 //! the scrub (zeroing every frame before a domain gets it) is the physical floor of populating, so
 //! the ratio to memset says how much the allocator and accounting add. The three are run alternately
-//! in one invocation so the ratios hold on a noisy machine; medians and spread are printed.
+//! in one invocation so the ratios hold on a noisy machine; medians and spread are printed
+//! (`common::figure`).
 //!
 //! The frames live in `ArenaFrames` (atomic 64-bit words, as xen-mm's host stand-in for memory);
 //! the memset is over a plain `Vec<u64>`, which the compiler may vectorise: the floor is real memory
 //! bandwidth, not the arena's.
+
+mod common;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -41,11 +44,6 @@ fn memset(buffer: &mut [u64], value: u64) -> Duration {
     start.elapsed()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` would pass nothing: run only when benched.
     if !std::env::args().any(|a| a == "--bench") {
@@ -65,34 +63,20 @@ fn main() {
         floor.push(memset(&mut buffer, round as u64).as_secs_f64());
         large.push(populate(&heap, 2, 9).as_secs_f64());
     }
-    let spread = |v: &[f64]| {
-        let lo = v.iter().copied().fold(f64::MAX, f64::min);
-        let hi = v.iter().copied().fold(0.0, f64::max);
-        format!("{:.1}-{:.1} ms", lo * 1e3, hi * 1e3)
-    };
+    println!("populate 1 GiB, {ROUNDS} alternating rounds:");
+    common::figure("populate/memset-1GiB", &floor);
+    common::figure("populate/4KiB-frames-1GiB", &small);
+    common::figure("populate/2MiB-frames-1GiB", &large);
     let (s, l, f) = (
-        median(small.clone()),
-        median(large.clone()),
-        median(floor.clone()),
+        common::median(&small),
+        common::median(&large),
+        common::median(&floor),
     );
-    println!("populate 1 GiB, median of {ROUNDS} alternating rounds:");
     println!(
-        "  memset 1 GiB (floor)      {:8.1} ms  ({})  {:.1} GB/s",
-        f * 1e3,
-        spread(&floor),
+        "  ratio to memset: 4 KiB {:.2}, 2 MiB {:.2}; 4 KiB / 2 MiB {:.2}; memset {:.1} GB/s",
+        s / f,
+        l / f,
+        s / l,
         1.073_741_824 / f
     );
-    println!(
-        "  4 KiB frames (262144)     {:8.1} ms  ({})  ratio to memset {:.2}",
-        s * 1e3,
-        spread(&small),
-        s / f
-    );
-    println!(
-        "  2 MiB frames (512)        {:8.1} ms  ({})  ratio to memset {:.2}",
-        l * 1e3,
-        spread(&large),
-        l / f
-    );
-    println!("  4 KiB / 2 MiB             {:.2}", s / l);
 }

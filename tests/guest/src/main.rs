@@ -7,7 +7,8 @@
 //! - `garbage.rs`: `mode=garbage`, random hypercalls and a summary of their errnos;
 //! - `domu.rs`: `mode=domu`, a domU built with the toolstack library, run and destroyed;
 //! - `logdirty.rs`: `mode=logdirty`, log-dirty tracking of a running domU;
-//! - `conformance/`: `mode=conformance`, one `CASE` line per hypercall conformance case.
+//! - `conformance/`: `mode=conformance`, one `CASE` line per hypercall conformance case;
+//! - `bench.rs`: `mode=bench`, the whole-system measurements of `./x bench`.
 //!
 //! The command line picks the behaviour: `mode=hello` (the default), `mode=triple-fault`,
 //! `mode=garbage` (optionally with `seed=N`, decimal or 0x-hex), `mode=spin` (a busy loop with no
@@ -17,6 +18,7 @@
 
 extern crate alloc;
 
+mod bench;
 mod boot;
 mod conformance;
 mod console;
@@ -89,6 +91,13 @@ fn main(start_info_paddr: u64) -> ! {
             }
             power_off()
         }
+        "bench" => {
+            println!("mode=bench: build a 512 MiB domU, populate 4 KiB against 2 MiB extents");
+            if bench::run(&start) {
+                println!("bench: done");
+            }
+            power_off()
+        }
         "conformance" => {
             println!("mode=conformance: hypercall conformance cases");
             conformance::run();
@@ -98,7 +107,7 @@ fn main(start_info_paddr: u64) -> ! {
         "idle" => idle(&xen),
         other => panic!(
             "unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, logdirty, \
-             conformance, probe, idle)"
+             bench, conformance, probe, idle)"
         ),
     }
 }

@@ -28,7 +28,7 @@ const DIVERGENCES: &str = "tests/conformance/divergences.toml";
 /// The guest's command line.
 const GUEST_CMDLINE: &str = "mode=conformance";
 /// xen-rs's command line for the run (dom0 gets 256 MiB, the rest stays free for domUs).
-const XEN_RS_CMDLINE: &str = "console=com1 com1=115200,8n1 dom0_mem=256M";
+pub const XEN_RS_CMDLINE: &str = "console=com1 com1=115200,8n1 dom0_mem=256M";
 /// The machine's RAM, for QEMU and Bochs alike.
 const MEMORY_MIB: u64 = 1024;
 /// Either boot is given this long.
