@@ -51,17 +51,60 @@ pub fn xen_cpuid_leaf(
     Some(r)
 }
 
-/// The host's CPUID as a guest sees it: the hypervisor bit set, and the virtualisation
-/// extensions the guest cannot use hidden (SVM, VMX, and SVM's own leaf).
-pub fn guest_cpuid(leaf: u32, host: CpuidResult) -> CpuidResult {
+/// What a vCPU's CPUID answers depend on beyond the host's values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuestCpuidView {
+    /// The guest's CR4.OSXSAVE, which CPUID.1:ECX.OSXSAVE mirrors.
+    pub cr4_osxsave: bool,
+    /// The XSAVE states the hypervisor switches for guests (xstate.rs); 0 hides XSAVE.
+    pub xfeature_mask: u64,
+}
+
+/// The host's CPUID as a guest sees it (Xen's `guest_cpuid` over the HVM policy): the hypervisor
+/// bit set; the virtualisation extensions the guest cannot use hidden (SVM, VMX, and SVM's own
+/// leaf); OSXSAVE as the guest's own CR4 says; XSAVE offering only the states the hypervisor
+/// switches, without XSAVES (no IA32_XSS for guests); and no protection keys (PKRU is not
+/// switched).
+pub fn guest_cpuid(
+    leaf: u32,
+    subleaf: u32,
+    host: CpuidResult,
+    view: GuestCpuidView,
+) -> CpuidResult {
+    const ECX1_VMX: u32 = 1 << 5;
+    const ECX1_XSAVE: u32 = 1 << 26;
+    const ECX1_OSXSAVE: u32 = 1 << 27;
+    const ECX1_AVX: u32 = 1 << 28;
+    const ECX7_PKU: u32 = 1 << 3;
+    const ECX7_OSPKE: u32 = 1 << 4;
+    const EAX_D1_XSAVES: u32 = 1 << 3;
     let mut r = host;
-    match leaf {
-        1 => {
+    match (leaf, subleaf) {
+        (1, _) => {
             r.ecx |= 1 << 31; // hypervisor present
-            r.ecx &= !(1 << 5); // VMX
+            r.ecx &= !(ECX1_VMX | ECX1_OSXSAVE);
+            if view.xfeature_mask == 0 {
+                r.ecx &= !(ECX1_XSAVE | ECX1_AVX);
+            } else if view.cr4_osxsave {
+                r.ecx |= ECX1_OSXSAVE;
+            }
         }
-        0x8000_0001 => r.ecx &= !(1 << 2), // SVM
-        0x8000_000a => r = CpuidResult::default(),
+        (7, 0) => r.ecx &= !(ECX7_PKU | ECX7_OSPKE),
+        (0xd, _) if view.xfeature_mask == 0 => r = CpuidResult::default(),
+        (0xd, 0) => {
+            r.eax &= view.xfeature_mask as u32;
+            r.edx &= (view.xfeature_mask >> 32) as u32;
+        }
+        (0xd, 1) => {
+            r.eax &= !EAX_D1_XSAVES;
+            r.ebx = 0;
+            r.ecx = 0;
+            r.edx = 0;
+        }
+        // A state component's size and offset, for the states offered only.
+        (0xd, n) if n < 64 && view.xfeature_mask & (1 << n) == 0 => r = CpuidResult::default(),
+        (0x8000_0001, _) => r.ecx &= !(1 << 2), // SVM
+        (0x8000_000a, _) => r = CpuidResult::default(),
         _ => {}
     }
     r
@@ -169,11 +212,63 @@ mod tests {
             ecx: !0,
             edx: !0,
         };
-        assert_eq!(guest_cpuid(1, CpuidResult::default()).ecx, 1 << 31);
-        assert_eq!(guest_cpuid(1, all).ecx & (1 << 5), 0);
-        assert_eq!(guest_cpuid(0x8000_0001, all).ecx & (1 << 2), 0);
-        assert_eq!(guest_cpuid(0x8000_000a, all), CpuidResult::default());
-        assert_eq!(guest_cpuid(7, all), all);
+        let view = GuestCpuidView {
+            cr4_osxsave: false,
+            xfeature_mask: 0x7,
+        };
+        let none = CpuidResult::default();
+        assert_eq!(guest_cpuid(1, 0, none, view).ecx, 1 << 31);
+        assert_eq!(guest_cpuid(1, 0, all, view).ecx & (1 << 5), 0);
+        assert_eq!(guest_cpuid(0x8000_0001, 0, all, view).ecx & (1 << 2), 0);
+        assert_eq!(guest_cpuid(0x8000_000a, 0, all, view), none);
+        assert_eq!(guest_cpuid(2, 0, all, view), all);
+    }
+
+    /// Xen's `guest_cpuid`: OSXSAVE follows the guest's CR4 (not the host's, which has it on);
+    /// leaf 0xD offers the states xen-rs switches; no XSAVES, no protection keys; without XSAVE
+    /// support in the hypervisor, no XSAVE at all.
+    #[test]
+    fn guests_see_their_own_osxsave_and_only_switched_xstates() {
+        let all = CpuidResult {
+            eax: !0,
+            ebx: !0,
+            ecx: !0,
+            edx: !0,
+        };
+        let mut view = GuestCpuidView {
+            cr4_osxsave: false,
+            xfeature_mask: 0x7,
+        };
+        let leaf1 = guest_cpuid(1, 0, all, view);
+        assert_eq!(
+            leaf1.ecx & (1 << 27),
+            0,
+            "OSXSAVE off while the guest's CR4 has it off"
+        );
+        assert_ne!(leaf1.ecx & (1 << 26), 0, "XSAVE offered");
+        view.cr4_osxsave = true;
+        assert_ne!(guest_cpuid(1, 0, all, view).ecx & (1 << 27), 0);
+        let d0 = guest_cpuid(0xd, 0, all, view);
+        assert_eq!((d0.eax, d0.edx), (0x7, 0));
+        assert_eq!(d0.ecx, !0, "the largest size comes from the CPU");
+        assert_eq!(
+            guest_cpuid(0xd, 1, all, view).eax & (1 << 3),
+            0,
+            "no XSAVES"
+        );
+        assert_eq!(guest_cpuid(0xd, 2, all, view), all, "YMM's size and offset");
+        assert_eq!(guest_cpuid(0xd, 5, all, view), CpuidResult::default());
+        assert_eq!(
+            guest_cpuid(7, 0, all, view).ecx & 0b11000,
+            0,
+            "no PKU/OSPKE"
+        );
+        let no_xsave = GuestCpuidView {
+            cr4_osxsave: true,
+            xfeature_mask: 0,
+        };
+        assert_eq!(guest_cpuid(1, 0, all, no_xsave).ecx & (0b111 << 26), 0);
+        assert_eq!(guest_cpuid(0xd, 0, all, no_xsave), CpuidResult::default());
     }
 
     #[test]

@@ -135,6 +135,17 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
                 }
             }
         }
+        VmExit::Xsetbv => {
+            // Xen's hvm_handle_xsetbv: any refusal is #GP(0), nothing changes.
+            let index = v.regs().rcx as u32;
+            let value = (v.regs().rdx << 32) | (v.rax() & 0xffff_ffff);
+            if xsetbv(v, index, value) {
+                v.skip_instruction(3);
+            } else {
+                v.inject_exception(VECTOR_GP, Some(0));
+            }
+            Next::Resume
+        }
         VmExit::VirtualisationInstruction => {
             // The guest was told there is no SVM or VMX.
             v.inject_exception(VECTOR_UD, None);
@@ -157,11 +168,38 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     }
 }
 
+/// CR4.OSXSAVE.
+const CR4_OSXSAVE: u64 = 1 << 18;
+
+/// The states guests may enable (none off the bare-metal build, where no guest runs).
+fn host_xfeature_mask() -> u64 {
+    #[cfg(target_os = "none")]
+    return crate::xstate::xfeature_mask();
+    #[cfg(not(target_os = "none"))]
+    0
+}
+
+/// A guest's XSETBV; `false` when refused.
+fn xsetbv<V: HvmVcpu + ?Sized>(v: &mut V, index: u32, value: u64) -> bool {
+    #[cfg(target_os = "none")]
+    return v.xstate().handle_xsetbv(index, value).is_ok();
+    #[cfg(not(target_os = "none"))]
+    {
+        let _ = v;
+        crate::xstate::check_xsetbv(index, value, 0).is_ok()
+    }
+}
+
 fn cpuid<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(hv: &Hv<Fmt>, d: &Domain<Fmt>, v: &mut V) {
     let leaf = v.rax() as u32;
     let subleaf = v.regs().rcx as u32;
+    let view = hvm::GuestCpuidView {
+        cr4_osxsave: v.paging_state().cr4 & CR4_OSXSAVE != 0,
+        xfeature_mask: host_xfeature_mask(),
+    };
+    // The host's leaf 0xD reports sizes for the XCR0 in force, which is this vCPU's (xstate.rs).
     let r = hvm::xen_cpuid_leaf(leaf, (hv.info.major, hv.info.minor), d.domid(), 0)
-        .unwrap_or_else(|| hvm::guest_cpuid(leaf, msr::cpuid(leaf, subleaf)));
+        .unwrap_or_else(|| hvm::guest_cpuid(leaf, subleaf, msr::cpuid(leaf, subleaf), view));
     set_cpuid_result(v, r);
     v.skip_instruction(2);
 }

@@ -28,6 +28,7 @@ pub mod vcpu;
 pub mod vendor;
 pub mod vmx;
 pub mod xenheap;
+pub mod xstate;
 
 /// Brings up the boot CPU's own descriptor tables: the GDT with a TSS (IST stacks for the faults that
 /// must not run on a possibly broken stack) and the IDT with a handler for every CPU exception.

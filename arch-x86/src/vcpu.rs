@@ -46,6 +46,8 @@ pub enum VmExit {
         /// The guest-physical address.
         gpa: u64,
     },
+    /// XSETBV (XCR index in RCX, value in EDX:EAX).
+    Xsetbv,
     /// A virtualisation instruction the guest was told does not exist (VMRUN, VMLOAD, ...).
     VirtualisationInstruction,
     /// The hardware refused the vCPU's state at entry.
@@ -125,6 +127,8 @@ pub trait HvmVcpu {
     fn inject_exception(&mut self, vector: u8, error_code: Option<u32>);
     /// The instruction the hypercall page's stubs use (`vmmcall` or `vmcall`).
     fn hypercall_instruction(&self) -> [u8; 3];
+    /// The vCPU's x87/SSE/AVX state and XCR0.
+    fn xstate(&mut self) -> &mut crate::xstate::Xstate;
     /// Prints the registers (Xen's `vcpu_show_registers`).
     fn dump_state(&self, domid: u16);
 }

@@ -119,6 +119,10 @@ pub enum HvmKind {
 /// Finds SVM with nested paging (AMD) or VMX with EPT (Intel) and turns it on, or says why
 /// neither can run a guest (Xen's `start_svm` / `start_vmx`).
 pub fn init_hvm() -> Result<HvmKind, &'static str> {
+    let (xstates, size) = arch_x86::xstate::init();
+    if xstates != 0 {
+        printk!("xstate: using cntxt_size: {size:#x} and states: {xstates:#x}\n");
+    }
     let f = SvmFeatures::probe();
     if f.svm {
         if !f.npt {

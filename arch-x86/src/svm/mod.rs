@@ -11,6 +11,7 @@ use alloc::boxed::Box;
 use crate::msr::{self, CpuidResult};
 pub use crate::vcpu::GuestRegs;
 use crate::vcpu::{HvmVcpu, VmExit};
+use crate::xstate::Xstate;
 use hypercall::hvm_context::HvmVcpuContext;
 use hypercall::hvm_guest::PagingState;
 use vmcb::{
@@ -132,6 +133,8 @@ pub struct SvmVcpu {
     /// No ASID of its own: flush the guest TLB at every VMRUN.
     #[cfg_attr(not(target_os = "none"), allow(dead_code))]
     flush_every_run: bool,
+    /// x87/SSE/AVX state and XCR0.
+    xstate: Xstate,
 }
 
 /// MSRs the guest accesses directly: the VMCB holds them and VMLOAD/VMSAVE or VMRUN switch
@@ -201,7 +204,9 @@ impl SvmVcpu {
                 | misc2::VMSAVE
                 | misc2::STGI
                 | misc2::CLGI
-                | misc2::SKINIT,
+                | misc2::SKINIT
+                // XCR0 is the vCPU's own (xstate.rs): a guest must not load the CPU's directly.
+                | misc2::XSETBV,
         );
         v.write_u64(ctrl::IOPM_BASE_PA, &*iopm as *const IoPermissionMap as u64);
         v.write_u64(
@@ -240,6 +245,7 @@ impl SvmVcpu {
             _msrpm: msrpm,
             iopm,
             flush_every_run: asid.is_none(),
+            xstate: Xstate::new(),
         }
     }
 
@@ -357,6 +363,7 @@ impl SvmVcpu {
                 write: self.vmcb.read_u64(ctrl::EXITINFO1) == 1,
             },
             exit::VMMCALL => VmExit::Hypercall,
+            exit::XSETBV => VmExit::Xsetbv,
             exit::HLT => VmExit::Hlt,
             exit::IOIO => {
                 let info = self.vmcb.read_u64(ctrl::EXITINFO1);
@@ -401,6 +408,7 @@ const EFER_GUEST_BITS: u64 = (1 << 0) | (1 << 8) | (1 << 11) | (1 << 13) | (1 <<
 impl HvmVcpu for SvmVcpu {
     #[cfg(target_os = "none")]
     fn run(&mut self) -> VmExit {
+        self.xstate.load();
         let code = self.vmrun();
         self.decode_exit(code)
     }
@@ -498,6 +506,10 @@ impl HvmVcpu for SvmVcpu {
 
     fn hypercall_instruction(&self) -> [u8; 3] {
         VMMCALL
+    }
+
+    fn xstate(&mut self) -> &mut Xstate {
+        &mut self.xstate
     }
 
     fn dump_state(&self, domid: u16) {
@@ -640,6 +652,7 @@ mod tests {
             "never the host's ASID"
         );
         assert_ne!(v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & misc2::VMRUN, 0);
+        assert_ne!(v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & misc2::XSETBV, 0);
         assert!(!v.in_long_mode());
         assert_eq!(v.guest_efer(), 0, "SVME is hidden");
         assert!(v.set_guest_efer(EFER_LME));
@@ -726,6 +739,7 @@ mod tests {
         );
         assert_eq!(v.decode_exit(exit::SHUTDOWN), VmExit::TripleFault);
         assert_eq!(v.decode_exit(exit::VMMCALL), VmExit::Hypercall);
+        assert_eq!(v.decode_exit(exit::XSETBV), VmExit::Xsetbv);
         assert_eq!(v.decode_exit(exit::INVALID), VmExit::InvalidState);
         assert_eq!(v.decode_exit(0x7e), VmExit::Other(0x7e));
     }

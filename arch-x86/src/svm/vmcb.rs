@@ -144,6 +144,8 @@ pub mod misc2 {
     pub const CLGI: u32 = 1 << 5;
     /// SKINIT.
     pub const SKINIT: u32 = 1 << 6;
+    /// XSETBV.
+    pub const XSETBV: u32 = 1 << 13;
 }
 
 /// Exit codes (APM volume 2, appendix C).
@@ -179,6 +181,8 @@ pub mod exit {
     pub const CLGI: u64 = 0x85;
     /// SKINIT.
     pub const SKINIT: u64 = 0x86;
+    /// XSETBV.
+    pub const XSETBV: u64 = 0x8d;
     /// A nested page fault (EXITINFO1: error code, EXITINFO2: guest-physical address).
     pub const NPF: u64 = 0x400;
     /// VMRUN refused the VMCB's state.

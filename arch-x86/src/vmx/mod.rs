@@ -18,6 +18,7 @@ use alloc::boxed::Box;
 use crate::msr;
 pub use crate::vcpu::GuestRegs;
 use crate::vcpu::{HvmVcpu, VmExit};
+use crate::xstate::Xstate;
 use hypercall::hvm_context::HvmVcpuContext;
 use hypercall::hvm_guest::PagingState;
 use vmcs::{
@@ -402,6 +403,8 @@ pub struct VmxVcpu {
     #[cfg_attr(not(target_os = "none"), allow(dead_code))]
     flush_pending: bool,
     controls: VmxControls,
+    /// x87/SSE/AVX state and XCR0.
+    xstate: Xstate,
 }
 
 /// Ports the hypervisor keeps even from dom0 (as on SVM).
@@ -490,6 +493,7 @@ impl VmxVcpu {
             launched: false,
             flush_pending: true,
             controls: c,
+            xstate: Xstate::new(),
         };
         vcpu.set_cr0(0x11);
         vcpu.set_cr4(0);
@@ -624,6 +628,7 @@ impl VmxVcpu {
             reason::CPUID => VmExit::Cpuid,
             reason::HLT => VmExit::Hlt,
             reason::VMCALL => VmExit::Hypercall,
+            reason::XSETBV => VmExit::Xsetbv,
             reason::VMCLEAR..=reason::VMXON | reason::INVEPT | reason::INVVPID => {
                 VmExit::VirtualisationInstruction
             }
@@ -732,6 +737,7 @@ pub const VMCALL: [u8; 3] = [0x0f, 0x01, 0xc1];
 impl HvmVcpu for VmxVcpu {
     #[cfg(target_os = "none")]
     fn run(&mut self) -> VmExit {
+        self.xstate.load();
         loop {
             if let Err(error) = self.enter() {
                 crate::printk!("VMX: VM entry failed: VM-instruction error {error}\n");
@@ -851,6 +857,10 @@ impl HvmVcpu for VmxVcpu {
 
     fn hypercall_instruction(&self) -> [u8; 3] {
         VMCALL
+    }
+
+    fn xstate(&mut self) -> &mut Xstate {
+        &mut self.xstate
     }
 
     fn dump_state(&self, domid: u16) {
@@ -1326,7 +1336,7 @@ mod tests {
             exit(reason::INVALID_GUEST_STATE | EXIT_REASON_FAILED_ENTRY, 0),
             VmExit::InvalidState
         );
-        assert_eq!(exit(reason::XSETBV, 0), VmExit::Other(55));
+        assert_eq!(exit(reason::XSETBV, 0), VmExit::Xsetbv);
     }
 
     #[test]

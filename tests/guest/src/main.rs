@@ -7,6 +7,7 @@
 //! - `garbage.rs`: `mode=garbage`, random hypercalls and a summary of their errnos;
 //! - `domu.rs`: `mode=domu`, a domU built with the toolstack library, run and destroyed;
 //! - `logdirty.rs`: `mode=logdirty`, log-dirty tracking of a running domU;
+//! - `xstate.rs`: `mode=xstate`, dom0 and a domU keep their own x87/SSE state and XCR0;
 //! - `conformance/`: `mode=conformance`, one `CASE` line per hypercall conformance case;
 //! - `bench.rs`: `mode=bench`, the whole-system measurements of `./x bench`.
 //!
@@ -29,6 +30,7 @@ mod logdirty;
 mod raw;
 mod start_info;
 mod toolstack_backend;
+mod xstate;
 
 use core::arch::asm;
 use core::panic::PanicInfo;
@@ -84,6 +86,23 @@ fn main(start_info_paddr: u64) -> ! {
             }
             power_off()
         }
+        "xstate" => {
+            println!("mode=xstate: dom0 and a domU keep their own x87/SSE state and XCR0");
+            if xstate::run(&start) {
+                println!("xstate: done");
+            }
+            power_off()
+        }
+        "xstate-domu" => {
+            // SHUTDOWN_reboot tells dom0 the state held, poweroff that it did not.
+            let reason = if xstate::run_domu() {
+                SHUTDOWN_reboot
+            } else {
+                SHUTDOWN_poweroff
+            };
+            let rc = hypercall::shutdown(reason);
+            panic!("SCHEDOP_shutdown({reason}) returned {rc}");
+        }
         "logdirty" => {
             println!("mode=logdirty: log-dirty tracking of a running domU");
             if logdirty::run(&start) {
@@ -106,7 +125,7 @@ fn main(start_info_paddr: u64) -> ! {
         "probe" => probe(&xen),
         "idle" => idle(&xen),
         other => panic!(
-            "unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, logdirty, \
+            "unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, logdirty, xstate, \
              bench, conformance, probe, idle)"
         ),
     }

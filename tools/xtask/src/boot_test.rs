@@ -163,6 +163,15 @@ fn cases(image: &Path) -> Vec<Case> {
             needs_cpu: None,
         },
         Case {
+            name: "dom0-and-a-domu-keep-their-own-fpu-state",
+            memory: "512M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: [guest_module("mode=xstate"), guest_module("")].concat(),
+            check: check_guest_xstate,
+            runs_a_guest: true,
+            needs_cpu: None,
+        },
+        Case {
             name: "dom0-pvh-guest-triple-fault",
             memory: "512M",
             cmdline: "console=com1 dom0_mem=64M",
@@ -523,6 +532,25 @@ fn check_guest_logdirty(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), S
              a second clean found none",
             "xen-rs test guest: logdirty: d1 destroyed, its memory returned",
             "xen-rs test guest: logdirty: done",
+        ],
+    )?;
+    Ok(())
+}
+
+/// dom0 and a domU take turns on the CPU with different XMM0 values and XCR0s (dom0 with AVX's
+/// YMM state, the domU without): each finds its own after every turn, so the hypervisor switches
+/// the extended state and XCR0 between vCPUs (tests/guest/src/xstate.rs).
+fn check_guest_xstate(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    lines_with(
+        &outcome.console,
+        &[
+            "xen-rs test guest: xstate: dom0 uses XCR0 FP|SSE|YMM",
+            "(d1) xen-rs test guest: xstate-domu: 200 turns, state lost in 0",
+            "xen-rs test guest: xstate: dom0 kept its XMM0 and XCR0 over",
+            "xen-rs test guest: xstate: done",
         ],
     )?;
     Ok(())

@@ -162,7 +162,7 @@ pub fn boot(
     }];
     if guest_cmdline
         .split_ascii_whitespace()
-        .any(|w| w == "mode=domu" || w == "mode=logdirty")
+        .any(|w| ["mode=domu", "mode=logdirty", "mode=xstate"].contains(&w))
     {
         // The domU's kernel: the guest itself, as dom0's first boot module.
         modules.push(GrubModule {
@@ -293,6 +293,10 @@ pub fn command(args: &[String]) -> Result<(), String> {
             XenEnd::PoweredOff,
             &["domu: d1 shut down with reason 1", "domu: done"],
         ),
+        // No expectation beyond the start: QEMU's TCG does not honour SVM's XSETBV intercept, so
+        // Xen never learns the XCR0 its guests set and its context switch loads a stale one
+        // (tests/guest's xstate.rs); the run shows that, it does not judge Xen by it.
+        "xstate" => (XenEnd::PoweredOff, &["xstate: dom0 uses XCR0"]),
         "logdirty" => (
             XenEnd::PoweredOff,
             &["logdirty: d1 ran to its shutdown", "logdirty: done"],
