@@ -34,8 +34,9 @@ commands:
                             `mode=hello`)
       --memory SIZE         guest RAM, as QEMU's -m takes it (default: 1G)
       --timeout SECONDS     stop QEMU after this long (default: 60)
-  test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the fuzzer
-                        for 60 s, the QEMU boot tests, the conformance cases
+  test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the
+                        fuzzers, the boot tests and conformance cases in QEMU (AMD SVM) and in
+                        Bochs (Intel VMX), and Linux as dom0 under Xen 4.17 running xl
   boot-test [--cpu amd|intel] [NAME]
                         only the boot tests (those whose name contains NAME); --cpu intel runs
                         those that run a guest on Intel VMX with EPT in Bochs
@@ -43,7 +44,8 @@ commands:
                         build the fuzzers (the hypercall dispatcher, hypercall/fuzz; the xl.cfg
                         parser, tools/xlcfg/fuzz) and run each N seconds (default: 60); a crash,
                         hang or leak fails it, the input kept in target/fuzz/artifacts/<target>
-  run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|triple-fault|domu)
+  run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|
+                        triple-fault|domu|logdirty|xstate|conformance|bench)
   conformance [--against xen] [--cpu amd|intel] [--all]
                         the guest's hypercall conformance cases under xen-rs, compared with Xen
                         4.17's recorded lines (tests/conformance/); --against xen also boots Xen;
