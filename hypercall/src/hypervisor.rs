@@ -4,9 +4,10 @@
 use alloc::string::String;
 use alloc::sync::Arc;
 
-use xen_mm::buddy::DomId;
+use xen_mm::arena::ArenaFrames;
+use xen_mm::buddy::{DomId, InitError, NodeId};
 use xen_mm::errno::Errno;
-use xen_mm::frame::FrameAccess;
+use xen_mm::frame::{FrameAccess, Mfn};
 use xen_mm::heap::DomHeap;
 use xen_mm::p2m::format::P2mFormat;
 use xen_mm::p2m::types::P2mType;
@@ -63,6 +64,30 @@ pub struct Hypervisor<F: FrameAccess, Fmt: P2mFormat> {
     pub superpages: Superpages,
     /// One more than the highest RAM frame (Xen's `max_page`, XENMEM_maximum_ram_page).
     pub max_page: u64,
+}
+
+impl<Fmt: P2mFormat> Hypervisor<ArenaFrames, Fmt> {
+    /// A hypervisor over `frames` frames of xen-mm's host arena from frame `base` on: one node,
+    /// every superpage size, Xen 4.17's identity. What the host tests, the dispatcher's fuzzer
+    /// and the tools' in-process backend run on.
+    pub fn on_arena(base: u64, frames: u64) -> Result<Self, InitError> {
+        let heap = DomHeap::new(
+            ArenaFrames::new(Mfn(base), frames),
+            &[(Mfn(base), Mfn(base + frames))],
+            1,
+            |_| NodeId(0),
+        )?;
+        let superpages = Superpages {
+            two_mb: true,
+            one_gb: true,
+        };
+        Ok(Hypervisor::new(
+            heap,
+            XenInfo::default(),
+            superpages,
+            base + frames,
+        ))
+    }
 }
 
 impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {

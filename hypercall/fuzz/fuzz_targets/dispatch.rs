@@ -22,15 +22,11 @@ use std::sync::Arc;
 use hypercall::dispatch::{Call, Outcome, Preempt};
 use hypercall::domain::{Domain, DomainConfig, Life};
 use hypercall::guest::FlatGuest;
-use hypercall::hypervisor::{Hypervisor, XenInfo};
+use hypercall::hypervisor::Hypervisor;
 use libfuzzer_sys::fuzz_target;
 use xen_mm::arena::ArenaFrames;
-use xen_mm::buddy::NodeId;
 use xen_mm::errno::Errno;
-use xen_mm::frame::Mfn;
-use xen_mm::heap::DomHeap;
 use xen_mm::p2m::npt::Npt;
-use xen_mm::p2m::Superpages;
 use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
 use xen_public::memory::{xen_memory_reservation, XENMEM_populate_physmap};
 use xen_public::xen::{
@@ -165,22 +161,7 @@ fn check(hv: &Hv, what: &str) {
 
 /// dom0 (privileged), a domU with [`DOMU_PAGES`] pages populated, and an empty domU.
 fn build() -> Hv {
-    let heap = DomHeap::new(
-        ArenaFrames::new(Mfn(HEAP_BASE), FRAMES),
-        &[(Mfn(HEAP_BASE), Mfn(HEAP_BASE + FRAMES))],
-        1,
-        |_| NodeId(0),
-    )
-    .expect("the heap");
-    let hv = Hypervisor::new(
-        heap,
-        XenInfo::default(),
-        Superpages {
-            two_mb: true,
-            one_gb: true,
-        },
-        HEAP_BASE + FRAMES,
-    );
+    let hv = Hv::on_arena(HEAP_BASE, FRAMES).expect("the heap");
     let dom0 = hv.create_domain(Some(0), config(true)).expect("dom0");
     dom0.mem.set_max_pages(FRAMES);
     unpause(&dom0);

@@ -7,13 +7,9 @@ use std::sync::Arc;
 use hypercall::dispatch::{Call, NeverPreempt, Outcome, Preempt};
 use hypercall::domain::{Domain, DomainConfig};
 use hypercall::guest::FlatGuest;
-use hypercall::hypervisor::{Hypervisor, XenInfo};
+use hypercall::hypervisor::Hypervisor;
 use xen_mm::arena::ArenaFrames;
-use xen_mm::buddy::NodeId;
-use xen_mm::frame::Mfn;
-use xen_mm::heap::DomHeap;
 use xen_mm::p2m::npt::Npt;
-use xen_mm::p2m::Superpages;
 use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
 
 /// The first frame of the test heap.
@@ -29,22 +25,7 @@ pub type TestDomain = Domain<Npt>;
 /// A hypervisor over `frames` frames of RAM, with dom0 (privileged, PVH, 0 pages, max_pages
 /// `frames`) unpaused.
 pub fn hypervisor(frames: u64) -> (TestHv, Arc<TestDomain>) {
-    let heap = DomHeap::new(
-        ArenaFrames::new(Mfn(HEAP_BASE), frames),
-        &[(Mfn(HEAP_BASE), Mfn(HEAP_BASE + frames))],
-        1,
-        |_| NodeId(0),
-    )
-    .expect("a test heap");
-    let hv = Hypervisor::new(
-        heap,
-        XenInfo::default(),
-        Superpages {
-            two_mb: true,
-            one_gb: true,
-        },
-        HEAP_BASE + frames,
-    );
+    let hv = TestHv::on_arena(HEAP_BASE, frames).expect("a test heap");
     let dom0 = hv.create_domain(Some(0), pvh_config(true)).expect("dom0");
     dom0.mem.set_max_pages(frames);
     dom0.state().controller_pause_count = 0;

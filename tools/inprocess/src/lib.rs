@@ -10,14 +10,11 @@ use std::sync::Arc;
 use hypercall::dispatch::{Call, Outcome, PreemptAfter};
 use hypercall::domain::{Domain, DomainConfig};
 use hypercall::guest::FlatGuest;
-use hypercall::hypervisor::{Hypervisor, XenInfo};
+use hypercall::hypervisor::Hypervisor;
 use toolstack::{Buffer, Error, Hypercall};
 use xen_mm::arena::ArenaFrames;
-use xen_mm::buddy::NodeId;
-use xen_mm::frame::{FrameAccess, Gfn, Mfn};
-use xen_mm::heap::DomHeap;
+use xen_mm::frame::{FrameAccess, Gfn};
 use xen_mm::p2m::npt::Npt;
-use xen_mm::p2m::Superpages;
 use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
 use xen_public::errno::Errno;
 
@@ -40,22 +37,7 @@ pub struct InProcess {
 
 impl InProcess {
     pub fn new(frames: u64) -> Self {
-        let heap = DomHeap::new(
-            ArenaFrames::new(Mfn(HEAP_BASE), frames),
-            &[(Mfn(HEAP_BASE), Mfn(HEAP_BASE + frames))],
-            1,
-            |_| NodeId(0),
-        )
-        .expect("a test heap");
-        let hv = Hypervisor::new(
-            heap,
-            XenInfo::default(),
-            Superpages {
-                two_mb: true,
-                one_gb: true,
-            },
-            HEAP_BASE + frames,
-        );
+        let hv = TestHv::on_arena(HEAP_BASE, frames).expect("a test heap");
         let dom0 = hv
             .create_domain(
                 Some(0),
