@@ -183,7 +183,8 @@ impl Xstate {
         #[cfg(target_os = "none")]
         let size = XSAVE_CNTXT_SIZE.load(Ordering::Relaxed) as usize;
         #[cfg(not(target_os = "none"))]
-        let size = 512 + 64;
+        let size = 512;
+        // At least the legacy region and the XSAVE header, and room to align.
         let mut area = alloc::vec![0u8; size.max(512 + 64) + ALIGN];
         let start = Self::offset(&area);
         area[start..start + 2].copy_from_slice(&FCW_DEFAULT.to_le_bytes());

@@ -1160,9 +1160,10 @@ vmx_enter:
 .Lvmx_failed:
     /* Only a failed VMLAUNCH/VMRESUME gets here: CF (invalid) or ZF (valid, with an error). */
     mov eax, 2
-    jz .Lvmx_valid
+    jz .Lvmx_return
     mov eax, 1
-.Lvmx_valid:
+.Lvmx_return:
+    /* Both ends: drop the registers' address, restore the callee-saved registers. */
     add rsp, 8
     pop r15
     pop r14
@@ -1193,14 +1194,7 @@ vmx_enter:
     pop rcx
     mov [rax + 112], rcx
     xor eax, eax
-    add rsp, 8
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbx
-    pop rbp
-    ret
+    jmp .Lvmx_return
     "#
 );
 

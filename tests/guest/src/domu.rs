@@ -80,7 +80,7 @@ pub fn run(start: &StartInfo) -> bool {
     };
     println!("domu: d{domid} unpaused; waiting for it to shut down");
 
-    let Some(reason) = wait_for_shutdown(&mut xc, domid) else {
+    let Some(reason) = wait_for_shutdown(&mut xc, domid, || {}) else {
         println!("domu: d{domid} never shut down");
         return false;
     };
@@ -98,9 +98,13 @@ pub fn run(start: &StartInfo) -> bool {
     reason == SHUTDOWN_reboot
 }
 
-/// Waits (yielding the CPU) until getdomaininfo says `domid` shut down; the reason, or `None`
-/// when it never did (or vanished).
-pub fn wait_for_shutdown(xc: &mut XenCtrl<GuestHypercall>, domid: u16) -> Option<u32> {
+/// Waits (yielding the CPU, and calling `after_turn` after each yield) until getdomaininfo says
+/// `domid` shut down; the reason, or `None` when it never did (or vanished).
+pub fn wait_for_shutdown(
+    xc: &mut XenCtrl<GuestHypercall>,
+    domid: u16,
+    mut after_turn: impl FnMut(),
+) -> Option<u32> {
     for _ in 0..100_000 {
         match xc.domain_getinfo(domid) {
             Ok(Some(info)) if info.flags & XEN_DOMINF_shutdown != 0 => {
@@ -113,6 +117,7 @@ pub fn wait_for_shutdown(xc: &mut XenCtrl<GuestHypercall>, domid: u16) -> Option
             }
         }
         sched_yield();
+        after_turn();
     }
     None
 }

@@ -83,7 +83,7 @@ fn track(xc: &mut XenCtrl<GuestHypercall>, domid: u16, pages: u64) -> bool {
         println!("logdirty: unpausing d{domid} failed: {e}");
         return false;
     }
-    let reason = wait_for_shutdown(xc, domid);
+    let reason = wait_for_shutdown(xc, domid, || {});
     let ran = dirty(xc);
     let again = dirty(xc);
     let _ = xc.logdirty_disable(domid);

@@ -18,10 +18,9 @@ use core::arch::asm;
 use core::arch::x86_64::__cpuid_count;
 
 use toolstack::{build_pvh, PvhConfig, XenCtrl};
-use xen_public::domctl::{XEN_DOMINF_shutdown, XEN_DOMINF_shutdownmask, XEN_DOMINF_shutdownshift};
 use xen_public::sched::SHUTDOWN_reboot;
 
-use crate::domu::{module, sched_yield, wait_for_free_pages};
+use crate::domu::{module, sched_yield, wait_for_free_pages, wait_for_shutdown};
 use crate::println;
 use crate::start_info::StartInfo;
 use crate::toolstack_backend::GuestHypercall;
@@ -158,25 +157,12 @@ pub fn run(start: &StartInfo) -> bool {
     let mut turns = 0u32;
     let mut broken = 0u32;
     let mut reported = false;
-    let mut reason = None;
-    for _ in 0..100_000 {
-        match xc.domain_getinfo(domid) {
-            Ok(Some(info)) if info.flags & XEN_DOMINF_shutdown != 0 => {
-                reason = Some((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
-                break;
-            }
-            Ok(Some(_)) => {}
-            other => {
-                println!("xstate: d{domid} vanished: {other:?}");
-                break;
-            }
-        }
-        sched_yield();
+    let reason = wait_for_shutdown(&mut xc, domid, || {
         turns += 1;
         if !intact(DOM0_PATTERN, xcr0, &mut reported) {
             broken += 1;
         }
-    }
+    });
     let destroyed = xc.domain_destroy(domid).is_ok();
     let freed = wait_for_free_pages(&mut xc, free_before) == free_before;
     let ok = broken == 0 && reason == Some(SHUTDOWN_reboot) && destroyed && freed;
