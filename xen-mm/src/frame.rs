@@ -146,5 +146,26 @@ mod tests {
         assert_eq!(Mfn::from_paddr(0x12_3456).0, 0x123);
         assert_eq!(Mfn(0x123).paddr(), 0x12_3000);
         assert_eq!(Mfn(1) + 2, Mfn(3));
+        assert_eq!(Gfn::from_gpa(0xfee0_0abc), Gfn(0xfee00));
+        assert_eq!(Gfn(7) + 2, Gfn(9));
+    }
+
+    #[test]
+    fn frames_print_as_xen_prints_them() {
+        use alloc::format;
+        // Hex, as Xen prints frame numbers; the Debug form also says which kind of frame it is.
+        assert_eq!(format!("{:?}", Mfn(0x1f)), "mfn 0x1f");
+        assert_eq!(format!("{}", Mfn(0x1f)), "0x1f");
+        assert_eq!(format!("{:?}", Gfn(0x2a)), "gfn 0x2a");
+    }
+
+    #[test]
+    fn a_frame_is_zero_only_if_every_word_is() {
+        let f = Words(std::sync::Mutex::new([0; WORDS_PER_FRAME]));
+        assert!(f.frame_is_zero(Mfn(0)));
+        f.write_u64(Mfn(0), WORDS_PER_FRAME - 1, 1 << 63);
+        assert!(!f.frame_is_zero(Mfn(0)));
+        f.zero_frame(Mfn(0));
+        assert!(f.frame_is_zero(Mfn(0)));
     }
 }

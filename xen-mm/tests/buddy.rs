@@ -278,3 +278,146 @@ fn an_exact_request_for_a_node_that_does_not_exist_finds_nothing() {
         "a preference falls back"
     );
 }
+
+#[test]
+fn the_top_zone_holds_the_highest_frame_below_paddr_bits_and_nothing_lies_above() {
+    // Xen's NR_ZONES is PADDR_BITS - PAGE_SHIFT + 1: the frame just below 2^52 bytes is in the last
+    // zone, and a heap reaching above it is refused rather than given frames with no zone.
+    use xen_mm::buddy::{InitError, NR_ZONES, PADDR_BITS};
+    let top = 1u64 << (PADDR_BITS - 12);
+    assert_eq!(zone_of(Mfn(top - 1)), NR_ZONES - 1);
+    let mut heap = one_node(&[(top - 16, top)]);
+    heap.check_invariants().unwrap();
+    let block = heap.alloc(3, &AllocRequest::default(), Some(1)).unwrap();
+    assert_eq!(block.mfn, Mfn(top - 16));
+    // A limit of 64 address bits is no limit: the top zone is still reached.
+    let wide = AllocRequest {
+        address_bits: Some(64),
+        ..AllocRequest::default()
+    };
+    assert_eq!(heap.alloc(3, &wide, Some(1)).unwrap().mfn, Mfn(top - 8));
+    heap.check_invariants().unwrap();
+    assert!(matches!(
+        BuddyHeap::new(&[(Mfn(top - 16), Mfn(top + 1))], 1, |_| NodeId(0)),
+        Err(InitError::TooLarge)
+    ));
+    // 12 address bits or fewer still mean zone 1 (bits_to_zone never answers zone 0).
+    assert_eq!(bits_to_zone(13), 1);
+    assert_eq!(bits_to_zone(0), 1);
+}
+
+#[test]
+fn blocks_never_grow_past_max_order_or_past_the_end_of_the_table() {
+    // Two free 1 GiB buddies of one zone (zone 20: [2 GiB, 4 GiB)) stay two order-18 blocks:
+    // MAX_ORDER is the largest free list.
+    let heap = one_node(&[(1 << 19, 1 << 20)]);
+    assert_eq!(
+        heap.free_blocks(),
+        vec![(Mfn(1 << 19), MAX_ORDER), (Mfn(3 << 18), MAX_ORDER)]
+    );
+    heap.check_invariants().unwrap();
+    // A table of 3 frames: [0, 2) is a block, frame 2 has no buddy inside the table.
+    let mut heap = one_node(&[(0, 3)]);
+    assert_eq!(heap.free_blocks(), vec![(Mfn(0), 1), (Mfn(2), 0)]);
+    let last = heap.alloc(0, &AllocRequest::default(), Some(1)).unwrap();
+    assert_eq!(last.mfn, Mfn(2));
+    // Freeing a block that runs past the table is refused; the table's last block frees.
+    assert_eq!(heap.free(Mfn(2), 1, true), Err(FreeError::BadBlock));
+    assert_eq!(heap.state(Mfn(2)), FrameState::InUse);
+    heap.free(Mfn(2), 0, true).unwrap();
+    let whole = heap.alloc(1, &AllocRequest::default(), Some(1)).unwrap();
+    assert_eq!(whole.mfn, Mfn(0));
+    heap.free(Mfn(0), 1, true).unwrap();
+    heap.check_invariants().unwrap();
+}
+
+#[test]
+fn references_are_taken_only_on_frames_in_use_that_are_not_orphans() {
+    let mut heap = one_node(&[(0x100, 0x110)]);
+    let block = heap.alloc(0, &AllocRequest::default(), Some(1)).unwrap();
+    let free = Mfn(0x10f);
+    assert_eq!(heap.state(free), FrameState::Free);
+    assert!(!heap.get_page(free), "a free frame cannot be referenced");
+    assert_eq!(heap.refcount(free), 0);
+    assert!(!heap.is_orphan(block.mfn));
+    assert!(heap.get_page(block.mfn));
+    assert_eq!(heap.refcount(block.mfn), 2);
+    // The owner lets go while the reference is held: the frame is orphaned, and no new reference
+    // may be taken on it.
+    assert_eq!(heap.release(block.mfn, 0, true), Ok(1));
+    assert!(heap.is_orphan(block.mfn));
+    assert!(
+        !heap.get_page(block.mfn),
+        "an orphan takes no new reference"
+    );
+    assert!(
+        !heap.put_page(block.mfn),
+        "nor gives one up except by put_ref"
+    );
+    assert_eq!(heap.refcount(block.mfn), 1);
+    assert_eq!(heap.put_ref(block.mfn), Ok(true));
+    assert!(!heap.is_orphan(block.mfn));
+    assert_eq!(heap.state(block.mfn), FrameState::Free);
+    heap.check_invariants().unwrap();
+}
+
+#[test]
+fn a_node_just_past_the_last_one_is_not_a_preference() {
+    // node_order keeps only nodes that exist: with one node, node 1 (== nr_nodes) is not tried.
+    let mut b = BuddyHeap::new(&[(Mfn(0x100), Mfn(0x200))], 1, |_| NodeId(0)).unwrap();
+    let exact = AllocRequest {
+        node: Some(NodeId(1)),
+        exact_node: true,
+        address_bits: None,
+    };
+    assert!(b.alloc(0, &exact, None).is_none());
+    let preferred = AllocRequest {
+        exact_node: false,
+        ..exact
+    };
+    assert_eq!(b.alloc(0, &preferred, None).unwrap().node, NodeId(0));
+    b.check_invariants().unwrap();
+}
+
+#[test]
+fn release_checks_the_whole_block_and_frees_around_referenced_frames() {
+    // Zone 20 holds whole 1 GiB blocks.
+    let mut heap = one_node(&[(1 << 19, 1 << 20)]);
+    let any = AllocRequest::default();
+    let giant = heap.alloc(MAX_ORDER, &any, Some(1)).unwrap();
+    assert_eq!(
+        heap.release(giant.mfn, MAX_ORDER + 1, true),
+        Err(FreeError::BadBlock)
+    );
+    assert_eq!(
+        heap.release(giant.mfn + 1, 1, true),
+        Err(FreeError::BadBlock)
+    );
+    assert_eq!(heap.release(giant.mfn, MAX_ORDER, true), Ok(0));
+    heap.check_invariants().unwrap();
+
+    // A block whose second half is free, a free frame and an orphan are not one owner's frames.
+    let pair = heap.alloc(1, &any, Some(1)).unwrap();
+    heap.free(pair.mfn + 1, 0, true).unwrap();
+    let before = heap.free_blocks();
+    assert_eq!(heap.release(pair.mfn, 1, true), Err(FreeError::NotInUse));
+    assert_eq!(
+        heap.release(pair.mfn + 1, 0, true),
+        Err(FreeError::NotInUse)
+    );
+    assert!(heap.get_page(pair.mfn));
+    assert_eq!(heap.release(pair.mfn, 0, true), Ok(1));
+    assert_eq!(heap.release(pair.mfn, 0, true), Err(FreeError::NotInUse));
+    assert_eq!(heap.free_blocks(), before);
+    assert_eq!(heap.put_ref(pair.mfn), Ok(true));
+
+    // An order-2 block with one referenced frame: three frames freed, one orphaned.
+    let quad = heap.alloc(2, &any, Some(1)).unwrap();
+    assert!(heap.get_page(quad.mfn + 2));
+    let free_before = heap.total_avail();
+    assert_eq!(heap.release(quad.mfn, 2, true), Ok(1));
+    assert_eq!(heap.total_avail(), free_before + 3);
+    assert!(heap.is_orphan(quad.mfn + 2));
+    assert_eq!(heap.orphan_frames(), 1);
+    heap.check_invariants().unwrap();
+}

@@ -534,3 +534,57 @@ fn detached_frames_stay_owned_and_counted_and_are_freed_at_teardown() {
     assert_eq!(h.physinfo().free_pages, 4096);
     h.check_invariants().unwrap();
 }
+
+#[test]
+fn releasing_a_node_claim_gives_its_node_back_by_cancel_and_by_death() {
+    // Xen's domain_set_outstanding_pages(d, 0) and domain_kill drop the whole claim; for a node
+    // claim the node's claimed total drops with it, so others may use all of that node again.
+    let node0 = AllocRequest {
+        node: Some(NodeId(0)),
+        exact_node: true,
+        address_bits: None,
+    };
+    for by_death in [false, true] {
+        let h = two_node_heap(4096, 1024);
+        let d = h.new_domain(1, 8192).unwrap();
+        let other = h.new_domain(2, 8192).unwrap();
+        h.claim_pages(&d, 1000, Some(NodeId(0))).unwrap();
+        if by_death {
+            h.domain_kill(&d);
+        } else {
+            h.claim_pages(&d, 0, None).unwrap();
+        }
+        h.check_invariants().unwrap();
+        assert_eq!(h.outstanding_pages(&d), 0);
+        assert_eq!(h.claim_node(&d), None);
+        assert_eq!(h.physinfo().outstanding_pages, 0);
+        // Every frame of node 0 is free for another domain's exact-node allocations again.
+        for _ in 0..1024 {
+            h.alloc_domheap_pages(&other, 0, &node0).unwrap();
+        }
+        h.check_invariants().unwrap();
+    }
+}
+
+#[test]
+fn claim_node_reads_back_the_node_of_a_node_claim_and_none_otherwise() {
+    let h = two_node_heap(4096, 1024);
+    let d = h.new_domain(1, 8192).unwrap();
+    let e = h.new_domain(2, 8192).unwrap();
+    assert_eq!(h.claim_node(&d), None, "no claim at all");
+    h.claim_pages(&d, 100, Some(NodeId(1))).unwrap();
+    h.claim_pages(&e, 100, None).unwrap();
+    assert_eq!(h.claim_node(&d), Some(NodeId(1)));
+    assert_eq!(h.claim_node(&e), None, "a host-wide claim names no node");
+    // Consuming the whole node claim ends it, node and all.
+    let node1 = AllocRequest {
+        node: Some(NodeId(1)),
+        exact_node: true,
+        address_bits: None,
+    };
+    for _ in 0..100 {
+        h.alloc_domheap_pages(&d, 0, &node1).unwrap();
+    }
+    assert_eq!(h.claim_node(&d), None);
+    h.check_invariants().unwrap();
+}
