@@ -116,8 +116,7 @@ impl HeapState {
         let mut mask = 0u64;
         for n in 0..self.buddy.nr_nodes() {
             let node = NodeId(n as u8);
-            let consumes = claim.pages > 0 && claim.node.is_none_or(|c| c == node);
-            let covered = consumes && claim.pages >= request;
+            let covered = claim.pages >= request && claim.node.is_none_or(|c| c == node);
             let host_ok = self.outstanding_claims + request <= self.buddy.total_avail() || covered;
             let node_ok = self.node_claims[n] + request <= self.buddy.node_avail(node)
                 || (covered && claim.node == Some(node));
@@ -154,7 +153,9 @@ impl HeapState {
             .alloc_on(order, &request, owner, mask)
             .ok_or(Errno::ENOMEM)?;
         if let Some(d) = owner {
-            if claim.pages > 0 && claim.node.is_none_or(|c| c == block.node) {
+            // Frames count against the claim if they are on its node (any node for a host-wide
+            // claim); with no claim, `claim.pages` is 0 and nothing changes.
+            if claim.node.is_none_or(|c| c == block.node) {
                 let used = claim.pages.min(nr);
                 self.claims[d as usize].pages -= used;
                 self.outstanding_claims -= used;

@@ -283,6 +283,33 @@ fn max_pages_is_enforced_with_xens_errnos() {
     fails_unchanged(&h, &[&d], Errno::EPERM, || {
         h.alloc_domheap_pages(&d, 0, &ANY)
     });
+    // A bad order is refused before the page limits are looked at.
+    for order in [19, 64] {
+        fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+            h.alloc_domheap_pages(&d, order, &ANY)
+        });
+    }
+}
+
+#[test]
+fn every_frame_of_a_freed_block_is_scrubbed_before_reuse() {
+    let h = heap(64);
+    let a = h.new_domain(1, 4096).unwrap();
+    let b = h.new_domain(2, 4096).unwrap();
+    let block = h.alloc_domheap_pages(&a, 4, &ANY).unwrap();
+    for i in 0..16 {
+        assert!(h.frames().frame_is_zero(block + i));
+        h.frames().write_u64(block + i, 511, 0xd1e7);
+    }
+    h.free_domheap_pages(&a, block, 4).unwrap();
+    let again = h.alloc_domheap_pages(&b, 4, &ANY).unwrap();
+    assert_eq!(again, block, "the same frames come back");
+    for i in 0..16 {
+        assert!(
+            h.frames().frame_is_zero(again + i),
+            "frame {i} kept a's data"
+        );
+    }
 }
 
 #[test]
@@ -330,6 +357,14 @@ fn relinquish_is_bounded_and_needs_a_dying_domain() {
     assert!(!h.relinquish_memory(&d, 10).unwrap());
     assert_eq!(d.tot_pages(), 90);
     assert!(h.relinquish_memory(&d, 1000).unwrap());
+    // The budget counts frames, not blocks: 32 frames are two blocks of 16.
+    let e = h.new_domain(2, 4096).unwrap();
+    populate(&h, &e, 4, 10);
+    h.domain_kill(&e);
+    assert!(!h.relinquish_memory(&e, 32).unwrap());
+    assert_eq!(e.tot_pages(), 160 - 32);
+    assert!(h.relinquish_memory(&e, 128).unwrap());
+    assert_eq!(e.tot_pages(), 0);
 }
 
 // --- free_domheap_pages --------------------------------------------------------------------------
@@ -379,6 +414,37 @@ fn frames_of_another_domain_cannot_be_freed() {
         h.free_domheap_pages(&a, m, 40)
     });
     fails_unchanged(&h, &[&a, &b], Errno::EINVAL, || h.free_anonymous(m, 0));
+    // An order past any shift is refused, not a panic.
+    fails_unchanged(&h, &[&a, &b], Errno::EINVAL, || {
+        h.free_domheap_pages(&a, m, 64)
+    });
+}
+
+#[test]
+fn a_free_must_be_aligned_and_lie_inside_one_block_the_domain_holds() {
+    let h = heap(4096);
+    let a = h.new_domain(1, 4096).unwrap();
+    let b = h.new_domain(2, 4096).unwrap();
+    let quad = h.alloc_domheap_pages(&a, 2, &ANY).unwrap();
+    // Misaligned, though inside a's block.
+    fails_unchanged(&h, &[&a, &b], Errno::EINVAL, || {
+        h.free_domheap_pages(&a, quad + 1, 1)
+    });
+    // a's order-1 block, then b's frames right after it: [pair + 2, pair + 4) is not a's.
+    let pair = h.alloc_domheap_pages(&a, 1, &ANY).unwrap();
+    let next = h.alloc_domheap_pages(&b, 1, &ANY).unwrap();
+    assert_eq!(
+        next,
+        pair + 2,
+        "the buddy allocator hands out the neighbour next"
+    );
+    fails_unchanged(&h, &[&a, &b], Errno::EINVAL, || {
+        h.free_domheap_pages(&a, pair + 2, 1)
+    });
+    h.free_domheap_pages(&a, quad + 2, 1).unwrap();
+    h.free_domheap_pages(&a, pair, 1).unwrap();
+    assert_eq!(a.tot_pages(), 2);
+    h.check_invariants().unwrap();
 }
 
 #[test]
@@ -587,4 +653,82 @@ fn claim_node_reads_back_the_node_of_a_node_claim_and_none_otherwise() {
     }
     assert_eq!(h.claim_node(&d), None);
     h.check_invariants().unwrap();
+}
+
+#[test]
+fn a_claim_smaller_than_the_request_does_not_open_unclaimed_nodes_beyond_the_host_limit() {
+    // alloc_heap_pages: the claim lets a request past the host's unclaimed memory only if it
+    // covers all of it. Node 0 has room, but the host's unclaimed memory is smaller than the
+    // request, so a domain with a small host-wide claim is still refused there.
+    let h = two_node_heap(4096, 1024);
+    let d = h.new_domain(1, 8192).unwrap();
+    let e = h.new_domain(2, 8192).unwrap();
+    h.claim_pages(&e, 3000, None).unwrap();
+    h.claim_pages(&d, 100, None).unwrap();
+    let node0 = AllocRequest {
+        node: Some(NodeId(0)),
+        exact_node: true,
+        address_bits: None,
+    };
+    // Unclaimed: 4096 - 3100 = 996 < 1024.
+    fails_unchanged(&h, &[&d, &e], Errno::ENOMEM, || {
+        h.alloc_domheap_pages(&d, 10, &node0)
+    });
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn a_node_claim_smaller_than_the_request_does_not_reach_into_others_claims_on_its_node() {
+    // Node 0's 1024 frames are all claimed: 1000 by d, 24 by e. d's request of 1024 is more than
+    // its claim covers, so it may not take e's 24.
+    let h = two_node_heap(4096, 1024);
+    let d = h.new_domain(1, 8192).unwrap();
+    let e = h.new_domain(2, 8192).unwrap();
+    h.claim_pages(&d, 1000, Some(NodeId(0))).unwrap();
+    h.claim_pages(&e, 24, Some(NodeId(0))).unwrap();
+    let node0 = AllocRequest {
+        node: Some(NodeId(0)),
+        exact_node: true,
+        address_bits: None,
+    };
+    fails_unchanged(&h, &[&d, &e], Errno::ENOMEM, || {
+        h.alloc_domheap_pages(&d, 10, &node0)
+    });
+    // What its claim covers it gets, on its node.
+    let m = h.alloc_domheap_pages(&d, 9, &node0).unwrap();
+    assert!(m.0 < BASE + 1024);
+    assert_eq!(h.outstanding_pages(&d), 1000 - 512);
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn the_largest_order_is_max_order_and_one_more_is_einval() {
+    // 1 GiB (order 18, MAX_ORDER) is the largest block; order 19 is not an allocation size.
+    use xen_mm::buddy::MAX_ORDER;
+    // Zone 20 ([2 GiB, 4 GiB)) holds whole 1 GiB blocks.
+    let h = common::arena_heap(1 << 19, 1 << MAX_ORDER, 1, |_| NodeId(0));
+    let d = h.new_domain(1, 1 << 20).unwrap();
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.alloc_domheap_pages(&d, MAX_ORDER + 1, &ANY)
+    });
+    let m = h.alloc_domheap_pages(&d, MAX_ORDER, &ANY).unwrap();
+    assert_eq!(m, Mfn(1 << 19));
+    assert_eq!(d.tot_pages(), 1 << MAX_ORDER);
+    h.free_domheap_pages(&d, m, MAX_ORDER).unwrap();
+    assert_eq!(d.tot_pages(), 0);
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn the_heap_reaches_frames_as_its_frame_access_does() {
+    // The p2m reads and writes its tables through the heap (DomHeap implements FrameAccess by
+    // handing each access to the frames it was built on).
+    let h = heap(64);
+    let m = h.alloc_anonymous(0, &ANY).unwrap();
+    FrameAccess::write_u64(&h, m, 3, 0xabc);
+    assert_eq!(h.frames().read_u64(m, 3), 0xabc);
+    assert_eq!(FrameAccess::read_u64(&h, m, 3), 0xabc);
+    assert!(!FrameAccess::frame_is_zero(&h, m));
+    FrameAccess::zero_frame(&h, m);
+    assert!(h.frames().frame_is_zero(m));
 }

@@ -3,14 +3,21 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use xen_mm::lock_order::{self, LockClass, GFN, HEAP, P2M, PAGE_ALLOC, POD};
+use xen_mm::lock_order::{self, LockClass, ALTP2M, GFN, HEAP, MAX_CPUS, P2M, PAGE_ALLOC, POD};
 use xen_mm::sync::{BitLock, Mutex};
+
+std::thread_local! {
+    /// A CPU number a test thread claims for itself instead of the next free one.
+    static CPU_OVERRIDE: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
 
 /// Each test thread plays one CPU.
 fn thread_cpu() -> usize {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     std::thread_local!(static CPU: usize = NEXT.fetch_add(1, Ordering::Relaxed));
-    CPU.with(|c| *c)
+    CPU_OVERRIDE
+        .with(|o| o.get())
+        .unwrap_or_else(|| CPU.with(|c| *c))
 }
 
 fn setup() {
@@ -158,4 +165,56 @@ fn waiting_for_a_second_gfn_lock_panics() {
     let second = BitLock::new(GFN);
     let _a = first.lock();
     let _b = second.lock();
+}
+
+#[test]
+#[should_panic(expected = "taking altp2m (level 40) while holding pod (level 48)")]
+fn a_try_lock_below_the_held_level_leaves_the_level_where_it_was() {
+    // Holding pod (48), a tried p2m lock (16) does not lower the CPU's level: altp2m (40) is
+    // still out of order.
+    setup();
+    let pod = Mutex::new(POD, ());
+    let p2m = Mutex::new(P2M, ());
+    let altp2m = Mutex::new(ALTP2M, ());
+    let _held = pod.lock();
+    let _tried = p2m.try_lock().expect("the p2m lock is free");
+    let _bad = altp2m.lock();
+}
+
+#[test]
+#[should_panic(expected = "taking page_alloc (level 56) while holding heap (level 1000)")]
+fn a_try_lock_above_the_held_level_raises_it() {
+    setup();
+    let p2m = Mutex::new(P2M, ());
+    let heap = Mutex::new(HEAP, ());
+    let page_alloc = Mutex::new(PAGE_ALLOC, ());
+    let _held = p2m.lock();
+    let _tried = heap.try_lock().expect("the heap lock is free");
+    let _bad = page_alloc.lock();
+}
+
+#[test]
+#[should_panic(expected = "taking gfn (level 12) while holding p2m (level 16)")]
+fn a_try_lock_with_nothing_held_sets_the_level() {
+    setup();
+    let p2m = Mutex::new(P2M, ());
+    let gfn = BitLock::new(GFN);
+    let _tried = p2m.try_lock().expect("the p2m lock is free");
+    let _bad = gfn.lock();
+}
+
+#[test]
+fn cpus_past_the_checkers_table_are_not_checked() {
+    // CPU numbers from MAX_CPUS on have no slot: their locks are taken unchecked.
+    setup();
+    std::thread::spawn(|| {
+        CPU_OVERRIDE.with(|o| o.set(Some(MAX_CPUS)));
+        let heap = Mutex::new(HEAP, ());
+        let page_alloc = Mutex::new(PAGE_ALLOC, ());
+        let _h = heap.lock();
+        let _d = page_alloc.lock();
+        let _t = page_alloc.try_lock();
+    })
+    .join()
+    .expect("an unchecked CPU takes locks in any order");
 }

@@ -368,7 +368,14 @@ impl xen_mm::p2m::PodHook for BackWithRam<'_> {
 #[test]
 fn alloc_queries_reaching_pod_entries_call_the_pod_hook() {
     // p2m_get_entry with P2M_ALLOC on a PoD entry -> p2m_pod_demand_populate.
-    use xen_mm::p2m::{NoPod, Query};
+    use xen_mm::p2m::{PodHook, Query};
+    /// A domain without populate-on-demand memory: the hook cannot back anything.
+    struct NoPod;
+    impl PodHook for NoPod {
+        fn demand_populate(&self, _gfn: Gfn, _order: u32) -> bool {
+            false
+        }
+    }
     let h = table_heap();
     let p2m = P2m::<Ept>::new(&h, ALL_SIZES).unwrap();
     p2m.set_entry(

@@ -63,9 +63,6 @@ impl<F: FrameAccess> FrameAccess for crate::heap::DomHeap<F> {
     fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
         self.frames().write_u64(mfn, index, value)
     }
-    fn frame_is_zero(&self, mfn: Mfn) -> bool {
-        self.frames().frame_is_zero(mfn)
-    }
 }
 
 impl<F: FrameAccess> TableFrames for crate::heap::DomHeap<F> {
@@ -103,15 +100,6 @@ pub trait PodHook {
     fn demand_populate(&self, gfn: Gfn, order: u32) -> bool;
 }
 
-/// For p2ms of domains without populate-on-demand: nothing to populate.
-pub struct NoPod;
-
-impl PodHook for NoPod {
-    fn demand_populate(&self, _gfn: Gfn, _order: u32) -> bool {
-        false
-    }
-}
-
 /// The p2m with its lock held ([`P2m::locked`]).
 pub struct P2mLocked<'a, Fmt: P2mFormat> {
     p2m: &'a P2m<Fmt>,
@@ -142,11 +130,6 @@ impl<'a, Fmt: P2mFormat> P2mLocked<'a, Fmt> {
     /// when it is busy, and the caller must leave the gfn alone.
     pub fn try_lock_gfn(&self, gfn: Gfn) -> Option<gfn_lock::GfnGuard<'a>> {
         self.p2m.gfn_locks.try_lock(gfn)
-    }
-
-    /// The highest gfn ever mapped.
-    pub fn max_mapped_pfn(&self) -> Option<u64> {
-        self.st.max_mapped_pfn
     }
 
     /// Frames of a stored type.
