@@ -147,6 +147,11 @@ fn check_bad_input<F: P2mFormat>() {
         "the range runs past 48 bits"
     );
     assert_eq!(
+        rw(0, Some(Mfn(1)), 64),
+        Err(F::BEYOND_WIDTH),
+        "an order wider than any range"
+    );
+    assert_eq!(
         rw(0x200, Some(Mfn((1 << 40) - 1)), 1),
         Err(Errno::EINVAL),
         "frames past 52 bits"

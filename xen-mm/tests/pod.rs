@@ -497,3 +497,29 @@ fn a_zero_superpage_is_reclaimed_whole() {
     assert_eq!(g.p2m.get_entry(&g.heap, Gfn(300)).p2mt, P2mType::RamRw);
     assert_eq!(g.heap.frames().read_u64(mfn, 400), 7, "data kept");
 }
+
+#[test]
+fn populating_under_log_dirty_marks_every_populated_frame_dirty() {
+    // p2m_pod_demand_populate: paging_mark_dirty for each frame of the new mapping, so a live
+    // migration copies memory the guest got on demand.
+    let g = guest(2048, 1024);
+    g.p2m.enable_logdirty(&g.heap).unwrap();
+    assert_eq!(g.touch(0x234), Populated::Done);
+    let (bitmap, stats) = g.p2m.log_dirty_op(&g.heap, 2048, false).unwrap();
+    assert_eq!(stats.dirty_count, 512);
+    for gfn in 0..2048u64 {
+        let dirty = bitmap[(gfn / 64) as usize] & (1 << (gfn % 64)) != 0;
+        assert_eq!(dirty, (0x200..0x400).contains(&gfn), "gfn {gfn:#x}");
+    }
+    // A page written again is counted once.
+    g.p2m.mark_dirty(Gfn(0x234));
+    assert_eq!(
+        g.p2m
+            .log_dirty_op(&g.heap, 2048, false)
+            .unwrap()
+            .1
+            .dirty_count,
+        512
+    );
+    g.check();
+}

@@ -136,10 +136,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
 
     /// Records a write to `gfn` (Xen's `paging_mark_pfn_dirty`); nothing when log-dirty is off.
     pub fn mark_dirty(&self, gfn: Gfn) {
-        let mut st = self.lock();
-        if st.logdirty.enabled && st.logdirty.dirty.insert(gfn.0) {
-            st.logdirty.dirty_count += 1;
-        }
+        self.locked().mark_dirty(gfn);
     }
 
     /// XEN_DOMCTL_SHADOW_OP_PEEK (`clean == false`) and _CLEAN: the dirty bitmap of gfns

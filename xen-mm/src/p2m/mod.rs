@@ -352,7 +352,11 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         if st.torn_down {
             return Err(Errno::EINVAL);
         }
-        if order > 36 || gfn.0 > self.max_gfn || self.max_gfn - gfn.0 < (1u64 << order) - 1 {
+        // The last gfn of the range, if it is one at all.
+        let last = 1u64
+            .checked_shl(order)
+            .and_then(|frames| gfn.0.checked_add(frames - 1));
+        if last.is_none_or(|last| last > self.max_gfn) {
             return Err(Fmt::BEYOND_WIDTH);
         }
         if mfn.is_some() != p2mt.has_frame()
