@@ -31,6 +31,15 @@ const ANY: AllocRequest = AllocRequest {
     address_bits: None,
 };
 
+/// An allocation on `node` only (XENMEMF_exact_node).
+fn exactly_on(node: u8) -> AllocRequest {
+    AllocRequest {
+        node: Some(NodeId(node)),
+        exact_node: true,
+        address_bits: None,
+    }
+}
+
 fn populate(h: &DomHeap<ArenaFrames>, d: &DomainMemory, order: u32, count: u64) -> Vec<Mfn> {
     (0..count)
         .map(|_| h.alloc_domheap_pages(d, order, &ANY).unwrap())
@@ -538,11 +547,7 @@ fn a_node_claim_keeps_others_off_that_node_only_and_is_consumed_only_there() {
     let other = h.new_domain(2, 8192).unwrap();
     h.claim_pages(&d, 1000, Some(NodeId(0))).unwrap();
     // Another domain asking for node 0 exactly gets the 24 unclaimed frames there, then nothing.
-    let node0 = AllocRequest {
-        node: Some(NodeId(0)),
-        exact_node: true,
-        address_bits: None,
-    };
+    let node0 = exactly_on(0);
     for _ in 0..24 {
         let m = h.alloc_domheap_pages(&other, 0, &node0).unwrap();
         assert!(m.0 < BASE + 1024);
@@ -567,11 +572,7 @@ fn a_node_claim_keeps_others_off_that_node_only_and_is_consumed_only_there() {
     assert!(m.0 < BASE + 1024);
     assert_eq!(h.outstanding_pages(&d), 999);
     // An allocation it asks for on node 1 does not consume the node-0 claim.
-    let node1 = AllocRequest {
-        node: Some(NodeId(1)),
-        exact_node: true,
-        address_bits: None,
-    };
+    let node1 = exactly_on(1);
     h.alloc_domheap_pages(&d, 0, &node1).unwrap();
     assert_eq!(h.outstanding_pages(&d), 999);
     h.check_invariants().unwrap();
@@ -605,11 +606,7 @@ fn detached_frames_stay_owned_and_counted_and_are_freed_at_teardown() {
 fn releasing_a_node_claim_gives_its_node_back_by_cancel_and_by_death() {
     // Xen's domain_set_outstanding_pages(d, 0) and domain_kill drop the whole claim; for a node
     // claim the node's claimed total drops with it, so others may use all of that node again.
-    let node0 = AllocRequest {
-        node: Some(NodeId(0)),
-        exact_node: true,
-        address_bits: None,
-    };
+    let node0 = exactly_on(0);
     for by_death in [false, true] {
         let h = two_node_heap(4096, 1024);
         let d = h.new_domain(1, 8192).unwrap();
@@ -643,11 +640,7 @@ fn claim_node_reads_back_the_node_of_a_node_claim_and_none_otherwise() {
     assert_eq!(h.claim_node(&d), Some(NodeId(1)));
     assert_eq!(h.claim_node(&e), None, "a host-wide claim names no node");
     // Consuming the whole node claim ends it, node and all.
-    let node1 = AllocRequest {
-        node: Some(NodeId(1)),
-        exact_node: true,
-        address_bits: None,
-    };
+    let node1 = exactly_on(1);
     for _ in 0..100 {
         h.alloc_domheap_pages(&d, 0, &node1).unwrap();
     }
@@ -665,11 +658,7 @@ fn a_claim_smaller_than_the_request_does_not_open_unclaimed_nodes_beyond_the_hos
     let e = h.new_domain(2, 8192).unwrap();
     h.claim_pages(&e, 3000, None).unwrap();
     h.claim_pages(&d, 100, None).unwrap();
-    let node0 = AllocRequest {
-        node: Some(NodeId(0)),
-        exact_node: true,
-        address_bits: None,
-    };
+    let node0 = exactly_on(0);
     // Unclaimed: 4096 - 3100 = 996 < 1024.
     fails_unchanged(&h, &[&d, &e], Errno::ENOMEM, || {
         h.alloc_domheap_pages(&d, 10, &node0)
@@ -686,11 +675,7 @@ fn a_node_claim_smaller_than_the_request_does_not_reach_into_others_claims_on_it
     let e = h.new_domain(2, 8192).unwrap();
     h.claim_pages(&d, 1000, Some(NodeId(0))).unwrap();
     h.claim_pages(&e, 24, Some(NodeId(0))).unwrap();
-    let node0 = AllocRequest {
-        node: Some(NodeId(0)),
-        exact_node: true,
-        address_bits: None,
-    };
+    let node0 = exactly_on(0);
     fails_unchanged(&h, &[&d, &e], Errno::ENOMEM, || {
         h.alloc_domheap_pages(&d, 10, &node0)
     });

@@ -180,6 +180,11 @@ fn check_bad_input<F: P2mFormat>() {
         4,
         "one 4 KiB mapping: three tables under the root"
     );
+    assert_eq!(
+        rw(0x200, Some(Mfn((1 << 40) - 1)), 0),
+        Ok(()),
+        "the highest frame below 52 bits"
+    );
     p2m.check_invariants(&h).unwrap();
 }
 
@@ -206,6 +211,11 @@ fn check_chunking<F: P2mFormat>() {
     set(0x1000, Some(0x2001), 9, P2mType::RamRw);
     assert_eq!(p2m.get_entry(&h, Gfn(0x1000)).order, 0);
     assert_eq!(p2m.get_entry(&h, Gfn(0x11ff)).mfn, Some(Mfn(0x2200)));
+    // So does a gfn and mfn misaligned alike (both one frame past 2 MiB).
+    set(0x2001, Some(0x3001), 9, P2mType::RamRw);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x2001)).order, 0);
+    assert_eq!(p2m.get_entry(&h, Gfn(0x2001)).mfn, Some(Mfn(0x3001)));
+    assert_eq!(p2m.get_entry(&h, Gfn(0x2200)).mfn, Some(Mfn(0x3200)));
     // No 1 GiB support: 2 MiB pieces; ioreq_server always 4 KiB.
     set(0x4_0000, Some(0x4_0000), 18, P2mType::RamRw);
     assert_eq!(p2m.get_entry(&h, Gfn(0x4_0000)).order, 9);
