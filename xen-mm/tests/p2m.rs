@@ -534,3 +534,74 @@ fn replacing_or_removing_a_mapping_moves_the_tlb_generation_and_adding_one_does_
         .unwrap();
     assert!(p2m.tlb_generation() > g2, "a global type change does");
 }
+
+/// The table at `level` (3 is the root) on the way to `gfn`, read raw from the hardware tables.
+fn table_at<F: P2mFormat>(h: &DomHeap<ArenaFrames>, p2m: &P2m<F>, gfn: u64, level: u32) -> Mfn {
+    use xen_mm::frame::FrameAccess;
+    use xen_mm::p2m::format::{Entry, LEVELS};
+    let mut table = p2m.root();
+    for l in (level + 1..LEVELS).rev() {
+        let index = ((gfn >> (9 * l)) & 511) as usize;
+        match F::decode(l, h.read_u64(table, index)) {
+            Entry::Table { mfn, .. } => table = mfn,
+            other => panic!("no table below level {l} for gfn {gfn:#x}: {other:?}"),
+        }
+    }
+    table
+}
+
+fn check_split_writes_what_direct_mapping_writes<F: P2mFormat>() {
+    // p2m_split_superpage (ept_split_super_page): the smaller leaves are the entries a direct
+    // mapping of the same frames would have written, level for level.
+    use xen_mm::frame::FrameAccess;
+    use xen_mm::p2m::format::Entry;
+    let h = table_heap();
+    let rw = |p2m: &P2m<F>, gfn: u64, mfn: u64, order| {
+        p2m.set_entry(
+            &h,
+            Gfn(gfn),
+            Some(Mfn(mfn)),
+            order,
+            P2mType::RamRw,
+            P2mAccess::Rwx,
+        )
+        .unwrap()
+    };
+    let split = P2m::<F>::new(&h, ALL_SIZES).unwrap();
+    rw(&split, 0x4_0000, 0x8_0000, 18);
+    // Remapping one frame as it was splits the 1 GiB leaf, then one of its 2 MiB leaves.
+    rw(&split, 0x4_0234, 0x8_0234, 0);
+    let direct = P2m::<F>::new(&h, ALL_SIZES).unwrap();
+    for i in 0..512u64 {
+        rw(&direct, 0x4_0000 + (i << 9), 0x8_0000 + (i << 9), 9);
+    }
+    for i in 0..512u64 {
+        rw(&direct, 0x4_0200 + i, 0x8_0200 + i, 0);
+    }
+    for level in [1, 0] {
+        let (a, b) = (
+            table_at(&h, &split, 0x4_0234, level),
+            table_at(&h, &direct, 0x4_0234, level),
+        );
+        for i in 0..512 {
+            let (x, y) = (h.read_u64(a, i), h.read_u64(b, i));
+            // Pointers to the split table differ only in which frame holds it.
+            let both_tables = matches!(
+                (F::decode(level, x), F::decode(level, y)),
+                (Entry::Table { .. }, Entry::Table { .. })
+            );
+            assert!(both_tables || x == y, "{} level {level} entry {i}", F::NAME);
+        }
+    }
+    split.check_invariants(&h).unwrap();
+}
+
+#[test]
+fn npt_split_writes_what_direct_mapping_writes() {
+    check_split_writes_what_direct_mapping_writes::<Npt>();
+}
+
+#[test]
+fn ept_split_writes_what_direct_mapping_writes() {
+    check_split_writes_what_direct_mapping_writes::<Ept>();
+}
