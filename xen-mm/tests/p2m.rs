@@ -175,11 +175,16 @@ fn check_bad_input<F: P2mFormat>() {
     );
     assert_eq!(p2m.table_frames(), 1, "nothing was built");
     assert_eq!(rw(last, Some(Mfn(1)), 0), Ok(()), "the last gfn of 48 bits");
+    assert_eq!(p2m.get_entry(&h, Gfn(last)).mfn, Some(Mfn(1)));
     assert_eq!(
         p2m.table_frames(),
         4,
         "one 4 KiB mapping: three tables under the root"
     );
+    assert_eq!(rw(0, Some(Mfn(2)), 0), Ok(()));
+    // Past 48 bits nothing is mapped, though the index bits wrap to gfn 0's entries.
+    assert_eq!(p2m.get_entry(&h, Gfn(last + 1)), unmapped());
+    assert_eq!(p2m.get_entry_unlocked(&h, Gfn(last + 1)), Some(unmapped()));
     assert_eq!(
         rw(0x200, Some(Mfn((1 << 40) - 1)), 0),
         Ok(()),

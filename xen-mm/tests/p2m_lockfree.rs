@@ -233,3 +233,48 @@ mod model {
         );
     }
 }
+
+#[cfg(not(loom))]
+#[test]
+fn tables_unlinked_while_a_reader_walks_wait_in_limbo_until_it_leaves() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // The reader's memory: before its first read (it is inside its epoch by then), the writer
+    // unmaps the only mapping, which unlinks the three tables below the root.
+    struct MidWalk<'a> {
+        mem: &'a Poisoning<Ept>,
+        p2m: &'a P2m<Ept>,
+        fired: AtomicBool,
+    }
+    impl FrameAccess for MidWalk<'_> {
+        fn zero_frame(&self, mfn: Mfn) {
+            self.mem.zero_frame(mfn)
+        }
+        fn read_u64(&self, mfn: Mfn, index: usize) -> u64 {
+            if !self.fired.swap(true, Ordering::Relaxed) {
+                unmap(self.p2m, self.mem, 0x1000, 0);
+                assert_eq!(self.p2m.table_frames(), 1, "only the root is linked");
+                assert_eq!(
+                    self.p2m.limbo_frames(),
+                    3,
+                    "a reader is inside: nothing freed"
+                );
+            }
+            self.mem.read_u64(mfn, index)
+        }
+        fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
+            self.mem.write_u64(mfn, index, value)
+        }
+    }
+    let (mem, p2m) = setup::<Ept>(64);
+    map(&p2m, &mem, 0x1000, RAM, 0);
+    let reader = MidWalk {
+        mem: &mem,
+        p2m: &p2m,
+        fired: AtomicBool::new(false),
+    };
+    assert!(p2m.get_entry_unlocked(&reader, Gfn(0x1000)).is_some());
+    assert_eq!(p2m.limbo_frames(), 3, "not freed behind the reader's back");
+    p2m.reclaim_limbo(&mem);
+    assert_eq!(p2m.limbo_frames(), 0, "the reader has left");
+    p2m.check_invariants(&mem).unwrap();
+}
