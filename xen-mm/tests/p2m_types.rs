@@ -135,7 +135,28 @@ both_formats!(
     ioreq_reset_is_resumable,
     change_type_one_rules,
     fault_outcomes,
+    resolving_stays_inside_the_guest_physical_space,
 );
+
+fn resolving_stays_inside_the_guest_physical_space<F: P2mFormat>() {
+    // A fault's gfn past 48 bits resolves nothing, though its index bits wrap onto gfn 0's
+    // entries; the last gfn of 48 bits is resolved; a torn-down p2m resolves nothing.
+    let (mem, p2m) = setup::<F>();
+    let last = p2m.max_gfn();
+    ram(&p2m, &mem, 0, 0);
+    ram(&p2m, &mem, last, 0);
+    p2m.enable_logdirty(&mem).unwrap();
+    assert_eq!(p2m.resolve_fault(&mem, Gfn(last + 1)), Ok(false));
+    assert_eq!(
+        p2m.get_entry_unlocked(&mem, Gfn(0)),
+        None,
+        "gfn 0's type change is still pending"
+    );
+    assert_eq!(p2m.resolve_fault(&mem, Gfn(last)), Ok(true));
+    assert_eq!(ty(&p2m, &mem, last), P2mType::RamLogdirty);
+    p2m.teardown(&mem);
+    assert_eq!(p2m.resolve_fault(&mem, Gfn(0)), Ok(false));
+}
 
 fn global_change_marks_only_the_top<F: P2mFormat>() {
     // 64 MiB of 4 KiB mappings: 16384 leaves under 32 tables.
