@@ -146,15 +146,20 @@ impl P2mFormat for Ept {
         }
     }
 
-    fn with_recalc(level: u32, raw: u64, recalc: bool) -> u64 {
+    fn mark_recalc(raw: u64) -> u64 {
         if !is_present(raw) {
             // Non-present entries already fault (violations) and hold no changeable type.
             return raw;
         }
+        (raw & !EMT_MASK) | (MTRR_NUM_TYPES << EMT_SHIFT) | EPT_RECALC
+    }
+
+    fn clear_recalc(level: u32, raw: u64) -> u64 {
+        if !is_present(raw) {
+            return raw;
+        }
         let is_leaf = level == 0 || raw & EPT_SP != 0;
-        if recalc {
-            (raw & !EMT_MASK) | (MTRR_NUM_TYPES << EMT_SHIFT) | EPT_RECALC
-        } else if is_leaf {
+        if is_leaf {
             let p2mt = P2mType::from_number((raw >> TYPE_SHIFT) & 0x3f).unwrap_or(P2mType::RamRw);
             (raw & !(EMT_MASK | EPT_IPAT | EPT_RECALC)) | leaf_emt(p2mt)
         } else {
@@ -220,15 +225,15 @@ mod tests {
     #[test]
     fn recalc_marks_use_the_invalid_memory_type() {
         let raw = Ept::leaf(0, Some(Mfn(1)), P2mType::RamRw, P2mAccess::Rwx);
-        let marked = Ept::with_recalc(0, raw, true);
+        let marked = Ept::mark_recalc(raw);
         assert_eq!((marked & EMT_MASK) >> EMT_SHIFT, MTRR_NUM_TYPES);
         assert!(matches!(
             Ept::decode(0, marked),
             Entry::Leaf { recalc: true, .. }
         ));
-        assert_eq!(Ept::with_recalc(0, marked, false), raw);
+        assert_eq!(Ept::clear_recalc(0, marked), raw);
         let table = Ept::table(2, Mfn(5));
-        let marked = Ept::with_recalc(2, table, true);
+        let marked = Ept::mark_recalc(table);
         assert_eq!(
             Ept::decode(2, marked),
             Entry::Table {
@@ -236,7 +241,7 @@ mod tests {
                 recalc: true
             }
         );
-        assert_eq!(Ept::with_recalc(2, marked, false), table);
+        assert_eq!(Ept::clear_recalc(2, marked), table);
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub trait P2mFormat {
     /// Decodes an entry found at `level`.
     fn decode(level: u32, raw: u64) -> Entry;
 
-    /// The entry with the recalculation mark set (a global type change) or cleared.
-    fn with_recalc(level: u32, raw: u64, recalc: bool) -> u64;
+    /// The entry marked for recalculation (a global type change reached it). Marking is the same
+    /// at every level; a non-present entry is left as it is (it faults anyway).
+    fn mark_recalc(raw: u64) -> u64;
+
+    /// The entry found at `level` with its recalculation mark cleared: its hardware bits as a
+    /// clean entry of its kind has them.
+    fn clear_recalc(level: u32, raw: u64) -> u64;
 }

@@ -465,7 +465,9 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                 let step = level_frames(level - 1);
                 for i in 0..ENTRIES as u64 {
                     let leaf = Fmt::leaf(level - 1, mfn.map(|m| m + i * step), p2mt, access);
-                    mem.write_u64(child, i as usize, Fmt::with_recalc(level - 1, leaf, recalc));
+                    // A new leaf is clean; a pending change stays pending on it.
+                    let leaf = if recalc { Fmt::mark_recalc(leaf) } else { leaf };
+                    mem.write_u64(child, i as usize, leaf);
                 }
                 // Publish the filled table in one store.
                 mem.write_u64(table, index, Fmt::table(level, child));
@@ -727,10 +729,10 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                         for i in 0..ENTRIES {
                             let child = mem.read_u64(mfn, i);
                             if child != 0 {
-                                mem.write_u64(mfn, i, Fmt::with_recalc(level - 1, child, true));
+                                mem.write_u64(mfn, i, Fmt::mark_recalc(child));
                             }
                         }
-                        mem.write_u64(table, index, Fmt::with_recalc(level, raw, false));
+                        mem.write_u64(table, index, Fmt::clear_recalc(level, raw));
                     }
                     table = mfn;
                 }

@@ -98,16 +98,19 @@ impl P2mFormat for Npt {
         }
     }
 
-    fn with_recalc(_level: u32, raw: u64, recalc: bool) -> u64 {
+    fn mark_recalc(raw: u64) -> u64 {
         if raw & PAGE_PRESENT == 0 {
             // Non-present entries fault anyway and hold no changeable type.
             return raw;
         }
-        if recalc {
-            raw & !RECALC_FLAGS
-        } else {
-            raw | RECALC_FLAGS
+        raw & !RECALC_FLAGS
+    }
+
+    fn clear_recalc(_level: u32, raw: u64) -> u64 {
+        if raw & PAGE_PRESENT == 0 {
+            return raw;
         }
+        raw | RECALC_FLAGS
     }
 }
 
@@ -162,15 +165,16 @@ mod tests {
     #[test]
     fn recalculation_clears_the_user_bit_of_present_entries_only() {
         let raw = Npt::leaf(0, Some(Mfn(1)), P2mType::RamRw, P2mAccess::Rwx);
-        let marked = Npt::with_recalc(0, raw, true);
+        let marked = Npt::mark_recalc(raw);
         assert_eq!(marked & (PAGE_USER | PAGE_ACCESSED), 0);
         assert!(matches!(
             Npt::decode(0, marked),
             Entry::Leaf { recalc: true, .. }
         ));
-        assert_eq!(Npt::with_recalc(0, marked, false), raw);
+        assert_eq!(Npt::clear_recalc(0, marked), raw);
         let pod = Npt::leaf(0, None, P2mType::PopulateOnDemand, P2mAccess::Rwx);
-        assert_eq!(Npt::with_recalc(0, pod, true), pod);
+        assert_eq!(Npt::mark_recalc(pod), pod);
+        assert_eq!(Npt::clear_recalc(0, pod), pod);
     }
 
     #[test]

@@ -28,7 +28,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         for i in 0..ENTRIES {
             let raw = mem.read_u64(self.root(), i);
             if raw != 0 {
-                mem.write_u64(self.root(), i, Fmt::with_recalc(LEVELS - 1, raw, true));
+                mem.write_u64(self.root(), i, Fmt::mark_recalc(raw));
             }
         }
     }
@@ -68,7 +68,7 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
                 Entry::Table { mfn, .. } if start < first || end > last => {
                     self.mark_range_in(mem, mfn, level - 1, start, first, last);
                 }
-                _ => mem.write_u64(table, i, Fmt::with_recalc(level, raw, true)),
+                _ => mem.write_u64(table, i, Fmt::mark_recalc(raw)),
             }
         }
     }
