@@ -136,7 +136,24 @@ both_formats!(
     change_type_one_rules,
     fault_outcomes,
     resolving_stays_inside_the_guest_physical_space,
+    a_superpage_beside_a_tracked_range_changes_whole,
 );
+
+fn a_superpage_beside_a_tracked_range_changes_whole<F: P2mFormat>() {
+    // p2m_resolve_misconfig / do_recalc: a marked leaf whose range is all of one new type is
+    // rewritten whole; only a leaf the tracked range cuts through is split.
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 18);
+    p2m.track_logdirty_range(&mem, Gfn(0x400), Gfn(0x5ff), true)
+        .unwrap();
+    assert_eq!(p2m.resolve_fault(&mem, Gfn(0x234)), Ok(true));
+    let below = p2m.get_entry(&mem, Gfn(0x234));
+    assert_eq!((below.p2mt, below.order), (P2mType::RamRw, 9));
+    assert_eq!(p2m.resolve_fault(&mem, Gfn(0x434)), Ok(true));
+    let inside = p2m.get_entry(&mem, Gfn(0x434));
+    assert_eq!((inside.p2mt, inside.order), (P2mType::RamLogdirty, 9));
+    p2m.check_invariants(&mem).unwrap();
+}
 
 fn resolving_stays_inside_the_guest_physical_space<F: P2mFormat>() {
     // A fault's gfn past 48 bits resolves nothing, though its index bits wrap onto gfn 0's

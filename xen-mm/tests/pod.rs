@@ -200,6 +200,13 @@ fn decrease_reservation_clears_pod_entries_and_steals_ram_for_the_cache() {
     // (A page elsewhere in the superpage holds data, so the superpage is not taken whole.)
     let mfn = g.p2m.get_entry(&g.heap, Gfn(100)).mfn.unwrap();
     g.heap.frames().write_u64(mfn, 0, 1);
+    // The guest's data in the frames it gives back must not reach the next PoD page.
+    let stolen: Vec<_> = (0..16)
+        .map(|gfn| g.p2m.get_entry(&g.heap, Gfn(gfn)).mfn.unwrap())
+        .collect();
+    for &m in &stolen {
+        g.heap.frames().write_u64(m, 511, 0xda7a);
+    }
     let tot = g.d.tot_pages();
     {
         let mut p = g.p2m.locked();
@@ -211,6 +218,12 @@ fn decrease_reservation_clears_pod_entries_and_steals_ram_for_the_cache() {
     g.check();
     assert_eq!(g.pod.counts(), (16, 1024));
     assert_eq!(g.d.tot_pages(), tot, "stolen, not freed");
+    for m in stolen {
+        assert!(
+            g.heap.frames().frame_is_zero(m),
+            "{m:?} joined the cache dirty"
+        );
+    }
 }
 
 #[test]
