@@ -98,6 +98,12 @@ fn set_mem_target_fills_the_cache_and_keeps_the_invariants() {
     // T' < tot: the cache is not shrunk (the balloon driver gives memory back instead).
     g.pod.set_mem_target(&g.heap, &g.d, 512, || false).unwrap();
     assert_eq!(g.pod.counts().0, 1024);
+    // The target it already has: nothing to allocate, free or preempt.
+    let free = g.heap.physinfo().free_pages;
+    g.pod
+        .set_mem_target(&g.heap, &g.d, 1024, || panic!("preempted with nothing to do"))
+        .unwrap();
+    assert_eq!(g.heap.physinfo().free_pages, free);
     g.check();
 }
 
