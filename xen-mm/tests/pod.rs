@@ -101,7 +101,9 @@ fn set_mem_target_fills_the_cache_and_keeps_the_invariants() {
     // The target it already has: nothing to allocate, free or preempt.
     let free = g.heap.physinfo().free_pages;
     g.pod
-        .set_mem_target(&g.heap, &g.d, 1024, || panic!("preempted with nothing to do"))
+        .set_mem_target(&g.heap, &g.d, 1024, || {
+            panic!("preempted with nothing to do")
+        })
         .unwrap();
     assert_eq!(g.heap.physinfo().free_pages, free);
     g.check();
@@ -540,5 +542,28 @@ fn populating_under_log_dirty_marks_every_populated_frame_dirty() {
             .dirty_count,
         512
     );
+    g.check();
+}
+
+#[test]
+fn the_cache_grows_in_2mib_steps_while_a_whole_one_is_wanted_then_4kib() {
+    // p2m_pod_set_cache_target: order 9 while at least 512 frames are missing, order 0 for the
+    // rest; preemption is offered between steps, not after the last.
+    let g = guest(2048, 0);
+    assert_eq!(g.pod.counts().0, 0);
+    let mut asked = 0;
+    g.pod
+        .set_mem_target(&g.heap, &g.d, 1100, || {
+            asked += 1;
+            false
+        })
+        .unwrap();
+    assert_eq!(g.pod.counts().0, 1100);
+    assert_eq!(asked, 2 + 76 - 1, "two 2 MiB steps and 76 4 KiB ones");
+    // Both 2 MiB steps are in the cache as superpages.
+    for gfn in [0x000, 0x200] {
+        assert_eq!(g.touch(gfn), Populated::Done);
+        assert_eq!(g.p2m.get_entry(&g.heap, Gfn(gfn)).order, 9);
+    }
     g.check();
 }
