@@ -567,3 +567,52 @@ fn the_cache_grows_in_2mib_steps_while_a_whole_one_is_wanted_then_4kib() {
     }
     g.check();
 }
+
+#[test]
+fn releasing_pod_entries_below_the_cache_gives_the_surplus_back() {
+    // p2m_pod_decrease_reservation: with fewer entries than cached frames left, the cache
+    // shrinks to the entries (p2m_pod_set_cache_target), and the frames go back to the heap.
+    let g = guest(2048, 1024);
+    assert_eq!(g.pod.counts(), (1024, 2048));
+    let free = g.heap.physinfo().free_pages;
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod
+                .decrease_reservation(&mut p, &g.heap, &g.d, Gfn(0), 10),
+            Ok(true)
+        );
+        assert_eq!(
+            g.pod
+                .decrease_reservation(&mut p, &g.heap, &g.d, Gfn(1024), 9),
+            Ok(true)
+        );
+    }
+    assert_eq!(g.pod.counts(), (512, 512));
+    assert_eq!(g.d.tot_pages(), 512);
+    assert_eq!(g.heap.physinfo().free_pages, free + 512);
+    g.check();
+}
+
+#[test]
+fn without_a_free_2mib_block_the_cache_grows_in_4kib_frames() {
+    // p2m_pod_set_cache_target falls back to order 0 when an order-9 allocation fails.
+    let g = guest(2048, 0);
+    let other = g.heap.new_domain(2, 1 << 20).unwrap();
+    // Leave one frame of every 2 MiB block in use: no order-9 block is free.
+    let free = g.heap.physinfo().free_pages;
+    let any = xen_mm::buddy::AllocRequest::default();
+    let mut held = Vec::new();
+    while let Ok(m) = g.heap.alloc_domheap_pages(&other, 0, &any) {
+        held.push(m);
+    }
+    for m in held {
+        if m.0 % 512 != 0 {
+            g.heap.free_domheap_pages(&other, m, 0).unwrap();
+        }
+    }
+    assert!(g.heap.physinfo().free_pages >= 600 && g.heap.physinfo().free_pages < free);
+    g.pod.set_mem_target(&g.heap, &g.d, 600, || false).unwrap();
+    assert_eq!(g.pod.counts().0, 600);
+    g.check();
+}
