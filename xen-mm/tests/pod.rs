@@ -616,3 +616,59 @@ fn without_a_free_2mib_block_the_cache_grows_in_4kib_frames() {
     assert_eq!(g.pod.counts().0, 600);
     g.check();
 }
+
+/// A guest of 2048 PoD frames whose cache holds one 2 MiB superpage and 600 single frames (the
+/// heap is fragmented after the superpage is cached, so the rest comes in 4 KiB frames), with
+/// 16 frames left free for p2m tables.
+fn guest_with_one_superpage_and_600_singles() -> Guest {
+    let g = guest(2048, 512);
+    let other = g.heap.new_domain(2, 1 << 20).unwrap();
+    let any = xen_mm::buddy::AllocRequest::default();
+    let mut held = Vec::new();
+    while let Ok(m) = g.heap.alloc_domheap_pages(&other, 0, &any) {
+        held.push(m);
+    }
+    // 600 frames for the cache and a few for p2m tables.
+    for m in held.into_iter().filter(|m| m.0 % 512 != 0).take(616) {
+        g.heap.free_domheap_pages(&other, m, 0).unwrap();
+    }
+    g.pod.set_mem_target(&g.heap, &g.d, 1112, || false).unwrap();
+    assert_eq!(g.pod.counts(), (1112, 2048));
+    g
+}
+
+#[test]
+fn shrinking_gives_back_a_superpage_only_while_more_than_one_is_surplus() {
+    // p2m_pod_set_cache_target: order 9 while count - target > SUPERPAGE_PAGES and a superpage is
+    // cached, order 0 (single frames first) otherwise. What is left shows in the next 2 MiB
+    // populate: from a cached superpage (order 9), or split (order 0).
+    for (releases, surplus, superpage_left) in [
+        (&[(1024, 9), (0, 10)][..], 600, false),
+        (
+            &[(1024, 8), (1280, 7), (1408, 5), (1440, 3), (0, 10)][..],
+            512,
+            true,
+        ),
+    ] {
+        let g = guest_with_one_superpage_and_600_singles();
+        {
+            let mut p = g.p2m.locked();
+            for &(gfn, order) in releases {
+                g.pod
+                    .decrease_reservation(&mut p, &g.heap, &g.d, Gfn(gfn), order)
+                    .unwrap();
+            }
+        }
+        let entries = g.pod.counts().1;
+        assert_eq!(1112 - entries, surplus);
+        assert_eq!(
+            g.pod.counts().0,
+            entries,
+            "the cache shrinks to the entries"
+        );
+        assert_eq!(g.touch(0x600), Populated::Done);
+        let order = g.p2m.get_entry(&g.heap, Gfn(0x600)).order;
+        assert_eq!(order == 9, superpage_left, "surplus {surplus}");
+        g.check();
+    }
+}
