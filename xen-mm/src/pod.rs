@@ -187,8 +187,8 @@ impl Pod {
     }
 
     /// Grows or shrinks the cache to `target` frames (`p2m_pod_set_cache_target`): grows with
-    /// 2 MiB allocations where it can, 4 KiB otherwise (`ENOMEM` when neither is possible); shrinks
-    /// by freeing cached frames. `preempt` is asked between steps (`ERESTART`).
+    /// 2 MiB allocations where it can, 4 KiB otherwise (`ENOMEM` when neither is possible),
+    /// asking `preempt` between steps (`ERESTART`); shrinks by freeing cached frames.
     fn set_cache_target<F: FrameAccess>(
         st: &mut PodState,
         heap: &DomHeap<F>,
@@ -224,9 +224,8 @@ impl Pod {
             };
             let mfn = Self::cache_get(st, heap, d, order).ok_or(Errno::EINVAL)?;
             heap.free_domheap_pages(d, mfn, order)?;
-            if target != st.count && preempt() {
-                return Err(Errno::ERESTART);
-            }
+            // Not preemptible: only decrease_reservation shrinks the cache, and Xen's
+            // p2m_pod_decrease_reservation asks for it without preemption.
         }
         Ok(())
     }

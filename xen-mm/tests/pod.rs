@@ -672,3 +672,50 @@ fn shrinking_gives_back_a_superpage_only_while_more_than_one_is_surplus() {
         g.check();
     }
 }
+
+#[test]
+fn set_mem_target_follows_xens_early_exits() {
+    // p2m_pod_set_mem_target: T up to max_pages is allowed; P == B (populated, no entries left):
+    // nothing to do; a dying domain: nothing to do; otherwise the cache grows toward the entries.
+    let g = guest(2048, 0);
+    g.pod.set_mem_target(&g.heap, &g.d, 2048, || false).unwrap();
+    assert_eq!(g.pod.counts(), (2048, 2048), "the whole of max_pages");
+
+    // A partly populated guest raising its target: the cache grows.
+    let g = guest(2048, 512);
+    assert_eq!(g.touch(0), Populated::Done);
+    assert_eq!(g.pod.counts(), (0, 1536));
+    g.pod.set_mem_target(&g.heap, &g.d, 1024, || false).unwrap();
+    assert_eq!(g.pod.counts(), (512, 1536));
+    g.check();
+
+    // Dying: nothing is allocated.
+    g.heap.domain_kill(&g.d);
+    let free = g.heap.physinfo().free_pages;
+    g.pod.set_mem_target(&g.heap, &g.d, 2048, || false).unwrap();
+    assert_eq!(g.heap.physinfo().free_pages, free);
+
+    // A cache larger than the entries (set before anything was populated), then every entry
+    // populated: P == B, so a new target leaves the cache alone.
+    let heap = common::arena_heap(1 << 18, 1 << 14, 1, |_| NodeId(0));
+    let d = heap.new_domain(1, 4096).unwrap();
+    let p2m = P2m::<Ept>::new(
+        &heap,
+        Superpages {
+            two_mb: true,
+            one_gb: true,
+        },
+    )
+    .unwrap();
+    let pod = Pod::new();
+    pod.mark_populate_on_demand(&mut p2m.locked(), &heap, Gfn(0), 9)
+        .unwrap();
+    pod.set_mem_target(&heap, &d, 1024, || false).unwrap();
+    assert_eq!(pod.counts(), (1024, 512));
+    let g = Guest { heap, d, p2m, pod };
+    assert_eq!(g.touch(0), Populated::Done);
+    assert_eq!(g.pod.counts(), (512, 0));
+    g.pod.set_mem_target(&g.heap, &g.d, 2048, || false).unwrap();
+    assert_eq!(g.pod.counts(), (512, 0));
+    g.check();
+}
