@@ -25,6 +25,17 @@ struct Guest {
 
 /// A guest of `max` frames, all of them marked PoD, with a cache filled to `target`.
 fn guest(max: u64, target: u64) -> Guest {
+    let g = guest_of(max, Some(max.trailing_zeros()));
+    g.pod
+        .set_mem_target(&g.heap, &g.d, target, || false)
+        .unwrap();
+    g.check();
+    g
+}
+
+/// A guest of `max` frames whose first 2^`order` gfns are marked PoD (none for `None`), with an
+/// empty cache.
+fn guest_of(max: u64, order: Option<u32>) -> Guest {
     let heap = common::arena_heap(1 << 18, 1 << 14, 1, |_| NodeId(0));
     let d = heap.new_domain(1, max).unwrap();
     let p2m = P2m::<Ept>::new(
@@ -36,15 +47,11 @@ fn guest(max: u64, target: u64) -> Guest {
     )
     .unwrap();
     let pod = Pod::new();
-    {
-        let mut locked = p2m.locked();
-        pod.mark_populate_on_demand(&mut locked, &heap, Gfn(0), max.trailing_zeros())
+    if let Some(order) = order {
+        pod.mark_populate_on_demand(&mut p2m.locked(), &heap, Gfn(0), order)
             .unwrap();
     }
-    pod.set_mem_target(&heap, &d, target, || false).unwrap();
-    let g = Guest { heap, d, p2m, pod };
-    g.check();
-    g
+    Guest { heap, d, p2m, pod }
 }
 
 impl Guest {
@@ -695,24 +702,25 @@ fn set_mem_target_follows_xens_early_exits() {
     g.pod.set_mem_target(&g.heap, &g.d, 2048, || false).unwrap();
     assert_eq!(g.heap.physinfo().free_pages, free);
 
+    // A domain being created (nothing populated, no entries yet): the cache is filled.
+    let g = guest_of(4096, None);
+    g.pod.set_mem_target(&g.heap, &g.d, 100, || false).unwrap();
+    assert_eq!(g.pod.counts(), (100, 0));
+
+    // Populated and short of entries: the cache grows only to the entries left (B < T').
+    let g = guest_of(4096, Some(10));
+    g.pod.set_mem_target(&g.heap, &g.d, 512, || false).unwrap();
+    assert_eq!(g.touch(0), Populated::Done);
+    assert_eq!(g.pod.counts(), (0, 512));
+    g.pod.set_mem_target(&g.heap, &g.d, 2048, || false).unwrap();
+    assert_eq!(g.pod.counts(), (512, 512));
+    g.check();
+
     // A cache larger than the entries (set before anything was populated), then every entry
     // populated: P == B, so a new target leaves the cache alone.
-    let heap = common::arena_heap(1 << 18, 1 << 14, 1, |_| NodeId(0));
-    let d = heap.new_domain(1, 4096).unwrap();
-    let p2m = P2m::<Ept>::new(
-        &heap,
-        Superpages {
-            two_mb: true,
-            one_gb: true,
-        },
-    )
-    .unwrap();
-    let pod = Pod::new();
-    pod.mark_populate_on_demand(&mut p2m.locked(), &heap, Gfn(0), 9)
-        .unwrap();
-    pod.set_mem_target(&heap, &d, 1024, || false).unwrap();
-    assert_eq!(pod.counts(), (1024, 512));
-    let g = Guest { heap, d, p2m, pod };
+    let g = guest_of(4096, Some(9));
+    g.pod.set_mem_target(&g.heap, &g.d, 1024, || false).unwrap();
+    assert_eq!(g.pod.counts(), (1024, 512));
     assert_eq!(g.touch(0), Populated::Done);
     assert_eq!(g.pod.counts(), (512, 0));
     g.pod.set_mem_target(&g.heap, &g.d, 2048, || false).unwrap();
