@@ -250,8 +250,9 @@ impl Pod {
             return Ok(());
         }
         let mut pod_target = target - populated;
-        if populated > 0 && pod_target > st.entry_count {
-            pod_target = st.entry_count;
+        if populated > 0 {
+            // B < T': the cache need not outgrow the entries left; the balloon fills the rest.
+            pod_target = pod_target.min(st.entry_count);
         }
         Self::set_cache_target(&mut st, heap, d, pod_target, preempt)
     }

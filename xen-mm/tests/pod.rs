@@ -259,6 +259,13 @@ fn marking_ram_populate_on_demand_is_refused() {
     }
     assert_eq!(g.pod.counts(), before);
     g.check();
+    // RAM right after the range is not in it.
+    let g = guest(2048, 512);
+    g.touch(0x200);
+    g.pod
+        .mark_populate_on_demand(&mut g.p2m.locked(), &g.heap, Gfn(0x100), 8)
+        .unwrap();
+    g.check();
 }
 
 #[test]
