@@ -258,7 +258,8 @@ impl Pod {
     }
 
     /// Marks `2^order` gfns populate-on-demand (`guest_physmap_mark_populate_on_demand`): `EBUSY`
-    /// if any of them is RAM; PoD entries already there are counted once.
+    /// if any of them is RAM; PoD entries already there are counted once. The gfn must be aligned
+    /// to the order (`EINVAL` otherwise; the hypercall layer checks extents before they get here).
     pub fn mark_populate_on_demand<Fmt: P2mFormat, F: FrameAccess>(
         &self,
         p2m: &mut P2mLocked<'_, Fmt>,
@@ -266,18 +267,23 @@ impl Pod {
         gfn: Gfn,
         order: u32,
     ) -> Result<(), Errno> {
+        let size = 1u64.checked_shl(order).ok_or(Errno::EINVAL)?;
+        if !gfn.0.is_multiple_of(size) {
+            return Err(Errno::EINVAL);
+        }
         let mut already = 0u64;
         let mut i = 0;
-        while i < 1u64 << order {
+        // Aligned, so each entry met lies within the range or covers all of it.
+        while i < size {
             let found = p2m.get_entry(heap, gfn + i);
             let n = 1u64 << found.order.min(order);
             if found.p2mt.is_ram() {
                 return Err(Errno::EBUSY);
             }
             if found.p2mt == P2mType::PopulateOnDemand {
-                already += n.min((1 << order) - i);
+                already += n;
             }
-            i += n - (gfn.0 + i) % n;
+            i += n;
         }
         p2m.set_entry(
             heap,
@@ -288,7 +294,7 @@ impl Pod {
             P2mAccess::Rwx,
         )?;
         let mut st = self.state.lock();
-        st.entry_count = st.entry_count + (1 << order) - already;
+        st.entry_count = st.entry_count + size - already;
         Ok(())
     }
 

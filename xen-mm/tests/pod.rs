@@ -259,6 +259,21 @@ fn marking_ram_populate_on_demand_is_refused() {
     }
     assert_eq!(g.pod.counts(), before);
     g.check();
+    // A misaligned range or an order past any shift is refused, changing nothing.
+    let before = g.pod.counts();
+    for (gfn, order) in [(0x201, 8), (0x200, 64)] {
+        assert_eq!(
+            g.pod
+                .mark_populate_on_demand(&mut g.p2m.locked(), &g.heap, Gfn(gfn), order),
+            Err(Errno::EINVAL)
+        );
+    }
+    assert_eq!(g.pod.counts(), before);
+    // A 4 KiB range inside a PoD superpage is already counted.
+    g.pod
+        .mark_populate_on_demand(&mut g.p2m.locked(), &g.heap, Gfn(0x234), 0)
+        .unwrap();
+    assert_eq!(g.pod.counts(), before);
     // RAM right after the range is not in it.
     let g = guest(2048, 512);
     g.touch(0x200);
