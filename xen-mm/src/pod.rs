@@ -301,7 +301,7 @@ impl Pod {
     /// The PoD part of decrease_reservation (`p2m_pod_decrease_reservation`): PoD entries in the
     /// range become invalid; while the guest has more PoD entries than cache, its RAM in the range
     /// is stolen into the cache instead of being freed. Returns whether the whole range was dealt
-    /// with (the caller frees nothing more).
+    /// with (the caller frees nothing more). The gfn must be aligned to the order (`EINVAL`).
     pub fn decrease_reservation<Fmt: P2mFormat, F: FrameAccess>(
         &self,
         p2m: &mut P2mLocked<'_, Fmt>,
@@ -310,16 +310,19 @@ impl Pod {
         gfn: Gfn,
         order: u32,
     ) -> Result<bool, Errno> {
+        let size = 1u64.checked_shl(order).ok_or(Errno::EINVAL)?;
+        if !gfn.0.is_multiple_of(size) {
+            return Err(Errno::EINVAL);
+        }
         let mut st = self.state.lock();
         if st.entry_count == 0 || d.is_dying() {
             return Ok(false);
         }
         let mut steal = st.entry_count > st.count;
-        let size = 1u64 << order;
+        // Aligned, so each entry met lies within the range or covers all of it.
         let step = |p2m: &P2mLocked<'_, Fmt>, i: u64| {
             let found = p2m.get_entry(heap, gfn + i);
-            let n = 1u64 << found.order.min(order);
-            (found, (n - (gfn.0 + i) % n).min(size - i))
+            (found, 1u64 << found.order.min(order))
         };
         let (mut pod, mut nonpod, mut ram) = (0u64, 0u64, 0u64);
         let mut i = 0;

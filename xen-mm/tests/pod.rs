@@ -749,3 +749,39 @@ fn set_mem_target_follows_xens_early_exits() {
     assert_eq!(g.pod.counts(), (512, 0));
     g.check();
 }
+
+#[test]
+fn decrease_reservation_leaves_what_pod_need_not_handle_to_the_caller() {
+    // p2m_pod_decrease_reservation returns without acting for a dying domain, and when the range
+    // holds no PoD entry and the cache already covers every entry (nothing to steal for).
+    let g = guest(2048, 2048);
+    assert_eq!(g.touch(0), Populated::Done);
+    assert_eq!(g.pod.counts(), (1536, 1536));
+    let tot = g.d.tot_pages();
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod.decrease_reservation(&mut p, &g.heap, &g.d, Gfn(0), 4),
+            Ok(false)
+        );
+        // Misaligned, or an order past any shift.
+        for (gfn, order) in [(0x201, 8), (0, 64)] {
+            assert_eq!(
+                g.pod
+                    .decrease_reservation(&mut p, &g.heap, &g.d, Gfn(gfn), order),
+                Err(Errno::EINVAL)
+            );
+        }
+    }
+    assert_eq!(g.pod.counts(), (1536, 1536));
+    assert_eq!(g.d.tot_pages(), tot);
+    g.heap.domain_kill(&g.d);
+    let mut p = g.p2m.locked();
+    assert_eq!(
+        g.pod
+            .decrease_reservation(&mut p, &g.heap, &g.d, Gfn(0x400), 9),
+        Ok(false)
+    );
+    drop(p);
+    assert_eq!(g.pod.counts(), (1536, 1536));
+}
