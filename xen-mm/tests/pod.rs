@@ -775,6 +775,17 @@ fn decrease_reservation_leaves_what_pod_need_not_handle_to_the_caller() {
     }
     assert_eq!(g.pod.counts(), (1536, 1536));
     assert_eq!(g.d.tot_pages(), tot);
+    // PoD entries in the range are dropped though there is nothing to steal for, and the cache
+    // follows the entries down.
+    {
+        let mut p = g.p2m.locked();
+        assert_eq!(
+            g.pod
+                .decrease_reservation(&mut p, &g.heap, &g.d, Gfn(0x200), 9),
+            Ok(true)
+        );
+    }
+    assert_eq!(g.pod.counts(), (1024, 1024));
     g.heap.domain_kill(&g.d);
     let mut p = g.p2m.locked();
     assert_eq!(
@@ -783,5 +794,5 @@ fn decrease_reservation_leaves_what_pod_need_not_handle_to_the_caller() {
         Ok(false)
     );
     drop(p);
-    assert_eq!(g.pod.counts(), (1536, 1536));
+    assert_eq!(g.pod.counts(), (1024, 1024));
 }
