@@ -353,7 +353,7 @@ impl Pod {
             nonpod = 0;
         }
         let mut i = 0;
-        while i < size && (pod > 0 || steal) {
+        while i < size {
             let (found, n) = step(p2m, i);
             let piece_order = n.trailing_zeros();
             if found.p2mt == P2mType::PopulateOnDemand {

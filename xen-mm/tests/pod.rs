@@ -796,3 +796,95 @@ fn decrease_reservation_leaves_what_pod_need_not_handle_to_the_caller() {
     drop(p);
     assert_eq!(g.pod.counts(), (1024, 1024));
 }
+
+/// A guest with a fresh (so zero) 2 MiB block mapped as 512 4 KiB RAM pages at gfns 0..512, 512
+/// PoD entries at 0x800, and a cache `margin` frames short of the entries.
+fn guest_with_ram_pages_and_margin(margin: u64) -> Guest {
+    use xen_mm::p2m::types::P2mAccess;
+    let g = guest_of(4096, None);
+    let any = xen_mm::buddy::AllocRequest::default();
+    let block = g.heap.alloc_domheap_pages(&g.d, 9, &any).unwrap();
+    for gfn in 0..512 {
+        g.p2m
+            .set_entry(
+                &g.heap,
+                Gfn(gfn),
+                Some(block + gfn),
+                0,
+                P2mType::RamRw,
+                P2mAccess::Rwx,
+            )
+            .unwrap();
+    }
+    g.pod
+        .mark_populate_on_demand(&mut g.p2m.locked(), &g.heap, Gfn(0x800), 9)
+        .unwrap();
+    g.pod
+        .set_mem_target(&g.heap, &g.d, 512 + 512 - margin, || false)
+        .unwrap();
+    assert_eq!(g.pod.counts(), (512 - margin, 512));
+    g.check();
+    g
+}
+
+#[test]
+fn stealing_stops_when_the_cache_covers_the_entries() {
+    // p2m_pod_decrease_reservation: RAM is stolen into the cache only while entries outnumber
+    // cached frames; the rest is left to the caller to free.
+    let g = guest_with_ram_pages_and_margin(16);
+    // Data elsewhere in the superpage: it is not taken back whole.
+    let data = g.p2m.get_entry(&g.heap, Gfn(100)).mfn.unwrap();
+    g.heap.frames().write_u64(data, 0, 1);
+    let decreased = g
+        .pod
+        .decrease_reservation(&mut g.p2m.locked(), &g.heap, &g.d, Gfn(0), 5);
+    assert_eq!(
+        decreased,
+        Ok(false),
+        "16 of the 32 pages are left to the caller"
+    );
+    assert_eq!(g.pod.counts(), (512, 512));
+    assert_eq!(
+        g.p2m.get_entry(&g.heap, Gfn(15)).p2mt,
+        P2mType::MmioDm,
+        "unmapped"
+    );
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(16)).p2mt, P2mType::RamRw);
+    g.check();
+}
+
+#[test]
+fn a_whole_superpage_range_is_not_zero_checked_as_single_pages_are() {
+    // The superpage zero-check is for balloon drivers returning pages smaller than 2 MiB
+    // (order < SUPERPAGE_ORDER); a 2 MiB range is stolen page by page like any other.
+    let g = guest_with_ram_pages_and_margin(100);
+    let decreased = g
+        .pod
+        .decrease_reservation(&mut g.p2m.locked(), &g.heap, &g.d, Gfn(0), 9);
+    assert_eq!(decreased, Ok(false), "412 pages are left to the caller");
+    assert_eq!(g.pod.counts(), (512, 512));
+    g.check();
+}
+
+#[test]
+fn ram_is_not_stolen_once_the_cache_covers_the_entries() {
+    // With as many cached frames as entries, a range holding PoD entries and RAM loses its PoD
+    // entries; its RAM stays mapped for the caller to free.
+    let g = guest_with_ram_pages_and_margin(0);
+    let decreased = g
+        .pod
+        .decrease_reservation(&mut g.p2m.locked(), &g.heap, &g.d, Gfn(0), 12);
+    assert_eq!(decreased, Ok(false));
+    assert_eq!(
+        g.pod.counts(),
+        (0, 0),
+        "the entries went, and the cache with them"
+    );
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(5)).p2mt, P2mType::RamRw);
+    assert_eq!(
+        g.p2m.get_entry(&g.heap, Gfn(0x900)).p2mt,
+        P2mType::MmioDm,
+        "unmapped"
+    );
+    g.check();
+}
