@@ -186,10 +186,10 @@ impl Pod {
         Some(mfn)
     }
 
-    /// Grows or shrinks the cache to `target` frames (`p2m_pod_set_cache_target`): grows with
+    /// Grows the cache to `target` frames (the growing half of `p2m_pod_set_cache_target`): with
     /// 2 MiB allocations where it can, 4 KiB otherwise (`ENOMEM` when neither is possible),
-    /// asking `preempt` between steps (`ERESTART`); shrinks by freeing cached frames.
-    fn set_cache_target<F: FrameAccess>(
+    /// asking `preempt` between steps (`ERESTART`). Nothing happens at or above the target.
+    fn grow_cache<F: FrameAccess>(
         st: &mut PodState,
         heap: &DomHeap<F>,
         d: &DomainMemory,
@@ -216,6 +216,18 @@ impl Pod {
                 return Err(Errno::ERESTART);
             }
         }
+        Ok(())
+    }
+
+    /// Shrinks the cache to `target` frames by freeing cached frames (the shrinking half of
+    /// `p2m_pod_set_cache_target`). Nothing happens at or below the target. Not preemptible:
+    /// only decrease_reservation shrinks the cache, and Xen's asks for it without preemption.
+    fn shrink_cache<F: FrameAccess>(
+        st: &mut PodState,
+        heap: &DomHeap<F>,
+        d: &DomainMemory,
+        target: u64,
+    ) -> Result<(), Errno> {
         while target < st.count {
             let order = if st.count - target > SUPERPAGE_PAGES && !st.super_pages.is_empty() {
                 PAGE_ORDER_2M
@@ -224,8 +236,6 @@ impl Pod {
             };
             let mfn = Self::cache_get(st, heap, d, order).ok_or(Errno::EINVAL)?;
             heap.free_domheap_pages(d, mfn, order)?;
-            // Not preemptible: only decrease_reservation shrinks the cache, and Xen's
-            // p2m_pod_decrease_reservation asks for it without preemption.
         }
         Ok(())
     }
@@ -254,7 +264,8 @@ impl Pod {
             // B < T': the cache need not outgrow the entries left; the balloon fills the rest.
             pod_target = pod_target.min(st.entry_count);
         }
-        Self::set_cache_target(&mut st, heap, d, pod_target, preempt)
+        // P <= T' here (Xen ASSERTs pod_target >= count): the cache only grows.
+        Self::grow_cache(&mut st, heap, d, pod_target, preempt)
     }
 
     /// Marks `2^order` gfns populate-on-demand (`guest_physmap_mark_populate_on_demand`): `EBUSY`
@@ -384,10 +395,8 @@ impl Pod {
             i += n;
         }
         // Fewer liabilities than assets: give the surplus cache back.
-        if st.entry_count < st.count {
-            let target = st.entry_count;
-            Self::set_cache_target(&mut st, heap, d, target, || false)?;
-        }
+        let entries = st.entry_count;
+        Self::shrink_cache(&mut st, heap, d, entries)?;
         Ok(nonpod == 0)
     }
 
