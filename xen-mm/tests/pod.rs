@@ -888,3 +888,82 @@ fn ram_is_not_stolen_once_the_cache_covers_the_entries() {
     );
     g.check();
 }
+
+#[test]
+fn frames_the_sweeps_cannot_reclaim_are_never_switched_to_pod() {
+    // p2m_pod_zero_check(_superpage) look at the entry, the owner, the references and the first
+    // words before touching the p2m; only what passes is switched to PoD and checked in full.
+    // Here nothing passes: 511 frames hold data in their first word, and the zero one is mapped
+    // by another domain. The p2m must not change at all (no TLB generation step).
+    let g = guest(2048, 512);
+    assert_eq!(g.touch(0), Populated::Done);
+    let mfn0 = g.p2m.get_entry(&g.heap, Gfn(0)).mfn.unwrap();
+    for i in (0..512).filter(|&i| i != 3) {
+        g.heap.frames().write_u64(mfn0 + i, 0, 0x1);
+    }
+    let mapper = g.heap.new_domain(2, 16).unwrap();
+    g.heap.get_foreign_page(&mapper, &g.d, mfn0 + 3).unwrap();
+    let generation = g.p2m.tlb_generation();
+    assert_eq!(g.touch(0x600), Populated::OutOfMemory);
+    assert_eq!(g.p2m.tlb_generation(), generation, "the p2m was touched");
+    for i in 0..512 {
+        assert_eq!(g.p2m.get_entry(&g.heap, Gfn(i)).mfn, Some(mfn0 + i));
+    }
+    g.heap.put_foreign_page(&mapper, mfn0 + 3).unwrap();
+    g.check();
+}
+
+#[test]
+fn a_superpage_zero_check_needs_the_frames_mapped_in_order() {
+    // p2m_pod_zero_check_superpage: 512 entries of one type backed by 512 contiguous frames.
+    // With two frames swapped the superpage is not taken back whole; the page given back is
+    // stolen alone.
+    use xen_mm::p2m::types::P2mAccess;
+    let g = guest_with_ram_pages_and_margin(100);
+    let (m1, m2) = (
+        g.p2m.get_entry(&g.heap, Gfn(1)).mfn.unwrap(),
+        g.p2m.get_entry(&g.heap, Gfn(2)).mfn.unwrap(),
+    );
+    for (gfn, mfn) in [(1, m2), (2, m1)] {
+        g.p2m
+            .set_entry(
+                &g.heap,
+                Gfn(gfn),
+                Some(mfn),
+                0,
+                P2mType::RamRw,
+                P2mAccess::Rwx,
+            )
+            .unwrap();
+    }
+    let decreased = g
+        .pod
+        .decrease_reservation(&mut g.p2m.locked(), &g.heap, &g.d, Gfn(0), 0);
+    assert_eq!(decreased, Ok(true));
+    assert_eq!(
+        g.pod.counts(),
+        (413, 512),
+        "one page stolen, no superpage reclaimed"
+    );
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(1)).mfn, Some(m2));
+    g.check();
+}
+
+#[test]
+fn a_superpage_with_a_frame_mapped_elsewhere_is_not_switched_to_pod() {
+    // p2m_pod_zero_check_superpage's first pass refuses a frame with an extra reference before
+    // the p2m is touched: giving back one page then changes one entry, nothing else.
+    let g = guest_with_ram_pages_and_margin(100);
+    let mfn3 = g.p2m.get_entry(&g.heap, Gfn(3)).mfn.unwrap();
+    let mapper = g.heap.new_domain(2, 16).unwrap();
+    g.heap.get_foreign_page(&mapper, &g.d, mfn3).unwrap();
+    let generation = g.p2m.tlb_generation();
+    let decreased = g
+        .pod
+        .decrease_reservation(&mut g.p2m.locked(), &g.heap, &g.d, Gfn(0), 0);
+    assert_eq!(decreased, Ok(true));
+    assert_eq!(g.p2m.tlb_generation(), generation + 1, "one entry changed");
+    assert_eq!(g.pod.counts(), (413, 512));
+    g.heap.put_foreign_page(&mapper, mfn3).unwrap();
+    g.check();
+}
