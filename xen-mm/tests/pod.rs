@@ -967,3 +967,18 @@ fn a_superpage_with_a_frame_mapped_elsewhere_is_not_switched_to_pod() {
     g.heap.put_foreign_page(&mapper, mfn3).unwrap();
     g.check();
 }
+
+#[test]
+fn a_recently_populated_zero_superpage_is_taken_back_whole() {
+    // pod_eager_reclaim: a superpage entry of the most recently populated list is zero-checked
+    // as a superpage (p2m_pod_zero_check_superpage) and comes back as a 2 MiB PoD entry, so the
+    // next 2 MiB populate is a superpage again.
+    let g = guest(2048, 512);
+    assert_eq!(g.touch(0), Populated::Done);
+    assert_eq!(g.pod.counts().0, 0);
+    assert_eq!(g.touch(0x600), Populated::Done);
+    let back = g.p2m.get_entry(&g.heap, Gfn(0));
+    assert_eq!((back.p2mt, back.order), (P2mType::PopulateOnDemand, 9));
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x600)).order, 9);
+    g.check();
+}
