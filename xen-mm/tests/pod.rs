@@ -982,3 +982,59 @@ fn a_recently_populated_zero_superpage_is_taken_back_whole() {
     assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x600)).order, 9);
     g.check();
 }
+
+#[test]
+fn no_eager_reclaim_while_the_cache_covers_the_entries() {
+    // p2m_pod_demand_populate reclaims eagerly only while entries outnumber cached frames.
+    let g = guest(2048, 2048);
+    assert_eq!(g.touch(0), Populated::Done);
+    assert_eq!(g.pod.counts(), (1536, 1536));
+    assert_eq!(g.touch(0x200), Populated::Done);
+    assert_eq!(
+        g.p2m.get_entry(&g.heap, Gfn(0)).p2mt,
+        P2mType::RamRw,
+        "kept"
+    );
+    g.check();
+}
+
+#[test]
+fn physmap_add_page_replaces_pod_entries_and_refuses_bad_ranges() {
+    // p2m_add_page (guest_physmap_add_page): PoD entries it replaces leave entry_count; a range
+    // over a grant or foreign entry, a misaligned one and one above 1 GiB are refused.
+    use xen_mm::p2m::types::P2mAccess;
+    let g = guest(2048, 0);
+    let any = xen_mm::buddy::AllocRequest::default();
+    let block = g.heap.alloc_domheap_pages(&g.d, 4, &any).unwrap();
+    let add = |gfn: u64, order| {
+        g.pod.physmap_add_page(
+            &mut g.p2m.locked(),
+            &g.heap,
+            Gfn(gfn),
+            block,
+            order,
+            P2mType::RamRw,
+        )
+    };
+    assert_eq!(add(0x101, 4), Err(Errno::EINVAL), "misaligned");
+    assert_eq!(add(0, 19), Err(Errno::EINVAL), "above 1 GiB");
+    assert_eq!(g.pod.counts(), (0, 2048));
+    add(0x100, 4).unwrap();
+    assert_eq!(g.pod.counts(), (0, 2048 - 16));
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x10f)).mfn, Some(block + 15));
+    g.p2m
+        .set_entry(
+            &g.heap,
+            Gfn(0x205),
+            Some(block),
+            0,
+            P2mType::GrantMapRw,
+            P2mAccess::Rw,
+        )
+        .unwrap();
+    assert_eq!(add(0x200, 4), Err(Errno::EINVAL), "over a grant mapping");
+    assert_eq!(
+        g.p2m.get_entry(&g.heap, Gfn(0x200)).p2mt,
+        P2mType::PopulateOnDemand
+    );
+}
