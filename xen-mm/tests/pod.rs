@@ -1037,4 +1037,16 @@ fn physmap_add_page_replaces_pod_entries_and_refuses_bad_ranges() {
         g.p2m.get_entry(&g.heap, Gfn(0x200)).p2mt,
         P2mType::PopulateOnDemand
     );
+    // 1 GiB is the largest range (the frames need not be the guest's for the p2m's sake).
+    g.pod
+        .physmap_add_page(
+            &mut g.p2m.locked(),
+            &g.heap,
+            Gfn(0x4_0000),
+            xen_mm::frame::Mfn(0x4_0000),
+            18,
+            P2mType::RamRw,
+        )
+        .unwrap();
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x4_0000)).order, 18);
 }
