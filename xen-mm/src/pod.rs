@@ -653,9 +653,9 @@ impl Pod {
         let mut i = 0u64;
         while i < 1 << order {
             let found = p2m.get_entry(heap, gfn + i);
-            // The rest of the leaf (or empty slot) the lookup landed in has the same type.
-            let span = (1u64 << found.order) - ((gfn.0 + i) & ((1u64 << found.order) - 1));
-            let span = span.min((1 << order) - i);
+            // Aligned, so the leaf (or empty slot) found lies within the range or covers all
+            // of it, and has one type throughout.
+            let span = 1u64 << found.order.min(order);
             match found.p2mt {
                 P2mType::PopulateOnDemand => pod_count += span,
                 P2mType::GrantMapRw | P2mType::GrantMapRo | P2mType::MapForeign => {
