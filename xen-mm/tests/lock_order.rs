@@ -218,3 +218,25 @@ fn cpus_past_the_checkers_table_are_not_checked() {
     .join()
     .expect("an unchecked CPU takes locks in any order");
 }
+
+#[test]
+fn a_bit_lock_waits_while_another_cpu_holds_it() {
+    // Mutual exclusion: the waiter must not get the lock until the holder lets go. (A waiter
+    // that got in at once would set the flag within the pause; a correct one never can.)
+    use std::sync::atomic::AtomicBool;
+    setup();
+    let lock = BitLock::new(GFN);
+    let entered = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let held = lock.lock();
+        let waiter = s.spawn(|| {
+            let _g = lock.lock();
+            entered.store(true, Ordering::SeqCst);
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(!entered.load(Ordering::SeqCst), "got in while held");
+        drop(held);
+        waiter.join().unwrap();
+    });
+    assert!(entered.load(Ordering::SeqCst));
+}

@@ -25,7 +25,7 @@ use crate::p2m::format::{Entry, P2mFormat};
 use crate::p2m::types::{P2mAccess, P2mType};
 
 /// Read.
-pub const EPT_R: u64 = 1 << 0;
+pub const EPT_R: u64 = 1;
 /// Write.
 pub const EPT_W: u64 = 1 << 1;
 /// Execute.
@@ -205,6 +205,41 @@ mod tests {
                 recalc: false
             }
         );
+    }
+
+    #[test]
+    fn each_type_gets_xens_permissions() {
+        // ept_p2m_type_to_flags: r/w/x per type, with full access.
+        let expect = [
+            (P2mType::RamRw, EPT_R | EPT_W | EPT_X),
+            (P2mType::MmioDirect, EPT_R | EPT_W | EPT_X),
+            (P2mType::RamRo, EPT_R | EPT_X),
+            (P2mType::RamLogdirty, EPT_R | EPT_X),
+            (P2mType::RamShared, EPT_R | EPT_X),
+            (P2mType::GrantMapRo, EPT_R),
+            (P2mType::IoreqServer, EPT_R),
+            (P2mType::GrantMapRw, EPT_R | EPT_W),
+            (P2mType::MapForeign, EPT_R | EPT_W),
+            (P2mType::PopulateOnDemand, 0),
+            (P2mType::MmioDm, 0),
+        ];
+        for (t, rwx) in expect {
+            let mfn = t.has_frame().then_some(Mfn(1));
+            assert_eq!(Ept::leaf(0, mfn, t, P2mAccess::Rwx) & 7, rwx, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn recalculation_leaves_non_present_entries_alone() {
+        // A PoD entry has no permissions: it faults as a violation already.
+        let pod = Ept::leaf(1, None, P2mType::PopulateOnDemand, P2mAccess::Rwx);
+        assert_eq!(Ept::mark_recalc(pod), pod);
+        assert_eq!(Ept::clear_recalc(1, pod), pod);
+        // Any one permission makes an entry present.
+        for access in [P2mAccess::R, P2mAccess::W, P2mAccess::X] {
+            let raw = Ept::leaf(0, Some(Mfn(1)), P2mType::RamRw, access);
+            assert_ne!(Ept::mark_recalc(raw), raw, "{access:?}");
+        }
     }
 
     #[test]
