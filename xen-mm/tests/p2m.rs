@@ -610,3 +610,13 @@ fn npt_split_writes_what_direct_mapping_writes() {
 fn ept_split_writes_what_direct_mapping_writes() {
     check_split_writes_what_direct_mapping_writes::<Ept>();
 }
+
+#[test]
+fn leaves_are_allowed_up_to_1gib() {
+    // Neither format maps 512 GiB with one root entry (Xen never does): level 2 is the highest
+    // level with leaves.
+    for level in 0..=2 {
+        assert!(Npt::leaf_allowed(level) && Ept::leaf_allowed(level));
+    }
+    assert!(!Npt::leaf_allowed(3) && !Ept::leaf_allowed(3));
+}

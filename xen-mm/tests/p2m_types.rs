@@ -558,4 +558,39 @@ fn fault_outcomes<F: P2mFormat>() {
         Ok(FaultOutcome::Emulate),
         "a hole"
     );
+    // Each of type and access must allow the access (ept_p2m_type_to_flags, then the access
+    // restriction): a type that forbids it crashes whatever the access, and so does an access
+    // that forbids it whatever the type. Holes other than mmio_dm are emulated too.
+    for (gfn, t, access) in [
+        (4, P2mType::RamShared, P2mAccess::Rwx),
+        (5, P2mType::RamBroken, P2mAccess::Rwx),
+        (6, P2mType::RamRw, P2mAccess::Rx),
+        (7, P2mType::RamPaged, P2mAccess::Rwx),
+    ] {
+        let mfn = t.has_frame().then_some(Mfn(gfn));
+        p2m.set_entry(&mem, Gfn(gfn), mfn, 0, t, access).unwrap();
+    }
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(4), WRITE),
+        Ok(FaultOutcome::Crash)
+    );
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(5), READ),
+        Ok(FaultOutcome::Crash)
+    );
+    // NPT entries carry no access restriction (p2m-pt has no mem_access), EPT entries do.
+    let restricted = if F::NAME == "EPT" {
+        FaultOutcome::Crash
+    } else {
+        FaultOutcome::Retry
+    };
+    assert_eq!(p2m.handle_fault(&mem, Gfn(6), WRITE), Ok(restricted));
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(6), READ),
+        Ok(FaultOutcome::Retry)
+    );
+    assert_eq!(
+        p2m.handle_fault(&mem, Gfn(7), READ),
+        Ok(FaultOutcome::Emulate)
+    );
 }

@@ -268,7 +268,11 @@ mod tests {
         ));
         assert_eq!(Ept::clear_recalc(0, marked), raw);
         // Clearing gives each type its memory type back: MMIO is uncacheable again.
-        for t in [P2mType::MmioDirect, P2mType::RamLogdirty, P2mType::GrantMapRo] {
+        for t in [
+            P2mType::MmioDirect,
+            P2mType::RamLogdirty,
+            P2mType::GrantMapRo,
+        ] {
             let raw = Ept::leaf(1, Some(Mfn(0x200)), t, P2mAccess::Rwx);
             assert_eq!(Ept::clear_recalc(1, Ept::mark_recalc(raw)), raw, "{t:?}");
         }

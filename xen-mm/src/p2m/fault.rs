@@ -93,7 +93,8 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         }
         Ok(match t {
             P2mType::PopulateOnDemand => FaultOutcome::PopulateOnDemand,
-            t if t.is_hole() || t == P2mType::MmioDm => FaultOutcome::Emulate,
+            // Holes (mmio_dm, invalid, paged out) go to the device model's emulation.
+            t if t.is_hole() => FaultOutcome::Emulate,
             // A stale TLB entry: the mapping allows the access now.
             _ if allows(t, found.access, access) => FaultOutcome::Retry,
             // A real violation (or broken / paged-out memory, which xen-rs does not page back in):
