@@ -137,7 +137,75 @@ both_formats!(
     fault_outcomes,
     resolving_stays_inside_the_guest_physical_space,
     a_superpage_beside_a_tracked_range_changes_whole,
+    ioreq_reset_reaches_the_highest_mapped_gfn_and_stops_when_nothing_is_left,
+    set_mem_type_refuses_paged_and_shared_frames_and_hole_to_ram,
 );
+
+fn ioreq_reset_reaches_the_highest_mapped_gfn_and_stops_when_nothing_is_left<F: P2mFormat>() {
+    // dm.c's reset loop runs while stale entries remain and the gfn is within max_mapped_pfn,
+    // the last gfn included.
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 0);
+    ram(&p2m, &mem, 0x200, 0);
+    p2m.map_ioreq_server(1, IOREQ_MEM_ACCESS_WRITE).unwrap();
+    for gfn in [0, 0x200] {
+        p2m.set_mem_type(&mem, gfn, 1, P2mType::IoreqServer, || false)
+            .unwrap();
+    }
+    p2m.unmap_ioreq_server(&mem, 1).unwrap();
+    assert_eq!(
+        p2m.max_mapped_pfn(),
+        Some(0x200),
+        "a chunk starts right at it"
+    );
+    let mut next = 0;
+    while let Some(n) = p2m.ioreq_reset_step(&mem, next, || true).unwrap() {
+        next = n;
+    }
+    assert_eq!(p2m.ioreq_entry_count(), 0);
+    assert_eq!(ty(&p2m, &mem, 0x200), P2mType::RamRw);
+    // Nothing left: done at once, without a chunk or a preemption.
+    assert_eq!(p2m.ioreq_reset_step(&mem, 0, || true), Ok(None));
+}
+
+fn set_mem_type_refuses_paged_and_shared_frames_and_hole_to_ram<F: P2mFormat>() {
+    // dm.c set_mem_type: paged or shared frames -> -EAGAIN; allow_p2m_type_change lets a hole
+    // become mmio_dm only.
+    use xen_mm::p2m::ioreq::allow_p2m_type_change;
+    let (mem, p2m) = setup::<F>();
+    ram(&p2m, &mem, 0, 0);
+    p2m.set_entry(&mem, Gfn(1), None, 0, P2mType::RamPaged, P2mAccess::Rwx)
+        .unwrap();
+    p2m.set_entry(
+        &mem,
+        Gfn(2),
+        Some(Mfn(2)),
+        0,
+        P2mType::RamShared,
+        P2mAccess::Rwx,
+    )
+    .unwrap();
+    ram(&p2m, &mem, 4, 0);
+    for gfn in [1, 2] {
+        assert_eq!(
+            p2m.set_mem_type(&mem, gfn, 1, P2mType::RamRo, || false),
+            Err(Errno::EAGAIN),
+            "gfn {gfn}"
+        );
+    }
+    assert_eq!(
+        p2m.set_mem_type(&mem, 3, 1, P2mType::RamRw, || false),
+        Err(Errno::EINVAL),
+        "a hole does not become RAM"
+    );
+    assert_eq!(
+        p2m.set_mem_type(&mem, 3, 1, P2mType::MmioDm, || false),
+        Ok(SetMemType::Done)
+    );
+    assert!(!allow_p2m_type_change(P2mType::GrantMapRw, P2mType::MmioDm));
+    assert!(allow_p2m_type_change(P2mType::Invalid, P2mType::MmioDm));
+    assert!(!allow_p2m_type_change(P2mType::MmioDm, P2mType::RamRo));
+}
 
 fn a_superpage_beside_a_tracked_range_changes_whole<F: P2mFormat>() {
     // p2m_resolve_misconfig / do_recalc: a marked leaf whose range is all of one new type is
