@@ -202,6 +202,12 @@ fn set_mem_type_refuses_paged_and_shared_frames_and_hole_to_ram<F: P2mFormat>() 
         p2m.set_mem_type(&mem, 3, 1, P2mType::MmioDm, || false),
         Ok(SetMemType::Done)
     );
+    // Preemption is offered every 256 frames but not after the last: 256 frames finish.
+    ram(&p2m, &mem, 0x200, 9);
+    assert_eq!(
+        p2m.set_mem_type(&mem, 0x200, 256, P2mType::RamRo, || true),
+        Ok(SetMemType::Done)
+    );
     assert!(!allow_p2m_type_change(P2mType::GrantMapRw, P2mType::MmioDm));
     assert!(allow_p2m_type_change(P2mType::Invalid, P2mType::MmioDm));
     assert!(!allow_p2m_type_change(P2mType::MmioDm, P2mType::RamRo));
