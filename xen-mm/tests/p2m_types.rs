@@ -139,7 +139,27 @@ both_formats!(
     a_superpage_beside_a_tracked_range_changes_whole,
     ioreq_reset_reaches_the_highest_mapped_gfn_and_stops_when_nothing_is_left,
     set_mem_type_refuses_paged_and_shared_frames_and_hole_to_ram,
+    tracked_ranges_are_inclusive_and_inside_the_guest,
 );
+
+fn tracked_ranges_are_inclusive_and_inside_the_guest<F: P2mFormat>() {
+    // track_dirty_vram ranges: [first, last] with first <= last, up to the last gfn of 48 bits.
+    let (mem, p2m) = setup::<F>();
+    let last = p2m.max_gfn();
+    assert_eq!(p2m.track_logdirty_range(&mem, Gfn(5), Gfn(5), true), Ok(()));
+    assert_eq!(
+        p2m.track_logdirty_range(&mem, Gfn(last), Gfn(last), true),
+        Ok(())
+    );
+    assert_eq!(
+        p2m.track_logdirty_range(&mem, Gfn(6), Gfn(5), true),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        p2m.track_logdirty_range(&mem, Gfn(0), Gfn(last + 1), true),
+        Err(Errno::EINVAL)
+    );
+}
 
 fn ioreq_reset_reaches_the_highest_mapped_gfn_and_stops_when_nothing_is_left<F: P2mFormat>() {
     // dm.c's reset loop runs while stale entries remain and the gfn is within max_mapped_pfn,

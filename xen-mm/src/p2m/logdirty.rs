@@ -187,5 +187,16 @@ mod tests {
         assert_eq!(r, [(0, 3), (10, 14), (25, 39)]);
         range_remove(&mut r, 0, 100);
         assert!(r.is_empty());
+        // A new range past the others goes last; ranges sharing only an end point overlap.
+        range_add(&mut r, 10, 14);
+        range_add(&mut r, 50, 60);
+        assert_eq!(r, [(10, 14), (50, 60)]);
+        range_remove(&mut r, 14, 20);
+        range_remove(&mut r, 5, 10);
+        assert_eq!(r, [(11, 13), (50, 60)]);
+        // Disjoint ranges are left alone; removing exactly a range leaves nothing of it.
+        range_remove(&mut r, 20, 30);
+        range_remove(&mut r, 50, 60);
+        assert_eq!(r, [(11, 13)]);
     }
 }

@@ -14,7 +14,7 @@ use crate::p2m::format::{Entry, P2mFormat};
 use crate::p2m::types::{P2mAccess, P2mType};
 
 /// Present.
-pub const PAGE_PRESENT: u64 = 1 << 0;
+pub const PAGE_PRESENT: u64 = 1;
 /// Writable.
 pub const PAGE_RW: u64 = 1 << 1;
 /// User (must be set for guest access through nested paging).
@@ -144,6 +144,33 @@ mod tests {
                 recalc: false
             }
         );
+    }
+
+    #[test]
+    fn each_type_gets_xens_flags() {
+        // p2m_type_to_flags (p2m-pt.c): P|U|A|D for guest-accessible types, RW where writable,
+        // NX where not executable, PCD for direct MMIO; placeholders are not present (NX only).
+        let base = PAGE_PRESENT | PAGE_USER | PAGE_ACCESSED | PAGE_DIRTY;
+        let expect = [
+            (P2mType::RamRw, base | PAGE_RW),
+            (P2mType::RamRo, base),
+            (P2mType::RamLogdirty, base),
+            (P2mType::GrantMapRo, base | PAGE_NX),
+            (P2mType::IoreqServer, base | PAGE_NX),
+            (P2mType::GrantMapRw, base | PAGE_RW | PAGE_NX),
+            (P2mType::MapForeign, base | PAGE_RW | PAGE_NX),
+            (P2mType::MmioDirect, base | PAGE_RW | PAGE_PCD | PAGE_NX),
+            (P2mType::PopulateOnDemand, PAGE_NX),
+        ];
+        let flags = PAGE_PRESENT | PAGE_RW | PAGE_USER | PAGE_PCD | PAGE_ACCESSED | PAGE_DIRTY;
+        for (t, want) in expect {
+            let mfn = t.has_frame().then_some(Mfn(1));
+            let raw = Npt::leaf(0, mfn, t, P2mAccess::Rwx);
+            assert_eq!(raw & (flags | PAGE_NX), want, "{t:?}");
+        }
+        // The APM's layout: direct MMIO is P|RW|U|PCD|A|D in the low bits and NX in bit 63.
+        let mmio = Npt::leaf(0, Some(Mfn(1)), P2mType::MmioDirect, P2mAccess::Rwx);
+        assert_eq!(mmio & 0x8000_0000_0000_0fff, 0x8000_0000_0000_0077);
     }
 
     #[test]
