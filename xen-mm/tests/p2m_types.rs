@@ -140,7 +140,33 @@ both_formats!(
     ioreq_reset_reaches_the_highest_mapped_gfn_and_stops_when_nothing_is_left,
     set_mem_type_refuses_paged_and_shared_frames_and_hole_to_ram,
     tracked_ranges_are_inclusive_and_inside_the_guest,
+    tracking_a_range_marks_nothing_outside_it,
 );
+
+fn tracking_a_range_marks_nothing_outside_it<F: P2mFormat>() {
+    // p2m_change_type_range marks only the entries covering [first, last]: the 2 MiB leaves on
+    // either side stay unmarked (lock-free lookups still answer for them). Above 1 GiB, so the
+    // tables walked do not start at gfn 0.
+    let (mem, p2m) = setup::<F>();
+    for gfn in [0x5_0000, 0x5_0200, 0x5_0400] {
+        ram(&p2m, &mem, gfn, 9);
+    }
+    p2m.track_logdirty_range(&mem, Gfn(0x5_0200), Gfn(0x5_03ff), true)
+        .unwrap();
+    assert!(p2m.get_entry_unlocked(&mem, Gfn(0x5_0010)).is_some());
+    assert!(p2m.get_entry_unlocked(&mem, Gfn(0x5_0410)).is_some());
+    assert_eq!(p2m.get_entry_unlocked(&mem, Gfn(0x5_0210)), None, "pending");
+    assert_eq!(ty(&p2m, &mem, 0x5_0210), P2mType::RamLogdirty);
+    // A range covering exactly what a table maps marks the one entry pointing to it.
+    for gfn in 0x6_0200..0x6_0400 {
+        ram(&p2m, &mem, gfn, 0);
+    }
+    let before = mem.writes.load(Ordering::Relaxed);
+    p2m.track_logdirty_range(&mem, Gfn(0x6_0200), Gfn(0x6_03ff), true)
+        .unwrap();
+    assert_eq!(mem.writes.load(Ordering::Relaxed) - before, 1);
+    assert_eq!(ty(&p2m, &mem, 0x6_03ff), P2mType::RamLogdirty);
+}
 
 fn tracked_ranges_are_inclusive_and_inside_the_guest<F: P2mFormat>() {
     // track_dirty_vram ranges: [first, last] with first <= last, up to the last gfn of 48 bits.

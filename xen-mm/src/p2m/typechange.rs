@@ -53,15 +53,14 @@ impl<Fmt: P2mFormat> P2m<Fmt> {
         first: u64,
         last: u64,
     ) {
+        // The entries from `lo` to `hi` are exactly those overlapping [first, last] (a table is
+        // only entered when its span overlaps the range, so `last >= base`).
         let span = level_frames(level);
         let lo = (first.saturating_sub(base) / span) as usize;
-        let hi = ((last.saturating_sub(base)) / span).min(ENTRIES as u64 - 1) as usize;
+        let hi = ((last - base) / span).min(ENTRIES as u64 - 1) as usize;
         for i in lo..=hi {
             let start = base + i as u64 * span;
             let end = start + span - 1;
-            if end < first || start > last {
-                continue;
-            }
             let raw = mem.read_u64(table, i);
             match Fmt::decode(level, raw) {
                 Entry::Empty => {}
