@@ -166,6 +166,11 @@ fn tracking_a_range_marks_nothing_outside_it<F: P2mFormat>() {
         .unwrap();
     assert_eq!(mem.writes.load(Ordering::Relaxed) - before, 1);
     assert_eq!(ty(&p2m, &mem, 0x6_03ff), P2mType::RamLogdirty);
+    // Nothing mapped there: nothing written.
+    let before = mem.writes.load(Ordering::Relaxed);
+    p2m.track_logdirty_range(&mem, Gfn(0x7_0000), Gfn(0x7_03ff), true)
+        .unwrap();
+    assert_eq!(mem.writes.load(Ordering::Relaxed), before);
 }
 
 fn tracked_ranges_are_inclusive_and_inside_the_guest<F: P2mFormat>() {
