@@ -141,7 +141,42 @@ both_formats!(
     set_mem_type_refuses_paged_and_shared_frames_and_hole_to_ram,
     tracked_ranges_are_inclusive_and_inside_the_guest,
     tracking_a_range_marks_nothing_outside_it,
+    type_change_arguments_and_bounds,
 );
+
+fn type_change_arguments_and_bounds<F: P2mFormat>() {
+    // p2m_change_entry_type_global needs two changeable types; p2m_change_type_one works up to
+    // the last gfn of 48 bits; p2m_finish_type_change does exactly the gfns asked for.
+    let (mem, p2m) = setup::<F>();
+    let last = p2m.max_gfn();
+    for (ot, nt) in [
+        (P2mType::RamRw, P2mType::GrantMapRw),
+        (P2mType::GrantMapRw, P2mType::RamRw),
+    ] {
+        assert_eq!(
+            p2m.change_entry_type_global(&mem, ot, nt),
+            Err(Errno::EINVAL)
+        );
+    }
+    ram(&p2m, &mem, last, 0);
+    p2m.change_type_one(&mem, Gfn(last), P2mType::RamRw, P2mType::RamRo)
+        .unwrap();
+    assert_eq!(
+        p2m.change_type_one(&mem, Gfn(last + 1), P2mType::RamRw, P2mType::RamRo),
+        Err(Errno::EINVAL)
+    );
+    for gfn in 0..1024 {
+        ram(&p2m, &mem, gfn, 0);
+    }
+    p2m.enable_logdirty(&mem).unwrap();
+    p2m.finish_type_change(&mem, Gfn(0), 512).unwrap();
+    assert!(p2m.get_entry_unlocked(&mem, Gfn(511)).is_some(), "done");
+    assert_eq!(
+        p2m.get_entry_unlocked(&mem, Gfn(512)),
+        None,
+        "still pending"
+    );
+}
 
 fn tracking_a_range_marks_nothing_outside_it<F: P2mFormat>() {
     // p2m_change_type_range marks only the entries covering [first, last]: the 2 MiB leaves on
