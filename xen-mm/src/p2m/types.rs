@@ -257,6 +257,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn type_classes_are_xens() {
+        // The type lists of xen/arch/x86/include/asm/p2m.h, one by one.
+        use P2mType::*;
+        let classes: [(fn(P2mType) -> bool, &[P2mType]); 13] = [
+            (
+                P2mType::is_ram,
+                &[
+                    RamRw,
+                    RamLogdirty,
+                    RamRo,
+                    RamPagingOut,
+                    RamPaged,
+                    RamPagingIn,
+                    RamShared,
+                    IoreqServer,
+                ],
+            ),
+            (P2mType::is_hole, &[MmioDm, Invalid, RamPagingIn, RamPaged]),
+            (P2mType::is_grant, &[GrantMapRw, GrantMapRo]),
+            (P2mType::is_mmio, &[MmioDm, MmioDirect]),
+            (
+                P2mType::is_readonly,
+                &[RamLogdirty, RamRo, GrantMapRo, RamShared],
+            ),
+            (P2mType::is_discard_write, &[RamRo, GrantMapRo]),
+            (P2mType::is_changeable, &[RamRw, RamLogdirty, IoreqServer]),
+            (P2mType::is_pod, &[PopulateOnDemand]),
+            (P2mType::is_paging, &[RamPagingOut, RamPaged, RamPagingIn]),
+            (P2mType::is_paged, &[RamPaged, RamPagingIn]),
+            (P2mType::is_shared, &[RamShared]),
+            (P2mType::is_broken, &[RamBroken]),
+            (P2mType::is_foreign, &[MapForeign]),
+        ];
+        for (i, (is, members)) in classes.iter().enumerate() {
+            for t in P2mType::ALL {
+                assert_eq!(is(t), members.contains(&t), "class {i}, {t:?}");
+            }
+        }
+    }
+
+    #[test]
     fn numbers_round_trip() {
         for t in P2mType::ALL {
             assert_eq!(P2mType::from_number(t as u64), Some(t));
