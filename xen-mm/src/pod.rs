@@ -360,7 +360,7 @@ impl Pod {
             && ram == size
             && Self::zero_check_superpage(&mut st, p2m, heap, d, superpage)
         {
-            pod = size;
+            // The range is PoD entries now, which the loop below drops.
             nonpod = 0;
         }
         let mut i = 0;
@@ -377,7 +377,6 @@ impl Pod {
                     P2mAccess::Rwx,
                 )?;
                 st.entry_count -= n;
-                pod -= n;
             } else if steal && found.p2mt.is_ram() {
                 let mfn = found.mfn.ok_or(Errno::EINVAL)?;
                 p2m.set_entry(

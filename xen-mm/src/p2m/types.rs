@@ -260,7 +260,8 @@ mod tests {
     fn type_classes_are_xens() {
         // The type lists of xen/arch/x86/include/asm/p2m.h, one by one.
         use P2mType::*;
-        let classes: [(fn(P2mType) -> bool, &[P2mType]); 13] = [
+        type Class = (fn(P2mType) -> bool, &'static [P2mType]);
+        let classes: [Class; 13] = [
             (
                 P2mType::is_ram,
                 &[
