@@ -1123,3 +1123,111 @@ mod rangeset_model {
         }
     }
 }
+
+/// xen/arch/x86/hvm/dm.c `dm_op`: buffer 0 must hold the header (-EFAULT), and then the op's
+/// struct from `op_size` (-EFAULT), implemented or not; an op with no struct (0 is none) needs
+/// only the header and is -EOPNOTSUPP.
+#[test]
+fn buffer_0_must_hold_each_ops_struct() {
+    use std::mem::size_of;
+    let mut e = setup(0);
+    let d = e.domu.domid();
+    let dom0 = e.dom0.clone();
+    let sizes = [
+        (
+            XEN_DMOP_create_ioreq_server,
+            size_of::<xen_dm_op_create_ioreq_server>(),
+        ),
+        (
+            XEN_DMOP_get_ioreq_server_info,
+            size_of::<xen_dm_op_get_ioreq_server_info>(),
+        ),
+        (
+            XEN_DMOP_map_io_range_to_ioreq_server,
+            size_of::<xen_dm_op_ioreq_server_range>(),
+        ),
+        (
+            XEN_DMOP_unmap_io_range_from_ioreq_server,
+            size_of::<xen_dm_op_ioreq_server_range>(),
+        ),
+        (
+            XEN_DMOP_set_ioreq_server_state,
+            size_of::<xen_dm_op_set_ioreq_server_state>(),
+        ),
+        (
+            XEN_DMOP_destroy_ioreq_server,
+            size_of::<xen_dm_op_destroy_ioreq_server>(),
+        ),
+        (
+            XEN_DMOP_track_dirty_vram,
+            size_of::<xen_dm_op_track_dirty_vram>(),
+        ),
+        (
+            XEN_DMOP_set_pci_intx_level,
+            size_of::<xen_dm_op_set_pci_intx_level>(),
+        ),
+        (
+            XEN_DMOP_set_isa_irq_level,
+            size_of::<xen_dm_op_set_isa_irq_level>(),
+        ),
+        (
+            XEN_DMOP_set_pci_link_route,
+            size_of::<xen_dm_op_set_pci_link_route>(),
+        ),
+        (
+            XEN_DMOP_modified_memory,
+            size_of::<xen_dm_op_modified_memory>(),
+        ),
+        (XEN_DMOP_set_mem_type, size_of::<xen_dm_op_set_mem_type>()),
+        (XEN_DMOP_inject_event, size_of::<xen_dm_op_inject_event>()),
+        (XEN_DMOP_inject_msi, size_of::<xen_dm_op_inject_msi>()),
+        (
+            XEN_DMOP_map_mem_type_to_ioreq_server,
+            size_of::<xen_dm_op_map_mem_type_to_ioreq_server>(),
+        ),
+        (
+            XEN_DMOP_remote_shutdown,
+            size_of::<xen_dm_op_remote_shutdown>(),
+        ),
+        (
+            XEN_DMOP_relocate_memory,
+            size_of::<xen_dm_op_relocate_memory>(),
+        ),
+        (
+            XEN_DMOP_pin_memory_cacheattr,
+            size_of::<xen_dm_op_pin_memory_cacheattr>(),
+        ),
+        (XEN_DMOP_nr_vcpus, size_of::<xen_dm_op_nr_vcpus>()),
+    ];
+    let mut call = |e: &mut Env, op: u32, size: u64| {
+        e.g.put(OP, &[op, 0u32]);
+        e.g.put(OP + 8, &[0u8; 32]);
+        put_bufs(&mut e.g, &[(OP, size)]);
+        rc(common::hypercall(
+            &e.hv,
+            &dom0,
+            &mut e.g,
+            __HYPERVISOR_dm_op,
+            args(d, 1),
+        ))
+    };
+    for (op, size) in sizes {
+        assert!(size > 0);
+        assert_eq!(
+            call(&mut e, op, 8 + size as u64 - 1),
+            err(Errno::EFAULT),
+            "op {op}"
+        );
+    }
+    assert_eq!(
+        call(&mut e, 0, 8),
+        err(Errno::EOPNOTSUPP),
+        "op 0 has no struct"
+    );
+    assert_eq!(
+        call(&mut e, 0, 7),
+        err(Errno::EFAULT),
+        "no room for the header"
+    );
+    e.check();
+}
