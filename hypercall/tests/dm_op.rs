@@ -1199,7 +1199,7 @@ fn buffer_0_must_hold_each_ops_struct() {
         ),
         (XEN_DMOP_nr_vcpus, size_of::<xen_dm_op_nr_vcpus>()),
     ];
-    let mut call = |e: &mut Env, op: u32, size: u64| {
+    let call = |e: &mut Env, op: u32, size: u64| {
         e.g.put(OP, &[op, 0u32]);
         e.g.put(OP + 8, &[0u8; 32]);
         put_bufs(&mut e.g, &[(OP, size)]);
