@@ -1231,3 +1231,20 @@ fn buffer_0_must_hold_each_ops_struct() {
     );
     e.check();
 }
+
+/// xen/arch/x86/hvm/dm.c `modified_memory`: an extent may end right at the highest mapped gfn
+/// (`end_pfn > max_gpfn` is the refusal), and an extent of exactly the 256 pfns left in a batch
+/// completes it rather than splitting it.
+#[test]
+fn modified_memory_extent_edges() {
+    let mut e = setup(600);
+    assert_eq!(e.domu.p2m.enable_logdirty(&e.hv.heap), Ok(()));
+    assert_eq!(e.domu.p2m.max_mapped_pfn(), Some(599));
+    put_extents(&mut e.g, &[(598, 1)]);
+    assert_eq!(e.modified_memory(1, 0, 16), 0);
+    assert_eq!(e.dirty(), [598]);
+    put_extents(&mut e.g, &[(0, 10), (300, 256)]);
+    assert_eq!(e.modified_memory(2, 0, 32), 0);
+    assert_eq!(e.dirty().len(), 1 + 10 + 256);
+    e.check();
+}
