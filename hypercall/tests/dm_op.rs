@@ -1079,6 +1079,24 @@ fn modified_memory_is_preemptible() {
     assert_eq!((v, conts), (0, 1));
     let want: Vec<u64> = (100..700).chain(900..910).collect();
     assert_eq!(e.dirty(), want);
+    // A batch that ends with the last extent is not followed by a preemption check: a single
+    // extent of exactly 256 pfns completes, even when every check would preempt.
+    put_extents(&mut e.g, &[(0, 256)]);
+    let body = xen_dm_op_modified_memory {
+        nr_extents: 1,
+        opaque: 0,
+    };
+    let size = put_op(&mut e.g, XEN_DMOP_modified_memory, &body);
+    put_bufs(&mut e.g, &[(OP, size), (EXTENTS, 16)]);
+    let o = common::hypercall_preempted(
+        &e.hv,
+        &dom0,
+        &mut e.g,
+        &mut PreemptAfter { steps: 0 },
+        __HYPERVISOR_dm_op,
+        a,
+    );
+    assert_eq!(o, Outcome::Return(0));
     e.check();
 }
 
