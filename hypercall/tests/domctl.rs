@@ -1044,3 +1044,25 @@ fn shadow_op_huge_bitmap_is_enomem() {
     assert_eq!(out.stats.dirty_count, 1);
     hv.check_invariants().unwrap();
 }
+
+// xen/common/domain.c sanitise_domain_config: the known CDF flags a PVH guest may carry are
+// accepted through the domctl (xenstore domain, out-of-sync shadow off), and max_vcpus may be
+// HVM_MAX_VCPUS (128) itself.
+#[test]
+fn createdomain_accepts_the_flags_and_vcpus_xen_offers() {
+    let (hv, dom0) = common::hypervisor(4096);
+    let mut guest = common::guest();
+    for (flag, vcpus) in [
+        (XEN_DOMCTL_CDF_xs_domain, 1),
+        (XEN_DOMCTL_CDF_oos_off, 1),
+        (0, 128),
+    ] {
+        let mut cfg = pvh_create(vcpus);
+        cfg.flags |= flag;
+        let op = op_with(XEN_DOMCTL_createdomain, 0, &cfg);
+        assert_eq!(domctl(&hv, &dom0, &mut guest, &op), 0, "flag {flag:#x}");
+        let d = op_back(&mut guest).domain;
+        assert!(hv.domains.get(d).is_some(), "flag {flag:#x}: domain {d}");
+    }
+    hv.check_invariants().unwrap();
+}
