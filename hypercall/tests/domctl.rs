@@ -1061,7 +1061,7 @@ fn createdomain_accepts_the_flags_and_vcpus_xen_offers() {
         cfg.flags |= flag;
         let op = op_with(XEN_DOMCTL_createdomain, 0, &cfg);
         assert_eq!(domctl(&hv, &dom0, &mut guest, &op), 0, "flag {flag:#x}");
-        let d = op_back(&mut guest).domain;
+        let d = op_back(&guest).domain;
         assert!(hv.domains.get(d).is_some(), "flag {flag:#x}: domain {d}");
     }
     hv.check_invariants().unwrap();
