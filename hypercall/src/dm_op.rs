@@ -469,7 +469,7 @@ fn set_mem_type<F: FrameAccess, Fmt: P2mFormat>(
 /// for `nr_extents` extents (a missing buffer 1 counts as empty); extents are taken from the last
 /// one down, each `EFAULT` if unreadable, `EINVAL` for a non-zero pad, an empty or wrapping range,
 /// an end past the highest mapped gfn, or `opaque` (pfns of it already done) not below its `nr`.
-/// Every gfn with a RAM frame is marked dirty. After each 256 pfns, if extents remain, preemption
+/// Every gfn whose RAM, grant or foreign entry has a frame is marked dirty (`p2m_is_any_ram`). After each 256 pfns, if extents remain, preemption
 /// may stop it: `nr_extents` and `opaque` say where to resume.
 ///
 /// Differences: Xen's `get_page_from_gfn(.., P2M_UNSHARE)` would populate a populate-on-demand
@@ -522,7 +522,8 @@ fn modified_memory<F: FrameAccess, Fmt: P2mFormat>(
 
         for gfn in pfn..end_pfn {
             let found = d.p2m.get_entry(&hv.heap, Gfn(gfn));
-            if found.mfn.is_some() && found.p2mt.is_ram() {
+            // get_page_from_gfn: RAM, grant and foreign entries with a frame.
+            if found.mfn.is_some() && found.p2mt.is_any_ram() {
                 d.p2m.mark_dirty(Gfn(gfn));
             }
         }

@@ -242,8 +242,8 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
         config: DomainConfig,
     ) -> Result<Arc<Domain<Fmt>>, Errno> {
         let mut table = self.inner.lock();
+        // A reserved id is refused (EINVAL) by the heap's `new_domain` below.
         let domid = match domid {
-            Some(id) if id >= DOMID_FIRST_RESERVED => return Err(Errno::EINVAL),
             Some(id) if table.domains.contains_key(&id) => return Err(Errno::EEXIST),
             Some(id) => id,
             None => {

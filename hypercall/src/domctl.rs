@@ -336,10 +336,9 @@ pub fn getdomaininfo<F: FrameAccess, Fmt: P2mFormat>(
         max_vcpu_id: nr_online_vcpus
             .checked_sub(1)
             .unwrap_or(XEN_INVALID_MAX_VCPU_ID),
-        ssidref: 0,
         handle: st.config.handle,
-        cpupool: CPUPOOLID_DEFAULT,
         gpaddr_bits,
+        // ssidref (0 under the dummy XSM policy) and cpupool (CPUPOOLID_DEFAULT, pool 0).
         ..Default::default()
     };
     info.arch_config.emulation_flags = st.config.emulation_flags;

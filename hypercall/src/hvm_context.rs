@@ -419,7 +419,10 @@ pub fn load_cpu(r: &hvm_hw_cpu) -> Result<HvmVcpuContext, Errno> {
         return Err(Errno::EINVAL);
     }
     // "bad CR0": reserved bits, ET clear, or paging without protection.
-    if r.cr0 & !CR0_VALID != 0 || r.cr0 & CR0_ET == 0 || r.cr0 & (CR0_PE | CR0_PG) == CR0_PG {
+    if r.cr0 & !CR0_VALID != 0
+        || r.cr0 & CR0_ET == 0
+        || (r.cr0 & CR0_PG != 0 && r.cr0 & CR0_PE == 0)
+    {
         return Err(Errno::EINVAL);
     }
     // "bad CR4".
@@ -655,10 +658,10 @@ fn next(pos: usize, len: usize) -> Result<usize, Errno> {
 /// loads its vCPU's context and brings it up (`hvm_load_cpu_ctxt`), and each MTRR record
 /// replaces its vCPU's MTRRs (`hvm_load_mtrr_msr`).
 fn apply(st: &mut DomainState, loaded: Vec<Loaded>) {
-    let n = usize::try_from(st.vcpus).unwrap_or(0);
-    if st.hvm_vcpus.len() < n {
-        st.hvm_vcpus.resize(n, HvmVcpuState::new());
-    }
+    let n = usize::try_from(st.vcpus)
+        .unwrap_or(0)
+        .max(st.hvm_vcpus.len());
+    st.hvm_vcpus.resize(n, HvmVcpuState::new());
     for v in st.hvm_vcpus.iter_mut() {
         v.online = false;
     }

@@ -26,7 +26,7 @@ const CR4_PSE: u64 = 1 << 4;
 const CR4_PAE: u64 = 1 << 5;
 const CR4_LA57: u64 = 1 << 12;
 const EFER_LMA: u64 = 1 << 10;
-const PTE_P: u64 = 1 << 0;
+const PTE_P: u64 = 1;
 const PTE_RW: u64 = 1 << 1;
 const PTE_PS: u64 = 1 << 7;
 /// Address bits of a 64-bit entry (bits 12..51).
@@ -68,7 +68,8 @@ impl<F: FrameAccess, Fmt: P2mFormat> HvmGuestMemory<'_, F, Fmt> {
             .filter(|_| found.p2mt.is_ram())
             .ok_or(Errno::EFAULT)?;
         if write {
-            if found.p2mt == P2mType::IoreqServer || found.p2mt.is_grant() {
+            // (Grant entries are not RAM: the lookup above already refused them.)
+            if found.p2mt == P2mType::IoreqServer {
                 return Err(Errno::EFAULT);
             }
             if found.p2mt.is_discard_write() {

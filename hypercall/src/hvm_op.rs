@@ -21,7 +21,6 @@ use xen_public::hvm::hvm_op::{
 };
 use xen_public::hvm::params::*;
 use xen_public::sched::SHUTDOWN_MAX;
-use xen_public::xen::DOMID_SELF;
 use xen_public::GuestHandle;
 
 use crate::dispatch::{Call, HcResult, Outcome, Preempt};
@@ -194,14 +193,8 @@ pub fn hvm_set_param<Fmt: P2mFormat>(
         return Err(Errno::EINVAL);
     }
     let (mut index, mut value) = (index, value);
+    // (hvm.c also has a case for HVM_PARAM_DM_DOMAIN, unreachable behind the deprecated list.)
     match index {
-        HVM_PARAM_DM_DOMAIN => {
-            // Unreachable while the parameter is deprecated; kept as hvm.c has it.
-            if value != u64::from(DOMID_SELF) {
-                return Err(Errno::EINVAL);
-            }
-            value = u64::from(caller.domid());
-        }
         HVM_PARAM_ACPI_IOPORTS_LOCATION => pmtimer_change_ioport(d, value)?,
         HVM_PARAM_ALTP2M => {
             // Xen 4.17: settable (once) by the control domain. Later Xen sets it at domain
@@ -224,13 +217,13 @@ pub fn hvm_set_param<Fmt: P2mFormat>(
             index = HVM_PARAM_VM86_TSS_SIZED;
         }
         HVM_PARAM_VM86_TSS_SIZED => {
-            if (value >> 32) < TSS32_SIZE {
+            let size = value >> 32;
+            if size < TSS32_SIZE {
                 return Err(Errno::EINVAL);
             }
-            if (value >> 32) > VM86_TSS_MAX_SIZE {
-                value = u64::from(value as u32) | (VM86_TSS_MAX_SIZE << 32);
-            }
-            value |= VM86_TSS_UPDATED;
+            // A larger size is cut to the useful maximum.
+            let size = size.min(VM86_TSS_MAX_SIZE);
+            value = u64::from(value as u32) | (size << 32) | VM86_TSS_UPDATED;
         }
         _ => {}
     }

@@ -7,6 +7,7 @@
 //! sending requests) is left out; the bookkeeping the DMOPs act on is here.
 
 use alloc::collections::BTreeMap;
+use core::ops::Bound::{Excluded, Included};
 
 use xen_mm::buddy::DomId;
 use xen_mm::errno::Errno;
@@ -36,13 +37,22 @@ impl RangeSet {
         self.ranges.range(..=v).next_back().map(|(&s, &e)| (s, e))
     }
 
-    /// Whether any range shares a value with `[s, e]` (`rangeset_overlaps_range`).
+    /// Whether any range shares a value with `[s, e]` (`rangeset_overlaps_range`; none for an
+    /// empty `s > e`, which Xen only ASSERTs against).
     pub fn overlaps_range(&self, s: u64, e: u64) -> bool {
-        if self.find_range(s).is_some_and(|(_, xe)| xe >= s) {
-            return true;
+        if s > e {
+            return false;
         }
-        // A range starting inside (s, e].
-        s < e && self.ranges.range(s + 1..=e).next().is_some()
+        // The range at or below s reaching s, or one starting inside (s, e].
+        self.find_range(s).is_some_and(|(_, xe)| xe >= s)
+            || self.starting_after(s, e).next().is_some()
+    }
+
+    /// The ranges that start inside `(s, e]` (`s <= e`).
+    fn starting_after(&self, s: u64, e: u64) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.ranges
+            .range((Excluded(s), Included(e)))
+            .map(|(&a, &b)| (a, b))
     }
 
     /// Whether one range covers all of `[s, e]` (`rangeset_contains_range`).
@@ -68,9 +78,7 @@ impl RangeSet {
         if x == y {
             match x {
                 Some(r) if joins_x(r) => {
-                    if r.1 < e {
-                        self.ranges.insert(r.0, e);
-                    }
+                    self.ranges.insert(r.0, r.1.max(e));
                 }
                 _ => {
                     if self.ranges.len() >= MAX_NR_IO_RANGES {
@@ -108,9 +116,7 @@ impl RangeSet {
         if let Some(r) = self.find_range(s).filter(|&(_, xe)| xe >= s) {
             hit.push(r);
         }
-        if s < e {
-            hit.extend(self.ranges.range(s + 1..=e).map(|(&a, &b)| (a, b)));
-        }
+        hit.extend(self.starting_after(s, e));
         let splits = hit.iter().any(|&(rs, re)| rs < s && re > e);
         if splits && self.ranges.len() >= MAX_NR_IO_RANGES {
             return Err(Errno::ENOMEM);

@@ -1,7 +1,7 @@
 //! CONSOLEIO_* (xen/drivers/char/console.c `do_console_io`, `guest_console_write`, Xen 4.17) with
 //! the dummy policy's `xsm_console_io` (xen/include/xsm/dummy.h) of a release build.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

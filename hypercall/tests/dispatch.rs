@@ -1,7 +1,7 @@
 //! The dispatcher's own rules (xen/arch/x86/hvm/hypercall.c `hvm_hypercall`): unknown hypercall
 //! numbers get -ENOSYS and change nothing.
 
-mod common;
+use crate::common;
 
 use hypercall::dispatch::Outcome;
 use hypercall::Errno;

@@ -1,7 +1,7 @@
 //! XEN_DMOP_* against Xen 4.17's rules (xen/common/dm.c, xen/arch/x86/hvm/dm.c,
 //! xen/common/ioreq.c, and the p2m side in xen-mm). A domU is the target, dom0 the device model.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -982,7 +982,7 @@ impl Env {
 }
 
 /// xen/arch/x86/hvm/dm.c `modified_memory`: nothing at all unless log-dirty is on; then each
-/// extent's RAM gfns are marked dirty. Buffer 1 too small for nr_extents (or missing) is -EINVAL,
+/// extent's RAM gfns are marked dirty (and grant and foreign ones, below). Buffer 1 too small for nr_extents (or missing) is -EINVAL,
 /// as are a non-zero extent pad, an empty range, an end past the highest mapped gfn, and an
 /// `opaque` not below the extent's `nr`; an unreadable extent is -EFAULT.
 #[test]
@@ -1100,6 +1100,63 @@ fn modified_memory_is_preemptible() {
     e.check();
 }
 
+/// xen/common/ioreq.c `ioreq_server_select`, the range part: the enabled server whose ranges of
+/// the access's type cover all of it; `FOR_EACH_IOREQ_SERVER` walks from the highest id down, so
+/// the newest such server wins.
+#[test]
+fn select_picks_the_newest_enabled_server_covering_the_access() {
+    use hypercall::ioreq::IoreqServers;
+    let mut s = IoreqServers::default();
+    assert!(s.is_empty());
+    let a = s.create(0, 0).unwrap();
+    let b = s.create(0, 0).unwrap();
+    assert_eq!((a, b), (0, 1));
+    assert!(!s.is_empty());
+    s.map_io_range(a, 0, XEN_DMOP_IO_RANGE_PORT, 0x60, 0x6f)
+        .unwrap();
+    s.map_io_range(b, 0, XEN_DMOP_IO_RANGE_PORT, 0x64, 0x64)
+        .unwrap();
+    assert_eq!(
+        s.select(XEN_DMOP_IO_RANGE_PORT, 0x64, 0x64),
+        None,
+        "none enabled"
+    );
+    s.set_state(a, 0, true).unwrap();
+    assert_eq!(s.select(XEN_DMOP_IO_RANGE_PORT, 0x64, 0x64), Some(a));
+    s.set_state(b, 0, true).unwrap();
+    assert_eq!(s.select(XEN_DMOP_IO_RANGE_PORT, 0x64, 0x64), Some(b));
+    assert_eq!(s.select(XEN_DMOP_IO_RANGE_PORT, 0x64, 0x65), Some(a));
+    assert_eq!(s.select(XEN_DMOP_IO_RANGE_PORT, 0x70, 0x70), None);
+    assert_eq!(s.select(XEN_DMOP_IO_RANGE_MEMORY, 0x64, 0x64), None);
+    assert_eq!(s.select(7, 0x64, 0x64), None);
+    s.remove(a);
+    s.remove(b);
+    assert!(s.is_empty());
+}
+
+/// xen/common/rangeset.c `rangeset_remove_range` at an ioreq server's limit: only cutting a range
+/// in two needs a new range (ENOMEM when there is no room); trimming its head or tail, or
+/// removing it whole, does not. `rangeset_overlaps_range` of an empty range is false.
+#[test]
+fn removing_at_the_range_limit_fails_only_for_a_split() {
+    use hypercall::ioreq::{RangeSet, MAX_NR_IO_RANGES};
+    let mut r = RangeSet::default();
+    for i in 0..MAX_NR_IO_RANGES as u64 {
+        r.add_range(8 * i, 8 * i + 4).unwrap();
+    }
+    assert_eq!(r.add_range(5000, 5000), Err(Errno::ENOMEM));
+    assert_eq!(r.remove_range(1, 3), Err(Errno::ENOMEM), "a split");
+    assert_eq!(r.remove_range(8, 9), Ok(()), "a head");
+    assert_eq!(r.remove_range(19, 20), Ok(()), "a tail");
+    assert_eq!(r.ranges().nth(1), Some((10, 12)));
+    assert_eq!(r.ranges().nth(2), Some((16, 18)));
+    assert_eq!(r.remove_range(24, 28), Ok(()), "a whole range");
+    assert_eq!(r.len(), MAX_NR_IO_RANGES - 1);
+    assert_eq!(r.remove_range(1, 3), Ok(()), "room for the split now");
+    assert!(r.overlaps_range(0, 0));
+    assert!(!r.overlaps_range(4, 0));
+}
+
 mod rangeset_model {
     //! xen/common/rangeset.c: whatever the order of adds and removes, a [`RangeSet`] covers
     //! exactly the values a plain set would, with disjoint sorted ranges, and answers
@@ -1123,20 +1180,28 @@ mod rangeset_model {
                 let e = s + len;
                 let hits = (s..=e).any(|v| model.contains(&v));
                 prop_assert_eq!(r.overlaps_range(s, e), hits);
+                prop_assert_eq!(
+                    r.contains_range(s, e),
+                    r.ranges().any(|(rs, re)| rs <= s && e <= re)
+                );
                 if add {
                     prop_assert!(r.add_range(s, e).is_ok());
                     model.extend(s..=e);
-                } else if r.contains_range(s, e) {
-                    prop_assert!((s..=e).all(|v| model.contains(&v)));
+                } else {
+                    // Any part of [s, e] may be covered, by any number of ranges.
                     prop_assert!(r.remove_range(s, e).is_ok());
                     for v in s..=e {
                         model.remove(&v);
                     }
                 }
                 prop_assert_eq!(covered(&r), model.clone());
+                for v in s.saturating_sub(1)..=e + 1 {
+                    prop_assert_eq!(r.contains_singleton(v), model.contains(&v));
+                }
                 let ranges: Vec<_> = r.ranges().collect();
                 prop_assert!(ranges.windows(2).all(|w| w[0].1 < w[1].0));
                 prop_assert!(ranges.iter().all(|&(s, e)| s <= e));
+                prop_assert_eq!((r.len(), r.is_empty()), (ranges.len(), model.is_empty()));
             }
         }
     }
@@ -1264,5 +1329,117 @@ fn modified_memory_extent_edges() {
     put_extents(&mut e.g, &[(0, 10), (300, 256)]);
     assert_eq!(e.modified_memory(2, 0, 32), 0);
     assert_eq!(e.dirty().len(), 1 + 10 + 256);
+    e.check();
+}
+
+/// The guest memory of a caller whose dm_op buffers can be read but not written.
+struct ReadOnly<'a>(&'a mut FlatGuest);
+
+impl hypercall::guest::GuestMemory for ReadOnly<'_> {
+    fn copy_from_guest(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
+        self.0.copy_from_guest(addr, buf)
+    }
+    fn copy_to_guest(&mut self, _addr: u64, _data: &[u8]) -> Result<(), Errno> {
+        Err(Errno::EFAULT)
+    }
+}
+
+impl Env {
+    /// Issues op `op` with `body` as dom0 on the domU, from read-only buffers.
+    fn dmop_read_only<T: IntoBytes + Immutable>(&mut self, op: u32, body: &T) -> i64 {
+        let size = put_op(&mut self.g, op, body);
+        put_bufs(&mut self.g, &[(OP, size)]);
+        let mut call = hypercall::dispatch::Call {
+            caller: &self.dom0,
+            vcpu: 0,
+            guest: &mut ReadOnly(&mut self.g),
+            preempt: &mut hypercall::dispatch::NeverPreempt,
+            sched: None,
+        };
+        rc(hypercall::dispatch(
+            &self.hv,
+            &mut call,
+            __HYPERVISOR_dm_op.into(),
+            args(self.domu.domid(), 1),
+        ))
+    }
+}
+
+#[test]
+fn only_a_successful_op_that_changes_its_struct_copies_it_back() {
+    // xen/arch/x86/hvm/dm.c dm_op: `if ( (!rc || rc == -ERESTART) && !const_op &&
+    // copy_to_guest_offset(...) ) rc = -EFAULT;`. With buffer 0 read-only, only a successful
+    // non-const op fails (EFAULT); a const op succeeds and a failing op keeps its own error.
+    let mut e = setup(16);
+    let id = e.create();
+    let state = xen_dm_op_set_ioreq_server_state {
+        id,
+        enabled: 1,
+        pad: 0,
+    };
+    assert_eq!(e.dmop_read_only(XEN_DMOP_set_ioreq_server_state, &state), 0);
+    let bad = xen_dm_op_create_ioreq_server {
+        handle_bufioreq: 3,
+        pad: [0; 3],
+        id: 0xffff,
+    };
+    assert_eq!(
+        e.dmop_read_only(XEN_DMOP_create_ioreq_server, &bad),
+        err(Errno::EINVAL)
+    );
+    let info = xen_dm_op_get_ioreq_server_info {
+        id,
+        flags: XEN_DMOP_no_gfns as u16,
+        bufioreq_port: 0,
+        ioreq_gfn: 0,
+        bufioreq_gfn: 0,
+    };
+    assert_eq!(
+        e.dmop_read_only(XEN_DMOP_get_ioreq_server_info, &info),
+        err(Errno::EFAULT)
+    );
+}
+
+/// xen/arch/x86/hvm/dm.c `modified_memory` marks a pfn dirty when `get_page_from_gfn` gives a
+/// page: RAM, grant and foreign entries (`p2m_is_any_ram`), not MMIO.
+#[test]
+fn modified_memory_marks_ram_and_foreign_entries_not_mmio() {
+    let mut e = setup(16);
+    // gfn 5: MMIO; gfn 6: a foreign mapping of one of dom0's frames.
+    e.domu
+        .p2m
+        .set_entry(
+            &e.hv.heap,
+            Gfn(5),
+            Some(xen_mm::frame::Mfn(0xfee00)),
+            0,
+            P2mType::MmioDirect,
+            P2mAccess::Rw,
+        )
+        .unwrap();
+    let dom0_frame =
+        e.hv.heap
+            .alloc_domheap_pages(&e.dom0.mem, 0, &Default::default())
+            .unwrap();
+    e.hv.heap
+        .get_foreign_page(&e.domu.mem, &e.dom0.mem, dom0_frame)
+        .unwrap();
+    let old = e.domu.p2m.get_entry(&e.hv.heap, Gfn(6)).mfn.unwrap();
+    e.domu
+        .p2m
+        .set_entry(
+            &e.hv.heap,
+            Gfn(6),
+            Some(dom0_frame),
+            0,
+            P2mType::MapForeign,
+            P2mAccess::Rwx,
+        )
+        .unwrap();
+    e.hv.heap.free_domheap_pages(&e.domu.mem, old, 0).unwrap();
+    assert_eq!(e.domu.p2m.enable_logdirty(&e.hv.heap), Ok(()));
+    put_extents(&mut e.g, &[(4, 4)]);
+    assert_eq!(e.modified_memory(1, 0, 16), 0);
+    assert_eq!(e.dirty(), [4, 6, 7]);
     e.check();
 }

@@ -1,7 +1,7 @@
 //! The domain table and lifecycle (xen/common/domain.c `domain_create`, `domain_shutdown`,
 //! `domain_crash`, `domain_kill`; xen/common/domctl.c's domid rover).
 
-mod common;
+use crate::common;
 
 use common::{hypervisor, pvh_config};
 use hypercall::domain::Life;
@@ -10,10 +10,13 @@ use xen_public::sched::{SHUTDOWN_crash, SHUTDOWN_poweroff, SHUTDOWN_reboot};
 
 #[test]
 fn ids_come_from_a_rover_and_reserved_or_taken_ids_are_refused() {
+    assert!(hypercall::domain::DomainTable::<xen_mm::p2m::npt::Npt>::new().is_empty());
     let (hv, _dom0) = hypervisor(4096);
+    assert!(!hv.domains.is_empty());
     let a = hv.create_domain(None, pvh_config(false)).unwrap();
     let b = hv.create_domain(None, pvh_config(false)).unwrap();
     assert_eq!((a.domid(), b.domid()), (1, 2));
+    assert_eq!(hv.domains.len(), 3);
     assert_eq!(
         hv.create_domain(Some(2), pvh_config(false)).err(),
         Some(Errno::EEXIST)

@@ -2,7 +2,7 @@
 //! (xen/common/domctl.c `do_domctl`, xen/common/domain.c, xen/arch/x86/domctl.c and
 //! xen/arch/x86/mm/paging.c). Every test ends with the hypervisor's invariants.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -479,7 +479,34 @@ fn destroydomain_midway_keeps_the_domain_listed() {
     );
     assert_eq!(d.mem.tot_pages(), 0);
     assert_eq!(d.life(), hypercall::domain::Life::Dead);
+    let info = hypercall::domctl::getdomaininfo(&hv, &d);
+    assert_eq!(info.flags & XEN_DOMINF_dying, XEN_DOMINF_dying);
+    assert_eq!(
+        info.flags & (XEN_DOMINF_hvm_guest | XEN_DOMINF_hap),
+        XEN_DOMINF_hvm_guest | XEN_DOMINF_hap
+    );
     hv.check_invariants().unwrap();
+}
+
+// xen/common/domctl.c getdomaininfo: XEN_DOMINF_hvm_guest and XEN_DOMINF_hap follow the domain's
+// own flags (is_hvm_domain, paging_mode_hap); a PV domain (which only the portable core can make:
+// XEN_DOMCTL_createdomain refuses PV) shows its shared_info mfn, not a gfn.
+#[test]
+fn getdomaininfo_reports_hvm_and_hap_from_the_domain() {
+    let (hv, _dom0) = common::hypervisor(4096);
+    let pv = hv
+        .create_domain(
+            None,
+            hypercall::domain::DomainConfig {
+                flags: 0,
+                max_vcpus: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let info = hypercall::domctl::getdomaininfo(&hv, &pv);
+    assert_eq!(info.flags & (XEN_DOMINF_hvm_guest | XEN_DOMINF_hap), 0);
+    assert_eq!(info.shared_info_frame, pv.shared_info.0);
 }
 
 // xen/common/domain.c domain_kill: `if ( d == current->domain ) return -EINVAL;` - dom0 cannot
@@ -988,7 +1015,71 @@ fn shadow_op_get_allocation_reports_mib() {
     assert!(d.p2m.table_frames() > 1);
     assert_eq!(u64::from(out.mb), d.p2m.table_frames().div_ceil(256));
     assert_eq!(out.mb, 1);
-    hv.check_invariants().unwrap();
+    // 300 4 KiB entries 2 MiB apart take a page table each: past 256 tables, 2 MiB.
+    d.mem.set_max_pages(d.mem.max_pages() + 1);
+    let mfn = hv
+        .heap
+        .alloc_domheap_pages(&d.mem, 0, &Default::default())
+        .unwrap();
+    for i in 1..=300u64 {
+        d.p2m
+            .set_entry(
+                &hv.heap,
+                Gfn(i << 9),
+                Some(mfn),
+                0,
+                P2mType::RamRw,
+                P2mAccess::Rwx,
+            )
+            .unwrap();
+    }
+    assert!(d.p2m.table_frames() > 256);
+    let (ret, out) = shadow(
+        &hv,
+        &dom0,
+        &mut guest,
+        domid,
+        sc(XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION),
+    );
+    assert_eq!((ret, out.mb), (0, 2));
+    // Xen resizes its paging pool; the p2m here takes its tables from the domain heap as it
+    // needs them, so there is nothing to set (deviation).
+    let (ret, _) = shadow(
+        &hv,
+        &dom0,
+        &mut guest,
+        domid,
+        sc(XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION),
+    );
+    assert_eq!(ret, Errno::EOPNOTSUPP.negated());
+}
+
+// paging_log_dirty_op copies (pages + 7) / 8 bytes of bitmap: whole words, then the bytes of the
+// last one that are needed, and nothing past them.
+#[test]
+fn shadow_op_peek_writes_only_the_bytes_the_pages_need() {
+    let (hv, dom0) = common::hypervisor(4096);
+    let mut guest = common::guest();
+    let (domid, d) = logdirty_domain(&hv, &dom0, &mut guest, 7);
+    let (ret, _) = shadow(
+        &hv,
+        &dom0,
+        &mut guest,
+        domid,
+        sc(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY),
+    );
+    assert_eq!(ret, 0);
+    for gfn in [1, 64] {
+        d.p2m.mark_dirty(Gfn(gfn));
+    }
+    guest.put(BITMAP, &[0xaau8; 24]);
+    let mut peek = sc(XEN_DOMCTL_SHADOW_OP_PEEK);
+    peek.dirty_bitmap = GuestHandle::new(BITMAP);
+    peek.pages = 70;
+    let (ret, out) = shadow(&hv, &dom0, &mut guest, domid, peek);
+    assert_eq!((ret, out.pages), (0, 70));
+    assert_eq!(guest.get::<u64>(BITMAP), 1 << 1);
+    assert_eq!(guest.get::<[u8; 3]>(BITMAP + 8), [0x01, 0xaa, 0xaa]);
 }
 
 // paging_log_dirty_op covers no more than the domain's highest gfn; beyond

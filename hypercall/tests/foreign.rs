@@ -5,7 +5,7 @@
 //! policy of xen/include/xsm/dummy.h (`xsm_map_gmfn_foreign`: XSM_TARGET on (tdom, fdom)).
 //! Invariants (every frame accounted for, one reference per foreign entry) after every step.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

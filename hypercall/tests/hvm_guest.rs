@@ -2,7 +2,7 @@
 //! xen/arch/x86/mm/guest_walk.c `guest_walk_tables`: the guest's page tables are walked through
 //! the p2m, PoD frames are populated, writes to read-only RAM are dropped, faults are EFAULT.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -135,6 +135,13 @@ fn long_mode_walks_4k_2m_and_1g_pages() {
     assert_eq!(m.linear_to_gpa(0x80_0000_0000, false), Err(Errno::EFAULT));
     // Non-canonical.
     assert_eq!(m.linear_to_gpa(0x8000_0000_0000, false), Err(Errno::EFAULT));
+    assert_eq!(
+        m.linear_to_gpa(0xfffe_ff80_0020_0123, false),
+        Err(Errno::EFAULT)
+    );
+    // Canonical upper half: PML4 slot 511 shares the lower half's PDPT.
+    poke(&hv, &d, 0x1000 + 511 * 8, 0x2000 | P | RW);
+    assert_eq!(m.linear_to_gpa(0xffff_ff80_0020_0123, false), Ok(0x123));
     // A read-only page refuses a supervisor write while CR0.WP is set, and takes it without.
     assert_eq!(m.linear_to_gpa(0x40_0000, true), Err(Errno::EFAULT));
     let m = memory(
@@ -146,6 +153,16 @@ fn long_mode_walks_4k_2m_and_1g_pages() {
         },
     );
     assert_eq!(m.linear_to_gpa(0x40_0000, true), Ok(0x5000));
+    // Five-level paging (CR4.LA57) is not offered: any walk faults.
+    let m = memory(
+        &hv,
+        &d,
+        PagingState {
+            cr4: paging.cr4 | (1 << 12),
+            ..paging
+        },
+    );
+    assert_eq!(m.linear_to_gpa(0x20_0123, false), Err(Errno::EFAULT));
 }
 
 #[test]
@@ -246,6 +263,24 @@ fn pod_frames_are_populated_and_read_only_writes_are_dropped() {
         .unwrap();
     m.copy_to_guest(0x1000, &[5; 8]).unwrap();
     assert_eq!(peek(&hv, &d, 0x1000), 0);
+    // An ioreq-server page (emulated writes go to its device model) is read as RAM, but a copy
+    // to it is EFAULT (__hvm_copy: HVMTRANS_bad_gfn_to_mfn for p2m_ioreq_server on a write).
+    let mfn = d.p2m.get_entry(&hv.heap, Gfn(2)).mfn.unwrap();
+    d.p2m
+        .set_entry(
+            &hv.heap,
+            Gfn(2),
+            Some(mfn),
+            0,
+            P2mType::IoreqServer,
+            P2mAccess::Rwx,
+        )
+        .unwrap();
+    assert_eq!(m.copy_to_guest(0x2000, &[5; 8]), Err(Errno::EFAULT));
+    assert_eq!(peek(&hv, &d, 0x2000), 0);
+    let mut b = [1u8; 8];
+    m.copy_from_guest(0x2000, &mut b).unwrap();
+    assert_eq!(b, [0; 8]);
     hv.check_invariants().unwrap();
 }
 
@@ -266,4 +301,66 @@ fn writes_are_logged_for_log_dirty() {
     m.copy_from_guest(0x3008, &mut b).unwrap();
     let (bitmap, _) = d.p2m.log_dirty_op(&hv.heap, 4, false).unwrap();
     assert_eq!(bitmap, vec![0b0100], "only the written frame is dirty");
+}
+
+#[test]
+fn pae_and_32_bit_walks_fault_on_absent_or_read_only_entries() {
+    // Each level's entry must be present, and with CR0.WP a write needs RW at each level; a
+    // 2 MiB PAE page takes its frame from bits 21.. only (bit 12 is PAT). Absent entries keep an
+    // address, so a walk that ignored P would find something.
+    const CR0_WP: u64 = 1 << 16;
+    let (hv, d) = guest_with_ram(8);
+    poke(&hv, &d, 0x1020, 0x2000 | P);
+    poke(&hv, &d, 0x1028, 0x2000); // PDPTE 1 absent
+    poke(&hv, &d, 0x2000, P | RW | PS | (1 << 12)); // 2 MiB at 0, PAT set
+    poke(&hv, &d, 0x2008, 0x3000 | P | RW);
+    poke(&hv, &d, 0x2010, 0x3000 | P); // read-only PDE
+    poke(&hv, &d, 0x2018, 0x3000 | RW); // absent PDE
+    poke(&hv, &d, 0x3000 + 8 * 5, 0x7000 | P | RW);
+    poke(&hv, &d, 0x3000 + 8 * 6, 0x7000 | P); // read-only PTE
+    poke(&hv, &d, 0x3000 + 8 * 7, 0x7000 | RW); // absent PTE
+    let m = memory(
+        &hv,
+        &d,
+        PagingState {
+            cr0: CR0_PE | CR0_PG | CR0_WP,
+            cr3: 0x1020,
+            cr4: CR4_PAE,
+            efer: 0,
+        },
+    );
+    assert_eq!(m.linear_to_gpa(0x1_2345, false), Ok(0x1_2345));
+    assert_eq!(m.linear_to_gpa(0x4000_0000, false), Err(Errno::EFAULT));
+    assert_eq!(m.linear_to_gpa(0x20_5010, true), Ok(0x7010));
+    assert_eq!(m.linear_to_gpa(0x20_6010, false), Ok(0x7010));
+    assert_eq!(m.linear_to_gpa(0x20_6010, true), Err(Errno::EFAULT));
+    assert_eq!(m.linear_to_gpa(0x20_7010, false), Err(Errno::EFAULT));
+    assert_eq!(m.linear_to_gpa(0x40_5010, false), Ok(0x7010));
+    assert_eq!(m.linear_to_gpa(0x40_5010, true), Err(Errno::EFAULT));
+    assert_eq!(m.linear_to_gpa(0x60_5010, false), Err(Errno::EFAULT));
+
+    // 32-bit paging, PD at 0x4000, PT at 0x5000.
+    poke(&hv, &d, 0x4000, 0x5000 | P | RW);
+    poke(&hv, &d, 0x4004, 0x5000 | P); // read-only PDE
+    poke(&hv, &d, 0x4008, 0x5000 | RW); // absent PDE
+    poke(&hv, &d, 0x5000 + 4 * 3, 0x6000 | P | RW);
+    poke(&hv, &d, 0x5000 + 4 * 4, 0x6000 | P); // read-only PTE
+    poke(&hv, &d, 0x5000 + 4 * 5, 0x6000 | RW); // absent PTE
+    let m = memory(
+        &hv,
+        &d,
+        PagingState {
+            cr0: CR0_PE | CR0_PG | CR0_WP,
+            cr3: 0x4000,
+            cr4: 0,
+            efer: 0,
+        },
+    );
+    assert_eq!(m.linear_to_gpa(0x3abc, true), Ok(0x6abc));
+    assert_eq!(m.linear_to_gpa(0x4abc, false), Ok(0x6abc));
+    assert_eq!(m.linear_to_gpa(0x4abc, true), Err(Errno::EFAULT));
+    assert_eq!(m.linear_to_gpa(0x5abc, false), Err(Errno::EFAULT));
+    assert_eq!(m.linear_to_gpa(0x40_3abc, false), Ok(0x6abc));
+    assert_eq!(m.linear_to_gpa(0x40_3abc, true), Err(Errno::EFAULT));
+    assert_eq!(m.linear_to_gpa(0x80_3abc, false), Err(Errno::EFAULT));
 }

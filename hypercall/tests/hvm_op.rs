@@ -1,7 +1,7 @@
 //! HVMOP_set_param, HVMOP_get_param and HVMOP_get_mem_type against Xen 4.17's rules
 //! (xen/arch/x86/hvm/hvm.c). A domU is the target, dom0 the toolstack.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -462,6 +462,30 @@ fn vm86_tss_is_stored_sized() {
         get_param(&hv, &domu, &mut g, DOMID_SELF, HVM_PARAM_VM86_TSS_SIZED),
         Ok((8329 << 32) | 0x1000)
     );
+    // Stored with VM86_TSS_UPDATED (bit 63) for the vCPUs to pick up; sizes from sizeof(struct
+    // tss32) (104) to the maximum are kept as given.
+    assert_eq!(
+        stored(&domu, HVM_PARAM_VM86_TSS_SIZED),
+        (1 << 63) | (8329 << 32) | 0x1000
+    );
+    for size in [104u64, 128, 8329] {
+        let value = (size << 32) | 0x2000;
+        assert_eq!(
+            set_param(
+                &hv,
+                &domu,
+                &mut g,
+                DOMID_SELF,
+                HVM_PARAM_VM86_TSS_SIZED,
+                value
+            ),
+            0
+        );
+        assert_eq!(
+            get_param(&hv, &domu, &mut g, DOMID_SELF, HVM_PARAM_VM86_TSS_SIZED),
+            Ok(value)
+        );
+    }
     hv.check_invariants().unwrap();
 }
 
@@ -494,6 +518,19 @@ fn altp2m_needs_privilege_and_no_nested_virt() {
     );
     assert_eq!(
         set_param(&hv, &dom0, &mut g, domu.domid(), HVM_PARAM_ALTP2M, 2),
+        0
+    );
+    // The highest mode, XEN_ALTP2M_limited, is a mode too.
+    let limited = hv.create_domain(None, common::pvh_config(false)).unwrap();
+    assert_eq!(
+        set_param(
+            &hv,
+            &dom0,
+            &mut g,
+            limited.domid(),
+            HVM_PARAM_ALTP2M,
+            u64::from(XEN_ALTP2M_limited)
+        ),
         0
     );
     hv.check_invariants().unwrap();
@@ -567,8 +604,7 @@ fn get_mem_type(
 }
 
 /// hvm.c `hvmop_get_mem_type`: the HVMMEM_* type reported for each p2m type; unmapped gfns read
-/// as mmio_dm, log-dirty RAM as ram_ro. (Populate-on-demand, which reads as ram_rw, is not set up
-/// here: a bare PoD entry would break the PoD accounting the invariants check.)
+/// as mmio_dm, log-dirty RAM as ram_ro, populate-on-demand as ram_rw (without populating it).
 #[test]
 fn get_mem_type_maps_p2m_types() {
     let (hv, dom0, domu, mut g) = setup();
@@ -587,7 +623,15 @@ fn get_mem_type_maps_p2m_types() {
             .set_entry(&hv.heap, Gfn(gfn), Some(mfn), 0, t, P2mAccess::Rwx)
             .unwrap();
     }
+    domu.pod
+        .mark_populate_on_demand(&mut domu.p2m.locked(), &hv.heap, Gfn(6), 0)
+        .unwrap();
     let d = domu.domid();
+    assert_eq!(get_mem_type(&hv, &dom0, &mut g, d, 6), Ok(HVMMEM_ram_rw));
+    assert_eq!(
+        domu.p2m.get_entry(&hv.heap, Gfn(6)).p2mt,
+        P2mType::PopulateOnDemand
+    );
     assert_eq!(get_mem_type(&hv, &dom0, &mut g, d, 0), Ok(HVMMEM_ram_rw));
     assert_eq!(get_mem_type(&hv, &dom0, &mut g, d, 1), Ok(HVMMEM_ram_ro));
     assert_eq!(get_mem_type(&hv, &dom0, &mut g, d, 2), Ok(HVMMEM_ram_ro));
@@ -606,6 +650,16 @@ fn get_mem_type_maps_p2m_types() {
         P2mType::RamLogdirty
     );
     hv.check_invariants().unwrap();
+}
+
+/// hvm.c `hvmop_get_mem_type`: grant mappings read as RAM, read-only ones as ram_ro (no grant
+/// table yet makes them, so the mapping from p2m type is checked directly).
+#[test]
+fn grant_mappings_read_as_ram() {
+    use hypercall::hvm_op::hvmmem_type;
+    assert_eq!(hvmmem_type(P2mType::GrantMapRw), HVMMEM_ram_rw);
+    assert_eq!(hvmmem_type(P2mType::GrantMapRo), HVMMEM_ram_ro);
+    assert_eq!(hvmmem_type(P2mType::MmioDirect), HVMMEM_mmio_dm);
 }
 
 /// hvm.c `hvmop_get_mem_type` (4.17): `rcu_lock_domain_by_any_id` and XSM_TARGET, so a domain may

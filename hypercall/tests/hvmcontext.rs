@@ -5,7 +5,7 @@
 //! `hvm_save_mtrr_msr` / `hvm_load_mtrr_msr`, xen/common/domctl.c (getvcpuinfo), and the
 //! toolstack's use of them in tools/libs/guest/xg_dom_x86.c `vcpu_hvm`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -758,6 +758,14 @@ fn buffer_errors() {
     };
     let op = op_with(XEN_DOMCTL_sethvmcontext, 5, &ctx);
     assert_eq!(domctl(&hv, &dom0, &mut guest, &op), ENOMEM);
+    // Exactly 1 MiB is read in (here from memory the guest buffer does not have).
+    let ctx = xen_domctl_hvmcontext {
+        size: 1 << 20,
+        buffer: GuestHandle::new(BUF),
+        ..Default::default()
+    };
+    let op = op_with(XEN_DOMCTL_sethvmcontext, 5, &ctx);
+    assert_eq!(domctl(&hv, &dom0, &mut guest, &op), EFAULT);
     let ctx = xen_domctl_hvmcontext {
         size: 4096,
         buffer: GuestHandle::new(0x10),
@@ -797,4 +805,152 @@ fn getvcpuinfo_rules() {
     hv.create_domain(Some(6), config).unwrap();
     assert_eq!(getvcpuinfo(&hv, &dom0, &mut guest, 6, 0), Err(ESRCH));
     assert_eq!(getvcpuinfo(&hv, &dom0, &mut guest, 6, 2), Err(EINVAL));
+}
+
+// hvm_load_cpu_ctxt: every CR0 bit a guest may set (the complement of
+// HVM_CR0_GUEST_RESERVED_BITS), every CR4 bit hvm_cr4_guest_valid_bits allows here, and the
+// EFER bits of EFER_KNOWN_MASK that need nothing else, are each accepted, alone and all together.
+#[test]
+fn every_valid_control_register_bit_is_accepted() {
+    const PE_ET: u64 = 0x1 | 0x10;
+    let cr0_bits = [
+        0x2,
+        0x4,
+        0x8,
+        0x20,
+        1 << 16,
+        1 << 18,
+        1 << 29,
+        1 << 30,
+        1 << 31,
+    ];
+    let cr4_bits = [
+        0x1,
+        0x2,
+        0x4,
+        0x8,
+        0x10,
+        0x20,
+        0x40,
+        0x80,
+        0x100,
+        0x200,
+        0x400,
+        0x800,
+        1 << 16,
+        1 << 17,
+        1 << 18,
+        1 << 20,
+        1 << 21,
+        1 << 22,
+    ];
+    // SCE, LME, NX, FFXSE (LMA needs LME and paging on; SVME needs nested virtualisation).
+    let efer_bits = [1, 1 << 8, 1 << 11, 1 << 14];
+    for bit in cr0_bits {
+        let mut c = pvh_bsp(0x1000, 0);
+        c.cr0 = PE_ET | bit;
+        refused_not(&c);
+    }
+    for bit in cr4_bits {
+        let mut c = pvh_bsp(0x1000, 0);
+        c.cr4 = bit;
+        refused_not(&c);
+    }
+    for bit in efer_bits {
+        let mut c = pvh_bsp(0x1000, 0);
+        c.msr_efer = bit;
+        refused_not(&c);
+    }
+    let mut c = pvh_bsp(0x1000, 0);
+    c.cr0 = cr0_bits.iter().fold(PE_ET, |a, b| a | b);
+    c.cr4 = cr4_bits.iter().fold(0, |a, b| a | b);
+    c.msr_efer = efer_bits.iter().fold(1 << 10, |a, b| a | b);
+    refused_not(&c);
+}
+
+// The HEADER's changeset: xen/arch/x86/hvm/save.c arch_hvm_save does
+// `simple_strtoll(strrchr(xen_changeset(), ':'), NULL, 16)`, which parses from the ':' itself (so
+// 0), or ~0 when the changeset has no ':'.
+#[test]
+fn header_changeset_is_0_with_a_colon_and_all_ones_without() {
+    use hypercall::hvm_context::header_changeset;
+    assert_eq!(header_changeset("Wed Nov 6 2024 +0100 git:01140da4e8"), 0);
+    assert_eq!(header_changeset("unavailable"), u64::MAX);
+}
+
+/// Loads `c` as vCPU 0's record of domain 5 and returns the context it gave.
+fn loaded(c: &hvm_hw_cpu) -> hypercall::hvm_context::HvmVcpuContext {
+    let (hv, dom0, mut guest) = setup(5, 1);
+    assert_eq!(set(&hv, &dom0, &mut guest, 5, &cpu_image(0, c)), 0);
+    vcpu_state(&hv, 5, 0).unwrap().context.unwrap()
+}
+
+// hvm_load_cpu_ctxt: UNFOLD_ARBYTES moves attributes saved in VMCS format (bits 12-15 set, 8-11
+// clear) down into segment_register format; others are kept (to 16 bits). RFLAGS always gets
+// bit 1 (X86_EFLAGS_MBS), which a record may already have.
+#[test]
+fn segment_attributes_unfold_and_rflags_keeps_bit_1() {
+    let mut c = pvh_bsp(0x1000, 0);
+    c.cs_arbytes = 0xc09b; // VMCS layout: G, D/B in bits 15, 14
+    c.ds_arbytes = 0xc93; // already unfolded
+    c.es_arbytes = 0x1_f093; // bits 8-11 clear but a bit above 16: still folded
+    c.ss_arbytes = 0xf193; // bits 12-15 set and bit 8 set: kept
+    c.rflags = 0x2;
+    let ctx = loaded(&c);
+    assert_eq!(ctx.cs.attr, 0xc9b);
+    assert_eq!(ctx.ds.attr, 0xc93);
+    assert_eq!(ctx.es.attr, 0xf93);
+    assert_eq!(ctx.ss.attr, 0xf193);
+    assert_eq!(ctx.rflags, 0x2);
+    c.rflags = 0x200;
+    assert_eq!(loaded(&c).rflags, 0x202);
+}
+
+// svm_vmcb_restore: only a pending event with its valid bit is checked; its type must be 0, 2, 3
+// or 4 with no reserved bits, and only an event that delivers an error code needs one of 16 bits.
+// hvm_load_cpu_ctxt accepts real mode (CR0 = ET alone).
+#[test]
+fn pending_event_checks_look_at_valid_events_only() {
+    let good = |ev: u32, error_code: u32| {
+        let mut c = pvh_bsp(0x1000, 0);
+        c.pending_event = ev;
+        c.error_code = error_code;
+        refused_not(&c);
+    };
+    let bad = |ev: u32| {
+        let mut c = pvh_bsp(0x1000, 0);
+        c.pending_event = ev;
+        let (hv, dom0, mut guest) = setup(5, 1);
+        assert_eq!(
+            set(&hv, &dom0, &mut guest, 5, &cpu_image(0, &c)),
+            EINVAL,
+            "{ev:#x}"
+        );
+    };
+    // Not valid: nothing is checked.
+    good((1 << 8) | (1 << 12) | (1 << 11), 0x1_0000);
+    // Software interrupt (type 4), and an exception with no error code but a wide one given.
+    good((1 << 31) | (4 << 8) | 0x80, 0);
+    good((1 << 31) | (3 << 8) | 6, 0x1_0000);
+    bad((1 << 31) | (5 << 8));
+    bad((1 << 31) | (1 << 12) | 6);
+    let mut c = pvh_bsp(0x1000, 0);
+    c.cr0 = 0x10;
+    refused_not(&c);
+}
+
+// hvm_load: a typecode up to HVM_SAVE_CODE_MAX has a loader in Xen (xen-rs models CPU and MTRR
+// and answers EOPNOTSUPP for the others); the HEADER must be the first record, by its typecode as
+// well as its length (ENODATA); a CPU record longer than the structure is EINVAL, even when the
+// image holds its bytes (_hvm_check_entry: `len < d->length`).
+#[test]
+fn record_types_and_lengths_at_their_limits() {
+    refused(&image(&[(HVM_SAVE_CODE_MAX, 0, &[0; 8])]), EOPNOTSUPP);
+    let mut not_header = Vec::new();
+    rec(&mut not_header, HVM_SAVE_CODE_CPU, 0, header().as_bytes());
+    rec(&mut not_header, HVM_SAVE_CODE_END, 0, &[]);
+    refused(&not_header, ENODATA);
+    let mut long_cpu = pvh_bsp(0x1000, 0).as_bytes().to_vec();
+    long_cpu.extend_from_slice(&[0; 8]);
+    refused(&image(&[(HVM_SAVE_CODE_CPU, 0, &long_cpu)]), EINVAL);
 }

@@ -1,7 +1,7 @@
 //! XENMEM_* through the dispatcher, against xen/common/memory.c `do_memory_op` (and x86's
 //! `arch_memory_op` for the memory map and PoD target). Invariants are checked after every case.
 
-mod common;
+use crate::common;
 
 use common::{guest, hypercall, hypercall_preempted, hypervisor, pvh_config, GUEST_BASE};
 use hypercall::dispatch::{Outcome, PreemptAfter};

@@ -1,7 +1,7 @@
 //! SCHEDOP_* (xen/common/sched/core.c `do_sched_op`, Xen 4.17; xen/common/domain.c
 //! `domain_shutdown`; xen/include/xsm/dummy.h `xsm_schedop_shutdown`).
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! (xen/common/sysctl.c `do_sysctl`, xen/arch/x86/sysctl.c, xen/drivers/char/console.c
 //! `read_console_ring`). Every test ends with the hypervisor's invariants.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! XENVER_* (xen/common/kernel.c `do_xen_version`, Xen 4.17) and who may see what
 //! (xen/include/xsm/dummy.h `xsm_xen_version`).
 
-mod common;
+use crate::common;
 
 use common::{guest, hypercall, hypervisor, pvh_config, GUEST_BASE, GUEST_BYTES};
 use hypercall::dispatch::Outcome;

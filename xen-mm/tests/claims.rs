@@ -11,7 +11,7 @@ use xen_mm::heap::{DomHeap, DomainMemory, PhysInfo};
 
 const BASE: u64 = 0x1000;
 
-mod common;
+use crate::common;
 
 /// A heap of `frames` frames on one node, starting at an aligned frame so large blocks exist.
 fn heap(frames: u64) -> DomHeap<ArenaFrames> {

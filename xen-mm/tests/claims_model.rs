@@ -15,7 +15,7 @@ use xen_mm::heap::{DomHeap, DomainMemory};
 
 const BASE: u64 = 0x4000;
 
-mod common;
+use crate::common;
 
 fn heap(frames: u64) -> DomHeap<ArenaFrames> {
     common::arena_heap(BASE, frames, 1, |_| NodeId(0))

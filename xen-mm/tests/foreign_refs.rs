@@ -11,7 +11,7 @@ use xen_mm::errno::Errno;
 use xen_mm::frame::Mfn;
 use xen_mm::heap::DomHeap;
 
-mod common;
+use crate::common;
 
 const BASE: u64 = 0x1000;
 

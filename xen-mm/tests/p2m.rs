@@ -1,7 +1,7 @@
 //! The p2m against a reference model, for both hardware formats (after xen/arch/x86/mm/p2m.c
 //! `p2m_set_entry`, p2m-pt.c and p2m-ept.c `*_set_entry` / `*_get_entry`).
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use xen_mm::arena::ArenaFrames;

@@ -4,7 +4,7 @@
 //! hvm/dm.c (`set_mem_type`, map_mem_type_to_ioreq_server) and hvm.c
 //! (`hvm_hap_nested_page_fault`). Both hardware formats run every test.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

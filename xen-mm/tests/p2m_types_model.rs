@@ -4,7 +4,7 @@
 //! type must be (Xen's rules: p2m.c, hap.c, paging.c, dm.c, hvm.c) is checked after every step,
 //! with the stored-type counters, the tree, and the dirty bitmap.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -4,7 +4,7 @@
 //! `p2m_pod_emergency_sweep`), `p2m_pod_decrease_reservation`, and teardown. Xen's invariants are
 //! checked after every step.
 
-mod common;
+use crate::common;
 
 use xen_mm::arena::ArenaFrames;
 use xen_mm::buddy::NodeId;
@@ -1049,4 +1049,228 @@ fn physmap_add_page_replaces_pod_entries_and_refuses_bad_ranges() {
         )
         .unwrap();
     assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0x4_0000)).order, 18);
+}
+
+/// Populates `gfn` from the cache without checking the invariants (for bulk set-up).
+fn populate_unchecked(g: &Guest, gfn: u64) {
+    let mut locked = g.p2m.locked();
+    let r = g
+        .pod
+        .demand_populate(&mut locked, &g.heap, &g.d, Gfn(gfn), 0);
+    assert_eq!(r, Ok(Populated::Done), "gfn {gfn:#x}");
+}
+
+fn is_pod(g: &Guest, gfn: u64) -> bool {
+    g.p2m.get_entry(&g.heap, Gfn(gfn)).p2mt == P2mType::PopulateOnDemand
+}
+
+#[test]
+fn the_emergency_sweep_looks_1024_gfns_back_then_on_until_it_finds_something() {
+    // p2m_pod_emergency_sweep: from reclaim_single (max_guest when it is 0) down to gfn 1 (never
+    // gfn 0), zero-checking RAM gfns 16 at a time; it stops once it is more than POD_SWEEP_LIMIT
+    // below where it started and has found something, and the next sweep goes on one below.
+    //
+    // gfns 0..3072 are 4 KiB RAM populated through PoD (max_guest 3071), all holding data but
+    // the zero pages below; 3072.. are PoD and the cache is empty.
+    let zero = [0u64, 100, 798, 800, 2046, 2500];
+    let g = guest_of(4096, None);
+    for gfn in 0..4096 {
+        g.pod
+            .mark_populate_on_demand(&mut g.p2m.locked(), &g.heap, Gfn(gfn), 0)
+            .unwrap();
+    }
+    g.pod.set_mem_target(&g.heap, &g.d, 3072, || false).unwrap();
+    let write = |gfn: u64| {
+        let mfn = g.p2m.get_entry(&g.heap, Gfn(gfn)).mfn.unwrap();
+        g.heap.frames().write_u64(mfn, 0, gfn + 1);
+    };
+    // Every page holds data while populating, or eager reclaim would take it back at once.
+    for gfn in 0..3072 {
+        populate_unchecked(&g, gfn);
+        write(gfn);
+    }
+    for &gfn in &zero {
+        let mfn = g.p2m.get_entry(&g.heap, Gfn(gfn)).mfn.unwrap();
+        g.heap.frames().write_u64(mfn, 0, 0);
+    }
+    assert_eq!(g.pod.counts(), (0, 1024));
+    g.check();
+    let pod_now =
+        |g: &Guest| -> Vec<u64> { zero.iter().copied().filter(|&z| is_pod(g, z)).collect() };
+
+    // Sweep 1, from 3071 with its limit at 2047: 2500 is found in the batch ending at 2496, so
+    // the sweep stops below the limit, at 2046, whose partial batch is still checked. Next: 2045.
+    assert_eq!(g.touch(3072), Populated::Done);
+    assert_eq!(pod_now(&g), [2046, 2500]);
+    write(3072);
+    // One reclaimed frame is still cached: no sweep.
+    assert_eq!(g.touch(3073), Populated::Done);
+    assert_eq!(pod_now(&g), [2046, 2500]);
+    write(3073);
+
+    // Sweep 2, from 2045 with its limit at 1021: nothing within the limit, so it goes on until
+    // a batch finds something; 800 and 798 share the batch 813..798, which ends the sweep.
+    assert_eq!(g.touch(3074), Populated::Done);
+    assert_eq!(pod_now(&g), [798, 800, 2046, 2500]);
+    write(3074);
+    assert_eq!(g.touch(3075), Populated::Done);
+    write(3075);
+
+    // Sweep 3, from 797 with its limit at 0: on down to gfn 1, so 100 is found and the next
+    // sweep starts again from max_guest.
+    assert_eq!(g.touch(3076), Populated::Done);
+    assert_eq!(pod_now(&g), [100, 798, 800, 2046, 2500]);
+    write(3076);
+
+    // Sweep 4, from max_guest (3076) down to gfn 1: nothing is zero but gfn 0, which no sweep
+    // looks at.
+    assert_eq!(g.touch(3077), Populated::OutOfMemory);
+    assert_eq!(pod_now(&g), [100, 798, 800, 2046, 2500]);
+    g.check();
+}
+
+/// Frames of an arena whose reads can run a hook: a stand-in for another CPU that acts on a frame
+/// while a sweep reads it.
+struct RacingFrames {
+    arena: ArenaFrames,
+    on_read: std::sync::OnceLock<Box<dyn Fn(xen_mm::frame::Mfn) + Send + Sync>>,
+}
+
+impl FrameAccess for RacingFrames {
+    fn zero_frame(&self, mfn: xen_mm::frame::Mfn) {
+        self.arena.zero_frame(mfn)
+    }
+    fn read_u64(&self, mfn: xen_mm::frame::Mfn, index: usize) -> u64 {
+        if let Some(hook) = self.on_read.get() {
+            hook(mfn);
+        }
+        self.arena.read_u64(mfn, index)
+    }
+    fn write_u64(&self, mfn: xen_mm::frame::Mfn, index: usize, value: u64) {
+        self.arena.write_u64(mfn, index, value)
+    }
+}
+
+#[test]
+fn a_reference_taken_during_the_zero_check_keeps_the_page_mapped() {
+    // p2m_pod_zero_check switches a candidate to PoD and then re-reads its reference count
+    // ("See if the page was successfully unmapped"): a reference another CPU took between the
+    // first check and the switch (a grant or foreign map) restores the old mapping.
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let heap = Arc::new(
+        DomHeap::new(
+            RacingFrames {
+                arena: ArenaFrames::new(xen_mm::frame::Mfn(1 << 18), 1 << 12),
+                on_read: std::sync::OnceLock::new(),
+            },
+            &[(
+                xen_mm::frame::Mfn(1 << 18),
+                xen_mm::frame::Mfn((1 << 18) + (1 << 12)),
+            )],
+            1,
+            |_| NodeId(0),
+        )
+        .unwrap(),
+    );
+    let d = Arc::new(heap.new_domain(1, 64).unwrap());
+    let mapper = Arc::new(heap.new_domain(2, 64).unwrap());
+    let p2m = P2m::<Ept>::new(
+        &*heap,
+        Superpages {
+            two_mb: false,
+            one_gb: false,
+        },
+    )
+    .unwrap();
+    let pod = Pod::new();
+    for gfn in 0..2 {
+        pod.mark_populate_on_demand(&mut p2m.locked(), &*heap, Gfn(gfn), 0)
+            .unwrap();
+    }
+    pod.set_mem_target(&heap, &d, 1, || false).unwrap();
+    let populate = |gfn: u64| {
+        pod.demand_populate(&mut p2m.locked(), &heap, &d, Gfn(gfn), 0)
+            .unwrap()
+    };
+    assert_eq!(populate(0), Populated::Done);
+    let mfn = p2m.get_entry(&*heap, Gfn(0)).mfn.unwrap();
+    assert_eq!(heap.with_buddy(|b| b.refcount(mfn)), 1);
+
+    // The first read of the (zero) page takes a foreign reference on it, as if mapped meanwhile.
+    let fired = Arc::new(AtomicBool::new(false));
+    let hook = {
+        let (heap, d, mapper, fired) = (
+            Arc::downgrade(&heap),
+            d.clone(),
+            mapper.clone(),
+            fired.clone(),
+        );
+        move |read: xen_mm::frame::Mfn| {
+            if read == mfn && !fired.swap(true, Ordering::SeqCst) {
+                let heap = heap.upgrade().unwrap();
+                heap.get_foreign_page(&mapper, &d, mfn).unwrap();
+            }
+        }
+    };
+    assert!(heap.frames().on_read.set(Box::new(hook)).is_ok());
+
+    // Eager reclaim zero-checks gfn 0 (the most recently populated) and must give it up.
+    assert_eq!(populate(1), Populated::OutOfMemory);
+    assert!(
+        fired.load(Ordering::SeqCst),
+        "the zero check never read the page"
+    );
+    let found = p2m.get_entry(&*heap, Gfn(0));
+    assert_eq!((found.p2mt, found.mfn), (P2mType::RamRw, Some(mfn)));
+    assert_eq!(pod.counts(), (0, 1));
+    heap.put_foreign_page(&mapper, mfn).unwrap();
+    pod.check_invariants(&p2m.locked(), &d).unwrap();
+    heap.check_invariants().unwrap();
+    p2m.check_invariants(&*heap).unwrap();
+}
+
+#[test]
+fn a_superpage_zero_check_needs_a_2mib_aligned_first_frame() {
+    // p2m_pod_zero_check_superpage: "The first mfn is 2-meg aligned". 512 zero frames in
+    // sequence from an unaligned frame are not taken back whole; the page given back is stolen
+    // alone.
+    use xen_mm::p2m::types::P2mAccess;
+    let g = guest_of(4096, None);
+    let any = xen_mm::buddy::AllocRequest::default();
+    let block = g.heap.alloc_domheap_pages(&g.d, 10, &any).unwrap();
+    for gfn in 0..512 {
+        g.p2m
+            .set_entry(
+                &g.heap,
+                Gfn(gfn),
+                Some(block + 1 + gfn),
+                0,
+                P2mType::RamRw,
+                P2mAccess::Rwx,
+            )
+            .unwrap();
+    }
+    g.pod
+        .mark_populate_on_demand(&mut g.p2m.locked(), &g.heap, Gfn(0x800), 9)
+        .unwrap();
+    g.pod
+        .set_mem_target(&g.heap, &g.d, 1024 + 412, || false)
+        .unwrap();
+    assert_eq!(g.pod.counts(), (412, 512));
+    let generation = g.p2m.tlb_generation();
+    let decreased = g
+        .pod
+        .decrease_reservation(&mut g.p2m.locked(), &g.heap, &g.d, Gfn(0), 0);
+    assert_eq!(decreased, Ok(true));
+    assert_eq!(
+        g.pod.counts(),
+        (413, 512),
+        "one page stolen, no superpage reclaimed"
+    );
+    // The superpage was never switched to PoD and back: only the stolen page's entry changed.
+    assert_eq!(g.p2m.tlb_generation(), generation + 1);
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(1)).mfn, Some(block + 2));
+    g.check();
 }

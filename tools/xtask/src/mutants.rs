@@ -48,6 +48,8 @@ pub struct Tally {
     pub missed: usize,
     pub unviable: usize,
     pub timeout: usize,
+    /// With `--iterate`: mutants an earlier run caught or found unviable, not tested again.
+    pub previously: usize,
 }
 
 impl Tally {
@@ -56,14 +58,23 @@ impl Tally {
         self.missed += other.missed;
         self.unviable += other.unviable;
         self.timeout += other.timeout;
+        self.previously += other.previously;
     }
 
     /// The summary line the issue tracker and the README quote.
     pub fn line(&self) -> String {
-        format!(
+        let line = format!(
             "mutants: {} caught, {} missed, {} unviable, {} timeout",
             self.caught, self.missed, self.unviable, self.timeout
-        )
+        );
+        if self.previously == 0 {
+            line
+        } else {
+            format!(
+                "{line} ({} caught or unviable in earlier runs, not retested)",
+                self.previously
+            )
+        }
     }
 }
 
@@ -260,6 +271,7 @@ fn read_tally(results: &Path) -> Result<Tally, String> {
         missed: count("missed.txt")?,
         unviable: count("unviable.txt")?,
         timeout: count("timeout.txt")?,
+        previously: count("previously_caught.txt")?,
     })
 }
 
@@ -327,16 +339,27 @@ mod tests {
             missed: 3,
             unviable: 2,
             timeout: 1,
+            previously: 0,
         };
         tally.add(Tally {
             caught: 2,
             missed: 0,
             unviable: 1,
             timeout: 0,
+            previously: 0,
         });
         assert_eq!(
             tally.line(),
             "mutants: 42 caught, 3 missed, 3 unviable, 1 timeout"
+        );
+        // After `--iterate`, what earlier runs settled is said apart.
+        tally.add(Tally {
+            previously: 245,
+            ..Tally::default()
+        });
+        assert_eq!(
+            tally.line(),
+            "mutants: 42 caught, 3 missed, 3 unviable, 1 timeout (245 caught or unviable in earlier runs, not retested)"
         );
     }
 }

@@ -173,6 +173,11 @@ impl P2mType {
     pub const fn is_foreign(self) -> bool {
         self.in_mask(P2M_FOREIGN_TYPES)
     }
+    /// `p2m_is_any_ram`: RAM, grant mappings and foreign mappings (what `get_page_from_gfn`
+    /// takes a reference on).
+    pub const fn is_any_ram(self) -> bool {
+        self.in_mask(P2M_RAM_TYPES | P2M_GRANT_TYPES | P2M_FOREIGN_TYPES)
+    }
 
     /// Whether entries of this type point at a machine frame (`p2m_allows_invalid_mfn` negated:
     /// placeholders and holes carry none).
@@ -261,7 +266,7 @@ mod tests {
         // The type lists of xen/arch/x86/include/asm/p2m.h, one by one.
         use P2mType::*;
         type Class = (fn(P2mType) -> bool, &'static [P2mType]);
-        let classes: [Class; 13] = [
+        let classes: [Class; 14] = [
             (
                 P2mType::is_ram,
                 &[
@@ -290,6 +295,22 @@ mod tests {
             (P2mType::is_shared, &[RamShared]),
             (P2mType::is_broken, &[RamBroken]),
             (P2mType::is_foreign, &[MapForeign]),
+            (
+                P2mType::is_any_ram,
+                &[
+                    RamRw,
+                    RamLogdirty,
+                    RamRo,
+                    RamPagingOut,
+                    RamPaged,
+                    RamPagingIn,
+                    RamShared,
+                    IoreqServer,
+                    GrantMapRw,
+                    GrantMapRo,
+                    MapForeign,
+                ],
+            ),
         ];
         for (i, (is, members)) in classes.iter().enumerate() {
             for t in P2mType::ALL {

@@ -1,0 +1,20 @@
+//! The hypercall integration tests, one module per subject, built as one test binary: each mutant
+//! (`./x mutants`) and each change then links one binary instead of one per file. The tests that
+//! need a process of their own stay separate targets (see Cargo.toml).
+
+mod common;
+
+mod console;
+mod console_io;
+mod dispatch;
+mod dm_op;
+mod domains;
+mod domctl;
+mod foreign;
+mod hvm_guest;
+mod hvm_op;
+mod hvmcontext;
+mod memory_op;
+mod sched_op;
+mod sysctl;
+mod xen_version;
