@@ -826,10 +826,12 @@ fn add_to_physmap_one<F: FrameAccess, Fmt: P2mFormat>(
             if idx > d.p2m.max_gfn() {
                 return Err(Errno::EINVAL);
             }
+            // get_page_from_mfn(mfn, d): a frame of the domain's, whatever the entry's type;
+            // the shared_info page is one too in Xen (a xenheap page shared with the domain).
             let found = d.p2m.get_entry(&hv.heap, Gfn(idx));
             match found
                 .mfn
-                .filter(|&m| found.p2mt.is_ram() && owned_by(hv, d, m))
+                .filter(|&m| owned_by(hv, d, m) || m == d.shared_info)
             {
                 Some(mfn) => (mfn, Some(Gfn(idx))),
                 None => return Err(Errno::EINVAL),
@@ -868,7 +870,7 @@ fn add_to_physmap_one<F: FrameAccess, Fmt: P2mFormat>(
     d.pod
         .physmap_add_page(&mut p2m, &hv.heap, gpfn, mfn, 0, P2mType::RamRw)?;
     drop(p2m);
-    if space == XENMAPSPACE_shared_info {
+    if mfn == d.shared_info {
         d.state().shared_info_gfn = Some(gpfn);
     }
     Ok(())

@@ -74,13 +74,13 @@ fn physinfo<F: FrameAccess, Fmt: P2mFormat>(hv: &Hypervisor<F, Fmt>, op: &mut xe
         threads_per_core: 1,
         cores_per_socket: 1,
         nr_cpus: NR_CPUS,
-        max_cpu_id: NR_CPUS - 1,
+        // max_cpu_id stays 0: NR_CPUS - 1.
         nr_nodes: u32::try_from(nr_nodes).unwrap_or(u32::MAX),
         max_node_id: u32::try_from(MAX_NUMNODES - 1).unwrap_or(u32::MAX),
         capabilities: XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap,
         total_pages: mem.total_pages,
         free_pages: mem.free_pages,
-        scrub_pages: 0,
+        // scrub_pages stays 0: nothing is scrubbed lazily.
         outstanding_pages: mem.outstanding_pages,
         // get_upper_mfn_bound(): the highest machine frame there can be.
         max_mfn: hv.max_page.saturating_sub(1),
@@ -130,15 +130,14 @@ fn read_console_ring<F: FrameAccess, Fmt: P2mFormat>(
 
     // `c = conringc`: the oldest byte the ring holds.
     let (_, oldest) = hv.console.read_from(0, 0);
-    let mut c = oldest;
     // `if ( op->incremental && ((int32_t)(op->index - c) > 0) ) c = op->index;`, in 32-bit
     // ring positions; read_from clamps an index beyond the newest byte.
-    if rc.incremental != 0 {
-        let ahead = rc.index.wrapping_sub(oldest as u32) as i32;
-        if ahead > 0 {
-            c = oldest.saturating_add(ahead.unsigned_abs().into());
-        }
-    }
+    let ahead = if rc.incremental != 0 {
+        (rc.index.wrapping_sub(oldest as u32) as i32).max(0)
+    } else {
+        0
+    };
+    let c = oldest.saturating_add(ahead.unsigned_abs().into());
     let (bytes, next) = hv.console.read_from(c, max);
     for (i, b) in (0u64..).zip(bytes.iter()) {
         guest::write_at(guest, rc.buffer, i, b)?;

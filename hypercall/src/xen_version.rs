@@ -82,30 +82,31 @@ pub fn features_submap0<Fmt: P2mFormat>(d: &Domain<Fmt>) -> u32 {
             st.config.emulation_flags & XEN_X86_EMU_USE_PIRQ != 0,
         )
     };
-    let mut submap = 1 << XENFEAT_memory_op_vnode_supported;
+    let feature = |n: u32| 1u32 << n;
+    let mut submap = feature(XENFEAT_memory_op_vnode_supported);
     // VM_ASSIST(d, pae_extended_cr3) is a PV assist; xen-rs has no vm_assist, so it stays clear.
     if translated {
         // paging_mode_translate(d): every HVM/PVH domain.
-        submap |= (1 << XENFEAT_writable_page_tables) | (1 << XENFEAT_auto_translated_physmap);
+        submap |= feature(XENFEAT_writable_page_tables) | feature(XENFEAT_auto_translated_physmap);
     }
     if is_hardware_domain(d) {
-        submap |= 1 << XENFEAT_dom0;
+        submap |= feature(XENFEAT_dom0);
     }
     if translated {
-        submap |= (1 << XENFEAT_hvm_safe_pvclock) | (1 << XENFEAT_hvm_callback_vector);
+        submap |= feature(XENFEAT_hvm_safe_pvclock) | feature(XENFEAT_hvm_callback_vector);
         if has_pirq {
-            submap |= 1 << XENFEAT_hvm_pirqs;
+            submap |= feature(XENFEAT_hvm_pirqs);
         }
     } else {
-        submap |= (1 << XENFEAT_mmu_pt_update_preserve_ad)
-            | (1 << XENFEAT_highmem_assist)
-            | (1 << XENFEAT_gnttab_map_avail_bits);
+        submap |= feature(XENFEAT_mmu_pt_update_preserve_ad)
+            | feature(XENFEAT_highmem_assist)
+            | feature(XENFEAT_gnttab_map_avail_bits);
     }
     // No x86 domain is direct mapped unless it is untranslated (PV).
     if translated {
-        submap |= 1 << XENFEAT_not_direct_mapped;
+        submap |= feature(XENFEAT_not_direct_mapped);
     } else {
-        submap |= 1 << XENFEAT_direct_mapped;
+        submap |= feature(XENFEAT_direct_mapped);
     }
     submap
 }

@@ -804,17 +804,17 @@ fn a_pod_entry_over_a_foreign_one_drops_its_reference() {
         DOMID_SELF,
         XENMAPSPACE_gmfn_foreign,
         a.domid(),
-        &[0x10, 0x11],
-        &[0x40, 0x41],
+        &[0x10, 0x11, 0x10],
+        &[0x440, 0x441, 0x442],
     );
     assert_eq!(
         hypercall(&hv, &b, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
         ret(0)
     );
-    assert_eq!(errs(&g, 2), vec![0, 0]);
+    assert_eq!(errs(&g, 3), vec![0, 0, 0]);
     let mfn = mfn_of(&hv, &a, 0x10).unwrap();
-    assert_eq!(refcount(&hv, mfn), 2);
-    // dom0 marks b's 0x40..0x42 populate-on-demand (an order-1 extent).
+    assert_eq!(refcount(&hv, mfn), 3);
+    // dom0 marks b's 0x440..0x442 populate-on-demand (an order-1 extent).
     g.put(
         ARG,
         &xen_memory_reservation {
@@ -826,16 +826,229 @@ fn a_pod_entry_over_a_foreign_one_drops_its_reference() {
             ..Default::default()
         },
     );
-    g.put(LIST, &0x40u64);
+    g.put(LIST, &0x440u64);
     assert_eq!(
         hypercall(&hv, &dom0, &mut g, MEMORY_OP, [6, ARG, 0, 0, 0]),
         ret(1)
     );
     assert_eq!(
-        b.p2m.get_entry(&hv.heap, Gfn(0x40)).p2mt,
+        b.p2m.get_entry(&hv.heap, Gfn(0x440)).p2mt,
         P2mType::PopulateOnDemand
     );
+    // 0x442, just past the extent, keeps its mapping.
+    assert_eq!(refcount(&hv, mfn), 2);
+    assert_eq!(b.mem.foreign_refs(), 1);
+    // A 2 MiB PoD entry at 0x600, then an order-10 extent at 0x400 over it and 0x442: the walk
+    // steps over the superpage entry and drops the last reference.
+    for (gfn, order) in [(0x600u64, 9u32), (0x400, 10)] {
+        g.put(
+            ARG,
+            &xen_memory_reservation {
+                extent_start: GuestHandle::new(LIST),
+                nr_extents: 1,
+                extent_order: order,
+                mem_flags: XENMEMF_populate_on_demand,
+                domid: b.domid(),
+                ..Default::default()
+            },
+        );
+        g.put(LIST, &gfn);
+        assert_eq!(
+            hypercall(&hv, &dom0, &mut g, MEMORY_OP, [6, ARG, 0, 0, 0]),
+            ret(1)
+        );
+    }
+    assert_eq!(b.p2m.get_entry(&hv.heap, Gfn(0x600)).order, 9);
     assert_eq!(refcount(&hv, mfn), 1);
     assert_eq!(b.mem.foreign_refs(), 0);
+    hv.check_invariants().unwrap();
+}
+
+#[test]
+fn foreign_mappings_at_the_edges() {
+    // p2m_add_foreign: the foreign gfn must be RAM (an MMIO entry is -EINVAL); a PoD entry at the
+    // target gpfn has no page to remove and is simply replaced (its PoD entry no longer counts);
+    // a mapping over the shared_info gfn unhooks shared_info, elsewhere it stays. The highest gfn
+    // of either p2m may be used.
+    let (hv, dom0) = hypervisor(8192);
+    let a = populated_domu(&hv, &dom0, 2);
+    let b = populated_domu(&hv, &dom0, 1);
+    b.state().target = Some(a.domid());
+    let mut g = guest();
+    // a's 0x20 is MMIO.
+    a.p2m
+        .set_entry(
+            &hv.heap,
+            Gfn(0x20),
+            Some(Mfn(0xfee00)),
+            0,
+            P2mType::MmioDirect,
+            xen_mm::p2m::types::P2mAccess::Rw,
+        )
+        .unwrap();
+    // b's 0x50 is PoD (dom0 marks it), b's shared_info is at 0x60.
+    g.put(
+        ARG,
+        &xen_memory_reservation {
+            extent_start: GuestHandle::new(LIST),
+            nr_extents: 1,
+            extent_order: 0,
+            mem_flags: XENMEMF_populate_on_demand,
+            domid: b.domid(),
+            ..Default::default()
+        },
+    );
+    g.put(LIST, &0x50u64);
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [6, ARG, 0, 0, 0]),
+        ret(1)
+    );
+    assert_eq!(b.pod.counts().1, 1);
+    g.put(
+        ARG,
+        &xen_add_to_physmap {
+            domid: DOMID_SELF,
+            space: XENMAPSPACE_shared_info,
+            gpfn: 0x60,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        hypercall(&hv, &b, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    let top = b.p2m.max_gfn();
+    assert_eq!(top, a.p2m.max_gfn());
+    put_batch(
+        &mut g,
+        DOMID_SELF,
+        XENMAPSPACE_gmfn_foreign,
+        a.domid(),
+        &[0x20, 0x10, 0x11, 0x10, 0x10],
+        &[0x40, 0x50, 0x61, 0x60, top + 1],
+    );
+    assert_eq!(
+        hypercall(&hv, &b, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(
+        errs(&g, 5),
+        vec![-22, 0, 0, 0, -22],
+        "MMIO refused, PoD replaced, two mapped, past the top refused"
+    );
+    assert_eq!(b.pod.counts().1, 0);
+    assert_eq!(
+        b.p2m.get_entry(&hv.heap, Gfn(0x50)).p2mt,
+        P2mType::MapForeign
+    );
+    assert_eq!(b.state().shared_info_gfn, None);
+    // The top gfn of a (moved there) mapped at the top gfn of b.
+    g.put(
+        ARG,
+        &xen_add_to_physmap {
+            domid: DOMID_SELF,
+            space: XENMAPSPACE_gmfn,
+            idx: 0x11,
+            gpfn: top,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        hypercall(&hv, &a, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    put_batch(
+        &mut g,
+        DOMID_SELF,
+        XENMAPSPACE_gmfn_foreign,
+        a.domid(),
+        &[top],
+        &[top],
+    );
+    assert_eq!(
+        hypercall(&hv, &b, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(errs(&g, 1), vec![0]);
+    assert_eq!(mfn_of(&hv, &b, top), mfn_of(&hv, &a, top));
+    // And a's top gfn may be the source of a move too.
+    let frame = mfn_of(&hv, &a, top);
+    g.put(
+        ARG,
+        &xen_add_to_physmap {
+            domid: DOMID_SELF,
+            space: XENMAPSPACE_gmfn,
+            idx: top,
+            gpfn: 0x12,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        hypercall(&hv, &a, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(mfn_of(&hv, &a, 0x12), frame);
+    hv.check_invariants().unwrap();
+}
+
+#[test]
+fn a_batch_touches_only_its_own_entries_and_dev_mmio_is_checked_first() {
+    // xenmem_add_to_physmap_batch: `size` entries and no more (errs past them untouched);
+    // XENMAPSPACE_dev_mmio: a non-zero `u` (res0) is -EOPNOTSUPP for the call, and only the
+    // hardware domain may map into itself (-EACCES); each entry's own error is then in errs.
+    let (hv, dom0) = hypervisor(4096);
+    let a = populated_domu(&hv, &dom0, 2);
+    let mut g = guest();
+    put_batch(&mut g, DOMID_SELF, XENMAPSPACE_gmfn, 0, &[0x10], &[0x30]);
+    g.put(ERRS + 4, &0x5a5a_5a5ai32);
+    g.put(IDXS + 8, &0x11u64);
+    g.put(GPFNS + 8, &0x31u64);
+    assert_eq!(
+        hypercall(&hv, &a, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(errs(&g, 2), vec![0, 0x5a5a_5a5a]);
+    assert_eq!(mfn_of(&hv, &a, 0x31), None, "the second entry was not done");
+    put_batch(
+        &mut g,
+        DOMID_SELF,
+        XENMAPSPACE_dev_mmio,
+        1,
+        &[0xfee00],
+        &[0xfee00],
+    );
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
+        err(Errno::EOPNOTSUPP)
+    );
+    put_batch(
+        &mut g,
+        DOMID_SELF,
+        XENMAPSPACE_dev_mmio,
+        0,
+        &[0xfee00],
+        &[0xfee00],
+    );
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(errs(&g, 1), vec![-Errno::EOPNOTSUPP.0]);
+    assert_eq!(
+        hypercall(&hv, &a, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
+        err(Errno::EACCES)
+    );
+    put_batch(
+        &mut g,
+        a.domid(),
+        XENMAPSPACE_dev_mmio,
+        0,
+        &[0xfee00],
+        &[0xfee00],
+    );
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
+        err(Errno::EACCES)
+    );
     hv.check_invariants().unwrap();
 }

@@ -288,6 +288,49 @@ fn increase_reservation_gives_unmapped_frames() {
     assert_eq!(d.mem.tot_pages(), 4);
     assert_eq!(g.get::<u64>(LIST), 0xdead, "the list is left alone");
     assert_eq!(d.p2m.max_mapped_pfn(), None);
+    // The largest order the caller may use (a domU asking for itself: 9), and one more.
+    g.put(ARG, &reservation(DOMID_SELF, 1, 9, 0));
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [0, ARG, 0, 0, 0]),
+        ret(1)
+    );
+    g.put(ARG, &reservation(DOMID_SELF, 1, 10, 0));
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [0, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(d.mem.tot_pages(), 516);
+    // Preempted at every check: the first extent is always done before one is made.
+    g.put(ARG, &reservation(d.domid(), 3, 0, 0));
+    let mut preempt = PreemptAfter { steps: 0 };
+    assert_eq!(
+        hypercall_preempted(
+            &hv,
+            &dom0,
+            &mut g,
+            &mut preempt,
+            MEMORY_OP,
+            [0, ARG, 0, 0, 0]
+        ),
+        Outcome::Continue([continuation_cmd(0, 1), ARG, 0, 0, 0])
+    );
+    // The most extents a continuation can encode (UINT_MAX >> MEMOP_EXTENT_SHIFT) goes ahead
+    // until max_pages stops it; one more is refused outright.
+    d.mem.set_max_pages(520);
+    g.put(ARG, &reservation(d.domid(), u64::from(u32::MAX >> 6), 0, 0));
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [0, ARG, 0, 0, 0]),
+        ret(3)
+    );
+    g.put(
+        ARG,
+        &reservation(d.domid(), u64::from(u32::MAX >> 6) + 1, 0, 0),
+    );
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [0, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(d.mem.tot_pages(), 520);
     hv.check_invariants().unwrap();
 }
 
@@ -362,6 +405,18 @@ fn populate_on_demand_is_for_other_domains_and_sets_up_the_pod_target() {
         ret(1)
     );
     assert_eq!(d.pod.counts().1, 1536);
+    // A target of max_pages itself is allowed.
+    g.put(
+        ARG,
+        &xen_pod_target {
+            target_pages: 2048,
+            ..target
+        },
+    );
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [16, ARG, 0, 0, 0]),
+        ret(0)
+    );
     hv.check_invariants().unwrap();
 }
 
@@ -397,6 +452,22 @@ fn simple_queries_follow_do_memory_op() {
     assert_eq!(
         hypercall(&hv, &dom0, &mut g, MEMORY_OP, [14, ARG, 0, 0, 0]),
         ret(0)
+    );
+    // Two pages at gfns 5 and 9: current_reservation counts them, maximum_gpfn is 9.
+    g.put(ARG, &reservation(d.domid(), 2, 0, 0));
+    put_list(&mut g, &[5, 9]);
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [6, ARG, 0, 0, 0]),
+        ret(2)
+    );
+    g.put(ARG, &d.domid());
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [3, ARG, 0, 0, 0]),
+        ret(2)
+    );
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [14, ARG, 0, 0, 0]),
+        ret(9)
     );
     g.put(ARG, &0u16);
     assert_eq!(
@@ -539,6 +610,18 @@ fn shared_info_is_mapped_moved_and_removed() {
         d.p2m.get_entry(&hv.heap, Gfn(0x90)).mfn,
         Some(d.shared_info)
     );
+    // XENMAPSPACE_gmfn moves it too (get_page_from_mfn: a page shared with the domain), and
+    // shared_info follows; back to 0x90 the same way.
+    for (from, to) in [(0x90, 0x98), (0x98, 0x90)] {
+        g.put(ARG, &xatp(XENMAPSPACE_gmfn, from, to));
+        assert_eq!(
+            hypercall(&hv, &d, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+            ret(0)
+        );
+        assert_eq!(d.p2m.get_entry(&hv.heap, Gfn(from)).mfn, None);
+        assert_eq!(d.p2m.get_entry(&hv.heap, Gfn(to)).mfn, Some(d.shared_info));
+        assert_eq!(d.state().shared_info_gfn, Some(Gfn(to)));
+    }
     g.put(ARG, &xatp(XENMAPSPACE_gmfn_foreign, 0, 0x90));
     assert_eq!(
         hypercall(&hv, &d, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
@@ -554,9 +637,60 @@ fn shared_info_is_mapped_moved_and_removed() {
         hypercall(&hv, &d, &mut g, MEMORY_OP, [15, ARG, 0, 0, 0]),
         ret(0)
     );
+    assert_eq!(d.state().shared_info_gfn, None, "unmapped");
     assert_eq!(
         hypercall(&hv, &d, &mut g, MEMORY_OP, [15, ARG, 0, 0, 0]),
         err(Errno::ENOENT)
+    );
+    // Mapped again; removing another gfn leaves it where it is, and a decrease_reservation of its
+    // gfn unhooks it without freeing it (guest_remove_page: not a page of the domain's).
+    g.put(ARG, &xatp(XENMAPSPACE_shared_info, 0, 0x90));
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    g.put(ARG, &reservation(DOMID_SELF, 1, 0, 0));
+    put_list(&mut g, &[0x91]);
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [6, ARG, 0, 0, 0]),
+        ret(1)
+    );
+    g.put(ARG, &xen_remove_from_physmap { gpfn: 0x91, ..xrfp });
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [15, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(d.state().shared_info_gfn, Some(Gfn(0x90)));
+    let state = hv.heap.with_buddy(|b| b.state(d.shared_info));
+    g.put(ARG, &reservation(DOMID_SELF, 1, 0, 0));
+    put_list(&mut g, &[0x90]);
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [1, ARG, 0, 0, 0]),
+        ret(1)
+    );
+    assert_eq!(d.p2m.get_entry(&hv.heap, Gfn(0x90)).mfn, None);
+    assert_eq!(hv.heap.with_buddy(|b| b.state(d.shared_info)), state);
+    // Device MMIO: only the hardware domain, and only into itself (xatp_permission_check); the
+    // mapping itself is not offered yet.
+    g.put(ARG, &xatp(XENMAPSPACE_dev_mmio, 0xfee00, 0xfee00));
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        err(Errno::EACCES)
+    );
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        err(Errno::EOPNOTSUPP)
+    );
+    g.put(
+        ARG,
+        &xen_add_to_physmap {
+            domid: d.domid(),
+            ..xatp(XENMAPSPACE_dev_mmio, 0xfee00, 0xfee00)
+        },
+    );
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        err(Errno::EACCES)
     );
     // Another domU may not map into this one.
     let e = domu(&hv, 16);
@@ -613,6 +747,12 @@ fn the_memory_map_is_what_the_toolstack_set() {
     assert_eq!(
         hypercall(&hv, &dom0, &mut g, MEMORY_OP, [13, ARG, 0, 0, 0]),
         err(Errno::EINVAL)
+    );
+    // E820MAX entries are allowed (here zeroes, read from the 20 KiB at LIST + 0x800).
+    g.put(ARG, &fmap(1024));
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [13, ARG, 0, 0, 0]),
+        ret(0)
     );
     g.put(ARG, &fmap(2));
     assert_eq!(
@@ -743,7 +883,28 @@ fn gmfn_and_gmfn_range_move_frames_and_a_range_continues() {
             P2mType::MmioDm
         );
     }
-    // start beyond size; start beyond 16 bits.
+    // A range of 2 in one call (0x200..0x202 -> 0x300..0x302).
+    g.put(ARG, &xatp(XENMAPSPACE_gmfn_range, 0x200, 0x300, 2));
+    assert_eq!(
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [7, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    for i in 0..2 {
+        assert_eq!(
+            d.p2m.get_entry(&hv.heap, Gfn(0x300 + i)).p2mt,
+            P2mType::RamRw
+        );
+    }
+    // start equal to size: nothing left to do; beyond size, or beyond 16 bits, refused.
+    g.put(ARG, &xatp(XENMAPSPACE_gmfn_range, 0x12, 0x200, 6));
+    let r = hypercall(
+        &hv,
+        &d,
+        &mut g,
+        MEMORY_OP,
+        [continuation_cmd(7, 6), ARG, 0, 0, 0],
+    );
+    assert_eq!(r, ret(0));
     let r = hypercall(
         &hv,
         &d,
@@ -761,4 +922,140 @@ fn gmfn_and_gmfn_range_move_frames_and_a_range_continues() {
     );
     assert_eq!(r, err(Errno(xen_public::errno::XEN_EDOM)));
     hv.check_invariants().unwrap();
+}
+
+#[test]
+fn address_bits_and_nodes_shape_the_allocation() {
+    // memory.c construct_memop_from_reservation: an address width below what max_page needs
+    // (get_order_from_pages(max_page) + PAGE_SHIFT; the heap here is frames 0x1000..0x3000, so
+    // 26 bits) confines the frames below it; a width of PAGE_SHIFT or less fails. propagate_node:
+    // the control domain's XENMEMF_node(n) is honoured for n below MAX_NUMNODES, exact or not; a
+    // domU's is ignored unless exact, which fails.
+    let (hv, dom0) = hypervisor(8192);
+    assert_eq!(hv.max_page, 0x3000);
+    let d = domu(&hv, 1024);
+    let mut g = guest();
+    let populate = |g: &mut hypercall::guest::FlatGuest, caller, flags, gfns: &[u64]| {
+        put_list(g, gfns);
+        g.put(ARG, &reservation(d.domid(), gfns.len() as u64, 0, flags));
+        hypercall(&hv, caller, g, MEMORY_OP, [6, ARG, 0, 0, 0])
+    };
+    // Below 32 MiB: frames under 0x2000 only (unconfined, the highest zone goes first).
+    assert_eq!(populate(&mut g, &dom0, 25, &[0, 1, 2, 3]), ret(4));
+    for gfn in 0..4 {
+        let mfn = d.p2m.get_entry(&hv.heap, Gfn(gfn)).mfn.unwrap();
+        assert!(mfn.0 < 0x2000, "{mfn:?}");
+    }
+    assert_eq!(populate(&mut g, &dom0, 0, &[4]), ret(1));
+    assert!(d.p2m.get_entry(&hv.heap, Gfn(4)).mfn.unwrap().0 >= 0x2000);
+    // Below 16 MiB there is nothing; 13 bits is still a width, 12 is refused.
+    assert_eq!(populate(&mut g, &dom0, 24, &[5]), ret(0));
+    assert_eq!(populate(&mut g, &dom0, 13, &[5]), ret(0));
+    assert_eq!(populate(&mut g, &dom0, 12, &[5]), ret(0));
+    // Nodes.
+    let node0 = XENMEMF_node(0);
+    assert_eq!(populate(&mut g, &dom0, node0, &[5]), ret(1));
+    assert_eq!(
+        populate(&mut g, &dom0, node0 | XENMEMF_exact_node_request, &[6]),
+        ret(1)
+    );
+    assert_eq!(populate(&mut g, &dom0, XENMEMF_node(64), &[7]), ret(0));
+    assert_eq!(populate(&mut g, &d, node0, &[7]), ret(1));
+    assert_eq!(
+        populate(&mut g, &d, node0 | XENMEMF_exact_node_request, &[8]),
+        ret(0)
+    );
+    assert_eq!(d.mem.tot_pages(), 8);
+    hv.check_invariants().unwrap();
+}
+
+#[test]
+fn decrease_reservation_of_pod_and_ram_extents() {
+    // memory.c decrease_reservation: p2m_pod_decrease_reservation takes what it can; when RAM is
+    // left, guest_remove_page runs on every gfn of the extent, and the gfns PoD already emptied
+    // fail with -ENOENT as expected. An extent must be aligned to its order, which may be the
+    // caller's max_order (9 for a domU) but no more.
+    let (hv, dom0) = hypervisor(8192);
+    let d = domu(&hv, 2048);
+    let mut g = guest();
+    let memop =
+        |g: &mut hypercall::guest::FlatGuest, caller, cmd: u64, order, flags, gfns: &[u64]| {
+            put_list(g, gfns);
+            g.put(
+                ARG,
+                &reservation(d.domid(), gfns.len() as u64, order, flags),
+            );
+            hypercall(&hv, caller, g, MEMORY_OP, [cmd, ARG, 0, 0, 0])
+        };
+    assert_eq!(memop(&mut g, &dom0, 6, 0, 0, &[0x10, 0x11, 0x12]), ret(3));
+    assert_eq!(memop(&mut g, &dom0, 6, 9, 0, &[0x200]), ret(1));
+    let pod = XENMEMF_populate_on_demand;
+    assert_eq!(memop(&mut g, &dom0, 6, 0, pod, &[0x13, 0x20, 0x22]), ret(3));
+    // A cache that covers the PoD entries: nothing is stolen.
+    let target = xen_pod_target {
+        target_pages: 515 + 3,
+        domid: d.domid(),
+        ..Default::default()
+    };
+    g.put(ARG, &target);
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [16, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(d.pod.counts(), (3, 3));
+
+    // PoD entries only: PoD does it all.
+    assert_eq!(memop(&mut g, &dom0, 1, 0, 0, &[0x20, 0x22]), ret(2));
+    assert_eq!(d.pod.counts().1, 1);
+    // Misaligned for its order.
+    assert_eq!(memop(&mut g, &dom0, 1, 1, 0, &[0x11]), ret(0));
+    // RAM at 0x12 and PoD at 0x13 (the cache it no longer needs goes back too).
+    assert_eq!(memop(&mut g, &dom0, 1, 1, 0, &[0x12]), ret(1));
+    assert_eq!(d.pod.counts(), (0, 0));
+    // RAM only, order 1.
+    let tot = d.mem.tot_pages();
+    assert_eq!(memop(&mut g, &dom0, 1, 1, 0, &[0x10]), ret(1));
+    assert_eq!(d.mem.tot_pages(), tot - 2);
+    for gfn in 0x10..0x14 {
+        assert_eq!(d.p2m.get_entry(&hv.heap, Gfn(gfn)).mfn, None, "{gfn:#x}");
+    }
+    // The domU itself, at its max_order, then above it.
+    let mut own = |order, gfn: u64| {
+        put_list(&mut g, &[gfn]);
+        g.put(ARG, &reservation(DOMID_SELF, 1, order, 0));
+        hypercall(&hv, &d, &mut g, MEMORY_OP, [1, ARG, 0, 0, 0])
+    };
+    assert_eq!(own(10, 0), ret(0));
+    assert_eq!(own(9, 0x200), ret(1));
+    assert_eq!(d.p2m.get_entry(&hv.heap, Gfn(0x200)).mfn, None);
+    // A PoD entry next to a hole: one -ENOENT is PoD's, the second is the hole's and stops it.
+    assert_eq!(memop(&mut g, &dom0, 6, 0, pod, &[0x30]), ret(1));
+    assert_eq!(memop(&mut g, &dom0, 1, 1, 0, &[0x30]), ret(0));
+    hv.check_invariants().unwrap();
+}
+
+#[test]
+fn decrease_reservation_is_preempted_only_between_extents() {
+    let (hv, dom0) = hypervisor(4096);
+    let d = domu(&hv, 1024);
+    let mut g = guest();
+    g.put(ARG, &reservation(d.domid(), 2, 0, 0));
+    put_list(&mut g, &[1, 2]);
+    assert_eq!(
+        hypercall(&hv, &dom0, &mut g, MEMORY_OP, [6, ARG, 0, 0, 0]),
+        ret(2)
+    );
+    let mut preempt = PreemptAfter { steps: 0 };
+    assert_eq!(
+        hypercall_preempted(
+            &hv,
+            &dom0,
+            &mut g,
+            &mut preempt,
+            MEMORY_OP,
+            [1, ARG, 0, 0, 0]
+        ),
+        Outcome::Continue([continuation_cmd(1, 1), ARG, 0, 0, 0])
+    );
+    assert_eq!(d.mem.tot_pages(), 1);
 }

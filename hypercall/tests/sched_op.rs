@@ -247,6 +247,18 @@ fn poll_checks_its_ports_and_never_sleeps() {
         sched_op(&hv, &domu, &mut g, 3, arg),
         (Errno::EINVAL.negated(), None)
     );
+    // The count is checked before any port is read: 129 unreadable ports are EINVAL, 128 are
+    // read (EFAULT).
+    let arg = poll_arg(&mut g, BAD, 129);
+    assert_eq!(
+        sched_op(&hv, &domu, &mut g, 3, arg),
+        (Errno::EINVAL.negated(), None)
+    );
+    let arg = poll_arg(&mut g, BAD, 128);
+    assert_eq!(
+        sched_op(&hv, &domu, &mut g, 3, arg),
+        (Errno::EFAULT.negated(), None)
+    );
     let arg = poll_arg(&mut g, BAD, 0);
     assert_eq!(
         sched_op(&hv, &domu, &mut g, 3, arg),

@@ -161,6 +161,26 @@ fn get_features_gives_the_hvm_set_and_dom0_only_to_the_hardware_domain() {
         let fi: xen_feature_info = g.get(BUF);
         assert_eq!((fi.submap_idx, fi.submap), (0, want), "d{}", caller.domid());
     }
+    // A PV domain (only the portable core can make one; XEN_DOMCTL_createdomain refuses PV)
+    // gets the PV set: direct mapped, with the PV page-table features.
+    let pv = hv
+        .create_domain(
+            None,
+            hypercall::domain::DomainConfig {
+                flags: 0,
+                max_vcpus: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        hypercall::xen_version::features_submap0(&pv),
+        (1 << XENFEAT_memory_op_vnode_supported)
+            | (1 << XENFEAT_mmu_pt_update_preserve_ad)
+            | (1 << XENFEAT_highmem_assist)
+            | (1 << XENFEAT_gnttab_map_avail_bits)
+            | (1 << XENFEAT_direct_mapped)
+    );
 }
 
 // kernel.c XENVER_get_features: an unknown submap is EINVAL and nothing is written back; an

@@ -36,7 +36,7 @@ fn guest(max: u64, target: u64) -> Guest {
 /// A guest of `max` frames whose first 2^`order` gfns are marked PoD (none for `None`), with an
 /// empty cache.
 fn guest_of(max: u64, order: Option<u32>) -> Guest {
-    let heap = common::arena_heap(1 << 18, 1 << 14, 1, |_| NodeId(0));
+    let heap = common::arena_heap(1 << 18, 1 << 13, 1, |_| NodeId(0));
     let d = heap.new_domain(1, max).unwrap();
     let p2m = P2m::<Ept>::new(
         &heap,
