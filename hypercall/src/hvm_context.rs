@@ -401,9 +401,10 @@ pub fn cpu_record(c: &HvmVcpuContext) -> hvm_hw_cpu {
 }
 
 /// `UNFOLD_ARBYTES`: attributes saved by old Xen straight from the VMCS (bits 12-15 set, 8-11
-/// clear) are moved into `segment_register` format; then truncated to its 16 bits.
+/// clear) are moved into `segment_register` format; then truncated to its 16 bits. (Xen also
+/// asks for a bit of 12-15 set; without one the move changes none of the 16 bits kept.)
 fn unfold_arbytes(ar: u32) -> u16 {
-    let ar = if ar & 0xf000 != 0 && ar & 0x0f00 == 0 {
+    let ar = if ar & 0x0f00 == 0 {
         (ar & 0xff) | ((ar >> 4) & 0xf00)
     } else {
         ar

@@ -919,6 +919,21 @@ fn foreign_mappings_at_the_edges() {
     );
     let top = b.p2m.max_gfn();
     assert_eq!(top, a.p2m.max_gfn());
+    // A mapping elsewhere leaves shared_info alone.
+    put_batch(
+        &mut g,
+        DOMID_SELF,
+        XENMAPSPACE_gmfn_foreign,
+        a.domid(),
+        &[0x11],
+        &[0x62],
+    );
+    assert_eq!(
+        hypercall(&hv, &b, &mut g, MEMORY_OP, [BATCH, ARG, 0, 0, 0]),
+        ret(0)
+    );
+    assert_eq!(errs(&g, 1), vec![0]);
+    assert_eq!(b.state().shared_info_gfn, Some(Gfn(0x60)));
     put_batch(
         &mut g,
         DOMID_SELF,

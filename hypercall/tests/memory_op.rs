@@ -1007,7 +1007,11 @@ fn decrease_reservation_of_pod_and_ram_extents() {
     // PoD entries only: PoD does it all.
     assert_eq!(memop(&mut g, &dom0, 1, 0, 0, &[0x20, 0x22]), ret(2));
     assert_eq!(d.pod.counts().1, 1);
-    // Misaligned for its order.
+    // Misaligned for its order: neither populated nor decreased (nothing allocated either).
+    let free = hv.heap.physinfo().free_pages;
+    assert_eq!(memop(&mut g, &dom0, 6, 1, 0, &[0x41]), ret(0));
+    assert_eq!(memop(&mut g, &dom0, 6, 1, pod, &[0x41]), ret(0));
+    assert_eq!(hv.heap.physinfo().free_pages, free);
     assert_eq!(memop(&mut g, &dom0, 1, 1, 0, &[0x11]), ret(0));
     // RAM at 0x12 and PoD at 0x13 (the cache it no longer needs goes back too).
     assert_eq!(memop(&mut g, &dom0, 1, 1, 0, &[0x12]), ret(1));
