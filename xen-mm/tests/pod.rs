@@ -1274,3 +1274,28 @@ fn a_superpage_zero_check_needs_a_2mib_aligned_first_frame() {
     assert_eq!(g.p2m.get_entry(&g.heap, Gfn(1)).mfn, Some(block + 2));
     g.check();
 }
+
+#[test]
+fn eager_reclaim_waits_until_the_entries_outnumber_the_cache() {
+    // p2m_pod_demand_populate: "Only reclaim if we're in actual need of more cache"
+    // (entry_count > count). pod_eager_reclaim checks the oldest recently populated gfn: here
+    // gfn 0, a zero page, 32 populates ago. With the cache exactly covering the entries it stays.
+    let g = guest_of(64, None);
+    for gfn in 0..64 {
+        g.pod
+            .mark_populate_on_demand(&mut g.p2m.locked(), &g.heap, Gfn(gfn), 0)
+            .unwrap();
+    }
+    g.pod.set_mem_target(&g.heap, &g.d, 64, || false).unwrap();
+    for gfn in 0..32 {
+        populate_unchecked(&g, gfn);
+        if gfn != 0 {
+            let mfn = g.p2m.get_entry(&g.heap, Gfn(gfn)).mfn.unwrap();
+            g.heap.frames().write_u64(mfn, 0, 1);
+        }
+    }
+    assert_eq!(g.pod.counts(), (32, 32));
+    assert_eq!(g.touch(32), Populated::Done);
+    assert_eq!(g.p2m.get_entry(&g.heap, Gfn(0)).p2mt, P2mType::RamRw);
+    g.check();
+}
