@@ -46,6 +46,27 @@ impl FrameAccess for DirectMap {
         unsafe { AtomicU64::from_ptr(Self::word(mfn, index)) }.store(value, Ordering::Release)
     }
 
+    fn compare_exchange_u64(&self, mfn: Mfn, index: usize, cur: u64, new: u64) -> Result<u64, u64> {
+        // SAFETY: as in `read_u64`; a guest may update the word at the same time, which the
+        // locked instruction makes safe.
+        unsafe { AtomicU64::from_ptr(Self::word(mfn, index)) }.compare_exchange(
+            cur,
+            new,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        )
+    }
+
+    fn fetch_or_u64(&self, mfn: Mfn, index: usize, bits: u64) -> u64 {
+        // SAFETY: as in `compare_exchange_u64`.
+        unsafe { AtomicU64::from_ptr(Self::word(mfn, index)) }.fetch_or(bits, Ordering::SeqCst)
+    }
+
+    fn fetch_and_not_u64(&self, mfn: Mfn, index: usize, bits: u64) -> u64 {
+        // SAFETY: as in `compare_exchange_u64`.
+        unsafe { AtomicU64::from_ptr(Self::word(mfn, index)) }.fetch_and(!bits, Ordering::SeqCst)
+    }
+
     fn read_bytes(&self, mfn: Mfn, offset: usize, buf: &mut [u8]) {
         let src = Self::bytes(mfn, offset, buf.len());
         // SAFETY: the range lies inside one identity-mapped heap frame (checked above) and `buf`

@@ -164,6 +164,8 @@ pub fn create_dom0<Fmt: P2mFormat>(
         flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
         max_vcpus: 1,
         is_privileged: true,
+        // Xen's dom0 gets `max_evtchn_port = -1` (xen/arch/x86/setup.c), capped at INT_MAX.
+        max_evtchn_port: u32::MAX,
         ..Default::default()
     };
     let d = hv.create_domain(Some(0), config)?;
@@ -440,6 +442,8 @@ pub fn build_pvh_dom0<X: Vendor>(
         flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
         max_vcpus: 1,
         is_privileged: true,
+        // Xen's dom0 gets `max_evtchn_port = -1` (xen/arch/x86/setup.c), capped at INT_MAX.
+        max_evtchn_port: u32::MAX,
         ..Default::default()
     };
     let fail = |what: &str, e: hypercall::Errno| Dom0Error::Build(format!("{what}: {e:?}"));

@@ -14,8 +14,9 @@ use xen_mm::errno::Errno;
 use xen_mm::frame::FrameAccess;
 use xen_mm::p2m::format::P2mFormat;
 use xen_public::xen::{
-    __HYPERVISOR_console_io, __HYPERVISOR_dm_op, __HYPERVISOR_domctl, __HYPERVISOR_hvm_op,
-    __HYPERVISOR_memory_op, __HYPERVISOR_sched_op, __HYPERVISOR_sysctl, __HYPERVISOR_xen_version,
+    __HYPERVISOR_console_io, __HYPERVISOR_dm_op, __HYPERVISOR_domctl,
+    __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_memory_op,
+    __HYPERVISOR_sched_op, __HYPERVISOR_sysctl, __HYPERVISOR_xen_version,
 };
 
 use crate::domain::Domain;
@@ -107,6 +108,9 @@ pub fn dispatch<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         Ok(__HYPERVISOR_sysctl) => crate::sysctl::do_sysctl(hv, call, args),
         Ok(__HYPERVISOR_domctl) => crate::domctl::do_domctl(hv, call, args),
         Ok(__HYPERVISOR_dm_op) => crate::dm_op::do_dm_op(hv, call, args),
+        Ok(__HYPERVISOR_event_channel_op) => {
+            crate::event_channel_op::do_event_channel_op(hv, call, args)
+        }
         _ => Err(Errno::ENOSYS),
     };
     match result {

@@ -11,6 +11,7 @@
 //! any xen-mm lock, so code may call into xen-mm with them held (the ioreq-server ops and
 //! `domain_kill` do, as Xen holds its ioreq-server lock across p2m changes).
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -24,8 +25,13 @@ use xen_mm::p2m::format::P2mFormat;
 use xen_mm::p2m::{Lookup, P2m, Query, Superpages};
 use xen_mm::pod::{Pod, PodFiller};
 use xen_mm::sync::{Mutex, MutexGuard};
+use xen_public::arch_x86::xen::XEN_LEGACY_MAX_VCPUS;
 use xen_public::hvm::params::HVM_NR_PARAMS;
 use xen_public::xen::DOMID_FIRST_RESERVED;
+
+use crate::domctl::HVM_MAX_VCPUS;
+use crate::event::Events;
+use crate::vcpu::{Vcpu, VcpuInfoArea, VCPU_INFO_SIZE};
 
 /// Where a domain is in its life (Xen's `d->is_dying`: DOMDYING_alive, _dying, _dead).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +59,8 @@ pub struct DomainConfig {
     pub emulation_flags: u32,
     /// Whether it is the control domain (dom0: may use the privileged operations).
     pub is_privileged: bool,
+    /// The highest event-channel port it may allocate (`max_evtchn_port`; capped at `INT_MAX`).
+    pub max_evtchn_port: u32,
 }
 
 /// A domain's mutable state, behind its `domain` lock.
@@ -103,6 +111,12 @@ pub struct Domain<Fmt: P2mFormat> {
     pub pod: Pod,
     /// The shared_info page: a frame of the hypervisor's, mapped into the guest on request.
     pub shared_info: Mfn,
+    /// Its event channels.
+    pub events: Events,
+    /// Its vCPUs, `max_vcpus` of them from creation; those from `DomainState::vcpus` on are not
+    /// brought up yet (Xen's `d->vcpu[]` entries still NULL) and [`Domain::vcpu`] does not
+    /// return them.
+    vcpus: Box<[Vcpu]>,
     state: Mutex<DomainState>,
 }
 
@@ -110,6 +124,22 @@ impl<Fmt: P2mFormat> Domain<Fmt> {
     /// The domain id.
     pub fn domid(&self) -> DomId {
         self.domid
+    }
+
+    /// vCPU `id` if it exists (`domain_vcpu`): below the count XEN_DOMCTL_max_vcpus brought up.
+    /// Takes the domain lock, so call it before the event lock.
+    pub fn vcpu(&self, id: u32) -> Option<&Vcpu> {
+        if id < self.state.lock().vcpus {
+            self.vcpus.get(id as usize)
+        } else {
+            None
+        }
+    }
+
+    /// Every vCPU slot, brought up or not: for code that holds a vCPU id the domain handed out
+    /// (an event channel's notify vCPU), without the domain lock.
+    pub fn vcpu_slots(&self) -> &[Vcpu] {
+        &self.vcpus
     }
 
     /// Locks its state.
@@ -276,12 +306,29 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
                 return Err(e);
             }
         };
+        // The first XEN_LEGACY_MAX_VCPUS vCPUs find their vcpu_info in shared_info
+        // (`vcpu_info_reset`); the others have none until they register one.
+        let vcpus = (0..config.max_vcpus.min(HVM_MAX_VCPUS))
+            .map(|id| {
+                let area = if id < XEN_LEGACY_MAX_VCPUS {
+                    VcpuInfoArea::SharedInfo {
+                        mfn: shared_info,
+                        offset: id * VCPU_INFO_SIZE,
+                    }
+                } else {
+                    VcpuInfoArea::Dummy
+                };
+                Vcpu::new(id, area)
+            })
+            .collect();
         let d = Arc::new(Domain {
             domid,
             mem,
             p2m,
             pod: Pod::new(),
             shared_info,
+            events: Events::new(config.max_evtchn_port),
+            vcpus,
             state: Mutex::new(
                 DOMAIN,
                 DomainState {
@@ -328,10 +375,15 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
     /// shared_info page go back to the heap in batches; `ERESTART` when `preempt` says stop, to be
     /// called again (the continuation). Once everything is back it is dead and leaves the table.
     /// Killing a dead domain does nothing.
+    ///
+    /// `teardown` runs once the domain is dying, before its memory goes back, and again on every
+    /// continuation until it succeeds: the event channels are closed there (Xen's
+    /// `evtchn_destroy`, which needs the domain table to find peers).
     pub fn kill<F: FrameAccess>(
         &self,
         heap: &DomHeap<F>,
         d: &Arc<Domain<Fmt>>,
+        teardown: impl FnOnce(&mut dyn FnMut() -> bool) -> Result<(), Errno>,
         mut preempt: impl FnMut() -> bool,
     ) -> Result<(), Errno> {
         {
@@ -347,6 +399,7 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
                 Life::Dying => {}
             }
         }
+        teardown(&mut preempt)?;
         d.pod.empty_cache(&d.mem)?;
         while !heap.relinquish_memory(&d.mem, RELINQUISH_BATCH)? {
             if preempt() {

@@ -250,6 +250,7 @@ fn sanitise_domain_config(cfg: &xen_domctl_createdomain) -> Result<DomainConfig,
         handle: cfg.handle,
         emulation_flags: cfg.arch.emulation_flags,
         is_privileged: false,
+        max_evtchn_port: cfg.max_evtchn_port,
     })
 }
 

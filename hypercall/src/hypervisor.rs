@@ -127,13 +127,18 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
         }
     }
 
-    /// Kills `d` (see [`DomainTable::kill`]).
+    /// Kills `d` (see [`DomainTable::kill`]), closing its event channels first.
     pub fn kill_domain(
         &self,
         d: &Arc<Domain<Fmt>>,
         preempt: impl FnMut() -> bool,
     ) -> Result<(), Errno> {
-        self.domains.kill(&self.heap, d, preempt)
+        self.domains.kill(
+            &self.heap,
+            d,
+            |preempt| crate::event::destroy(self, d, preempt),
+            preempt,
+        )
     }
 
     /// Checks what must always hold, across xen-mm and the domains: the heap's invariants, each

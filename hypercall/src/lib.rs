@@ -4,7 +4,8 @@
 //! arguments to a value or a Xen errno.
 //!
 //! Lock order (checked by `xen_mm::lock_order`): the domain table (`domlist`, level 2), then one
-//! domain's state (`domain`, 4), then the mm locks of xen-mm (gfn 12, p2m 16, pod 48, page_alloc
+//! domain's state (`domain`, 4), then its event channels (`event`, 6; a second domain's at 7),
+//! then the mm locks of xen-mm (gfn 12, p2m 16, pod 48, page_alloc
 //! 56, heap 1000). The console ring's lock is a leaf: nothing is taken inside it.
 #![no_std]
 #![forbid(unsafe_code)]
@@ -19,6 +20,8 @@ pub mod dispatch;
 pub mod dm_op;
 pub mod domain;
 pub mod domctl;
+pub mod event;
+pub mod event_channel_op;
 pub mod guest;
 pub mod hvm_context;
 pub mod hvm_guest;
@@ -29,6 +32,7 @@ pub mod memory_op;
 pub mod policy;
 pub mod sched_op;
 pub mod sysctl;
+pub mod vcpu;
 pub mod xen_version;
 
 pub use dispatch::{dispatch, Call, Outcome, Preempt};

@@ -10,6 +10,7 @@ mod dispatch;
 mod dm_op;
 mod domains;
 mod domctl;
+mod event_channel;
 mod foreign;
 mod hvm_guest;
 mod hvm_op;

@@ -33,6 +33,14 @@ impl FrameAccess for PlainFrames {
     fn write_u64(&self, mfn: Mfn, i: usize, v: u64) {
         self.0[(mfn.0 - BASE) as usize * WORDS_PER_FRAME + i].store(v, Ordering::Release)
     }
+    fn compare_exchange_u64(&self, mfn: Mfn, i: usize, cur: u64, new: u64) -> Result<u64, u64> {
+        self.0[(mfn.0 - BASE) as usize * WORDS_PER_FRAME + i].compare_exchange(
+            cur,
+            new,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        )
+    }
 }
 
 #[test]

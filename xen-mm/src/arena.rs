@@ -48,4 +48,17 @@ impl FrameAccess for ArenaFrames {
     fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
         self.word(mfn, index).store(value, Ordering::Release)
     }
+
+    fn compare_exchange_u64(&self, mfn: Mfn, index: usize, cur: u64, new: u64) -> Result<u64, u64> {
+        self.word(mfn, index)
+            .compare_exchange(cur, new, Ordering::SeqCst, Ordering::SeqCst)
+    }
+
+    fn fetch_or_u64(&self, mfn: Mfn, index: usize, bits: u64) -> u64 {
+        self.word(mfn, index).fetch_or(bits, Ordering::SeqCst)
+    }
+
+    fn fetch_and_not_u64(&self, mfn: Mfn, index: usize, bits: u64) -> u64 {
+        self.word(mfn, index).fetch_and(!bits, Ordering::SeqCst)
+    }
 }

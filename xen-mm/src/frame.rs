@@ -86,6 +86,39 @@ pub trait FrameAccess: Sync {
     fn read_u64(&self, mfn: Mfn, index: usize) -> u64;
     /// Writes the `index`th 64-bit word of the frame.
     fn write_u64(&self, mfn: Mfn, index: usize, value: u64);
+    /// Atomically replaces word `index` with `new` if it still holds `current` (a sequentially
+    /// consistent compare-and-exchange): `Ok(current)` if it did, else `Err(what it holds)`. The
+    /// words a guest shares with the hypervisor (event-channel bitmaps, FIFO event words,
+    /// vcpu_info's upcall flags) change under both at once, so every update of them is one of
+    /// these, as Xen's `guest_test_and_set_bit` and `guest_cmpxchg` are locked instructions.
+    fn compare_exchange_u64(
+        &self,
+        mfn: Mfn,
+        index: usize,
+        current: u64,
+        new: u64,
+    ) -> Result<u64, u64>;
+    /// Atomically sets `bits` in word `index`; returns the word before (Xen's `test_and_set_bit`
+    /// asks it for one bit).
+    fn fetch_or_u64(&self, mfn: Mfn, index: usize, bits: u64) -> u64 {
+        let mut old = self.read_u64(mfn, index);
+        loop {
+            match self.compare_exchange_u64(mfn, index, old, old | bits) {
+                Ok(_) => return old,
+                Err(now) => old = now,
+            }
+        }
+    }
+    /// Atomically clears `bits` in word `index`; returns the word before.
+    fn fetch_and_not_u64(&self, mfn: Mfn, index: usize, bits: u64) -> u64 {
+        let mut old = self.read_u64(mfn, index);
+        loop {
+            match self.compare_exchange_u64(mfn, index, old, old & !bits) {
+                Ok(_) => return old,
+                Err(now) => old = now,
+            }
+        }
+    }
     /// Whether every byte of the frame is zero.
     fn frame_is_zero(&self, mfn: Mfn) -> bool {
         (0..WORDS_PER_FRAME).all(|i| self.read_u64(mfn, i) == 0)
@@ -127,6 +160,14 @@ mod tests {
         fn write_u64(&self, _: Mfn, index: usize, value: u64) {
             self.0.lock().unwrap()[index] = value;
         }
+        fn compare_exchange_u64(&self, _: Mfn, i: usize, cur: u64, new: u64) -> Result<u64, u64> {
+            let mut words = self.0.lock().unwrap();
+            if words[i] != cur {
+                return Err(words[i]);
+            }
+            words[i] = new;
+            Ok(cur)
+        }
     }
 
     #[test]
@@ -139,6 +180,19 @@ mod tests {
         f.write_bytes(Mfn(0), 7, &[0xaa, 0xbb]);
         assert_eq!(f.read_u64(Mfn(0), 0), 0xaa00_0000_0000_0000);
         assert_eq!(f.read_u64(Mfn(0), 1), 0x1122_3344_5566_77bb);
+    }
+
+    #[test]
+    fn bit_updates_return_the_word_before_and_touch_only_their_bits() {
+        let f = Words(std::sync::Mutex::new([0; WORDS_PER_FRAME]));
+        f.write_u64(Mfn(0), 3, 0b1010);
+        assert_eq!(f.fetch_or_u64(Mfn(0), 3, 0b0101), 0b1010);
+        assert_eq!(f.read_u64(Mfn(0), 3), 0b1111);
+        assert_eq!(f.fetch_and_not_u64(Mfn(0), 3, 0b0110), 0b1111);
+        assert_eq!(f.read_u64(Mfn(0), 3), 0b1001);
+        assert_eq!(f.compare_exchange_u64(Mfn(0), 3, 0, 7), Err(0b1001));
+        assert_eq!(f.read_u64(Mfn(0), 3), 0b1001);
+        assert_eq!(f.read_u64(Mfn(0), 2), 0);
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! |---|---|---|
 //! | 2 | domlist | the domain table (Xen's `domlist_update_lock`; hypercall crate) |
 //! | 4 | domain | one domain's lifecycle state and parameters (hypercall crate) |
+//! | 6 | event | one domain's event channels (Xen's `d->event_lock`; hypercall crate); a second domain's, taken in domid order, at 7 |
 //! | 8 | nestedp2m | nested p2m tables |
+//! | 10 | vcpu | one vCPU's registered areas and timers (hypercall crate) |
 //! | 12 | gfn | one guest frame's use outside the p2m lock (Xen's `gfn_lock`, here fine-grained) |
 //! | 16 | p2m | a p2m (recursive in Xen) |
 //! | 24 | per_page_sharing | page sharing |
@@ -17,6 +19,8 @@
 //! | 48 | pod | a p2m's populate-on-demand state |
 //! | 56 | page_alloc | a domain's page list, tot_pages, max_pages (Xen's `d->page_alloc_lock`) |
 //! | 64 | paging | the paging (log-dirty) state |
+//! | 900 | schedule | the scheduler's run queue (Xen's `schedule_lock`; hypercall crate) |
+//! | 950 | timer | the hypervisor's timer queue (Xen's per-CPU timer heap lock; hypercall crate) |
 //! | 1000 | heap | the heap: free lists, the frame table, claims (Xen's global `heap_lock`) |
 //!
 //! The heap lock is not in mm-locks.h; in Xen it is a leaf taken inside page_alloc (for example in
@@ -63,10 +67,23 @@ pub const DOMAIN: LockClass = LockClass {
     name: "domain",
     level: 4,
 };
+/// One domain's event channels (Xen's `d->event_lock`). Not an mm lock: taken before any of them.
+/// Code that needs two domains' locks takes the lower domid's first and the other with
+/// [`crate::sync::Mutex::lock_nested`], one level higher.
+pub const EVENT: LockClass = LockClass {
+    name: "event",
+    level: 6,
+};
 /// Nested p2m tables.
 pub const NESTEDP2M: LockClass = LockClass {
     name: "nestedp2m",
     level: 8,
+};
+/// One vCPU's registered areas (vcpu_info, runstate, time) and timers. Registering an area looks
+/// the guest frame up in the p2m and references it, so it comes before the mm locks.
+pub const VCPU: LockClass = LockClass {
+    name: "vcpu",
+    level: 10,
 };
 /// One guest frame (a stripe of [`crate::p2m::gfn_lock::GfnLocks`]). Xen's `gfn_lock` is the p2m
 /// lock itself; here it is a separate lock just below it.
@@ -109,16 +126,28 @@ pub const PAGING: LockClass = LockClass {
     name: "paging",
     level: 64,
 };
+/// The scheduler's run queue. Waking a vCPU takes it from under event and vCPU locks.
+pub const SCHEDULE: LockClass = LockClass {
+    name: "schedule",
+    level: 900,
+};
+/// The timer queue. Timer callbacks run after it is released.
+pub const TIMER: LockClass = LockClass {
+    name: "timer",
+    level: 950,
+};
 /// The heap.
 pub const HEAP: LockClass = LockClass {
     name: "heap",
     level: 1000,
 };
 
-const KNOWN: [LockClass; 12] = [
+const KNOWN: [LockClass; 16] = [
     DOMLIST,
     DOMAIN,
+    EVENT,
     NESTEDP2M,
+    VCPU,
     GFN,
     P2M,
     PER_PAGE_SHARING,
@@ -127,6 +156,8 @@ const KNOWN: [LockClass; 12] = [
     POD,
     PAGE_ALLOC,
     PAGING,
+    SCHEDULE,
+    TIMER,
     HEAP,
 ];
 

@@ -33,6 +33,9 @@ impl<F: P2mFormat> FrameAccess for Poisoning<F> {
     fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
         self.heap.write_u64(mfn, index, value)
     }
+    fn compare_exchange_u64(&self, mfn: Mfn, index: usize, cur: u64, new: u64) -> Result<u64, u64> {
+        self.heap.compare_exchange_u64(mfn, index, cur, new)
+    }
 }
 
 impl<F: P2mFormat> TableFrames for Poisoning<F> {
@@ -263,6 +266,9 @@ fn tables_unlinked_while_a_reader_walks_wait_in_limbo_until_it_leaves() {
         }
         fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
             self.mem.write_u64(mfn, index, value)
+        }
+        fn compare_exchange_u64(&self, mfn: Mfn, i: usize, cur: u64, new: u64) -> Result<u64, u64> {
+            self.mem.compare_exchange_u64(mfn, i, cur, new)
         }
     }
     let (mem, p2m) = setup::<Ept>(64);

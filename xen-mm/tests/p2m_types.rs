@@ -38,6 +38,9 @@ impl FrameAccess for Counted {
         self.writes.fetch_add(1, Ordering::Relaxed);
         self.heap.write_u64(mfn, index, value)
     }
+    fn compare_exchange_u64(&self, mfn: Mfn, index: usize, cur: u64, new: u64) -> Result<u64, u64> {
+        self.heap.compare_exchange_u64(mfn, index, cur, new)
+    }
 }
 
 impl TableFrames for Counted {

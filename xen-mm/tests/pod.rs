@@ -1149,6 +1149,15 @@ impl FrameAccess for RacingFrames {
     fn write_u64(&self, mfn: xen_mm::frame::Mfn, index: usize, value: u64) {
         self.arena.write_u64(mfn, index, value)
     }
+    fn compare_exchange_u64(
+        &self,
+        mfn: xen_mm::frame::Mfn,
+        index: usize,
+        cur: u64,
+        new: u64,
+    ) -> Result<u64, u64> {
+        self.arena.compare_exchange_u64(mfn, index, cur, new)
+    }
 }
 
 #[test]

@@ -45,6 +45,8 @@ impl InProcess {
                     flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
                     max_vcpus: 1,
                     is_privileged: true,
+                    // Xen's dom0 gets `max_evtchn_port = -1` (xen/arch/x86/setup.c), capped at INT_MAX.
+                    max_evtchn_port: u32::MAX,
                     ..Default::default()
                 },
             )

@@ -247,7 +247,7 @@ fn test() -> Result<(), String> {
             run: || run_command(cargo().args(["test", "--workspace"])),
         },
         Step {
-            name: "loom (claims and builds, lock-free p2m walks, PoD teardown and gfn locks, domain lookup against destruction)",
+            name: "loom (claims and builds, lock-free p2m walks, PoD teardown and gfn locks, domain lookup against destruction, event-channel pending and mask)",
             run: || {
                 run_command(
                     cargo()
@@ -269,7 +269,7 @@ fn test() -> Result<(), String> {
                             .env("RUSTFLAGS", "--cfg loom")
                             .env("CARGO_TARGET_DIR", root().join("target/loom"))
                             .args(["test", "--release", "-p", "hypercall"])
-                            .args(["--test", "loom_domains"]),
+                            .args(["--test", "loom_domains", "--test", "loom_events"]),
                     )
                 })
             },

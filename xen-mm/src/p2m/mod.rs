@@ -63,6 +63,15 @@ impl<F: FrameAccess> FrameAccess for crate::heap::DomHeap<F> {
     fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
         self.frames().write_u64(mfn, index, value)
     }
+    fn compare_exchange_u64(&self, mfn: Mfn, index: usize, cur: u64, new: u64) -> Result<u64, u64> {
+        self.frames().compare_exchange_u64(mfn, index, cur, new)
+    }
+    fn fetch_or_u64(&self, mfn: Mfn, index: usize, bits: u64) -> u64 {
+        self.frames().fetch_or_u64(mfn, index, bits)
+    }
+    fn fetch_and_not_u64(&self, mfn: Mfn, index: usize, bits: u64) -> u64 {
+        self.frames().fetch_and_not_u64(mfn, index, bits)
+    }
 }
 
 impl<F: FrameAccess> TableFrames for crate::heap::DomHeap<F> {

@@ -1,0 +1,244 @@
+//! The portable vCPU (Xen's `struct vcpu`, xen/include/xen/sched.h): what common code knows of a
+//! vCPU, whichever vendor runs it. The vendor's hardware state (VMCB or VMCS, registers) stays in
+//! arch-x86, which reaches everything else through this.
+//!
+//! Fields a guest or another CPU may touch while the vCPU runs are atomics, read without a lock as
+//! Xen reads them: the pause flags (`v->pause_flags`), where its vcpu_info is (`v->vcpu_info`,
+//! published before any event is marked in it, as `map_vcpu_info` orders it with `smp_wmb`), its
+//! VIRQ bindings (`v->virq_to_evtchn`, written under the domain's event lock) and its poll state
+//! (`v->poll_evtchn` and its bit of `d->poll_mask`).
+
+use xen_mm::frame::{FrameAccess, Mfn};
+use xen_mm::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use xen_public::event_channel::evtchn_port_t;
+use xen_public::xen::{vcpu_info, NR_VIRQS};
+
+/// `_VPF_blocked`: waiting for an event (SCHEDOP_block, SCHEDOP_poll, HLT).
+pub const VPF_BLOCKED: u32 = 1 << 0;
+/// `_VPF_down`: not brought up (VCPUOP_down, or never started).
+pub const VPF_DOWN: u32 = 1 << 1;
+
+/// Bytes of a vcpu_info; where one may be registered is aligned to 8 (`alignof(vcpu_info_t)`).
+pub const VCPU_INFO_SIZE: u32 = core::mem::size_of::<vcpu_info>() as u32;
+
+/// Where a vCPU's vcpu_info is (Xen's `v->vcpu_info` and `v->vcpu_info_mfn`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VcpuInfoArea {
+    /// Nowhere the guest can see: a vCPU from XEN_LEGACY_MAX_VCPUS on that has not registered
+    /// one (Xen's `dummy_vcpu_info`). Events for it are marked in the shared bitmaps only, and
+    /// the upcall is neither flagged nor raised (in Xen the dummy's flag, once set, stays set).
+    Dummy,
+    /// Slot `offset / 64` of the domain's shared_info page.
+    SharedInfo {
+        /// The shared_info frame.
+        mfn: Mfn,
+        /// Byte offset of the slot.
+        offset: u32,
+    },
+    /// A guest page registered with VCPUOP_register_vcpu_info, referenced while it is in use.
+    Registered {
+        /// The guest's frame.
+        mfn: Mfn,
+        /// Byte offset in it (a multiple of 8).
+        offset: u32,
+    },
+}
+
+/// [`VcpuInfoArea`] packed into one word: the frame's address, the offset (below 4096, a
+/// multiple of 8), bit 1 "somewhere", bit 0 "registered".
+const AREA_PRESENT: u64 = 1 << 1;
+const AREA_REGISTERED: u64 = 1 << 0;
+
+impl VcpuInfoArea {
+    fn pack(self) -> u64 {
+        match self {
+            VcpuInfoArea::Dummy => 0,
+            VcpuInfoArea::SharedInfo { mfn, offset } => {
+                mfn.paddr() | u64::from(offset) | AREA_PRESENT
+            }
+            VcpuInfoArea::Registered { mfn, offset } => {
+                mfn.paddr() | u64::from(offset) | AREA_PRESENT | AREA_REGISTERED
+            }
+        }
+    }
+
+    fn unpack(word: u64) -> Self {
+        if word & AREA_PRESENT == 0 {
+            return VcpuInfoArea::Dummy;
+        }
+        let mfn = Mfn::from_paddr(word);
+        let offset = (word & 0xff8) as u32;
+        if word & AREA_REGISTERED != 0 {
+            VcpuInfoArea::Registered { mfn, offset }
+        } else {
+            VcpuInfoArea::SharedInfo { mfn, offset }
+        }
+    }
+
+    /// The frame and the index of the word `byte` bytes into the vcpu_info, if it is anywhere.
+    pub fn word(self, byte: u32) -> Option<(Mfn, usize)> {
+        match self {
+            VcpuInfoArea::Dummy => None,
+            VcpuInfoArea::SharedInfo { mfn, offset } | VcpuInfoArea::Registered { mfn, offset } => {
+                Some((mfn, ((offset + byte) / 8) as usize))
+            }
+        }
+    }
+}
+
+/// Byte offsets in a vcpu_info (public/xen.h).
+pub mod layout {
+    /// The word holding `evtchn_upcall_pending` (byte 0) and `evtchn_upcall_mask` (byte 1).
+    pub const UPCALL: u32 = 0;
+    /// `evtchn_pending_sel`.
+    pub const PENDING_SEL: u32 = 8;
+    /// `time`, a vcpu_time_info.
+    pub const TIME: u32 = 32;
+    /// `evtchn_upcall_pending` within the upcall word.
+    pub const UPCALL_PENDING_BIT: u64 = 1 << 0;
+}
+
+/// A vCPU of a domain.
+pub struct Vcpu {
+    vcpu_id: u32,
+    /// VPF_* flags (`v->pause_flags`).
+    pause_flags: AtomicU32,
+    /// Where its vcpu_info is, packed ([`VcpuInfoArea`]).
+    vcpu_info: AtomicU64,
+    /// The port each VIRQ is bound to, 0 for none (`v->virq_to_evtchn`). Global VIRQs are kept
+    /// on vCPU 0. Written under the domain's event lock; read without it.
+    virq_to_evtchn: [AtomicU32; NR_VIRQS as usize],
+    /// Its bit of Xen's `d->poll_mask`: it is in SCHEDOP_poll.
+    polling: AtomicBool,
+    /// The one port it polls (`v->poll_evtchn`), or 0 when it polls several (any event of the
+    /// domain wakes it then).
+    poll_evtchn: AtomicU32,
+}
+
+impl Vcpu {
+    /// vCPU `vcpu_id`, down, with its vcpu_info at `area`.
+    pub fn new(vcpu_id: u32, area: VcpuInfoArea) -> Self {
+        Vcpu {
+            vcpu_id,
+            pause_flags: AtomicU32::new(VPF_DOWN),
+            vcpu_info: AtomicU64::new(area.pack()),
+            virq_to_evtchn: core::array::from_fn(|_| AtomicU32::new(0)),
+            polling: AtomicBool::new(false),
+            poll_evtchn: AtomicU32::new(0),
+        }
+    }
+
+    /// Its id in its domain.
+    pub fn vcpu_id(&self) -> u32 {
+        self.vcpu_id
+    }
+
+    /// Where its vcpu_info is.
+    pub fn vcpu_info(&self) -> VcpuInfoArea {
+        VcpuInfoArea::unpack(self.vcpu_info.load(Ordering::Acquire))
+    }
+
+    /// Moves its vcpu_info (`map_vcpu_info`): published before the caller marks events in it.
+    pub fn set_vcpu_info(&self, area: VcpuInfoArea) {
+        self.vcpu_info.store(area.pack(), Ordering::Release);
+    }
+
+    /// The VPF_* flags.
+    pub fn pause_flags(&self) -> u32 {
+        self.pause_flags.load(Ordering::SeqCst)
+    }
+
+    /// Whether it waits for an event.
+    pub fn is_blocked(&self) -> bool {
+        self.pause_flags() & VPF_BLOCKED != 0
+    }
+
+    /// Whether it is down.
+    pub fn is_down(&self) -> bool {
+        self.pause_flags() & VPF_DOWN != 0
+    }
+
+    /// Marks it blocked (`vcpu_block`'s `set_bit(_VPF_blocked)`); the caller then checks for
+    /// events that arrived meanwhile, and unblocks it if there are any.
+    pub fn block(&self) {
+        self.pause_flags.fetch_or(VPF_BLOCKED, Ordering::SeqCst);
+    }
+
+    /// Wakes it if it is blocked (`vcpu_unblock`): `true` if it was.
+    pub fn unblock(&self) -> bool {
+        self.pause_flags.fetch_and(!VPF_BLOCKED, Ordering::SeqCst) & VPF_BLOCKED != 0
+    }
+
+    /// Sets or clears VPF_down.
+    pub fn set_down(&self, down: bool) {
+        if down {
+            self.pause_flags.fetch_or(VPF_DOWN, Ordering::SeqCst);
+        } else {
+            self.pause_flags.fetch_and(!VPF_DOWN, Ordering::SeqCst);
+        }
+    }
+
+    /// The port `virq` is bound to on this vCPU, 0 if none. `virq` must be below NR_VIRQS.
+    pub fn virq_port(&self, virq: u32) -> evtchn_port_t {
+        self.virq_to_evtchn[virq as usize].load(Ordering::Acquire)
+    }
+
+    /// Binds `virq` to `port` (0 unbinds). Under the domain's event lock.
+    pub(crate) fn set_virq_port(&self, virq: u32, port: evtchn_port_t) {
+        self.virq_to_evtchn[virq as usize].store(port, Ordering::Release);
+    }
+
+    /// Starts a poll of `port` (0: of several ports): sets its poll bit.
+    pub fn start_poll(&self, port: evtchn_port_t) {
+        self.poll_evtchn.store(port, Ordering::SeqCst);
+        self.polling.store(true, Ordering::SeqCst);
+    }
+
+    /// Ends its poll; `true` if it was polling.
+    pub fn stop_poll(&self) -> bool {
+        self.poll_evtchn.store(0, Ordering::SeqCst);
+        self.polling.swap(false, Ordering::SeqCst)
+    }
+
+    /// Whether an event on `port` ends its poll (`evtchn_check_pollers`): it polls that port or
+    /// several. Clears its poll bit if so, so that only one waker acts.
+    pub fn poll_woken_by(&self, port: evtchn_port_t) -> bool {
+        if !self.polling.load(Ordering::SeqCst) {
+            return false;
+        }
+        let polled = self.poll_evtchn.load(Ordering::SeqCst);
+        if polled != 0 && polled != port {
+            return false;
+        }
+        if self.polling.swap(false, Ordering::SeqCst) {
+            self.poll_evtchn.store(0, Ordering::SeqCst);
+            return true;
+        }
+        false
+    }
+
+    /// Whether it is in SCHEDOP_poll.
+    pub fn is_polling(&self) -> bool {
+        self.polling.load(Ordering::SeqCst)
+    }
+
+    /// Flags an upcall (`vcpu_mark_events_pending`): sets `evtchn_upcall_pending`, and if it was
+    /// clear wakes the vCPU (`hvm_assert_evtchn_irq` -> `vcpu_kick`). The vendor layer injects
+    /// the upcall vector before the vCPU next runs, for as long as the flag is set.
+    pub fn mark_events_pending<F: FrameAccess>(&self, frames: &F) {
+        let Some((mfn, word)) = self.vcpu_info().word(layout::UPCALL) else {
+            return;
+        };
+        let before = frames.fetch_or_u64(mfn, word, layout::UPCALL_PENDING_BIT);
+        if before & layout::UPCALL_PENDING_BIT == 0 {
+            self.unblock();
+        }
+    }
+
+    /// Whether `evtchn_upcall_pending` is set in its vcpu_info.
+    pub fn upcall_pending<F: FrameAccess>(&self, frames: &F) -> bool {
+        self.vcpu_info()
+            .word(layout::UPCALL)
+            .is_some_and(|(mfn, word)| frames.read_u64(mfn, word) & layout::UPCALL_PENDING_BIT != 0)
+    }
+}
