@@ -323,6 +323,7 @@ fn hypercall<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     let rax = v.rax();
     let mut regs = hypercall_regs(rax, v.regs());
     let (nr, args) = hvm::hypercall_args(&regs, long_mode);
+    let rflags = v.rflags();
     let mut guest = HvmGuestMemory {
         heap: &hv.heap,
         domain: d,
@@ -337,6 +338,8 @@ fn hypercall<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         guest: &mut guest,
         preempt: &mut preempt,
         sched: None,
+        // A hypercall instruction leaves no interrupt shadow: IF alone says.
+        interrupts_enabled: rflags & (1 << 9) != 0,
     };
     let outcome = hypercall::dispatch(hv, &mut call, nr, args);
     let sched = call.sched;

@@ -191,6 +191,8 @@ pub fn create_dom0<Fmt: P2mFormat>(
         st.creation_finished = true;
         st.vcpus = 1;
     }
+    // The builder gives vCPU 0 its start state (Xen's `dom0_construct_pvh` sets it up).
+    d.start_vcpu(0);
     Ok(d)
 }
 
@@ -331,7 +333,8 @@ fn start_new_vcpus<X: Vendor>(
             if st.life != hypercall::domain::Life::Alive || st.controller_pause_count > 0 {
                 continue;
             }
-            st.vcpu_context(0)
+            drop(st);
+            d.vcpu_context(0)
         };
         let Some(ctx) = ctx else { continue };
         started.insert(d.domid());
@@ -497,6 +500,8 @@ pub fn build_pvh_dom0<X: Vendor>(
         st.creation_finished = true;
         st.vcpus = 1;
     }
+    // The builder gives vCPU 0 its start state (Xen's `dom0_construct_pvh` sets it up).
+    d.start_vcpu(0);
     printk!(
         "d0: PVH kernel at [{:#x}, {:#x}), entry {:#x}, {} pages ({} MiB), start_info at {:#x}\n",
         plan.kernel.pstart,

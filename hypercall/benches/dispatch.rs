@@ -72,6 +72,7 @@ fn handler_direct(bencher: Bencher, case: &str) {
             guest: &mut g,
             preempt: &mut NeverPreempt,
             sched: None,
+            interrupts_enabled: false,
         };
         let out = if nr == __HYPERVISOR_xen_version {
             do_xen_version(&hv, &mut call, divan::black_box(args))

@@ -16,7 +16,8 @@ use xen_mm::p2m::format::P2mFormat;
 use xen_public::xen::{
     __HYPERVISOR_console_io, __HYPERVISOR_dm_op, __HYPERVISOR_domctl,
     __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_memory_op,
-    __HYPERVISOR_sched_op, __HYPERVISOR_sysctl, __HYPERVISOR_xen_version,
+    __HYPERVISOR_sched_op, __HYPERVISOR_set_timer_op, __HYPERVISOR_sysctl, __HYPERVISOR_vcpu_op,
+    __HYPERVISOR_vm_assist, __HYPERVISOR_xen_version,
 };
 
 use crate::domain::Domain;
@@ -85,6 +86,9 @@ pub struct Call<'a, Fmt: P2mFormat, G: GuestMemory, P: Preempt> {
     pub preempt: &'a mut P,
     /// Set by sched_op for the scheduler.
     pub sched: Option<SchedRequest>,
+    /// Whether the calling vCPU takes interrupts (its RFLAGS.IF, outside an interrupt shadow):
+    /// a pending upcall can then be delivered, so SCHEDOP_block and SCHEDOP_poll return at once.
+    pub interrupts_enabled: bool,
 }
 
 /// A handler's answer: a value, a continuation, or an errno (`ERESTART`: continue with the same
@@ -108,6 +112,9 @@ pub fn dispatch<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         Ok(__HYPERVISOR_sysctl) => crate::sysctl::do_sysctl(hv, call, args),
         Ok(__HYPERVISOR_domctl) => crate::domctl::do_domctl(hv, call, args),
         Ok(__HYPERVISOR_dm_op) => crate::dm_op::do_dm_op(hv, call, args),
+        Ok(__HYPERVISOR_vcpu_op) => crate::vcpu_op::do_vcpu_op(hv, call, args),
+        Ok(__HYPERVISOR_set_timer_op) => crate::vcpu_op::do_set_timer_op(hv, call, args),
+        Ok(__HYPERVISOR_vm_assist) => crate::vcpu_op::do_vm_assist(hv, call, args),
         Ok(__HYPERVISOR_event_channel_op) => {
             crate::event_channel_op::do_event_channel_op(hv, call, args)
         }

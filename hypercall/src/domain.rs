@@ -91,10 +91,9 @@ pub struct DomainState {
     pub vcpus: u32,
     /// Its ioreq servers (those of the device models that emulate for it).
     pub ioreq_servers: crate::ioreq::IoreqServers,
-    /// Per-vCPU state of the HVM save format: the initial register context the toolstack loads
-    /// (XEN_DOMCTL_sethvmcontext), whether the vCPU is up, its MTRRs. Indexed by vCPU id, filled
-    /// lazily; read it through [`DomainState::vcpu_context`] / [`DomainState::hvm_vcpu`].
-    pub hvm_vcpus: crate::hvm_context::HvmVcpus,
+    /// VMASST_TYPE_runstate_update_flag (`d->vm_assist`): runstate copies are bracketed by
+    /// XEN_RUNSTATE_UPDATE in `state_entry_time`.
+    pub runstate_update_flag: bool,
     /// The partial line written to the HVM debug port 0xe9 (Xen's `d->pbuf`), printed when a
     /// newline arrives or it is full ([`crate::console_io::hvm_print_char`]).
     pub pbuf: Vec<u8>,
@@ -133,6 +132,15 @@ impl<Fmt: P2mFormat> Domain<Fmt> {
             self.vcpus.get(id as usize)
         } else {
             None
+        }
+    }
+
+    /// Marks vCPU `id` initialised and up: a domain builder gave it its start state. Nothing for
+    /// a vCPU the domain does not have.
+    pub fn start_vcpu(&self, id: u32) {
+        if let Some(v) = self.vcpu(id) {
+            v.state().is_initialised = true;
+            v.set_down(false);
         }
     }
 
@@ -200,6 +208,19 @@ impl<Fmt: P2mFormat> Domain<Fmt> {
     /// Whether it has shut down (and so must not run).
     pub fn is_shut_down(&self) -> bool {
         self.state.lock().is_shutting_down
+    }
+}
+
+/// Where vCPU `id` finds its vcpu_info until it registers one (`vcpu_info_reset`): the first
+/// XEN_LEGACY_MAX_VCPUS in shared_info's slots, the others nowhere.
+pub fn default_vcpu_info(shared_info: Mfn, id: u32) -> VcpuInfoArea {
+    if id < XEN_LEGACY_MAX_VCPUS {
+        VcpuInfoArea::SharedInfo {
+            mfn: shared_info,
+            offset: id * VCPU_INFO_SIZE,
+        }
+    } else {
+        VcpuInfoArea::Dummy
     }
 }
 
@@ -306,20 +327,8 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
                 return Err(e);
             }
         };
-        // The first XEN_LEGACY_MAX_VCPUS vCPUs find their vcpu_info in shared_info
-        // (`vcpu_info_reset`); the others have none until they register one.
         let vcpus = (0..config.max_vcpus.min(HVM_MAX_VCPUS))
-            .map(|id| {
-                let area = if id < XEN_LEGACY_MAX_VCPUS {
-                    VcpuInfoArea::SharedInfo {
-                        mfn: shared_info,
-                        offset: id * VCPU_INFO_SIZE,
-                    }
-                } else {
-                    VcpuInfoArea::Dummy
-                };
-                Vcpu::new(id, area)
-            })
+            .map(|id| Vcpu::new(id, default_vcpu_info(shared_info, id)))
             .collect();
         let d = Arc::new(Domain {
             domid,
@@ -344,7 +353,7 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
                     shared_info_gfn: None,
                     vcpus: 0,
                     ioreq_servers: Default::default(),
-                    hvm_vcpus: Vec::new(),
+                    runstate_update_flag: false,
                     pbuf: Vec::new(),
                 },
             ),

@@ -544,7 +544,7 @@ fn gethvmcontext<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
             return Err(Errno::ENOSPC);
         }
         let image = if st.life == Life::Alive {
-            Some(hvm_context::save(&st, changeset))
+            Some(hvm_context::save(d, &st, changeset))
         } else {
             None
         };
@@ -590,7 +590,7 @@ fn sethvmcontext<Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     }
     let len = usize::try_from(ctx.size).map_err(|_| Errno::ENOMEM)?;
     let data = guest::read_bytes(call.guest, ctx.buffer.addr(), len).map_err(|_| Errno::EFAULT)?;
-    let mut st = d.state();
+    let st = d.state();
     // hvm_load: `if ( d->is_dying ) return -EINVAL;`
     if st.life != Life::Alive {
         return Err(Errno::EINVAL);
@@ -598,7 +598,7 @@ fn sethvmcontext<Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     if st.controller_pause_count == 0 {
         return Err(Errno::EBUSY);
     }
-    hvm_context::load(&mut st, &data)
+    hvm_context::load(d, &st, &data)
 }
 
 /// XEN_DOMCTL_getvcpuinfo (4.17 xen/common/domctl.c `do_domctl`): EINVAL for a vCPU at or above
@@ -615,7 +615,7 @@ fn getvcpuinfo<Fmt: P2mFormat>(
     if info.vcpu >= st.config.max_vcpus {
         return Err(Errno::EINVAL);
     }
-    let v = st.hvm_vcpu(info.vcpu).ok_or(Errno::ESRCH)?;
+    let v = d.hvm_vcpu_locked(&st, info.vcpu).ok_or(Errno::ESRCH)?;
     info.online = u8::from(v.online);
     info.blocked = 0;
     info.running = 0;

@@ -22,6 +22,10 @@ use crate::guest::{self, GuestMemory};
 use crate::hypervisor::Hypervisor;
 use crate::policy::{self, XsmAction};
 
+/// EVTCHNOP_reset's continuation: a preempted reset resumes with it (public/event_channel.h
+/// defines it for the hypervisor only, under `__XEN__`).
+pub const EVTCHNOP_reset_cont: u32 = 14;
+
 /// Ports EVTCHNOP_reset closes between preemption checks (`!(i & 0x3f)`).
 const RESET_BATCH_MASK: u32 = 0x3f;
 

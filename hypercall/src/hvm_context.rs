@@ -34,7 +34,9 @@ use xen_public::arch_x86::hvm::save::{
 use xen_public::hvm::save::{hvm_save_descriptor, HVM_SAVE_CODE_END};
 use zerocopy::{FromBytes, IntoBytes};
 
-use crate::domain::DomainState;
+use xen_mm::p2m::format::P2mFormat;
+
+use crate::domain::{Domain, DomainState};
 
 /// Bytes of a descriptor.
 const DESC: usize = core::mem::size_of::<hvm_save_descriptor>();
@@ -223,7 +225,8 @@ pub struct HvmVcpuContext {
     pub fpu: Option<[u8; 512]>,
 }
 
-/// What xen-rs keeps per vCPU for the save format.
+/// A vCPU's state in the save format's terms: its context and MTRRs (kept in its
+/// [`VcpuState`](crate::vcpu::VcpuState)) and whether it is up (its VPF_down flag).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HvmVcpuState {
     /// The registers loaded by the last CPU record for this vCPU (Xen's `v->is_initialised`
@@ -260,18 +263,26 @@ impl HvmVcpuState {
     }
 }
 
-/// The per-vCPU state of a domain (one entry per vCPU XEN_DOMCTL_max_vcpus created, filled
-/// lazily: a missing entry is a new vCPU's state).
-pub type HvmVcpus = Vec<HvmVcpuState>;
-
-impl DomainState {
-    /// The state of vCPU `vcpu`, `None` if the domain has no such vCPU.
-    pub fn hvm_vcpu(&self, vcpu: u32) -> Option<HvmVcpuState> {
-        if vcpu >= self.vcpus {
+impl<Fmt: P2mFormat> Domain<Fmt> {
+    /// The save-format state of vCPU `vcpu`, `None` if the domain has no such vCPU; `st` is its
+    /// state, locked by the caller.
+    pub fn hvm_vcpu_locked(&self, st: &DomainState, vcpu: u32) -> Option<HvmVcpuState> {
+        if vcpu >= st.vcpus {
             return None;
         }
-        let i = usize::try_from(vcpu).ok()?;
-        Some(self.hvm_vcpus.get(i).cloned().unwrap_or_default())
+        let v = self.vcpu_slots().get(usize::try_from(vcpu).ok()?)?;
+        let vs = v.state();
+        Some(HvmVcpuState {
+            context: vs.context,
+            online: !v.is_down(),
+            mtrr: vs.mtrr,
+        })
+    }
+
+    /// The save-format state of vCPU `vcpu`, `None` if the domain has no such vCPU.
+    pub fn hvm_vcpu(&self, vcpu: u32) -> Option<HvmVcpuState> {
+        let st = self.state();
+        self.hvm_vcpu_locked(&st, vcpu)
     }
 
     /// The context the arch layer starts vCPU `vcpu` from: `Some` once the toolstack loaded a
@@ -329,7 +340,7 @@ fn push_record<T: IntoBytes + zerocopy::Immutable>(
 /// HEADER, CPU for each vCPU that is up (`hvm_save_cpu_ctxt` skips those that are down), MTRR
 /// for each vCPU, END. `changeset` is the HEADER's; the saving CPU's CPUID and the guest TSC
 /// frequency are not known to this layer and are 0.
-pub fn save(st: &DomainState, changeset: u64) -> Vec<u8> {
+pub fn save<Fmt: P2mFormat>(d: &Domain<Fmt>, st: &DomainState, changeset: u64) -> Vec<u8> {
     let mut out = Vec::new();
     let header = hvm_save_header {
         magic: HVM_FILE_MAGIC,
@@ -340,7 +351,7 @@ pub fn save(st: &DomainState, changeset: u64) -> Vec<u8> {
     };
     push_record(&mut out, HVM_SAVE_CODE_HEADER, 0, &header);
     let vcpus: Vec<(u16, HvmVcpuState)> = (0..st.vcpus)
-        .filter_map(|v| Some((u16::try_from(v).ok()?, st.hvm_vcpu(v)?)))
+        .filter_map(|v| Some((u16::try_from(v).ok()?, d.hvm_vcpu_locked(st, v)?)))
         .collect();
     for (id, v) in &vcpus {
         if let (true, Some(ctx)) = (v.online, v.context) {
@@ -658,42 +669,38 @@ fn next(pos: usize, len: usize) -> Result<usize, Errno> {
 /// Applies checked records: every vCPU goes down first (`hvm_load`), then each CPU record
 /// loads its vCPU's context and brings it up (`hvm_load_cpu_ctxt`), and each MTRR record
 /// replaces its vCPU's MTRRs (`hvm_load_mtrr_msr`).
-fn apply(st: &mut DomainState, loaded: Vec<Loaded>) {
-    let n = usize::try_from(st.vcpus)
-        .unwrap_or(0)
-        .max(st.hvm_vcpus.len());
-    st.hvm_vcpus.resize(n, HvmVcpuState::new());
-    for v in st.hvm_vcpus.iter_mut() {
-        v.online = false;
+fn apply<Fmt: P2mFormat>(d: &Domain<Fmt>, st: &DomainState, loaded: Vec<Loaded>) {
+    let n = usize::try_from(st.vcpus).unwrap_or(0);
+    let vcpus = d.vcpu_slots();
+    for v in vcpus.iter().take(n) {
+        v.set_down(true);
     }
+    let vcpu = |i: u32| usize::try_from(i).ok().and_then(|i| vcpus.get(i));
     for rec in loaded {
         match rec {
-            Loaded::Cpu(v, ctx) => {
-                if let Some(s) = usize::try_from(v)
-                    .ok()
-                    .and_then(|i| st.hvm_vcpus.get_mut(i))
-                {
-                    s.context = Some(*ctx);
-                    s.online = true;
+            Loaded::Cpu(i, ctx) => {
+                if let Some(v) = vcpu(i) {
+                    let mut vs = v.state();
+                    vs.context = Some(*ctx);
+                    vs.is_initialised = true;
+                    drop(vs);
+                    v.set_down(false);
                 }
             }
-            Loaded::Mtrr(v, mtrr) => {
-                if let Some(s) = usize::try_from(v)
-                    .ok()
-                    .and_then(|i| st.hvm_vcpus.get_mut(i))
-                {
-                    s.mtrr = *mtrr;
+            Loaded::Mtrr(i, mtrr) => {
+                if let Some(v) = vcpu(i) {
+                    v.state().mtrr = *mtrr;
                 }
             }
         }
     }
 }
 
-/// `hvm_load` for the domain with state `st`: the whole image is checked first and applied only
-/// if every record is good, so a refused image changes nothing.
-pub fn load(st: &mut DomainState, data: &[u8]) -> Result<(), Errno> {
+/// `hvm_load` of `data` into domain `d` (state `st`, locked by the caller): the whole image is
+/// checked first and applied only if every record passes.
+pub fn load<Fmt: P2mFormat>(d: &Domain<Fmt>, st: &DomainState, data: &[u8]) -> Result<(), Errno> {
     let loaded = check_image(st, data)?;
-    apply(st, loaded);
+    apply(d, st, loaded);
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! HVMOP_* (xen/arch/x86/hvm/hvm.c `do_hvm_op`), as Xen 4.17 has them: HVMOP_set_param,
-//! HVMOP_get_param and HVMOP_get_mem_type. Every other op is `ENOSYS` here (Xen implements more,
+//! HVMOP_get_param, HVMOP_get_mem_type and HVMOP_set_evtchn_upcall_vector. Every other op is `ENOSYS` here (Xen implements more,
 //! but they need vCPU, interrupt or tracing machinery xen-rs does not have yet).
 //!
 //! Parameters are plain values in [`DomainState::hvm_params`](crate::domain::DomainState); the
@@ -16,8 +16,9 @@ use xen_mm::p2m::types::P2mType;
 use xen_public::arch_x86::xen::XEN_X86_EMU_PM;
 use xen_public::domctl::XEN_DOMCTL_CDF_nested_virt;
 use xen_public::hvm::hvm_op::{
-    xen_hvm_get_mem_type, xen_hvm_param, HVMMEM_ioreq_server, HVMMEM_mmio_dm, HVMMEM_ram_ro,
-    HVMMEM_ram_rw, HVMOP_get_mem_type, HVMOP_get_param, HVMOP_set_param,
+    xen_hvm_evtchn_upcall_vector, xen_hvm_get_mem_type, xen_hvm_param, HVMMEM_ioreq_server,
+    HVMMEM_mmio_dm, HVMMEM_ram_ro, HVMMEM_ram_rw, HVMOP_get_mem_type, HVMOP_get_param,
+    HVMOP_set_evtchn_upcall_vector, HVMOP_set_param,
 };
 use xen_public::hvm::params::*;
 use xen_public::sched::SHUTDOWN_MAX;
@@ -50,9 +51,37 @@ pub fn do_hvm_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         Ok(HVMOP_set_param) => hvmop_set_param(hv, call, GuestHandle::new(arg)),
         Ok(HVMOP_get_param) => hvmop_get_param(hv, call, GuestHandle::new(arg)),
         Ok(HVMOP_get_mem_type) => hvmop_get_mem_type(hv, call, GuestHandle::new(arg)),
+        Ok(HVMOP_set_evtchn_upcall_vector) => {
+            hvmop_set_evtchn_upcall_vector(hv, call, GuestHandle::new(arg))
+        }
         _ => Err(Errno::ENOSYS),
     };
     rc.map(|()| Outcome::Return(0))
+}
+
+/// hvm.c `hvmop_set_evtchn_upcall_vector`: the calling domain's vCPU `vcpu` takes its upcalls
+/// on `vector` from now on. `EFAULT`, then `EINVAL` for a vector below 0x10 (the exceptions),
+/// then `ENOENT` for a vCPU the domain does not have. An upcall already flagged is raised.
+fn hvmop_set_evtchn_upcall_vector<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    hv: &Hypervisor<F, Fmt>,
+    call: &mut Call<'_, Fmt, G, P>,
+    arg: GuestHandle<xen_hvm_evtchn_upcall_vector>,
+) -> Result<(), Errno> {
+    let d = call.caller;
+    if !d.is_hvm() {
+        return Err(Errno::EINVAL);
+    }
+    let op = guest::read(call.guest, arg)?;
+    if op.vector < 0x10 {
+        return Err(Errno::EINVAL);
+    }
+    let v = d.vcpu(op.vcpu).ok_or(Errno::ENOENT)?;
+    v.set_upcall_vector(op.vector);
+    // `hvm_assert_evtchn_irq`: wake it, so that a flagged upcall is injected.
+    if v.upcall_pending(&hv.heap) {
+        v.unblock();
+    }
+    Ok(())
 }
 
 /// hvm.c `hvmop_set_param`: `EFAULT`, then `EINVAL` for an index past HVM_NR_PARAMS, `ESRCH`

@@ -16,6 +16,8 @@ use xen_public::xen::DOMID_SELF;
 
 use crate::console::Console;
 use crate::domain::{Domain, DomainConfig, DomainTable};
+use crate::time::Clock;
+use crate::timer::TimerQueue;
 
 /// What XENVER_* report.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +66,15 @@ pub struct Hypervisor<F: FrameAccess, Fmt: P2mFormat> {
     pub superpages: Superpages,
     /// One more than the highest RAM frame (Xen's `max_page`, XENMEM_maximum_ram_page).
     pub max_page: u64,
+    /// System time and the wallclock.
+    pub clock: Clock,
+    /// The vCPUs' timers.
+    pub timers: TimerQueue,
+}
+
+/// The clock source of a hypervisor built without one: no TSC, time stands at 0.
+fn no_tsc() -> u64 {
+    0
 }
 
 impl<Fmt: P2mFormat> Hypervisor<ArenaFrames, Fmt> {
@@ -100,7 +111,16 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
             info,
             superpages,
             max_page,
+            clock: Clock::new(no_tsc),
+            timers: TimerQueue::new(),
         }
+    }
+
+    /// The same hypervisor with `clock` as its clock (the arch layer's calibrated TSC, or a
+    /// test's).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Creates a domain with `config` (see [`DomainTable::create`]).
@@ -109,8 +129,15 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
         domid: Option<DomId>,
         config: DomainConfig,
     ) -> Result<Arc<Domain<Fmt>>, Errno> {
-        self.domains
-            .create(&self.heap, self.superpages, domid, config)
+        let d = self
+            .domains
+            .create(&self.heap, self.superpages, domid, config)?;
+        // `sched_init_vcpu`: each vCPU is offline from its creation on.
+        let now = self.clock.now();
+        for v in d.vcpu_slots() {
+            v.state().runstate.state_entry_time = now;
+        }
+        Ok(d)
     }
 
     /// The domain a hypercall argument names, DOMID_SELF being the caller
@@ -136,7 +163,16 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
         self.domains.kill(
             &self.heap,
             d,
-            |preempt| crate::event::destroy(self, d, preempt),
+            |preempt| {
+                // `domain_kill`: its timers and event channels go, and the pages it lent the
+                // hypervisor for vcpu_info are given back.
+                self.timers.stop_domain(d.domid());
+                crate::event::destroy(self, d, preempt)?;
+                for v in d.vcpu_slots() {
+                    crate::vcpu_op::unmap_vcpu_info(self, d, v);
+                }
+                Ok(())
+            },
             preempt,
         )
     }

@@ -32,7 +32,10 @@ pub mod memory_op;
 pub mod policy;
 pub mod sched_op;
 pub mod sysctl;
+pub mod time;
+pub mod timer;
 pub mod vcpu;
+pub mod vcpu_op;
 pub mod xen_version;
 
 pub use dispatch::{dispatch, Call, Outcome, Preempt};

@@ -7,32 +7,28 @@
 //! other; acting on it (Xen's `hwdom_shutdown`: halt, reboot or crash the machine) is the arch
 //! layer's job.
 //!
-//! Without event channels and timers (xen-rs has neither yet):
-//! - SCHEDOP_poll checks its arguments as `do_poll` does, with no port valid (`max_evtchns` 0): a
-//!   port list that can be read fails with `EINVAL`; an empty list returns 0 at once, as a poll
-//!   woken straight away (the poll timeout cannot be armed, and a guest must recheck after any
-//!   poll anyway), asking the scheduler for a yield.
-//! - SCHEDOP_watchdog returns `ENOSYS`, as a Xen without the subop: a watchdog that could never
-//!   fire must not look armed, and Linux's xen_wdt takes `ENOSYS` as "not supported".
-//! - SCHEDOP_pin_override (pCPU affinity, the scheduler's business) returns `ENOSYS` too.
+//! SCHEDOP_block and SCHEDOP_poll mark the calling vCPU blocked and tell the scheduler through
+//! [`Call::sched`]; an event that is already pending (and deliverable: the vCPU's interrupts are
+//! on, which [`Call::interrupts_enabled`] says) unblocks it at once, as Xen checks after blocking.
+//! Not provided: SCHEDOP_watchdog returns `ENOSYS`, as a Xen without the subop (a watchdog that
+//! could never fire must not look armed; Linux's xen_wdt takes `ENOSYS` as "not supported"), and
+//! SCHEDOP_pin_override (pCPU affinity, the scheduler's business) returns `ENOSYS` too.
 
 use xen_mm::errno::Errno;
 use xen_mm::frame::FrameAccess;
 use xen_mm::p2m::format::P2mFormat;
-use xen_public::event_channel::evtchn_port_t;
 use xen_public::sched::*;
 use xen_public::GuestHandle;
 
 use crate::dispatch::{Call, HcResult, Outcome, Preempt, SchedRequest};
-use crate::domain::Domain;
 use crate::guest::{self, GuestMemory};
 use crate::hypervisor::Hypervisor;
 use crate::policy::{self, XsmAction};
+use crate::timer::{TimerId, TimerKind};
+use crate::vcpu::Vcpu;
 
 /// The most ports one SCHEDOP_poll may name (`do_poll`'s "fairly arbitrary limit").
 pub const POLL_MAX_PORTS: u32 = 128;
-/// Event channel ports a domain has (`d->max_evtchns`): none, until xen-rs has event channels.
-pub const MAX_EVTCHNS: evtchn_port_t = 0;
 
 /// SCHEDOP_* for `call.caller`: `args[0]` the command (Xen's `int cmd`: its low 32 bits), `args[1]`
 /// the argument structure's guest address.
@@ -51,7 +47,7 @@ pub fn do_sched_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         }
         SCHEDOP_block => {
             // `vcpu_block_enable_events`: the scheduler wakes it when an event is pending.
-            call.sched = Some(SchedRequest::Block);
+            block(hv, call);
             Ok(Outcome::Return(0))
         }
         SCHEDOP_shutdown => {
@@ -70,7 +66,7 @@ pub fn do_sched_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         }
         SCHEDOP_poll => {
             let poll = guest::read(call.guest, GuestHandle::<sched_poll>::new(arg))?;
-            do_poll(call, &poll)
+            do_poll(hv, call, &poll)
         }
         SCHEDOP_remote_shutdown => {
             let rs = guest::read(call.guest, GuestHandle::<sched_remote_shutdown>::new(arg))?;
@@ -90,29 +86,96 @@ fn shutdown_reason(reason: u32) -> u32 {
     reason & 0xff
 }
 
-/// `d->max_evtchns`: [`MAX_EVTCHNS`] for every domain.
-// Skipped by cargo-mutants: MAX_EVTCHNS is 0, what its default-value mutant returns, until event
-// channels exist.
-#[cfg_attr(test, mutants::skip)]
-fn max_evtchns<Fmt: P2mFormat>(_d: &Domain<Fmt>) -> evtchn_port_t {
-    MAX_EVTCHNS
+/// Whether the calling vCPU has an event to take now (`local_events_need_delivery`, for HVM
+/// `hvm_local_events_need_delivery`): an upcall flagged, a vector to deliver it by, and the
+/// vCPU's interrupts on.
+fn local_events_need_delivery<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    hv: &Hypervisor<F, Fmt>,
+    call: &Call<'_, Fmt, G, P>,
+    v: &Vcpu,
+) -> bool {
+    call.interrupts_enabled
+        && crate::event::upcall_vector(call.caller, v).is_some()
+        && v.upcall_pending(&hv.heap)
 }
 
-/// `do_poll` without event channels: every port is out of range.
-fn do_poll<Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+/// `vcpu_block`: blocked, unless an event is already waiting.
+fn block<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    hv: &Hypervisor<F, Fmt>,
+    call: &mut Call<'_, Fmt, G, P>,
+) {
+    let Some(v) = call.caller.vcpu_slots().get(call.vcpu as usize) else {
+        return;
+    };
+    v.block();
+    if local_events_need_delivery(hv, call, v) {
+        v.unblock();
+    } else {
+        call.sched = Some(SchedRequest::Block);
+    }
+}
+
+/// `do_poll`: blocks the calling vCPU until one of the ports is pending, or the timeout (system
+/// time, 0 for none) passes. `EINVAL` for more than 128 ports or an invalid or unbound port,
+/// `EFAULT` for an unreadable port list; returns at once if a port is pending already or an
+/// event waits for delivery. With no ports it waits for any event of the domain.
+fn do_poll<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    hv: &Hypervisor<F, Fmt>,
     call: &mut Call<'_, Fmt, G, P>,
     poll: &sched_poll,
 ) -> HcResult {
     if poll.nr_ports > POLL_MAX_PORTS {
         return Err(Errno::EINVAL);
     }
-    for i in 0..poll.nr_ports {
-        let port = guest::read_at(call.guest, poll.ports, u64::from(i))?;
-        if port >= max_evtchns(call.caller) {
-            return Err(Errno::EINVAL);
+    let d = call.caller;
+    let Some(v) = d.vcpu_slots().get(call.vcpu as usize) else {
+        return Err(Errno::EINVAL);
+    };
+    let poll_timer = TimerId {
+        domid: d.domid(),
+        vcpu: call.vcpu,
+        kind: TimerKind::Poll,
+    };
+    hv.timers.stop(poll_timer);
+    v.block();
+    v.start_poll(0);
+    match poll_ports(hv, call, v, poll) {
+        Ok(Some(last)) => {
+            // One port: only it ends the poll; several: any event of the domain does.
+            if poll.nr_ports == 1 {
+                v.start_poll(last);
+            }
+            if poll.timeout != 0 {
+                hv.timers.set(poll_timer, poll.timeout);
+            }
+            call.sched = Some(SchedRequest::Block);
+            Ok(Outcome::Return(0))
+        }
+        other => {
+            v.stop_poll();
+            v.unblock();
+            other.map(|_| Outcome::Return(0))
         }
     }
-    // Nothing to wait for that could ever be pending, and no timer: woken at once.
-    call.sched = Some(SchedRequest::Yield);
-    Ok(Outcome::Return(0))
+}
+
+/// The checks `do_poll` makes once blocked: `Ok(Some(last port read))` to sleep, `Ok(None)` to
+/// return at once, or the error.
+fn poll_ports<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    hv: &Hypervisor<F, Fmt>,
+    call: &mut Call<'_, Fmt, G, P>,
+    v: &Vcpu,
+    poll: &sched_poll,
+) -> Result<Option<u32>, Errno> {
+    if local_events_need_delivery(hv, call, v) {
+        return Ok(None);
+    }
+    let mut last = 0;
+    for i in 0..poll.nr_ports {
+        last = guest::read_at(call.guest, poll.ports, u64::from(i))?;
+        if crate::event::poll_pending(hv, call.caller, last)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(last))
 }

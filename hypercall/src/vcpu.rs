@@ -9,9 +9,13 @@
 //! (`v->poll_evtchn` and its bit of `d->poll_mask`).
 
 use xen_mm::frame::{FrameAccess, Mfn};
+use xen_mm::lock_order::VCPU;
 use xen_mm::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use xen_mm::sync::{Mutex, MutexGuard};
 use xen_public::event_channel::evtchn_port_t;
+use xen_public::vcpu::{vcpu_runstate_info, RUNSTATE_offline};
 use xen_public::xen::{vcpu_info, NR_VIRQS};
+use zerocopy::FromZeros;
 
 /// `_VPF_blocked`: waiting for an event (SCHEDOP_block, SCHEDOP_poll, HLT).
 pub const VPF_BLOCKED: u32 = 1 << 0;
@@ -98,6 +102,26 @@ pub mod layout {
     pub const UPCALL_PENDING_BIT: u64 = 1 << 0;
 }
 
+/// What a vCPU's own lock guards: its registered areas and run-state accounting.
+#[derive(Clone, Debug)]
+pub struct VcpuState {
+    /// Time spent in each RUNSTATE_* and since when it is in the current one (`v->runstate`).
+    pub runstate: vcpu_runstate_info,
+    /// Where the guest wants its runstate copied (VCPUOP_register_runstate_memory_area): a guest
+    /// virtual address in the vCPU's own address space.
+    pub runstate_area: Option<u64>,
+    /// Where the guest wants a second copy of its time record
+    /// (VCPUOP_register_vcpu_time_memory_area): a guest virtual address.
+    pub time_area: Option<u64>,
+    /// Whether it has a register context to start from (`v->is_initialised`): set when the
+    /// domain builder or the toolstack (a CPU record of XEN_DOMCTL_sethvmcontext) gives it one.
+    pub is_initialised: bool,
+    /// The registers the last CPU record loaded, for the save format and the arch layer's start.
+    pub context: Option<crate::hvm_context::HvmVcpuContext>,
+    /// Its PAT and MTRR MSRs (the save format's MTRR record).
+    pub mtrr: xen_public::arch_x86::hvm::save::hvm_hw_mtrr,
+}
+
 /// A vCPU of a domain.
 pub struct Vcpu {
     vcpu_id: u32,
@@ -113,6 +137,14 @@ pub struct Vcpu {
     /// The one port it polls (`v->poll_evtchn`), or 0 when it polls several (any event of the
     /// domain wakes it then).
     poll_evtchn: AtomicU32,
+    /// Nanoseconds between periodic VIRQ_TIMERs, 0 when stopped (`v->periodic_period`).
+    periodic_period: AtomicU64,
+    /// An NMI to inject (`v->arch.nmi_pending`, VCPUOP_send_nmi).
+    nmi_pending: AtomicBool,
+    /// The vector HVMOP_set_evtchn_upcall_vector set for its upcalls, 0 for none
+    /// (`v->arch.hvm.evtchn_upcall_vector`).
+    upcall_vector: AtomicU32,
+    state: Mutex<VcpuState>,
 }
 
 impl Vcpu {
@@ -125,7 +157,93 @@ impl Vcpu {
             virq_to_evtchn: core::array::from_fn(|_| AtomicU32::new(0)),
             polling: AtomicBool::new(false),
             poll_evtchn: AtomicU32::new(0),
+            periodic_period: AtomicU64::new(0),
+            nmi_pending: AtomicBool::new(false),
+            upcall_vector: AtomicU32::new(0),
+            state: Mutex::new(
+                VCPU,
+                VcpuState {
+                    runstate: {
+                        let mut r = vcpu_runstate_info::new_zeroed();
+                        r.state = RUNSTATE_offline as i32;
+                        r
+                    },
+                    runstate_area: None,
+                    time_area: None,
+                    is_initialised: false,
+                    context: None,
+                    mtrr: crate::hvm_context::HvmVcpuState::new().mtrr,
+                },
+            ),
         }
+    }
+
+    /// Locks its registered areas and run-state accounting.
+    pub fn state(&self) -> MutexGuard<'_, VcpuState> {
+        self.state.lock()
+    }
+
+    /// Moves it to RUNSTATE_* `new` at system time `now` (`vcpu_runstate_change`): the time since
+    /// it entered its current state is added to that state's total.
+    pub fn runstate_change(&self, new: u32, now: u64) {
+        let mut st = self.state.lock();
+        let r = &mut st.runstate;
+        if r.state == new as i32 {
+            return;
+        }
+        if now > r.state_entry_time {
+            if let Some(total) = r.time.get_mut(r.state as usize) {
+                *total += now - r.state_entry_time;
+            }
+            r.state_entry_time = now;
+        }
+        r.state = new as i32;
+    }
+
+    /// Its run-state totals as of `now` (`vcpu_runstate_get`): the current state's time runs
+    /// up to now.
+    pub fn runstate_at(&self, now: u64) -> vcpu_runstate_info {
+        let mut r = self.state.lock().runstate;
+        if now > r.state_entry_time {
+            if let Some(total) = r.time.get_mut(r.state as usize) {
+                *total += now - r.state_entry_time;
+            }
+        }
+        r
+    }
+
+    /// The period of its periodic timer, 0 if stopped.
+    pub fn periodic_period(&self) -> u64 {
+        self.periodic_period.load(Ordering::SeqCst)
+    }
+
+    /// Sets the period of its periodic timer (0 stops it).
+    pub fn set_periodic_period(&self, ns: u64) {
+        self.periodic_period.store(ns, Ordering::SeqCst);
+    }
+
+    /// The vector of its own upcalls (HVMOP_set_evtchn_upcall_vector), if set.
+    pub fn upcall_vector(&self) -> Option<u8> {
+        match self.upcall_vector.load(Ordering::SeqCst) {
+            0 => None,
+            v => Some(v as u8),
+        }
+    }
+
+    /// Sets the vector of its own upcalls.
+    pub fn set_upcall_vector(&self, vector: u8) {
+        self.upcall_vector
+            .store(u32::from(vector), Ordering::SeqCst);
+    }
+
+    /// Flags an NMI for it; `true` if one was not pending already.
+    pub fn raise_nmi(&self) -> bool {
+        !self.nmi_pending.swap(true, Ordering::SeqCst)
+    }
+
+    /// Takes the pending NMI, for the vendor layer to inject.
+    pub fn take_nmi(&self) -> bool {
+        self.nmi_pending.swap(false, Ordering::SeqCst)
     }
 
     /// Its id in its domain.

@@ -18,4 +18,5 @@ mod hvmcontext;
 mod memory_op;
 mod sched_op;
 mod sysctl;
+mod vcpu_op;
 mod xen_version;

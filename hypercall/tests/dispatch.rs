@@ -19,6 +19,7 @@ fn unknown_hypercalls_get_enosys_and_change_nothing() {
             guest: &mut guest,
             preempt: &mut hypercall::dispatch::NeverPreempt,
             sched: None,
+            interrupts_enabled: false,
         };
         assert_eq!(
             hypercall::dispatch(&hv, &mut call, nr, [1, 2, 3, 4, 5]),

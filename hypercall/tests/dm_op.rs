@@ -1355,6 +1355,7 @@ impl Env {
             guest: &mut ReadOnly(&mut self.g),
             preempt: &mut hypercall::dispatch::NeverPreempt,
             sched: None,
+            interrupts_enabled: false,
         };
         rc(hypercall::dispatch(
             &self.hv,

@@ -10,6 +10,7 @@ use common::{guest, hypercall, hypercall_to_completion, TestDomain, TestHv, GUES
 use hypercall::dispatch::Outcome;
 use hypercall::domain::DomainConfig;
 use hypercall::event::{self, EVTCHNS_PER_BUCKET};
+use hypercall::event_channel_op::EVTCHNOP_reset_cont;
 use hypercall::guest::FlatGuest;
 use hypercall::Errno;
 use xen_mm::frame::FrameAccess;

@@ -219,7 +219,7 @@ fn cpu_image(instance: u16, cpu: &hvm_hw_cpu) -> Vec<u8> {
 
 /// The per-vCPU state of `domid`, as the arch layer sees it.
 fn vcpu_state(hv: &TestHv, domid: u16, vcpu: u32) -> Option<HvmVcpuState> {
-    hv.domains.get(domid).unwrap().state().hvm_vcpu(vcpu)
+    hv.domains.get(domid).unwrap().hvm_vcpu(vcpu)
 }
 
 fn getvcpuinfo(
@@ -282,7 +282,7 @@ fn toolstack_round_trip_starts_vcpu0_like_vcpu_hvm() {
     assert_eq!(set(&hv, &dom0, &mut guest, 5, &img), 0);
 
     let d = hv.domains.get(5).unwrap();
-    let ctx = d.state().vcpu_context(0).expect("vCPU 0 has a context");
+    let ctx = d.vcpu_context(0).expect("vCPU 0 has a context");
     assert_eq!((ctx.rip, ctx.rbx, ctx.cr0), (0x100_0000, 0x7000, 0x11));
     assert_eq!(
         (ctx.cs.base, ctx.cs.limit, ctx.cs.attr, ctx.cs.sel),
@@ -297,7 +297,7 @@ fn toolstack_round_trip_starts_vcpu0_like_vcpu_hvm() {
     // hvm_load_cpu_ctxt: `rflags = ctxt.rflags | X86_EFLAGS_MBS`; no FPU state without the flag.
     assert_eq!(ctx.rflags, 2);
     assert_eq!(ctx.fpu, None);
-    assert_eq!(d.state().vcpu_context(1), None);
+    assert_eq!(d.vcpu_context(1), None);
     assert_eq!(vcpu_state(&hv, 5, 1).unwrap().mtrr, mtrr);
     assert_eq!(getvcpuinfo(&hv, &dom0, &mut guest, 5, 0).unwrap().online, 1);
     assert_eq!(getvcpuinfo(&hv, &dom0, &mut guest, 5, 1).unwrap().online, 0);
@@ -368,7 +368,7 @@ fn caller_itself_is_einval() {
     assert_eq!(get(&hv, &dom0, &mut guest, 0, 0, true).0, EINVAL);
     let img = cpu_image(0, &pvh_bsp(0x1000, 0));
     assert_eq!(set(&hv, &dom0, &mut guest, 0, &img), EINVAL);
-    assert_eq!(dom0.state().vcpu_context(0), None);
+    assert_eq!(dom0.vcpu_context(0), None);
 }
 
 // arch_do_domctl: `!is_hvm_domain(d)` is EINVAL for get and set.
@@ -383,7 +383,7 @@ fn non_hvm_domain_is_einval() {
     assert_eq!(get(&hv, &dom0, &mut guest, 9, 0, true).0, EINVAL);
     let img = cpu_image(0, &pvh_bsp(0x1000, 0));
     assert_eq!(set(&hv, &dom0, &mut guest, 9, &img), EINVAL);
-    assert_eq!(d.state().vcpu_context(0), None);
+    assert_eq!(d.vcpu_context(0), None);
 }
 
 // xsm_domctl (dummy policy, XSM_PRIV): an unprivileged caller gets EPERM for all three
@@ -640,7 +640,7 @@ fn compat_cpu_record_is_fixed_up() {
     assert_eq!(compat.len(), std::mem::size_of::<hvm_hw_cpu_compat>());
     let img = image(&[(HVM_SAVE_CODE_CPU, 0, &compat)]);
     assert_eq!(set(&hv, &dom0, &mut guest, 5, &img), 0);
-    let ctx = hv.domains.get(5).unwrap().state().vcpu_context(0).unwrap();
+    let ctx = hv.domains.get(5).unwrap().vcpu_context(0).unwrap();
     assert_eq!((ctx.tsc, ctx.rip, ctx.tsc_aux), (0x1234, 0x1000, 0));
     assert_eq!(ctx.fpu.unwrap()[0], 0x7f);
 }
@@ -655,7 +655,7 @@ fn cpu_record_loading_follows_xen() {
     c.flags = XEN_X86_FPU_INITIALISED;
     c.fpu_regs[24] = 0x80;
     assert_eq!(set(&hv, &dom0, &mut guest, 5, &cpu_image(0, &c)), 0);
-    let ctx = hv.domains.get(5).unwrap().state().vcpu_context(0).unwrap();
+    let ctx = hv.domains.get(5).unwrap().vcpu_context(0).unwrap();
     assert_eq!(ctx.cs.attr, 0xc9b);
     assert_eq!(ctx.fpu.unwrap()[24], 0x80);
 }
@@ -678,7 +678,7 @@ fn each_load_takes_every_vcpu_down() {
     for v in 0..2 {
         let s = vcpu_state(&hv, 5, v).unwrap();
         assert!(!s.online && s.context.is_some());
-        assert_eq!(hv.domains.get(5).unwrap().state().vcpu_context(v), None);
+        assert_eq!(hv.domains.get(5).unwrap().vcpu_context(v), None);
         assert_eq!(getvcpuinfo(&hv, &dom0, &mut guest, 5, v).unwrap().online, 0);
     }
     // hvm_save_cpu_ctxt: "We don't need to save state for a vcpu that is down".

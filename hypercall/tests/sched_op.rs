@@ -32,6 +32,7 @@ fn sched_op(
         guest: g,
         preempt: &mut NeverPreempt,
         sched: None,
+        interrupts_enabled: false,
     };
     let out = hypercall::dispatch(
         hv,
@@ -73,7 +74,8 @@ fn shutdown_state(d: &TestDomain) -> (Option<u32>, bool) {
 }
 
 // core.c SCHEDOP_yield (vcpu_yield) and SCHEDOP_block (vcpu_block_enable_events): 0, and the
-// scheduler is asked to yield or block; the argument is not looked at.
+// scheduler is asked to yield or block (the vCPU blocked, nothing being pending); the argument is
+// not looked at.
 #[test]
 fn yield_and_block_ask_the_scheduler() {
     let (hv, _dom0) = hypervisor(1024);
@@ -87,6 +89,7 @@ fn yield_and_block_ask_the_scheduler() {
         sched_op(&hv, &domu, &mut g, 1, BAD),
         (0, Some(SchedRequest::Block))
     );
+    assert!(domu.vcpu_slots()[0].is_blocked());
     assert_eq!(shutdown_state(&domu), (None, false));
 }
 
@@ -221,52 +224,55 @@ fn remote_shutdown_of_an_unknown_domain_is_esrch() {
     assert_eq!(shutdown_state(&domu), (None, false));
 }
 
-// core.c do_poll without event channels: more than 128 ports is EINVAL; an unreadable port is
-// EFAULT; any readable port is beyond max_evtchns, EINVAL; an empty list returns 0 at once.
+// core.c do_poll: more than 128 ports is EINVAL before any is read; an unreadable port is EFAULT;
+// a port that is not bound (port 0 is reserved) is EINVAL; errors leave the vCPU running.
 #[test]
-fn poll_checks_its_ports_and_never_sleeps() {
+fn poll_checks_its_ports() {
     let (hv, _dom0) = hypervisor(1024);
     let domu = hv.create_domain(None, pvh_config(false)).unwrap();
+    let v = &domu.vcpu_slots()[0];
     let mut g = guest();
     assert_eq!(
         sched_op(&hv, &domu, &mut g, 3, BAD).0,
         Errno::EFAULT.negated()
     );
-    let arg = poll_arg(&mut g, PORTS, 129);
-    assert_eq!(
-        sched_op(&hv, &domu, &mut g, 3, arg),
-        (Errno::EINVAL.negated(), None)
-    );
-    let arg = poll_arg(&mut g, BAD, 1);
-    assert_eq!(
-        sched_op(&hv, &domu, &mut g, 3, arg),
-        (Errno::EFAULT.negated(), None)
-    );
-    let arg = poll_arg(&mut g, PORTS, 128);
-    assert_eq!(
-        sched_op(&hv, &domu, &mut g, 3, arg),
-        (Errno::EINVAL.negated(), None)
-    );
-    // The count is checked before any port is read: 129 unreadable ports are EINVAL, 128 are
-    // read (EFAULT).
-    let arg = poll_arg(&mut g, BAD, 129);
-    assert_eq!(
-        sched_op(&hv, &domu, &mut g, 3, arg),
-        (Errno::EINVAL.negated(), None)
-    );
-    let arg = poll_arg(&mut g, BAD, 128);
-    assert_eq!(
-        sched_op(&hv, &domu, &mut g, 3, arg),
-        (Errno::EFAULT.negated(), None)
-    );
-    let arg = poll_arg(&mut g, BAD, 0);
-    assert_eq!(
-        sched_op(&hv, &domu, &mut g, 3, arg),
-        (0, Some(SchedRequest::Yield))
-    );
+    for (ports, nr, rc) in [
+        (PORTS, 129, Errno::EINVAL),
+        (BAD, 1, Errno::EFAULT),
+        // 128 zero ports: port 0 is reserved.
+        (PORTS, 128, Errno::EINVAL),
+        (BAD, 129, Errno::EINVAL),
+        (BAD, 128, Errno::EFAULT),
+    ] {
+        let arg = poll_arg(&mut g, ports, nr);
+        assert_eq!(sched_op(&hv, &domu, &mut g, 3, arg), (rc.negated(), None));
+        assert!(!v.is_blocked() && !v.is_polling());
+    }
+    assert!(hv.timers.is_empty(), "no poll timeout left armed");
     assert_eq!(shutdown_state(&domu), (None, false));
 }
 
+// core.c do_poll: with nothing pending the vCPU blocks, polling, and its timeout is armed; the
+// timeout (poll_timer_fn) wakes it. No ports means any event of the domain ends the poll.
+#[test]
+fn poll_sleeps_until_its_timeout() {
+    let (hv, _dom0) = hypervisor(1024);
+    let domu = hv.create_domain(None, pvh_config(false)).unwrap();
+    let v = &domu.vcpu_slots()[0];
+    let mut g = guest();
+    let arg = poll_arg(&mut g, BAD, 0);
+    assert_eq!(
+        sched_op(&hv, &domu, &mut g, 3, arg),
+        (0, Some(SchedRequest::Block))
+    );
+    assert!(v.is_blocked() && v.is_polling());
+    assert_eq!(hv.timers.next_deadline(), Some(1_000_000));
+    hypercall::timer::run_timers(&hv, 999_999);
+    assert!(v.is_blocked());
+    hypercall::timer::run_timers(&hv, 1_000_000);
+    assert!(!v.is_blocked() && !v.is_polling());
+    assert!(hv.timers.is_empty());
+}
 // core.c: SCHEDOP_watchdog (no timers in xen-rs), SCHEDOP_pin_override (no pCPU affinity) and
 // unknown commands are ENOSYS; the command is an int, so upper register bits do not count.
 #[test]

@@ -577,6 +577,34 @@ impl<F: FrameAccess> DomHeap<F> {
         Ok(())
     }
 
+    /// Takes a reference on `owner`'s frame `mfn` for the hypervisor's own use (Xen's `get_page`
+    /// with `get_page_type(PGT_writable_page)`, held by `map_vcpu_info` while a registered
+    /// vcpu_info lives in the page). While referenced the frame is never freed: if its owner frees
+    /// it or dies, it is orphaned and freed with the last reference. `EINVAL` if `owner` does not
+    /// own the frame or is dying.
+    pub fn get_page(&self, owner: &DomainMemory, mfn: Mfn) -> Result<(), Errno> {
+        let pages = owner.pages.lock();
+        if pages.dying {
+            return Err(Errno::EINVAL);
+        }
+        let mut heap = self.heap.lock();
+        if heap.buddy.owner(mfn) != Some(owner.domid) || !heap.buddy.get_page(mfn) {
+            return Err(Errno::EINVAL);
+        }
+        Ok(())
+    }
+
+    /// Drops a reference taken by [`get_page`](Self::get_page); the last reference on an orphaned
+    /// frame frees it. `EINVAL` (nothing changes) for a frame holding no such reference.
+    pub fn put_page(&self, mfn: Mfn) -> Result<(), Errno> {
+        self.heap
+            .lock()
+            .buddy
+            .put_ref(mfn)
+            .map(|_freed| ())
+            .map_err(|_| Errno::EINVAL)
+    }
+
     /// Frames released by their owner while still referenced, waiting for their last reference.
     pub fn orphan_pages(&self) -> u64 {
         self.heap.lock().buddy.orphan_frames()

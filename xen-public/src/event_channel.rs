@@ -40,8 +40,6 @@ crate::xen_consts! {
     pub const EVTCHNOP_expand_array: u32 = 12;
     /// Set a port's FIFO priority.
     pub const EVTCHNOP_set_priority: u32 = 13;
-    /// EVTCHNOP_reset's continuation (Xen-internal: a preempted reset resumes with it).
-    pub const EVTCHNOP_reset_cont: u32 = 14;
     /// bind_pirq flag: the IRQ may be shared.
     pub const BIND_PIRQ__WILL_SHARE: u32 = 1;
     /// Port status: free.

@@ -333,6 +333,21 @@ impl<'a> Locked<'a> {
     }
 }
 
+/// The vector an upcall of vCPU `v` is delivered with, if any (Xen's `hvm_assert_evtchn_irq` and
+/// `hvm_vcpu_has_pending_irq`): the vCPU's own (HVMOP_set_evtchn_upcall_vector), else the
+/// domain's callback vector (HVM_PARAM_CALLBACK_IRQ of type vector). Without either a PVH guest
+/// gets no upcall (the GSI and PCI INTx callbacks need an emulated interrupt controller).
+pub fn upcall_vector<Fmt: P2mFormat>(d: &Domain<Fmt>, v: &Vcpu) -> Option<u8> {
+    v.upcall_vector().or_else(|| {
+        let via = d.state().hvm_params[xen_public::hvm::params::HVM_PARAM_CALLBACK_IRQ as usize];
+        use xen_public::hvm::params::{
+            HVM_PARAM_CALLBACK_IRQ_TYPE_MASK, HVM_PARAM_CALLBACK_TYPE_VECTOR,
+        };
+        let kind = (via & HVM_PARAM_CALLBACK_IRQ_TYPE_MASK) >> 56;
+        (kind == u64::from(HVM_PARAM_CALLBACK_TYPE_VECTOR)).then_some(via as u8)
+    })
+}
+
 /// What the port operations of domain `d` touch.
 fn ports<'a, F: FrameAccess, Fmt: P2mFormat>(
     hv: &'a Hypervisor<F, Fmt>,

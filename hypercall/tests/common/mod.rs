@@ -74,6 +74,7 @@ pub fn hypercall_preempted(
         guest,
         preempt,
         sched: None,
+        interrupts_enabled: false,
     };
     hypercall::dispatch(hv, &mut call, nr.into(), args)
 }

@@ -140,6 +140,7 @@ impl Hypercall for InProcess {
                 guest: &mut self.guest,
                 preempt: &mut preempt,
                 sched: None,
+                interrupts_enabled: false,
             };
             match hypercall::dispatch(&self.hv, &mut call, op.into(), args) {
                 Outcome::Return(v) if v < 0 => return Err(Errno(-v as i32)),

@@ -1,0 +1,823 @@
+//! VCPUOP_*, set_timer_op and vm_assist (xen/arch/x86/domain.c `do_vcpu_op`, xen/common/domain.c
+//! `common_vcpu_op` and `map_vcpu_info`, xen/common/sched/core.c `do_set_timer_op`), system time
+//! (xen/arch/x86/time.c `set_time_scale`, `scale_delta`, `__update_vcpu_system_time`) and the
+//! timers (xen/common/timer.c), Xen 4.17, against a clock whose TSC the test moves.
+
+use crate::common;
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use common::{guest, TestDomain, TestHv, GUEST_BASE};
+use hypercall::dispatch::{Call, NeverPreempt, Outcome, SchedRequest};
+use hypercall::domain::DomainConfig;
+use hypercall::guest::FlatGuest;
+use hypercall::time::{Clock, TimeScale, NSEC_PER_SEC, XEN_PVCLOCK_TSC_STABLE_BIT};
+use hypercall::timer::{run_timers, TimerId, TimerKind};
+use hypercall::vcpu::VcpuInfoArea;
+use hypercall::Errno;
+use proptest::prelude::*;
+use xen_mm::frame::{FrameAccess, Gfn};
+use xen_mm::p2m::types::P2mType;
+use xen_public::event_channel::*;
+use xen_public::memory::xen_memory_reservation;
+use xen_public::sched::{sched_poll, SHUTDOWN_poweroff};
+use xen_public::vcpu::*;
+use xen_public::xen::{
+    __HYPERVISOR_event_channel_op, __HYPERVISOR_memory_op, __HYPERVISOR_sched_op,
+    __HYPERVISOR_set_timer_op, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist, vcpu_time_info,
+    VMASST_CMD_enable, VMASST_TYPE_4gb_segments, VMASST_TYPE_runstate_update_flag, DOMID_SELF,
+    VIRQ_TIMER,
+};
+use xen_public::GuestHandle;
+use zerocopy::{FromBytes, FromZeros, IntoBytes};
+
+const ARG: u64 = GUEST_BASE + 0x2000;
+/// A guest address for areas the hypervisor writes.
+const AREA: u64 = GUEST_BASE + 0x3000;
+/// The guest frame tests give the domain for its vcpu_info.
+const INFO_GFN: u64 = 0x80;
+
+thread_local! {
+    static TSC: Cell<u64> = const { Cell::new(0) };
+}
+
+fn fake_tsc() -> u64 {
+    TSC.with(|t| t.get())
+}
+
+fn set_tsc(t: u64) {
+    TSC.with(|c| c.set(t));
+}
+
+/// A 1 GHz clock: a TSC tick is a nanosecond, and system time 0 is TSC `base`.
+fn clock(base: u64) -> Clock {
+    set_tsc(base);
+    let c = Clock::new(fake_tsc);
+    c.calibrate(NSEC_PER_SEC);
+    c
+}
+
+/// A hypervisor with a 1 GHz clock and domain 1 (vCPUs `vcpus`, all up, RAM at INFO_GFN).
+fn setup(vcpus: u32) -> (TestHv, Arc<TestDomain>) {
+    let hv = TestHv::on_arena(common::HEAP_BASE, 1 << 12)
+        .unwrap()
+        .with_clock(clock(1_000_000));
+    let d = hv
+        .create_domain(
+            Some(1),
+            DomainConfig {
+                max_vcpus: vcpus,
+                max_evtchn_port: 1023,
+                ..common::pvh_config(false)
+            },
+        )
+        .unwrap();
+    d.mem.set_max_pages(64);
+    d.state().vcpus = vcpus;
+    d.state().controller_pause_count = 0;
+    for id in 0..vcpus {
+        d.start_vcpu(id);
+    }
+    // A millisecond into system time.
+    set_tsc(fake_tsc() + 1_000_000);
+    let mfn = hv
+        .heap
+        .alloc_domheap_pages(&d.mem, 0, &Default::default())
+        .unwrap();
+    let mut p2m = d.p2m.locked();
+    d.pod
+        .physmap_add_page(&mut p2m, &hv.heap, Gfn(INFO_GFN), mfn, 0, P2mType::RamRw)
+        .unwrap();
+    drop(p2m);
+    (hv, d)
+}
+
+/// Issues hypercall `nr` as vCPU `vcpu` of `d`; returns the value and the scheduler request.
+fn call_as(
+    hv: &TestHv,
+    d: &Arc<TestDomain>,
+    vcpu: u32,
+    g: &mut FlatGuest,
+    nr: u32,
+    args: [u64; 5],
+) -> (i64, Option<SchedRequest>) {
+    let mut call = Call {
+        caller: d,
+        vcpu,
+        guest: g,
+        preempt: &mut NeverPreempt,
+        sched: None,
+        interrupts_enabled: true,
+    };
+    match hypercall::dispatch(hv, &mut call, nr.into(), args) {
+        Outcome::Return(v) => (v, call.sched),
+        other => panic!("no continuation expected: {other:?}"),
+    }
+}
+
+/// VCPUOP `cmd` on vCPU `target`, called from vCPU `from`, with `arg` at ARG.
+fn vcpu_op<T: IntoBytes + zerocopy::Immutable>(
+    hv: &TestHv,
+    d: &Arc<TestDomain>,
+    from: u32,
+    cmd: u32,
+    target: u32,
+    arg: Option<&T>,
+) -> i64 {
+    let mut g = guest();
+    let addr = match arg {
+        Some(a) => {
+            g.put(ARG, a);
+            ARG
+        }
+        None => 0,
+    };
+    call_as(
+        hv,
+        d,
+        from,
+        &mut g,
+        __HYPERVISOR_vcpu_op,
+        [cmd.into(), target.into(), addr, 0, 0],
+    )
+    .0
+}
+
+fn err(e: Errno) -> i64 {
+    e.negated()
+}
+
+/// VIRQ_TIMER bound on vCPU `vcpu` of `d`: its port.
+fn bind_timer(hv: &TestHv, d: &Arc<TestDomain>, vcpu: u32) -> u32 {
+    let mut g = guest();
+    g.put(
+        ARG,
+        &evtchn_bind_virq {
+            virq: VIRQ_TIMER,
+            vcpu,
+            port: 0,
+        },
+    );
+    let (rc, _) = call_as(
+        hv,
+        d,
+        vcpu,
+        &mut g,
+        __HYPERVISOR_event_channel_op,
+        [EVTCHNOP_bind_virq.into(), ARG, 0, 0, 0],
+    );
+    assert_eq!(rc, 0);
+    g.get::<evtchn_bind_virq>(ARG).port
+}
+
+fn pending(hv: &TestHv, d: &TestDomain, port: u32) -> bool {
+    hv.heap.read_u64(d.shared_info, 256 + port as usize / 64) & (1 << (port % 64)) != 0
+}
+
+fn clear_pending(hv: &TestHv, d: &TestDomain, port: u32) {
+    hv.heap
+        .fetch_and_not_u64(d.shared_info, 256 + port as usize / 64, 1 << (port % 64));
+}
+
+/// The vcpu_time_info at word `word` of the frame holding it.
+fn time_record(hv: &TestHv, mfn: xen_mm::frame::Mfn, word: usize) -> vcpu_time_info {
+    let mut bytes = [0u8; 32];
+    for i in 0..4 {
+        bytes[8 * i..8 * i + 8].copy_from_slice(&hv.heap.read_u64(mfn, word + i).to_le_bytes());
+    }
+    vcpu_time_info::read_from_bytes(&bytes).unwrap()
+}
+
+#[test]
+fn the_time_scale_is_xens() {
+    // set_time_scale: the frequency is brought into (1 GHz, 2 GHz], then 1e9 / it as 32.32.
+    assert_eq!(
+        TimeScale::for_frequency(NSEC_PER_SEC),
+        Some(TimeScale {
+            mul_frac: 0x8000_0000,
+            shift: 1
+        })
+    );
+    assert_eq!(
+        TimeScale::for_frequency(2_500_000_000),
+        Some(TimeScale {
+            mul_frac: 0xcccc_cccc,
+            shift: -1
+        })
+    );
+    assert_eq!(
+        TimeScale::for_frequency(3_579_545),
+        Some(TimeScale {
+            mul_frac: 0x8bae_bc15,
+            shift: 9
+        })
+    );
+    assert_eq!(TimeScale::for_frequency(0), None);
+}
+
+proptest! {
+    // pvclock: a second of TSC ticks scales to a second of system time, within 1 ppm.
+    #[test]
+    fn a_second_of_ticks_is_a_second(hz in 1_000_000u64..20_000_000_000) {
+        let s = TimeScale::for_frequency(hz).unwrap();
+        let ns = s.scale(hz);
+        prop_assert!(ns.abs_diff(NSEC_PER_SEC) <= 1_000, "{hz} Hz: {ns} ns");
+    }
+}
+
+#[test]
+fn system_time_runs_from_calibration_and_survives_recalibration() {
+    set_tsc(5_000);
+    let c = Clock::new(fake_tsc);
+    assert_eq!(c.now(), 0, "no frequency yet: time stands");
+    c.calibrate(2 * NSEC_PER_SEC);
+    set_tsc(5_000 + 2_000_000);
+    assert_eq!(c.now(), 1_000_000);
+    // Recalibrating goes on from the current time, at the new rate.
+    c.calibrate(NSEC_PER_SEC);
+    set_tsc(5_000 + 3_000_000);
+    assert_eq!(c.now(), 2_000_000);
+    let info = c.time_info();
+    assert_eq!(info.system_time, 1_000_000);
+    assert_eq!(info.tsc_timestamp, 5_000 + 2_000_000);
+    assert_eq!((info.tsc_to_system_mul, info.tsc_shift), (0x8000_0000, 1));
+    assert_eq!(info.flags, XEN_PVCLOCK_TSC_STABLE_BIT);
+}
+
+#[test]
+fn the_wallclock_is_the_time_of_day_at_system_time_zero() {
+    let c = clock(0);
+    // do_settime: 1000.5 s since the epoch as of system time 0.25 s.
+    c.set_wallclock(1000, 500_000_000, 250_000_000);
+    assert_eq!(c.wallclock(), (1000, 250_000_000));
+    let hv = TestHv::on_arena(common::HEAP_BASE, 64).unwrap();
+    let shinfo = hv.heap.alloc_anonymous(0, &Default::default()).unwrap();
+    hypercall::time::write_wallclock(&hv.heap, shinfo, (5 << 32) | 7, 9);
+    // wc_version 2 (even), wc_sec 7, wc_nsec 9, wc_sec_hi 5.
+    assert_eq!(hv.heap.read_u64(shinfo, 384), (7 << 32) | 2);
+    assert_eq!(hv.heap.read_u64(shinfo, 385), (5 << 32) | 9);
+    hypercall::time::write_wallclock(&hv.heap, shinfo, 8, 10);
+    assert_eq!(hv.heap.read_u64(shinfo, 384), (8 << 32) | 4);
+    assert_eq!(hv.heap.read_u64(shinfo, 385), 10);
+}
+
+#[test]
+fn time_records_follow_the_version_protocol() {
+    let (hv, d) = setup(1);
+    let v = &d.vcpu_slots()[0];
+    let (mfn, word) = v.vcpu_info().word(32).unwrap();
+    let written = hypercall::time::update_vcpu_system_time(&hv.clock, &hv.heap, v, false);
+    let rec = time_record(&hv, mfn, word);
+    assert_eq!(rec.version, 2);
+    assert_eq!(written.map(|w| w.version), Some(2));
+    assert_eq!(rec.system_time, hv.clock.time_info().system_time);
+    assert_eq!(rec.tsc_to_system_mul, 0x8000_0000);
+    // Nothing changed: not rewritten, unless forced.
+    assert!(hypercall::time::update_vcpu_system_time(&hv.clock, &hv.heap, v, false).is_none());
+    hypercall::time::update_vcpu_system_time(&hv.clock, &hv.heap, v, true);
+    assert_eq!(time_record(&hv, mfn, word).version, 4);
+}
+
+#[test]
+fn register_vcpu_info_checks_where_it_goes() {
+    let (hv, d) = setup(2);
+    let reg = |offset: u32, gfn: u64| vcpu_register_vcpu_info {
+        mfn: gfn,
+        offset,
+        rsvd: 0,
+    };
+    let op = VCPUOP_register_vcpu_info;
+    // map_vcpu_info: no room for 64 bytes, or not 8-aligned: ENXIO.
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 0, Some(&reg(4096 - 63, INFO_GFN))),
+        err(Errno::ENXIO)
+    );
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 0, Some(&reg(4, INFO_GFN))),
+        err(Errno::ENXIO)
+    );
+    // Not RAM: EINVAL. Another vCPU that is up: EINVAL. No such vCPU: ENOENT.
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 0, Some(&reg(0, 0x9999))),
+        err(Errno::EINVAL)
+    );
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 1, Some(&reg(64, INFO_GFN))),
+        err(Errno::EINVAL)
+    );
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 2, Some(&reg(0, INFO_GFN))),
+        err(Errno::ENOENT)
+    );
+    // An unreadable argument.
+    let mut g = guest();
+    let (rc, _) = call_as(
+        &hv,
+        &d,
+        0,
+        &mut g,
+        __HYPERVISOR_vcpu_op,
+        [op.into(), 0, 0xdead_0000, 0, 0],
+    );
+    assert_eq!(rc, err(Errno::EFAULT));
+    assert_eq!(
+        d.vcpu_slots()[0].vcpu_info(),
+        VcpuInfoArea::SharedInfo {
+            mfn: d.shared_info,
+            offset: 0
+        }
+    );
+    // The last offset that fits, on itself: accepted, once.
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 0, Some(&reg(4096 - 64, INFO_GFN))),
+        0
+    );
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 0, Some(&reg(0, INFO_GFN))),
+        err(Errno::EINVAL)
+    );
+}
+
+#[test]
+fn a_registered_vcpu_info_carries_the_old_one_and_receives_events() {
+    let (hv, d) = setup(1);
+    let v = &d.vcpu_slots()[0];
+    // The guest masked upcalls in its shared_info slot (evtchn_upcall_mask).
+    hv.heap.write_u64(d.shared_info, 0, 1 << 8);
+    let reg = vcpu_register_vcpu_info {
+        mfn: INFO_GFN,
+        offset: 128,
+        rsvd: 0,
+    };
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_register_vcpu_info, 0, Some(&reg)),
+        0
+    );
+    let VcpuInfoArea::Registered { mfn, offset: 128 } = v.vcpu_info() else {
+        panic!("moved: {:?}", v.vcpu_info())
+    };
+    // Copied, then every selector bit set and the upcall flagged; the time record is written.
+    assert_eq!(hv.heap.read_u64(mfn, 16), (1 << 8) | 1);
+    assert_eq!(hv.heap.read_u64(mfn, 17), u64::MAX);
+    assert_eq!(time_record(&hv, mfn, 20).version % 2, 0);
+    assert_ne!(time_record(&hv, mfn, 20).version, 0);
+    // Events now land there.
+    hv.heap.write_u64(mfn, 16, 0);
+    hv.heap.write_u64(mfn, 17, 0);
+    let port = bind_timer(&hv, &d, 0);
+    hypercall::event::send_vcpu_virq(&hv, &d, 0, VIRQ_TIMER);
+    assert!(pending(&hv, &d, port));
+    assert_eq!(hv.heap.read_u64(mfn, 16), 1);
+    assert_eq!(hv.heap.read_u64(mfn, 17), 1);
+    assert_eq!(
+        hv.heap.read_u64(d.shared_info, 0),
+        1 << 8,
+        "the old slot is left"
+    );
+}
+
+#[test]
+fn a_vcpu_beyond_the_shared_slots_starts_masked_when_it_registers() {
+    let (hv, d) = setup(33);
+    let v = &d.vcpu_slots()[32];
+    assert_eq!(v.vcpu_info(), VcpuInfoArea::Dummy);
+    let reg = vcpu_register_vcpu_info {
+        mfn: INFO_GFN,
+        offset: 0,
+        rsvd: 0,
+    };
+    assert_eq!(
+        vcpu_op(&hv, &d, 32, VCPUOP_register_vcpu_info, 32, Some(&reg)),
+        0
+    );
+    let (mfn, _) = v.vcpu_info().word(0).unwrap();
+    assert_eq!(
+        hv.heap.read_u64(mfn, 0),
+        (1 << 8) | 1,
+        "masked, upcall flagged"
+    );
+    assert_eq!(hv.heap.read_u64(mfn, 1), u64::MAX);
+}
+
+#[test]
+fn the_vcpu_info_page_stays_until_the_domain_dies() {
+    let (hv, d) = setup(1);
+    let reg = vcpu_register_vcpu_info {
+        mfn: INFO_GFN,
+        offset: 0,
+        rsvd: 0,
+    };
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_register_vcpu_info, 0, Some(&reg)),
+        0
+    );
+    let VcpuInfoArea::Registered { mfn, .. } = d.vcpu_slots()[0].vcpu_info() else {
+        panic!("registered")
+    };
+    // The guest gives the page back: it is orphaned, not freed, while the hypervisor uses it.
+    let mut g = guest();
+    g.put(AREA, &INFO_GFN);
+    let mut r = xen_memory_reservation::new_zeroed();
+    r.extent_start = GuestHandle::new(AREA);
+    r.nr_extents = 1;
+    r.domid = DOMID_SELF;
+    g.put(ARG, &r);
+    let (rc, _) = call_as(
+        &hv,
+        &d,
+        0,
+        &mut g,
+        __HYPERVISOR_memory_op,
+        [1, ARG, 0, 0, 0],
+    );
+    assert_eq!(rc, 1);
+    assert_eq!(hv.heap.orphan_pages(), 1);
+    assert!(hv.heap.with_buddy(|b| b.is_orphan(mfn)));
+    hv.check_invariants().unwrap();
+    hv.kill_domain(&d, || false).unwrap();
+    assert_eq!(hv.heap.orphan_pages(), 0);
+    hv.check_invariants().unwrap();
+}
+
+#[test]
+fn singleshot_timers_send_virq_timer_when_due() {
+    let (hv, d) = setup(2);
+    let port = bind_timer(&hv, &d, 0);
+    let now = hv.clock.now();
+    let at = |t: u64| vcpu_set_singleshot_timer {
+        timeout_abs_ns: t,
+        flags: 0,
+        ..FromZeros::new_zeroed()
+    };
+    // Only on the calling vCPU.
+    assert_eq!(
+        vcpu_op(
+            &hv,
+            &d,
+            0,
+            VCPUOP_set_singleshot_timer,
+            1,
+            Some(&at(now + 10))
+        ),
+        err(Errno::EINVAL)
+    );
+    assert_eq!(
+        vcpu_op::<u64>(&hv, &d, 0, VCPUOP_stop_singleshot_timer, 1, None),
+        err(Errno::EINVAL)
+    );
+    assert_eq!(
+        vcpu_op(
+            &hv,
+            &d,
+            0,
+            VCPUOP_set_singleshot_timer,
+            0,
+            Some(&at(now + 10_000))
+        ),
+        0
+    );
+    assert_eq!(hv.timers.next_deadline(), Some(now + 10_000));
+    run_timers(&hv, now + 9_999);
+    assert!(!pending(&hv, &d, port));
+    run_timers(&hv, now + 10_000);
+    assert!(pending(&hv, &d, port));
+    assert!(hv.timers.is_empty(), "fired once");
+    // A timeout already past sends at once, VCPU_SSHOTTMR_future or not (4.17 ignores it).
+    clear_pending(&hv, &d, port);
+    let mut past = at(now - 1);
+    past.flags = VCPU_SSHOTTMR_future;
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_set_singleshot_timer, 0, Some(&past)),
+        0
+    );
+    assert!(pending(&hv, &d, port));
+    // Stopped before it is due: nothing.
+    clear_pending(&hv, &d, port);
+    assert_eq!(
+        vcpu_op(
+            &hv,
+            &d,
+            0,
+            VCPUOP_set_singleshot_timer,
+            0,
+            Some(&at(now + 50))
+        ),
+        0
+    );
+    assert_eq!(
+        vcpu_op::<u64>(&hv, &d, 0, VCPUOP_stop_singleshot_timer, 0, None),
+        0
+    );
+    run_timers(&hv, now + 100);
+    assert!(!pending(&hv, &d, port));
+}
+
+#[test]
+fn periodic_timers_check_their_period_and_rearm() {
+    let (hv, d) = setup(1);
+    let port = bind_timer(&hv, &d, 0);
+    let period = |ns: u64| vcpu_set_periodic_timer { period_ns: ns };
+    let op = VCPUOP_set_periodic_timer;
+    // common_vcpu_op: under 1 ms, or above STIME_DELTA_MAX, is EINVAL.
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 0, Some(&period(999_999))),
+        err(Errno::EINVAL)
+    );
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, op, 0, Some(&period((u64::MAX >> 2) + 1))),
+        err(Errno::EINVAL)
+    );
+    assert!(hv.timers.is_empty());
+    let now = hv.clock.now();
+    assert_eq!(vcpu_op(&hv, &d, 0, op, 0, Some(&period(1_000_000))), 0);
+    let id = TimerId {
+        domid: 1,
+        vcpu: 0,
+        kind: TimerKind::Periodic,
+    };
+    assert_eq!(hv.timers.deadline(id), Some(now + 1_000_000));
+    run_timers(&hv, now + 1_000_000);
+    assert!(pending(&hv, &d, port));
+    assert_eq!(hv.timers.deadline(id), Some(now + 2_000_000), "re-armed");
+    assert_eq!(
+        vcpu_op::<u64>(&hv, &d, 0, VCPUOP_stop_periodic_timer, 0, None),
+        0
+    );
+    assert_eq!(hv.timers.deadline(id), None);
+}
+
+#[test]
+fn set_timer_op_arms_stops_and_tames_huge_timeouts() {
+    let (hv, d) = setup(1);
+    let id = TimerId {
+        domid: 1,
+        vcpu: 0,
+        kind: TimerKind::Singleshot,
+    };
+    let now = hv.clock.now();
+    let mut g = guest();
+    let mut set = |t: u64| {
+        call_as(
+            &hv,
+            &d,
+            0,
+            &mut g,
+            __HYPERVISOR_set_timer_op,
+            [t, 0, 0, 0, 0],
+        )
+        .0
+    };
+    assert_eq!(set(now + 5_000), 0);
+    assert_eq!(hv.timers.deadline(id), Some(now + 5_000));
+    assert_eq!(set(0), 0);
+    assert_eq!(hv.timers.deadline(id), None);
+    // do_set_timer_op: negative, or more than 2^50 ns ahead, fires in 100 ms.
+    assert_eq!(set(u64::MAX), 0);
+    assert_eq!(hv.timers.deadline(id), Some(now + 100_000_000));
+    assert_eq!(set(now + (1 << 50)), 0);
+    assert_eq!(hv.timers.deadline(id), Some(now + 100_000_000));
+    assert_eq!(set(now + (1 << 50) - 1), 0);
+    assert_eq!(hv.timers.deadline(id), Some(now + (1 << 50) - 1));
+}
+
+#[test]
+fn up_down_and_the_last_vcpu_powering_off() {
+    let (hv, d) = setup(2);
+    let none: Option<&u64> = None;
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_is_up, 1, none), 1);
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_down, 1, none), 0);
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_is_up, 1, none), 0);
+    // Initialised before: it may come up again.
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_up, 1, none), 0);
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_is_up, 1, none), 1);
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_down, 1, none), 0);
+    // The last vCPU going down shuts the domain down (poweroff) and stays up itself.
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_down, 0, none), 0);
+    assert_eq!(d.state().shutdown_code, Some(SHUTDOWN_poweroff));
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_is_up, 0, none), 1);
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_is_up, 2, none),
+        err(Errno::ENOENT)
+    );
+    assert_eq!(vcpu_op(&hv, &d, 0, 99, 0, none), err(Errno::ENOSYS));
+    // A vCPU never initialised cannot come up; get_physid needs a pinned hardware domain.
+    let (hv, d) = setup(2);
+    d.vcpu_slots()[1].state().is_initialised = false;
+    d.vcpu_slots()[1].set_down(true);
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_up, 1, none), err(Errno::EINVAL));
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_get_physid, 0, none),
+        err(Errno::EINVAL)
+    );
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_send_nmi, 0, Some(&0u64)),
+        err(Errno::EINVAL)
+    );
+}
+
+#[test]
+fn runstate_times_only_grow_and_the_area_gets_a_copy() {
+    let (hv, d) = setup(1);
+    let v = &d.vcpu_slots()[0];
+    let t0 = hv.clock.now();
+    v.runstate_change(RUNSTATE_running, t0);
+    set_tsc(fake_tsc() + 7_000);
+    v.runstate_change(RUNSTATE_blocked, hv.clock.now());
+    set_tsc(fake_tsc() + 3_000);
+    let mut g = guest();
+    let (rc, _) = call_as(
+        &hv,
+        &d,
+        0,
+        &mut g,
+        __HYPERVISOR_vcpu_op,
+        [VCPUOP_get_runstate_info.into(), 0, ARG, 0, 0],
+    );
+    assert_eq!(rc, 0);
+    let r: vcpu_runstate_info = g.get(ARG);
+    assert_eq!(r.state, RUNSTATE_blocked as i32);
+    assert_eq!(r.time[RUNSTATE_running as usize], 7_000);
+    assert_eq!(
+        r.time[RUNSTATE_blocked as usize], 3_000,
+        "counted up to now"
+    );
+    // The registered area is written at once.
+    g.put(
+        ARG,
+        &vcpu_register_runstate_memory_area {
+            addr: GuestHandle::new(AREA),
+        },
+    );
+    let (rc, _) = call_as(
+        &hv,
+        &d,
+        0,
+        &mut g,
+        __HYPERVISOR_vcpu_op,
+        [VCPUOP_register_runstate_memory_area.into(), 0, ARG, 0, 0],
+    );
+    assert_eq!(rc, 0);
+    assert_eq!(v.state().runstate_area, Some(AREA));
+    let copy: vcpu_runstate_info = g.get(AREA);
+    assert_eq!(copy.time[RUNSTATE_running as usize], 7_000);
+}
+
+#[test]
+fn vm_assist_offers_hvm_guests_the_runstate_update_flag_only() {
+    let (hv, d) = setup(1);
+    let mut g = guest();
+    let mut assist = |cmd: u32, ty: u32| {
+        call_as(
+            &hv,
+            &d,
+            0,
+            &mut g,
+            __HYPERVISOR_vm_assist,
+            [cmd.into(), ty.into(), 0, 0, 0],
+        )
+        .0
+    };
+    assert_eq!(
+        assist(VMASST_CMD_enable, VMASST_TYPE_4gb_segments),
+        err(Errno::EINVAL)
+    );
+    assert_eq!(assist(VMASST_CMD_enable, 64), err(Errno::EINVAL));
+    assert_eq!(
+        assist(7, VMASST_TYPE_runstate_update_flag),
+        err(Errno::ENOSYS)
+    );
+    assert_eq!(
+        assist(VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag),
+        0
+    );
+    assert!(d.state().runstate_update_flag);
+}
+
+#[test]
+fn poll_on_one_port_wakes_on_that_port_only() {
+    let (hv, d) = setup(1);
+    let v = &d.vcpu_slots()[0];
+    let mut g = guest();
+    let alloc = |g: &mut FlatGuest| {
+        g.put(
+            ARG,
+            &evtchn_alloc_unbound {
+                dom: DOMID_SELF,
+                remote_dom: DOMID_SELF,
+                port: 0,
+            },
+        );
+        call_as(
+            &hv,
+            &d,
+            0,
+            g,
+            __HYPERVISOR_event_channel_op,
+            [EVTCHNOP_alloc_unbound.into(), ARG, 0, 0, 0],
+        );
+        g.get::<evtchn_alloc_unbound>(ARG).port
+    };
+    let a = alloc(&mut g);
+    let b = alloc(&mut g);
+    // Loop both to themselves: a's peer is b.
+    let mut bind = evtchn_bind_interdomain::new_zeroed();
+    bind.remote_dom = DOMID_SELF;
+    bind.remote_port = a;
+    g.put(ARG, &bind);
+    call_as(
+        &hv,
+        &d,
+        0,
+        &mut g,
+        __HYPERVISOR_event_channel_op,
+        [EVTCHNOP_bind_interdomain.into(), ARG, 0, 0, 0],
+    );
+    let c = g.get::<evtchn_bind_interdomain>(ARG).local_port;
+    clear_pending(&hv, &d, c);
+    // Poll port a, no timeout, interrupts off (so a flagged upcall does not end it).
+    g.put(AREA, &a);
+    let mut p = sched_poll::new_zeroed();
+    p.ports = GuestHandle::new(AREA);
+    p.nr_ports = 1;
+    g.put(ARG, &p);
+    let mut call = Call {
+        caller: &d,
+        vcpu: 0,
+        guest: &mut g,
+        preempt: &mut NeverPreempt,
+        sched: None,
+        interrupts_enabled: false,
+    };
+    let out = hypercall::dispatch(
+        &hv,
+        &mut call,
+        __HYPERVISOR_sched_op.into(),
+        [3, ARG, 0, 0, 0],
+    );
+    assert_eq!(
+        (out, call.sched),
+        (Outcome::Return(0), Some(SchedRequest::Block))
+    );
+    assert!(v.is_blocked() && v.is_polling());
+    assert!(hv.timers.is_empty(), "no timeout asked for");
+    // An event on b does not end a poll of a; one on a does.
+    let _ = b;
+    hypercall::event::send_vcpu_virq(&hv, &d, 0, VIRQ_TIMER);
+    assert!(v.is_blocked());
+    let mut g2 = guest();
+    g2.put(ARG, &evtchn_send { port: c });
+    call_as(
+        &hv,
+        &d,
+        0,
+        &mut g2,
+        __HYPERVISOR_event_channel_op,
+        [EVTCHNOP_send.into(), ARG, 0, 0, 0],
+    );
+    assert!(pending(&hv, &d, a));
+    assert!(!v.is_blocked() && !v.is_polling());
+}
+
+#[test]
+fn block_returns_at_once_when_an_upcall_can_be_taken() {
+    let (hv, d) = setup(1);
+    let v = &d.vcpu_slots()[0];
+    // HVM_PARAM_CALLBACK_IRQ with a vector (type 2), and an upcall flagged.
+    d.state().hvm_params[0] = (2 << 56) | 0xf3;
+    hv.heap.write_u64(d.shared_info, 0, 1);
+    let mut g = guest();
+    assert_eq!(
+        call_as(&hv, &d, 0, &mut g, __HYPERVISOR_sched_op, [1, 0, 0, 0, 0]),
+        (0, None)
+    );
+    assert!(!v.is_blocked());
+    // With no vector to deliver it by, it sleeps.
+    d.state().hvm_params[0] = 0;
+    assert_eq!(
+        call_as(&hv, &d, 0, &mut g, __HYPERVISOR_sched_op, [1, 0, 0, 0, 0]),
+        (0, Some(SchedRequest::Block))
+    );
+    assert!(v.is_blocked());
+    // A flagged upcall wakes it.
+    hv.heap.write_u64(d.shared_info, 0, 0);
+    v.mark_events_pending(&hv.heap);
+    assert!(!v.is_blocked());
+}
+
+#[test]
+fn a_dying_domain_loses_its_timers() {
+    let (hv, d) = setup(1);
+    let mut g = guest();
+    call_as(
+        &hv,
+        &d,
+        0,
+        &mut g,
+        __HYPERVISOR_set_timer_op,
+        [hv.clock.now() + 10, 0, 0, 0, 0],
+    );
+    assert_eq!(hv.timers.len(), 1);
+    hv.kill_domain(&d, || false).unwrap();
+    assert!(hv.timers.is_empty());
+}
