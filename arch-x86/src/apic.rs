@@ -1,10 +1,12 @@
-//! The local APIC (xAPIC mode, registers at the address in IA32_APIC_BASE): its timer is what takes
-//! the CPU back from a guest that never makes a hypercall (Xen's xen/arch/x86/apic.c and time.c).
+//! The local APIC (xAPIC mode, registers at the address in IA32_APIC_BASE): its timer, in one-shot
+//! mode, fires at the next deadline the scheduler needs (a timer of the hypervisor's queue or the
+//! end of a slice), which is what takes the CPU back from a guest that never makes a hypercall
+//! (Xen's xen/arch/x86/apic.c and time.c).
 //!
 //! The timer interrupt only reaches the hypervisor at one place: the vCPU loop's
 //! [`take_pending_interrupts`], right after a guest exit. Everywhere else interrupts are off.
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use crate::msr;
 
@@ -19,14 +21,14 @@ const REG_LVT_TIMER: u64 = 0x320;
 const REG_TIMER_INITIAL: u64 = 0x380;
 const REG_TIMER_CURRENT: u64 = 0x390;
 const REG_TIMER_DIVIDE: u64 = 0x3e0;
-/// LVT timer mode: periodic.
-const LVT_TIMER_PERIODIC: u32 = 1 << 17;
 /// SVR: APIC software enable.
 const SVR_ENABLE: u32 = 1 << 8;
 /// Divide configuration for a divisor of 16.
 const DIVIDE_BY_16: u32 = 0b0011;
 
 static TICKS: AtomicU64 = AtomicU64::new(0);
+/// APIC timer counts per millisecond, from [`calibrate`].
+static COUNTS_PER_MS: AtomicU32 = AtomicU32::new(0);
 
 /// The physical address of the APIC's register page (IA32_APIC_BASE).
 pub fn register_base() -> u64 {
@@ -56,10 +58,20 @@ const PIT_HZ: u32 = 1_193_182;
 /// How long the calibration measures (Xen's `calibrate_APIC_clock` uses a PIT interval too).
 const CALIBRATION_MS: u32 = 10;
 
-/// Measures how many APIC timer counts (at divide-by-16) pass in 10 ms, against the PIT's
-/// channel 2 (the speaker gate, which no guest reaches: the PIT's ports are the hypervisor's).
-/// Returns counts per millisecond, at least 1.
-pub fn calibrate() -> u32 {
+/// What [`calibrate`] measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Calibration {
+    /// APIC timer counts (at divide-by-16) per millisecond, at least 1.
+    pub apic_per_ms: u32,
+    /// TSC ticks per second.
+    pub tsc_hz: u64,
+}
+
+/// Measures how many APIC timer counts (at divide-by-16) and TSC ticks pass in 10 ms, against
+/// the PIT's channel 2 (the speaker gate, which no guest reaches: the PIT's ports are the
+/// hypervisor's). Xen calibrates the TSC against the PIT the same way (`init_pit`,
+/// `calibrate_APIC_clock`).
+pub fn calibrate() -> Calibration {
     let pit_count = PIT_HZ / 1000 * CALIBRATION_MS;
     write(REG_SVR, SVR_ENABLE | u32::from(SPURIOUS_VECTOR));
     write(REG_TIMER_DIVIDE, DIVIDE_BY_16);
@@ -77,21 +89,45 @@ pub fn calibrate() -> u32 {
         crate::io::outb(0x42, (pit_count >> 8) as u8);
     }
     write(REG_TIMER_INITIAL, u32::MAX);
+    let tsc0 = crate::cpu::read_tsc();
     // SAFETY: as above; reading port 0x61 has no side effect.
     while unsafe { crate::io::inb(0x61) } & 0x20 == 0 {
         core::hint::spin_loop();
     }
+    let tsc1 = crate::cpu::read_tsc();
     let elapsed = u32::MAX - read(REG_TIMER_CURRENT);
     write(REG_TIMER_INITIAL, 0);
-    (elapsed / CALIBRATION_MS).max(1)
+    let apic_per_ms = (elapsed / CALIBRATION_MS).max(1);
+    COUNTS_PER_MS.store(apic_per_ms, Ordering::Relaxed);
+    Calibration {
+        apic_per_ms,
+        tsc_hz: (tsc1 - tsc0) * u64::from(1000 / CALIBRATION_MS),
+    }
 }
 
-/// Turns the APIC on and starts its timer, periodic, every `count` × 16 bus clocks.
-pub fn start_timer(count: u32) {
+/// Arms the APIC timer to interrupt once, `count` × 16 bus clocks from now (one-shot mode,
+/// Xen's `reprogram_timer`); a later call replaces the deadline.
+pub fn arm_oneshot(count: u32) {
     write(REG_SVR, SVR_ENABLE | u32::from(SPURIOUS_VECTOR));
     write(REG_TIMER_DIVIDE, DIVIDE_BY_16);
-    write(REG_LVT_TIMER, LVT_TIMER_PERIODIC | u32::from(TIMER_VECTOR));
-    write(REG_TIMER_INITIAL, count);
+    write(REG_LVT_TIMER, u32::from(TIMER_VECTOR));
+    write(REG_TIMER_INITIAL, count.max(1));
+}
+
+/// Arms the APIC timer to interrupt once, `ns` nanoseconds from now (at least one count, at
+/// most what the counter holds), at the rate [`calibrate`] measured.
+pub fn arm_oneshot_ns(ns: u64) {
+    arm_oneshot(counts_for_ns(
+        ns,
+        COUNTS_PER_MS.load(Ordering::Relaxed).max(1),
+    ));
+}
+
+/// The one-shot count for `ns` nanoseconds at `per_ms` counts per millisecond, at least 1 and
+/// at most what the counter holds.
+pub fn counts_for_ns(ns: u64, per_ms: u32) -> u32 {
+    let counts = u128::from(ns) * u128::from(per_ms) / 1_000_000;
+    counts.clamp(1, u128::from(u32::MAX)) as u32
 }
 
 /// Timer interrupts taken so far.

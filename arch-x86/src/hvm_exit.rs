@@ -54,15 +54,18 @@ const MSR_TSC: u32 = 0x10;
 /// IA32_PAT.
 const MSR_PAT: u32 = 0x277;
 
-/// Handles one exit of `d`'s vCPU `v`.
+/// Handles one exit of `d`'s vCPU `vcpu_id`, whose hardware state is `v`.
 pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     hv: &Hv<Fmt>,
     d: &Arc<Domain<Fmt>>,
+    vcpu_id: u32,
     v: &mut V,
     exit: VmExit,
 ) -> Next {
     match exit {
         VmExit::ExternalInterrupt => Next::Interrupted,
+        // The upcall waiting for it is injected before the next entry.
+        VmExit::InterruptWindow => Next::Resume,
         VmExit::Cpuid => {
             cpuid(hv, d, v);
             Next::Resume
@@ -71,7 +74,7 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             msr_access(hv, d, v, write);
             Next::Resume
         }
-        VmExit::Hypercall => hypercall(hv, d, v),
+        VmExit::Hypercall => hypercall(hv, d, vcpu_id, v),
         VmExit::Io {
             port,
             size,
@@ -112,11 +115,7 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         }
         VmExit::Hlt => {
             v.skip_instruction(1);
-            if v.rflags() & (1 << 9) == 0 {
-                crash(d, v, "halted with interrupts disabled");
-                return Next::Stop;
-            }
-            Next::Block
+            hlt(hv, d, vcpu_id, v)
         }
         VmExit::TripleFault => {
             crash(d, v, "triple fault");
@@ -311,6 +310,7 @@ fn hypercall_regs(rax: u64, r: &GuestRegs) -> HypercallRegs {
 fn hypercall<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     hv: &Hv<Fmt>,
     d: &Arc<Domain<Fmt>>,
+    vcpu_id: u32,
     v: &mut V,
 ) -> Next {
     if v.cpl() != 0 {
@@ -334,7 +334,7 @@ fn hypercall<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     };
     let mut call = Call {
         caller: d,
-        vcpu: 0,
+        vcpu: vcpu_id,
         guest: &mut guest,
         preempt: &mut preempt,
         sched: None,
@@ -449,6 +449,39 @@ pub fn flush_console<Fmt: P2mFormat>(hv: &Hv<Fmt>) {
 }
 
 /// Crashes the domain (Xen's `domain_crash`), saying why and where.
+/// HLT (Xen's `hvm_hlt`): with interrupts off the vCPU goes down, and the last one down powers
+/// the domain off (`hvm_vcpu_down`: "All CPUs offline -- powering off"); with interrupts on it
+/// blocks until an event wakes it, unless an upcall is already waiting.
+fn hlt<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Arc<Domain<Fmt>>,
+    vcpu_id: u32,
+    v: &mut V,
+) -> Next {
+    let Some(vcpu) = d.vcpu_slots().get(vcpu_id as usize) else {
+        return Next::Stop;
+    };
+    if v.rflags() & (1 << 9) == 0 {
+        vcpu.set_down(true);
+        let online = d
+            .vcpu_slots()
+            .iter()
+            .take(d.state().vcpus as usize)
+            .any(|o| !o.is_down());
+        if !online {
+            printk!("d{}: all CPUs offline -- powering off\n", d.domid());
+            d.shutdown(xen_public::sched::SHUTDOWN_poweroff);
+            return Next::Stop;
+        }
+        return Next::Block;
+    }
+    if hypercall::sched_op::vcpu_block(hv, d, vcpu_id, true) {
+        Next::Block
+    } else {
+        Next::Resume
+    }
+}
+
 fn crash<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(d: &Domain<Fmt>, v: &V, why: &str) {
     printk!("domain_crash called for d{}v0: {why}\n", d.domid());
     v.dump_state(d.domid());

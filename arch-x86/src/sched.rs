@@ -1,27 +1,33 @@
-//! A round-robin scheduler for the boot CPU (SMP comes later): each runnable vCPU runs for a
-//! slice of timer ticks, or until it yields, blocks or its domain stops; a CPU with nothing to
-//! run waits for the next interrupt (Xen's `schedule()` with one runqueue, much simplified).
+//! The scheduler for the boot CPU (Xen's `schedule()` with one run queue, much simplified): each
+//! runnable vCPU runs for a slice, or until it yields, blocks or its domain stops. A vCPU that
+//! blocks (SCHEDOP_block, SCHEDOP_poll, HLT) sleeps until an event or a timer wakes it, which
+//! clears its portable VPF_blocked flag (`vcpu_unblock`); nothing wakes vCPUs on a tick. A CPU
+//! with nothing to run sleeps until the next deadline of the timer queue.
 //!
-//! Blocked vCPUs wake on the next timer tick: event channels do not exist yet, so every wake-up
-//! is one the guest must treat as spurious, which SCHEDOP_block allows.
+//! The local APIC's one-shot timer is armed before every entry for the earlier of the end of the
+//! slice and the next timer deadline; when it fires, due timers run (they may wake vCPUs or flag
+//! upcalls, which `intr` injects before the next entry). New domains are looked for only when one
+//! is unpaused. SMP will give each CPU its own queue; the state a vCPU's runnability depends on
+//! is the portable vCPU's and its domain's, not this queue's.
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 
 use hypercall::domain::{Domain, Life};
+use hypercall::vcpu::Vcpu;
 use xen_mm::p2m::format::P2mFormat;
 
 use crate::vcpu::HvmVcpu;
 
-/// One vCPU the scheduler knows.
+/// One vCPU the scheduler knows: the portable vCPU (through its domain) and the hardware one.
 pub struct SchedVcpu<Fmt: P2mFormat> {
     /// Its domain.
     pub domain: Arc<Domain<Fmt>>,
+    /// Its id in the domain.
+    pub vcpu_id: u32,
     /// The hardware vCPU (SVM or VMX).
-    pub vcpu: Box<dyn HvmVcpu>,
-    /// Waiting for an event (SCHEDOP_block, HLT).
-    pub blocked: bool,
+    pub hw: Box<dyn HvmVcpu>,
     /// Slices it was given.
     pub slices: u64,
     /// Times the timer took the CPU back from it.
@@ -31,16 +37,33 @@ pub struct SchedVcpu<Fmt: P2mFormat> {
 }
 
 impl<Fmt: P2mFormat> SchedVcpu<Fmt> {
-    /// A vCPU of `domain`, runnable, never run.
-    pub fn new(domain: Arc<Domain<Fmt>>, vcpu: Box<dyn HvmVcpu>) -> Self {
+    /// vCPU `vcpu_id` of `domain`, never run.
+    pub fn new(domain: Arc<Domain<Fmt>>, vcpu_id: u32, hw: Box<dyn HvmVcpu>) -> Self {
         SchedVcpu {
             tlb_generation: domain.p2m.tlb_generation(),
             domain,
-            vcpu,
-            blocked: false,
+            vcpu_id,
+            hw,
             slices: 0,
             preemptions: 0,
         }
+    }
+
+    /// The portable vCPU.
+    pub fn vcpu(&self) -> &Vcpu {
+        &self.domain.vcpu_slots()[self.vcpu_id as usize]
+    }
+
+    /// Whether it may run now (`vcpu_runnable`).
+    pub fn runnable(&self) -> Runnable {
+        let st = self.domain.state();
+        let v = self.vcpu();
+        runnable(
+            st.life,
+            st.is_shutting_down,
+            st.controller_pause_count > 0,
+            v.is_blocked() || v.is_down(),
+        )
     }
 
     /// Flushes the guest TLB if the p2m changed since the vCPU last ran (Xen flushes the
@@ -48,7 +71,7 @@ impl<Fmt: P2mFormat> SchedVcpu<Fmt> {
     pub fn sync_tlb(&mut self) {
         let now = self.domain.p2m.tlb_generation();
         if now != self.tlb_generation {
-            self.vcpu.flush_guest_tlb();
+            self.hw.flush_guest_tlb();
             self.tlb_generation = now;
         }
     }
@@ -59,17 +82,18 @@ impl<Fmt: P2mFormat> SchedVcpu<Fmt> {
 pub enum Runnable {
     /// It can run.
     Yes,
-    /// Not now (paused by the toolstack, or blocked).
+    /// Not now (paused by the toolstack, blocked, or down).
     NotNow,
     /// Never again: its domain shut down, crashed or is dying.
     Gone,
 }
 
-/// Whether a vCPU of a domain in this state may run (`vcpu_runnable`).
-pub fn runnable(life: Life, shut_down: bool, paused: bool, blocked: bool) -> Runnable {
+/// Whether a vCPU of a domain in this state may run (`vcpu_runnable`): `waiting` is its
+/// VPF_blocked or VPF_down.
+pub fn runnable(life: Life, shut_down: bool, paused: bool, waiting: bool) -> Runnable {
     if life != Life::Alive || shut_down {
         Runnable::Gone
-    } else if paused || blocked {
+    } else if paused || waiting {
         Runnable::NotNow
     } else {
         Runnable::Yes
@@ -138,6 +162,176 @@ impl<T> RunQueue<T> {
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
         self.queue.iter_mut()
     }
+}
+
+/// How long a vCPU runs before another runnable one gets the CPU (Xen's credit scheduler: 30 ms).
+pub const SLICE_NS: u64 = 30_000_000;
+/// The longest the idle CPU sleeps when no timer is due sooner.
+pub const IDLE_MAX_NS: u64 = 10_000_000;
+
+/// Runs the vCPUs round-robin until dom0 stops; returns dom0's shutdown code. Other domains that
+/// stop are dropped from the queue and the rest go on, as in Xen.
+#[cfg(target_os = "none")]
+pub fn schedule<X: crate::vendor::Vendor>(
+    hv: &crate::hvm_exit::Hv<X::Fmt>,
+    mut rq: RunQueue<SchedVcpu<X::Fmt>>,
+) -> u32 {
+    use core::sync::atomic::Ordering;
+    use xen_public::sched::SHUTDOWN_crash;
+
+    let mut started: alloc::collections::BTreeSet<u16> =
+        rq.iter_mut().map(|v| v.domain.domid()).collect();
+    let mut seen_unpauses = None;
+    loop {
+        hypercall::timer::run_timers(hv, hv.clock.now());
+        let unpauses = hv.unpauses.load(Ordering::SeqCst);
+        if seen_unpauses != Some(unpauses) {
+            seen_unpauses = Some(unpauses);
+            start_new_vcpus::<X>(hv, &mut rq, &mut started);
+        }
+        let mut dom0_code = None;
+        let picked = rq.pick(
+            |v| v.runnable(),
+            |v| {
+                let code = v.domain.state().shutdown_code;
+                crate::printk!(
+                    "Scheduler: d{}v{} stopped after {} slices, {} timer preemptions\n",
+                    v.domain.domid(),
+                    v.vcpu_id,
+                    v.slices,
+                    v.preemptions
+                );
+                if v.domain.domid() == 0 {
+                    dom0_code = Some(code.unwrap_or(SHUTDOWN_crash));
+                }
+            },
+        );
+        if let Some(code) = dom0_code {
+            return code;
+        }
+        let Some(v) = picked else {
+            if rq.is_empty() {
+                crate::printk!("Scheduler: no vCPU left to run\n");
+                return SHUTDOWN_crash;
+            }
+            // Idle: sleep until the next timer is due.
+            let now = hv.clock.now();
+            let wait = hv
+                .timers
+                .next_deadline()
+                .map_or(IDLE_MAX_NS, |t| t.saturating_sub(now).min(IDLE_MAX_NS));
+            crate::apic::arm_oneshot_ns(wait);
+            crate::apic::wait_for_interrupt();
+            continue;
+        };
+        run_slice(hv, v);
+        rq.rotate();
+    }
+}
+
+/// Runs `v` for one slice (Xen's `context_switch` into it, then its exits until it must leave
+/// the CPU): it is running, its time record is refreshed, its upcall injected before each entry;
+/// afterwards it is runnable, blocked or offline.
+#[cfg(target_os = "none")]
+fn run_slice<Fmt: P2mFormat>(hv: &crate::hvm_exit::Hv<Fmt>, v: &mut SchedVcpu<Fmt>) {
+    use crate::hvm_exit::{flush_console, handle_exit, Next};
+    use xen_public::vcpu::{
+        RUNSTATE_blocked, RUNSTATE_offline, RUNSTATE_runnable, RUNSTATE_running,
+    };
+
+    v.slices += 1;
+    let d = v.domain.clone();
+    let vcpu = &d.vcpu_slots()[v.vcpu_id as usize];
+    let start = hv.clock.now();
+    let slice_end = start + SLICE_NS;
+    vcpu.runstate_change(RUNSTATE_running, start);
+    hypercall::time::update_vcpu_system_time(&hv.clock, hv.heap.frames(), vcpu, false);
+    loop {
+        v.sync_tlb();
+        crate::intr::intr_assist(hv, &d, vcpu, &mut *v.hw);
+        let now = hv.clock.now();
+        let deadline = hv
+            .timers
+            .next_deadline()
+            .map_or(slice_end, |t| t.min(slice_end));
+        crate::apic::arm_oneshot_ns(deadline.saturating_sub(now));
+        let exit = v.hw.run();
+        // Any exit is a moment to take a timer interrupt that arrived while the guest ran, not
+        // only an interrupt exit: on hardware a pending one would make the next entry exit at
+        // once, and Bochs 2.7 does not exit for it while a guest entered with IF clear keeps
+        // IF clear (see tests/guest's `spin`).
+        crate::apic::take_pending_interrupts();
+        let next = handle_exit(hv, &d, v.vcpu_id, &mut *v.hw, exit);
+        let now = hv.clock.now();
+        if hv.timers.next_deadline().is_some_and(|t| t <= now) {
+            hypercall::timer::run_timers(hv, now);
+        }
+        match next {
+            Next::Resume => {}
+            Next::Interrupted => {
+                if now >= slice_end {
+                    v.preemptions += 1;
+                    break;
+                }
+            }
+            Next::Yield | Next::Block => break,
+            Next::Stop => {
+                flush_console(hv);
+                break;
+            }
+        }
+    }
+    let state = if vcpu.is_down() {
+        RUNSTATE_offline
+    } else if vcpu.is_blocked() {
+        RUNSTATE_blocked
+    } else {
+        RUNSTATE_runnable
+    };
+    vcpu.runstate_change(state, hv.clock.now());
+}
+
+/// Adds vCPU 0 of every domain the toolstack has built and unpaused since the last look: alive,
+/// not paused, and with a context loaded for vCPU 0 (XEN_DOMCTL_sethvmcontext). Each domain is
+/// started once.
+#[cfg(target_os = "none")]
+fn start_new_vcpus<X: crate::vendor::Vendor>(
+    hv: &crate::hvm_exit::Hv<X::Fmt>,
+    rq: &mut RunQueue<SchedVcpu<X::Fmt>>,
+    started: &mut alloc::collections::BTreeSet<u16>,
+) {
+    for d in hv.domains.list_from(1, usize::MAX) {
+        if started.contains(&d.domid()) {
+            continue;
+        }
+        {
+            let st = d.state();
+            if st.life != Life::Alive || st.controller_pause_count > 0 {
+                continue;
+            }
+        }
+        let Some(ctx) = d.vcpu_context(0) else {
+            continue;
+        };
+        started.insert(d.domid());
+        let ncr3 = d.p2m.root().paddr();
+        crate::printk!(
+            "d{}v0: started at {:#x} (context from the toolstack)\n",
+            d.domid(),
+            ctx.rip
+        );
+        rq.push(SchedVcpu::new(d, 0, Box::new(X::from_context(&ctx, ncr3))));
+    }
+}
+
+/// A run queue with vCPU 0 of `d`.
+pub fn run_queue_with<Fmt: P2mFormat>(
+    d: Arc<Domain<Fmt>>,
+    vcpu: Box<dyn HvmVcpu>,
+) -> RunQueue<SchedVcpu<Fmt>> {
+    let mut rq = RunQueue::new();
+    rq.push(SchedVcpu::new(d, 0, vcpu));
+    rq
 }
 
 #[cfg(test)]

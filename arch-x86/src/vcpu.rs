@@ -34,6 +34,9 @@ pub enum VmExit {
     },
     /// A triple fault (SVM's shutdown intercept, VMX's triple-fault exit).
     TripleFault,
+    /// The guest became able to take an interrupt (the window asked for with
+    /// [`HvmVcpu::request_interrupt_window`]).
+    InterruptWindow,
     /// A nested page fault (NPF, EPT violation or misconfiguration).
     NestedPageFault {
         /// The guest-physical address.
@@ -125,10 +128,41 @@ pub trait HvmVcpu {
     fn flush_guest_tlb(&mut self);
     /// Injects a hardware exception at the next entry.
     fn inject_exception(&mut self, vector: u8, error_code: Option<u32>);
+    /// Whether an external interrupt would be taken at the next entry: RFLAGS.IF set, no
+    /// interrupt shadow (STI, MOV SS), and no event already queued for it.
+    fn interrupts_deliverable(&self) -> bool;
+    /// Queues external interrupt `vector` for the next entry.
+    fn inject_interrupt(&mut self, vector: u8);
+    /// Asks for an exit as soon as the guest can take an interrupt (`true`), or stops asking
+    /// (SVM: a virtual interrupt with the VINTR intercept; VMX: interrupt-window exiting).
+    fn request_interrupt_window(&mut self, on: bool);
     /// The instruction the hypercall page's stubs use (`vmmcall` or `vmcall`).
     fn hypercall_instruction(&self) -> [u8; 3];
     /// The vCPU's x87/SSE/AVX state and XCR0.
     fn xstate(&mut self) -> &mut crate::xstate::Xstate;
     /// Prints the registers (Xen's `vcpu_show_registers`).
     fn dump_state(&self, domid: u16);
+}
+
+/// Event types of SVM's EVENTINJ/EXITINTINFO and VMX's interruption-information fields (the two
+/// agree on these): an external interrupt, an NMI, a hardware exception.
+pub mod event_type {
+    /// An external interrupt.
+    pub const EXT_INTR: u8 = 0;
+    /// An NMI.
+    pub const NMI: u8 = 2;
+    /// A hardware exception.
+    pub const HW_EXCEPTION: u8 = 3;
+}
+
+/// Whether an event whose delivery a VM exit interrupted must be delivered again at the next
+/// entry (Xen's `hvm_event_needs_reinjection`): external interrupts, NMIs and hardware
+/// exceptions, but not #BP and #OF, which the re-executed INT3 or INTO raises again; software
+/// interrupts re-execute their instruction too.
+pub fn event_needs_reinjection(kind: u8, vector: u8) -> bool {
+    match kind {
+        event_type::EXT_INTR | event_type::NMI => true,
+        event_type::HW_EXCEPTION => vector != 3 && vector != 4,
+        _ => false,
+    }
 }

@@ -15,10 +15,8 @@ use arch_x86::apic;
 use arch_x86::cpu::{exit_machine, QemuExitCode};
 use arch_x86::directmap::DirectMap;
 pub use arch_x86::hvm_exit::Hv;
-use arch_x86::hvm_exit::{flush_console, handle_exit, Next};
 use arch_x86::paging::{build_direct_map, directmap_end, DIRECTMAP_MAX};
 use arch_x86::printk;
-use arch_x86::sched::{runnable, RunQueue, SchedVcpu};
 use arch_x86::svm::SvmFeatures;
 use arch_x86::vendor::Vendor;
 use boot_shim::boot_memory::{FreeRanges, PhysRange};
@@ -96,7 +94,18 @@ pub fn init_hypervisor<X: Vendor>(ranges: &[(Mfn, Mfn)], commandline: &str) -> H
         ..Default::default()
     };
     let superpages: Superpages = X::superpages();
-    let hv = Hypervisor::new(heap, info, superpages, max_page);
+    // Time (Xen's `init_xen_time`): the TSC against the PIT, the wallclock from the RTC.
+    let cal = apic::calibrate();
+    printk!(
+        "Detected {}.{:03} MHz processor; APIC timer {} counts per ms\n",
+        cal.tsc_hz / 1_000_000,
+        cal.tsc_hz / 1_000 % 1_000,
+        cal.apic_per_ms
+    );
+    let clock = hypercall::time::Clock::new(arch_x86::cpu::read_tsc);
+    clock.calibrate(cal.tsc_hz);
+    clock.set_wallclock(arch_x86::rtc::read_cmos_time(), 0, clock.now());
+    let hv = Hypervisor::new(heap, info, superpages, max_page).with_clock(clock);
     let phys = hv.heap.physinfo();
     printk!(
         "Heap for domains after the xenheap: {} frames ({} MiB) in {} ranges\n",
@@ -221,144 +230,20 @@ pub fn copy_to_domain<Fmt: P2mFormat>(
     Ok(())
 }
 
-/// The scheduler's tick, in milliseconds.
-const TICK_MS: u32 = 10;
-/// Timer ticks a vCPU may run before another gets the CPU (Xen's credit scheduler: 30 ms).
-const SLICE_TICKS: u64 = 3;
-
-/// Runs the vCPUs round-robin (arch-x86's `sched`) until dom0 stops; returns dom0's shutdown
-/// code. Other domains that stop are dropped from the queue and the rest go on, as in Xen.
-pub fn schedule<X: Vendor>(hv: &Hv<X::Fmt>, mut rq: RunQueue<SchedVcpu<X::Fmt>>) -> u32 {
-    let per_ms = apic::calibrate();
-    printk!(
-        "APIC timer: {} counts per ms at divide 16 (bus clock about {} MHz); tick {TICK_MS} ms\n",
-        per_ms,
-        u64::from(per_ms) * 16 / 1000
-    );
-    apic::start_timer(per_ms.saturating_mul(TICK_MS));
-    let mut seen_tick = apic::ticks();
-    let mut started: alloc::collections::BTreeSet<u16> =
-        rq.iter_mut().map(|v| v.domain.domid()).collect();
-    loop {
-        // Every tick wakes the blocked: without event channels, all wake-ups are spurious ones.
-        // New domUs are looked for once per tick too, not at every scheduling decision.
-        if apic::ticks() != seen_tick {
-            seen_tick = apic::ticks();
-            rq.iter_mut().for_each(|v| v.blocked = false);
-            start_new_vcpus::<X>(hv, &mut rq, &mut started);
-        }
-        let mut dom0_code = None;
-        let picked = rq.pick(
-            |v| {
-                let st = v.domain.state();
-                runnable(
-                    st.life,
-                    st.is_shutting_down,
-                    st.controller_pause_count > 0,
-                    v.blocked,
-                )
-            },
-            |v| {
-                let code = v.domain.state().shutdown_code;
-                printk!(
-                    "Scheduler: d{}v0 stopped after {} slices, {} timer preemptions\n",
-                    v.domain.domid(),
-                    v.slices,
-                    v.preemptions
-                );
-                if v.domain.domid() == 0 {
-                    dom0_code = Some(code.unwrap_or(SHUTDOWN_crash));
-                }
-            },
-        );
-        if let Some(code) = dom0_code {
-            return code;
-        }
-        let Some(v) = picked else {
-            if rq.is_empty() {
-                printk!("Scheduler: no vCPU left to run\n");
-                return SHUTDOWN_crash;
-            }
-            apic::wait_for_interrupt();
-            continue;
-        };
-        v.slices += 1;
-        let start = apic::ticks();
-        loop {
-            v.sync_tlb();
-            let exit = v.vcpu.run();
-            // Any exit is a moment to take a timer interrupt that arrived while the guest ran, not
-            // only an interrupt exit: on hardware a pending one would make the next entry exit at
-            // once, and Bochs 2.7 does not exit for it while a guest entered with IF clear keeps
-            // IF clear (see tests/guest's `spin`), so without this a guest that only yields would
-            // stop the clock.
-            apic::take_pending_interrupts();
-            match handle_exit(hv, &v.domain, &mut *v.vcpu, exit) {
-                Next::Resume => {}
-                Next::Interrupted => {
-                    if apic::ticks().wrapping_sub(start) >= SLICE_TICKS {
-                        v.preemptions += 1;
-                        break;
-                    }
-                }
-                Next::Yield => break,
-                Next::Block => {
-                    v.blocked = true;
-                    break;
-                }
-                Next::Stop => {
-                    flush_console(hv);
-                    break;
-                }
-            }
-        }
-        rq.rotate();
-    }
-}
-
-/// Adds the vCPU of every domain the toolstack has built and unpaused since the last look: alive,
-/// not paused, and with a context loaded for vCPU 0 (XEN_DOMCTL_sethvmcontext). Each domain is
-/// started once.
-fn start_new_vcpus<X: Vendor>(
-    hv: &Hv<X::Fmt>,
-    rq: &mut RunQueue<SchedVcpu<X::Fmt>>,
-    started: &mut alloc::collections::BTreeSet<u16>,
-) {
-    for d in hv.domains.list_from(1, usize::MAX) {
-        if started.contains(&d.domid()) {
-            continue;
-        }
-        let ctx = {
-            let st = d.state();
-            if st.life != hypercall::domain::Life::Alive || st.controller_pause_count > 0 {
-                continue;
-            }
-            drop(st);
-            d.vcpu_context(0)
-        };
-        let Some(ctx) = ctx else { continue };
-        started.insert(d.domid());
-        let ncr3 = d.p2m.root().paddr();
-        printk!(
-            "d{}v0: started at {:#x} (context from the toolstack)\n",
-            d.domid(),
-            ctx.rip
-        );
-        rq.push(SchedVcpu::new(
-            d,
-            alloc::boxed::Box::new(X::from_context(&ctx, ncr3)),
-        ));
-    }
-}
-
 /// A run queue with `d`'s one vCPU.
 pub fn run_queue_with<X: Vendor>(
     d: Arc<Domain<X::Fmt>>,
     vcpu: X::Vcpu,
-) -> RunQueue<SchedVcpu<X::Fmt>> {
-    let mut rq = RunQueue::new();
-    rq.push(SchedVcpu::new(d, alloc::boxed::Box::new(vcpu)));
-    rq
+) -> arch_x86::sched::RunQueue<arch_x86::sched::SchedVcpu<X::Fmt>> {
+    arch_x86::sched::run_queue_with(d, alloc::boxed::Box::new(vcpu))
+}
+
+/// Runs the vCPUs (arch-x86's scheduler) until dom0 stops; returns dom0's shutdown code.
+pub fn schedule<X: Vendor>(
+    hv: &Hv<X::Fmt>,
+    rq: arch_x86::sched::RunQueue<arch_x86::sched::SchedVcpu<X::Fmt>>,
+) -> u32 {
+    arch_x86::sched::schedule::<X>(hv, rq)
 }
 
 /// Ends the machine the way dom0 asked (Xen's `hwdom_shutdown` with `noreboot`): poweroff is

@@ -90,7 +90,7 @@ pub fn do_domctl<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
             match cmd {
                 XEN_DOMCTL_destroydomain => destroydomain(hv, call, &d),
                 XEN_DOMCTL_pausedomain => pausedomain(call.caller, &d),
-                XEN_DOMCTL_unpausedomain => unpausedomain(&d),
+                XEN_DOMCTL_unpausedomain => unpausedomain(hv, &d),
                 XEN_DOMCTL_max_vcpus => max_vcpus(call.caller, &d, &op),
                 XEN_DOMCTL_max_mem => max_mem(&d, &op),
                 XEN_DOMCTL_gethvmcontext => {
@@ -407,15 +407,21 @@ fn pausedomain<Fmt: P2mFormat>(caller: &Domain<Fmt>, d: &Domain<Fmt>) -> Result<
 
 /// XEN_DOMCTL_unpausedomain (`domain_unpause_by_systemcontroller`): EINVAL when not paused; the
 /// first time the count reaches zero, creation is finished.
-fn unpausedomain<Fmt: P2mFormat>(d: &Domain<Fmt>) -> Result<(), Errno> {
+fn unpausedomain<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    d: &Domain<Fmt>,
+) -> Result<(), Errno> {
     let mut st = d.state();
     let new = st
         .controller_pause_count
         .checked_sub(1)
         .ok_or(Errno::EINVAL)?;
     st.controller_pause_count = new;
-    if new == 0 && !st.creation_finished {
+    if new == 0 {
         st.creation_finished = true;
+        // The scheduler picks up the vCPUs it can now run.
+        hv.unpauses
+            .fetch_add(1, core::sync::atomic::Ordering::SeqCst);
     }
     Ok(())
 }

@@ -70,6 +70,9 @@ pub struct Hypervisor<F: FrameAccess, Fmt: P2mFormat> {
     pub clock: Clock,
     /// The vCPUs' timers.
     pub timers: TimerQueue,
+    /// Bumped each time a domain's controller unpauses it for good (its pause count reaches
+    /// zero): the scheduler looks for new vCPUs to run only then.
+    pub unpauses: core::sync::atomic::AtomicU64,
 }
 
 /// The clock source of a hypervisor built without one: no TSC, time stands at 0.
@@ -113,6 +116,7 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
             max_page,
             clock: Clock::new(no_tsc),
             timers: TimerQueue::new(),
+            unpauses: core::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -132,6 +136,9 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
         let d = self
             .domains
             .create(&self.heap, self.superpages, domid, config)?;
+        // `update_domain_wallclock_time`: the time of day the guest finds at boot.
+        let (wc_sec, wc_nsec) = self.clock.wallclock();
+        crate::time::write_wallclock(&self.heap, d.shared_info, wc_sec, wc_nsec);
         // `sched_init_vcpu`: each vCPU is offline from its creation on.
         let now = self.clock.now();
         for v in d.vcpu_slots() {

@@ -21,6 +21,7 @@ use xen_public::sched::*;
 use xen_public::GuestHandle;
 
 use crate::dispatch::{Call, HcResult, Outcome, Preempt, SchedRequest};
+use crate::domain::Domain;
 use crate::guest::{self, GuestMemory};
 use crate::hypervisor::Hypervisor;
 use crate::policy::{self, XsmAction};
@@ -104,15 +105,31 @@ fn block<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     hv: &Hypervisor<F, Fmt>,
     call: &mut Call<'_, Fmt, G, P>,
 ) {
-    let Some(v) = call.caller.vcpu_slots().get(call.vcpu as usize) else {
-        return;
-    };
-    v.block();
-    if local_events_need_delivery(hv, call, v) {
-        v.unblock();
-    } else {
+    if vcpu_block(hv, call.caller, call.vcpu, call.interrupts_enabled) {
         call.sched = Some(SchedRequest::Block);
     }
+}
+
+/// Blocks vCPU `vcpu` of `d` (`vcpu_block`, for SCHEDOP_block and the arch layer's HLT): marked
+/// blocked, then unblocked at once if an upcall is flagged that it can take (`interrupts_enabled`
+/// is its RFLAGS.IF). Returns whether it stays blocked.
+pub fn vcpu_block<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    d: &Domain<Fmt>,
+    vcpu: u32,
+    interrupts_enabled: bool,
+) -> bool {
+    let Some(v) = d.vcpu_slots().get(vcpu as usize) else {
+        return false;
+    };
+    v.block();
+    let deliverable = interrupts_enabled
+        && crate::event::upcall_vector(d, v).is_some()
+        && v.upcall_pending(&hv.heap);
+    if deliverable {
+        v.unblock();
+    }
+    !deliverable
 }
 
 /// `do_poll`: blocks the calling vCPU until one of the ports is pending, or the timeout (system

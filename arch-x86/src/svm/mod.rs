@@ -10,7 +10,7 @@ use alloc::boxed::Box;
 
 use crate::msr::{self, CpuidResult};
 pub use crate::vcpu::GuestRegs;
-use crate::vcpu::{HvmVcpu, VmExit};
+use crate::vcpu::{event_needs_reinjection, HvmVcpu, VmExit};
 use crate::xstate::Xstate;
 use hypercall::hvm_context::HvmVcpuContext;
 use hypercall::hvm_guest::PagingState;
@@ -339,7 +339,20 @@ impl SvmVcpu {
         unsafe { svm_vmrun(guest, host, &mut self.regs) };
         self.vmcb
             .write_u8(ctrl::TLB_CONTROL, u8::from(self.flush_every_run));
+        self.requeue_interrupted_event();
         self.vmcb.read_u64(ctrl::EXITCODE)
+    }
+
+    /// An event the exit cut off in delivery (EXITINTINFO) is queued again (Xen's
+    /// `svm_vmexit_handler`: "Event delivery caused this intercept? Queue for redelivery"), so
+    /// an interrupt or exception is never lost to, say, a nested page fault on the guest's IDT.
+    #[cfg_attr(not(target_os = "none"), allow(dead_code))]
+    fn requeue_interrupted_event(&mut self) {
+        let info = self.vmcb.read_u64(ctrl::EXITINTINFO);
+        let valid = info & (1 << 31) != 0;
+        if valid && event_needs_reinjection(((info >> 8) & 7) as u8, info as u8) {
+            self.vmcb.write_u64(ctrl::EVENTINJ, info);
+        }
     }
 
     /// Moves RIP past the intercepted instruction of `len` bytes (next-RIP when the CPU gives it).
@@ -352,12 +365,21 @@ impl SvmVcpu {
             rip + len
         };
         self.vmcb.write_u64(save::RIP, next);
+        self.leave_interrupt_shadow();
+    }
+
+    /// The instruction after an emulated one runs outside any STI or MOV SS shadow (Xen's
+    /// `__update_guest_eip` clears `intr_shadow`): `sti; hlt` must take its interrupt at once.
+    fn leave_interrupt_shadow(&mut self) {
+        let shadow = self.vmcb.read_u64(ctrl::INTERRUPT_SHADOW);
+        self.vmcb.write_u64(ctrl::INTERRUPT_SHADOW, shadow & !1);
     }
 
     /// Decodes an exit code (APM volume 2, appendix C).
     pub fn decode_exit(&self, code: u64) -> VmExit {
         match code {
             exit::INTR | exit::NMI => VmExit::ExternalInterrupt,
+            exit::VINTR => VmExit::InterruptWindow,
             exit::CPUID => VmExit::Cpuid,
             exit::MSR => VmExit::Msr {
                 write: self.vmcb.read_u64(ctrl::EXITINFO1) == 1,
@@ -443,6 +465,7 @@ impl HvmVcpu for SvmVcpu {
         if self.vmcb.read_u64(ctrl::EXITCODE) == exit::IOIO {
             let next = self.vmcb.read_u64(ctrl::EXITINFO2);
             self.vmcb.write_u64(save::RIP, next);
+            self.leave_interrupt_shadow();
             return;
         }
         self.skip(len);
@@ -502,6 +525,36 @@ impl HvmVcpu for SvmVcpu {
             event |= (1 << 11) | (u64::from(code) << 32);
         }
         self.vmcb.write_u64(ctrl::EVENTINJ, event);
+    }
+
+    fn interrupts_deliverable(&self) -> bool {
+        self.vmcb.read_u64(save::RFLAGS) & (1 << 9) != 0
+            && self.vmcb.read_u64(ctrl::INTERRUPT_SHADOW) & 1 == 0
+            && self.vmcb.read_u64(ctrl::EVENTINJ) & (1 << 31) == 0
+    }
+
+    fn inject_interrupt(&mut self, vector: u8) {
+        self.vmcb
+            .write_u64(ctrl::EVENTINJ, u64::from(vector) | (1 << 31));
+    }
+
+    /// A virtual interrupt (V_IRQ, highest priority, TPR ignored) that is never delivered: the
+    /// VINTR intercept exits as soon as the guest could take it (Xen's `svm_enable_intr_window`).
+    fn request_interrupt_window(&mut self, on: bool) {
+        const V_IRQ: u64 = 1 << 8;
+        const V_INTR_PRIO: u64 = 0xf << 16;
+        const V_IGN_TPR: u64 = 1 << 20;
+        let vintr = self.vmcb.read_u64(ctrl::VINTR) & !(V_IRQ | V_INTR_PRIO | V_IGN_TPR);
+        let misc1 = self.vmcb.read_u32(ctrl::INTERCEPT_MISC1) & !misc1::VINTR;
+        if on {
+            self.vmcb
+                .write_u64(ctrl::VINTR, vintr | V_IRQ | V_INTR_PRIO | V_IGN_TPR);
+            self.vmcb
+                .write_u32(ctrl::INTERCEPT_MISC1, misc1 | misc1::VINTR);
+        } else {
+            self.vmcb.write_u64(ctrl::VINTR, vintr);
+            self.vmcb.write_u32(ctrl::INTERCEPT_MISC1, misc1);
+        }
     }
 
     fn hypercall_instruction(&self) -> [u8; 3] {

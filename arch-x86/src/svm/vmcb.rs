@@ -22,6 +22,8 @@ pub mod ctrl {
     pub const TLB_CONTROL: usize = 0x05c;
     /// Virtual interrupt control (V_INTR_MASKING is bit 24).
     pub const VINTR: usize = 0x060;
+    /// Interrupt shadow (bit 0: the guest is in an STI or MOV SS shadow).
+    pub const INTERRUPT_SHADOW: usize = 0x068;
     /// The exit code.
     pub const EXITCODE: usize = 0x070;
     /// Exit information 1.
@@ -114,6 +116,8 @@ pub mod misc1 {
     pub const INTR: u32 = 1 << 0;
     /// NMIs.
     pub const NMI: u32 = 1 << 1;
+    /// The guest becoming able to take the virtual interrupt of V_IRQ (an interrupt window).
+    pub const VINTR: u32 = 1 << 4;
     /// CPUID.
     pub const CPUID: u32 = 1 << 18;
     /// HLT.
@@ -156,6 +160,8 @@ pub mod exit {
     pub const INTR: u64 = 0x60;
     /// An NMI.
     pub const NMI: u64 = 0x61;
+    /// A virtual interrupt window opened.
+    pub const VINTR: u64 = 0x64;
     /// CPUID.
     pub const CPUID: u64 = 0x72;
     /// HLT.

@@ -136,6 +136,10 @@ impl VmxControls {
             m.cpu,
         )
         .map_err(|_| "VMX without I/O or MSR bitmaps or secondary controls")?;
+        // Turned on per vCPU while an upcall waits for the guest to enable interrupts.
+        if (m.cpu >> 32) as u32 & cpu::INTERRUPT_WINDOW_EXITING == 0 {
+            return Err("VMX without interrupt-window exiting");
+        }
         let cap = m.ept_vpid_cap;
         if cap & EPT_CAP_WALK4 == 0 || cap & EPT_CAP_WB == 0 {
             return Err("EPT without 4-level write-back tables");
@@ -625,6 +629,7 @@ impl VmxVcpu {
             // Only NMIs exit here (the exception bitmap is empty).
             reason::EXCEPTION_NMI | reason::EXTERNAL_INTERRUPT => VmExit::ExternalInterrupt,
             reason::TRIPLE_FAULT => VmExit::TripleFault,
+            reason::INTERRUPT_WINDOW => VmExit::InterruptWindow,
             reason::CPUID => VmExit::Cpuid,
             reason::HLT => VmExit::Hlt,
             reason::VMCALL => VmExit::Hypercall,
@@ -792,6 +797,13 @@ impl HvmVcpu for VmxVcpu {
         };
         let rip = self.vmcs.read(field::GUEST_RIP);
         self.vmcs.write(field::GUEST_RIP, rip.wrapping_add(len));
+        // The next instruction runs outside any STI or MOV SS shadow (Xen's
+        // `__update_guest_eip`): `sti; hlt` must take its interrupt at once.
+        let blocking = self.vmcs.read(field::GUEST_INTERRUPTIBILITY);
+        if blocking & 0b11 != 0 {
+            self.vmcs
+                .write(field::GUEST_INTERRUPTIBILITY, blocking & !0b11);
+        }
     }
 
     /// EFER.LMA and CS.L.
@@ -855,6 +867,31 @@ impl HvmVcpu for VmxVcpu {
         self.vmcs.write(field::ENTRY_INTR_INFO, info);
     }
 
+    fn interrupts_deliverable(&self) -> bool {
+        self.vmcs.read(field::GUEST_RFLAGS) & (1 << 9) != 0
+            && self.vmcs.read(field::GUEST_INTERRUPTIBILITY) & 0b11 == 0
+            && self.vmcs.read(field::ENTRY_INTR_INFO) & (1 << 31) == 0
+    }
+
+    fn inject_interrupt(&mut self, vector: u8) {
+        self.vmcs
+            .write(field::ENTRY_INTR_INFO, u64::from(vector) | (1 << 31));
+    }
+
+    /// Interrupt-window exiting (Xen's `vmx_enable_intr_window`).
+    fn request_interrupt_window(&mut self, on: bool) {
+        let controls = self.vmcs.read(field::CPU_BASED_CONTROLS);
+        let window = u64::from(cpu::INTERRUPT_WINDOW_EXITING);
+        let wanted = if on {
+            controls | window
+        } else {
+            controls & !window
+        };
+        if wanted != controls {
+            self.vmcs.write(field::CPU_BASED_CONTROLS, wanted);
+        }
+    }
+
     fn hypercall_instruction(&self) -> [u8; 3] {
         VMCALL
     }
@@ -882,13 +919,14 @@ impl HvmVcpu for VmxVcpu {
 
 /// The fields an exit changes that the vCPU code reads: read back after every exit.
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
-const EXIT_FIELDS: [u32; 19] = [
+const EXIT_FIELDS: [u32; 20] = [
     field::EXIT_REASON,
     field::EXIT_QUALIFICATION,
     field::GUEST_PHYSICAL_ADDRESS,
     field::EXIT_INSTRUCTION_LEN,
     field::EXIT_INTR_INFO,
     field::IDT_VECTORING_INFO,
+    field::IDT_VECTORING_ERROR_CODE,
     field::GUEST_RIP,
     field::GUEST_RSP,
     field::GUEST_RFLAGS,
@@ -970,7 +1008,25 @@ impl VmxVcpu {
         }
         // The CPU clears the entry's event injection at every exit.
         self.vmcs.set(field::ENTRY_INTR_INFO, 0);
+        self.requeue_interrupted_event();
         Ok(())
+    }
+
+    /// An event the exit cut off in delivery (IDT-vectoring information) is queued again, with
+    /// its error code (Xen's `vmx_idtv_reinject`), so an interrupt or exception is never lost to,
+    /// say, an EPT violation on the guest's IDT.
+    fn requeue_interrupted_event(&mut self) {
+        let info = self.vmcs.read(field::IDT_VECTORING_INFO);
+        let valid = info & (1 << 31) != 0;
+        if !valid || !crate::vcpu::event_needs_reinjection(((info >> 8) & 7) as u8, info as u8) {
+            return;
+        }
+        // Bit 12 (NMI unblocking by IRET) is reserved in the entry field.
+        self.vmcs.write(field::ENTRY_INTR_INFO, info & !(1 << 12));
+        if info & (1 << 11) != 0 {
+            let code = self.vmcs.read(field::IDT_VECTORING_ERROR_CODE);
+            self.vmcs.write(field::ENTRY_EXCEPTION_ERROR_CODE, code);
+        }
     }
 
     /// The host state (Xen's `vmx_set_host_env` and `construct_vmcs`): this CPU's control

@@ -73,6 +73,8 @@ pub mod field {
     pub const ENTRY_INTR_INFO: u32 = 0x4016;
     /// VM-entry exception error code.
     pub const ENTRY_EXCEPTION_ERROR_CODE: u32 = 0x4018;
+    /// VM-entry instruction length (for software events).
+    pub const ENTRY_INSTRUCTION_LEN: u32 = 0x401a;
     /// Secondary processor-based controls.
     pub const SECONDARY_CONTROLS: u32 = 0x401e;
     /// VM-instruction error.
@@ -83,6 +85,8 @@ pub mod field {
     pub const EXIT_INTR_INFO: u32 = 0x4404;
     /// IDT-vectoring information.
     pub const IDT_VECTORING_INFO: u32 = 0x4408;
+    /// IDT-vectoring error code.
+    pub const IDT_VECTORING_ERROR_CODE: u32 = 0x440a;
     /// VM-exit instruction length.
     pub const EXIT_INSTRUCTION_LEN: u32 = 0x440c;
     /// Guest ES limit (then CS, SS, DS, FS, GS, LDTR, TR, GDTR, IDTR).
@@ -199,6 +203,8 @@ pub mod pin {
 
 /// Primary processor-based controls.
 pub mod cpu {
+    /// An exit as soon as the guest can take an external interrupt.
+    pub const INTERRUPT_WINDOW_EXITING: u32 = 1 << 2;
     /// HLT exits.
     pub const HLT_EXITING: u32 = 1 << 7;
     /// CR3 loads exit (cleared: EPT makes guest CR3 the guest's own business).
@@ -255,6 +261,8 @@ pub mod reason {
     pub const EXTERNAL_INTERRUPT: u32 = 1;
     /// A triple fault.
     pub const TRIPLE_FAULT: u32 = 2;
+    /// An interrupt window opened.
+    pub const INTERRUPT_WINDOW: u32 = 7;
     /// CPUID.
     pub const CPUID: u32 = 10;
     /// HLT.
