@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use xen_mm::arena::ArenaFrames;
 use xen_mm::buddy::NodeId;
 use xen_mm::errno::Errno;
-use xen_mm::frame::{FrameAccess, Gfn, Mfn};
+use xen_mm::frame::{FrameAccess, Gfn, Mfn, WORDS_PER_FRAME};
 use xen_mm::heap::DomHeap;
 use xen_mm::p2m::ept::Ept;
 use xen_mm::p2m::fault::{FaultAccess, FaultOutcome};
@@ -27,14 +27,18 @@ struct Counted {
     writes: AtomicU64,
 }
 
+/// Table walks must stay inside their frame: the arena would let an index of 512 read the next
+/// frame's first word.
 impl FrameAccess for Counted {
     fn zero_frame(&self, mfn: Mfn) {
         self.heap.zero_frame(mfn)
     }
     fn read_u64(&self, mfn: Mfn, index: usize) -> u64 {
+        assert!(index < WORDS_PER_FRAME, "read of word {index} of {mfn:?}");
         self.heap.read_u64(mfn, index)
     }
     fn write_u64(&self, mfn: Mfn, index: usize, value: u64) {
+        assert!(index < WORDS_PER_FRAME, "write of word {index} of {mfn:?}");
         self.writes.fetch_add(1, Ordering::Relaxed);
         self.heap.write_u64(mfn, index, value)
     }
@@ -145,7 +149,37 @@ both_formats!(
     tracked_ranges_are_inclusive_and_inside_the_guest,
     tracking_a_range_marks_nothing_outside_it,
     type_change_arguments_and_bounds,
+    partial_ranges_recurse_only_where_they_must,
 );
+
+fn partial_ranges_recurse_only_where_they_must<F: P2mFormat>() {
+    // p2m_change_type_range (here the marks of track_logdirty_range): a table the range covers
+    // only in part, on either side, is entered, not marked whole; a range running past a table's
+    // end stops at its last entry. 4 KiB pages in two leaf tables, 0x6_0000 and 0x6_0200.
+    let pending =
+        |p2m: &P2m<F>, mem: &Counted, gfn: u64| p2m.get_entry_unlocked(mem, Gfn(gfn)).is_none();
+    let (mem, p2m) = setup::<F>();
+    for gfn in 0x6_0000..0x6_0400 {
+        ram(&p2m, &mem, gfn, 0);
+    }
+    // Covers the first table from its middle, and runs past the second.
+    p2m.track_logdirty_range(&mem, Gfn(0x6_0100), Gfn(0x6_0fff), true)
+        .unwrap();
+    assert!(!pending(&p2m, &mem, 0x6_00ff), "left of the range");
+    assert!(pending(&p2m, &mem, 0x6_0100));
+    assert!(pending(&p2m, &mem, 0x6_03ff));
+    let (mem, p2m) = setup::<F>();
+    for gfn in 0x6_0000..0x6_0400 {
+        ram(&p2m, &mem, gfn, 0);
+    }
+    // Starts where the second table starts, ends inside it.
+    p2m.track_logdirty_range(&mem, Gfn(0x6_0200), Gfn(0x6_0210), true)
+        .unwrap();
+    assert!(pending(&p2m, &mem, 0x6_0200));
+    assert!(pending(&p2m, &mem, 0x6_0210));
+    assert!(!pending(&p2m, &mem, 0x6_0211), "right of the range");
+    assert!(!pending(&p2m, &mem, 0x6_01ff), "the table before");
+}
 
 fn type_change_arguments_and_bounds<F: P2mFormat>() {
     // p2m_change_entry_type_global needs two changeable types; p2m_change_type_one works up to
@@ -638,10 +672,17 @@ fn change_type_one_rules<F: P2mFormat>() {
         p2m.change_type_one(&mem, Gfn(1), P2mType::RamRo, P2mType::RamRw),
         Err(Errno::EBUSY)
     );
-    assert_eq!(
-        p2m.change_type_one(&mem, Gfn(1), P2mType::RamRw, P2mType::GrantMapRw),
-        Err(Errno::EINVAL)
-    );
+    // Grant, foreign and direct-MMIO types are not changed this way.
+    for nt in [
+        P2mType::GrantMapRw,
+        P2mType::MapForeign,
+        P2mType::MmioDirect,
+    ] {
+        assert_eq!(
+            p2m.change_type_one(&mem, Gfn(1), P2mType::RamRw, nt),
+            Err(Errno::EINVAL)
+        );
+    }
     p2m.change_type_one(&mem, Gfn(1), P2mType::RamRw, P2mType::RamRo)
         .unwrap();
     assert_eq!(

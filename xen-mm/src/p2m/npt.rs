@@ -99,10 +99,8 @@ impl P2mFormat for Npt {
     }
 
     fn mark_recalc(raw: u64) -> u64 {
-        if raw & PAGE_PRESENT == 0 {
-            // Non-present entries fault anyway and hold no changeable type.
-            return raw;
-        }
+        // Non-present entries fault anyway and hold no changeable type; they never have USER or
+        // ACCESSED set (`type_flags`), so this leaves them as they are.
         raw & !RECALC_FLAGS
     }
 

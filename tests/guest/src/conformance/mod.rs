@@ -10,11 +10,13 @@
 mod claims;
 mod dm_op;
 mod domctl;
+mod events;
 mod memory;
 mod misc;
 mod pod;
 mod soak;
 mod sysctl;
+mod timekeeping;
 mod version;
 
 use core::fmt;
@@ -225,6 +227,8 @@ pub fn run() {
     claims::run();
     pod::run();
     dm_op::run();
+    events::run();
+    timekeeping::run();
     soak::run();
     println!("SUMMARY {} cases", CASES.load(Ordering::Relaxed));
 }
