@@ -27,6 +27,7 @@ mod domu;
 mod garbage;
 mod hypercall;
 mod logdirty;
+mod pingpong;
 mod raw;
 mod start_info;
 mod toolstack_backend;
@@ -122,11 +123,23 @@ fn main(start_info_paddr: u64) -> ! {
             conformance::run();
             power_off()
         }
+        "pingpong" => {
+            println!("mode=pingpong: dom0 and a domU bounce {} events", pingpong::ROUNDS);
+            if pingpong::ping(&start) {
+                println!("pingpong: done");
+                power_off()
+            }
+            panic!("pingpong: an event was lost")
+        }
+        "pong" => {
+            let port = start.option("port").and_then(|p| p.parse().ok()).unwrap_or(1);
+            pingpong::pong(port)
+        }
         "probe" => probe(&xen),
         "idle" => idle(&xen),
         other => panic!(
             "unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, logdirty, xstate, \
-             bench, conformance, probe, idle)"
+             bench, conformance, pingpong, pong, probe, idle)"
         ),
     }
 }
@@ -195,8 +208,13 @@ fn spin() -> ! {
 }
 
 fn power_off() -> ! {
-    let rc = hypercall::shutdown(SHUTDOWN_poweroff);
-    panic!("SCHEDOP_shutdown(SHUTDOWN_poweroff) returned {rc}");
+    power_off_with(SHUTDOWN_poweroff)
+}
+
+/// Shuts the domain down with `reason`.
+fn power_off_with(reason: u32) -> ! {
+    let rc = hypercall::shutdown(reason);
+    panic!("SCHEDOP_shutdown({reason}) returned {rc}");
 }
 
 /// Loads an empty IDT and raises #BP: no exception can be delivered, so the CPU triple-faults.

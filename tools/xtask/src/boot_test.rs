@@ -154,6 +154,15 @@ fn cases(image: &Path) -> Vec<Case> {
             needs_cpu: None,
         },
         Case {
+            name: "dom0-and-a-domu-ping-pong-10000-events",
+            memory: "512M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: [guest_module("mode=pingpong"), guest_module("")].concat(),
+            check: check_guest_pingpong,
+            runs_a_guest: true,
+            needs_cpu: None,
+        },
+        Case {
             name: "dom0-tracks-a-running-domu-with-log-dirty",
             memory: "512M",
             cmdline: "console=com1 dom0_mem=64M",
@@ -509,6 +518,27 @@ fn check_guest_domu(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), Strin
             "xen-rs test guest: domu: d1 shut down with reason 1",
             "xen-rs test guest: domu: d1 destroyed",
             "xen-rs test guest: domu: done",
+            "Hardware Dom0 halted: halting machine",
+        ],
+    )?;
+    Ok(())
+}
+
+/// dom0 and a domU bounce 10,000 events over an interdomain event channel: dom0 sends and
+/// polls (SCHEDOP_poll), the domU takes upcalls on HVM_PARAM_CALLBACK_IRQ's vector while
+/// halted (tests/guest/src/pingpong.rs). Both count every event, and the domU powers off.
+fn check_guest_pingpong(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    lines_with(
+        &outcome.console,
+        &[
+            "xen-rs test guest: pingpong: d1 port 1 connected to dom0 port 1",
+            "(d1) xen-rs test guest: pong: received 10000, sent 10000, upcalls taken some",
+            "xen-rs test guest: pingpong: dom0 sent 10000, received 10000",
+            "xen-rs test guest: pingpong: d1 shut down with reason Some(0), destroyed true",
+            "xen-rs test guest: pingpong: done",
             "Hardware Dom0 halted: halting machine",
         ],
     )?;

@@ -162,7 +162,7 @@ pub fn boot(
     }];
     if guest_cmdline
         .split_ascii_whitespace()
-        .any(|w| ["mode=domu", "mode=logdirty", "mode=xstate"].contains(&w))
+        .any(|w| ["mode=domu", "mode=logdirty", "mode=xstate", "mode=pingpong"].contains(&w))
     {
         // The domU's kernel: the guest itself, as dom0's first boot module.
         modules.push(GrubModule {
@@ -300,6 +300,13 @@ pub fn command(args: &[String]) -> Result<(), String> {
         "logdirty" => (
             XenEnd::PoweredOff,
             &["logdirty: d1 ran to its shutdown", "logdirty: done"],
+        ),
+        "pingpong" => (
+            XenEnd::PoweredOff,
+            &[
+                "pingpong: dom0 sent 10000, received 10000",
+                "pingpong: done",
+            ],
         ),
         _ => (XenEnd::PoweredOff, &[]),
     };

@@ -22,9 +22,10 @@ use crate::raw;
 
 /// The page the shared_info frame is mapped over (its RAM is given back by the mapping).
 #[repr(C, align(4096))]
-struct Page([u64; 512]);
+pub struct Page([u64; 512]);
 
-static mut SHARED_INFO: Page = Page([0; 512]);
+/// The page shared_info is mapped over (the ping-pong upcall stub writes its first byte).
+pub static mut SHARED_INFO: Page = Page([0; 512]);
 
 /// The address of the mapped shared_info page (identity-mapped: also its gfn << 12).
 fn shared_info_addr() -> u64 {

@@ -10,13 +10,13 @@
 mod claims;
 mod dm_op;
 mod domctl;
-mod events;
+pub mod events;
 mod memory;
 mod misc;
 mod pod;
 mod soak;
 mod sysctl;
-mod timekeeping;
+pub mod timekeeping;
 mod version;
 
 use core::fmt;

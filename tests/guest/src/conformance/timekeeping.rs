@@ -60,7 +60,7 @@ fn rdtsc() -> u64 {
 }
 
 /// System time now, as a PV clock reader computes it.
-fn now() -> u64 {
+pub fn now() -> u64 {
     let t = time_info();
     let delta = rdtsc().wrapping_sub(t.tsc_timestamp);
     let shifted = if t.shift < 0 {
@@ -88,7 +88,7 @@ fn runstate() -> (i64, vcpu_runstate_info) {
 }
 
 /// SCHEDOP_poll on `ports` until `timeout` (system time, 0 for none).
-fn poll(ports: &[u32], timeout: u64) -> i64 {
+pub fn poll(ports: &[u32], timeout: u64) -> i64 {
     let mut p = sched_poll::new_zeroed();
     p.ports = GuestHandle::new(ports.as_ptr() as u64);
     p.nr_ports = ports.len() as u32;
