@@ -245,7 +245,9 @@ fn run_slice<Fmt: P2mFormat>(hv: &crate::hvm_exit::Hv<Fmt>, v: &mut SchedVcpu<Fm
     let start = hv.clock.now();
     let slice_end = start + SLICE_NS;
     vcpu.runstate_change(RUNSTATE_running, start);
-    hypercall::time::update_vcpu_system_time(&hv.clock, hv.heap.frames(), vcpu, false);
+    let written =
+        hypercall::time::update_vcpu_system_time(&hv.clock, hv.heap.frames(), vcpu, false);
+    update_guest_areas(hv, &d, vcpu, &*v.hw, written);
     loop {
         v.sync_tlb();
         crate::intr::intr_assist(hv, &d, vcpu, &mut *v.hw);
@@ -289,6 +291,37 @@ fn run_slice<Fmt: P2mFormat>(hv: &crate::hvm_exit::Hv<Fmt>, v: &mut SchedVcpu<Fm
         RUNSTATE_runnable
     };
     vcpu.runstate_change(state, hv.clock.now());
+    update_guest_areas(hv, &d, vcpu, &*v.hw, None);
+}
+
+/// The copies a vCPU asked for in its own memory (Xen's `update_runstate_area` and
+/// `update_secondary_system_time` at a context switch): its run state, and the time record
+/// `written` to its vcpu_info if it changed.
+#[cfg(target_os = "none")]
+fn update_guest_areas<Fmt: P2mFormat>(
+    hv: &crate::hvm_exit::Hv<Fmt>,
+    d: &Domain<Fmt>,
+    vcpu: &Vcpu,
+    hw: &dyn HvmVcpu,
+    written: Option<xen_public::xen::vcpu_time_info>,
+) {
+    let (runstate_area, time_area) = {
+        let st = vcpu.state();
+        (st.runstate_area, st.time_area)
+    };
+    if runstate_area.is_none() && (time_area.is_none() || written.is_none()) {
+        return;
+    }
+    let mut guest = hypercall::hvm_guest::HvmGuestMemory {
+        heap: &hv.heap,
+        domain: d,
+        paging: hw.paging_state(),
+    };
+    let update_flag = d.state().runstate_update_flag;
+    hypercall::vcpu::update_runstate_area(vcpu, &mut guest, update_flag);
+    if let (Some(area), Some(info)) = (time_area, written) {
+        hypercall::time::update_secondary_system_time(&mut guest, area, &info);
+    }
 }
 
 /// Adds vCPU 0 of every domain the toolstack has built and unpaused since the last look: alive,

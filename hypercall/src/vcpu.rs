@@ -360,3 +360,44 @@ impl Vcpu {
             .is_some_and(|(mfn, word)| frames.read_u64(mfn, word) & layout::UPCALL_PENDING_BIT != 0)
     }
 }
+
+/// Copies `v`'s run state to the area it registered (`update_runstate_area`, which copies
+/// `v->runstate` as it stands: the current state's time up to its last change), through
+/// `guest`, the vCPU's own memory (the area is a virtual address of its). With
+/// VMASST_TYPE_runstate_update_flag (`update_flag`) the copy is bracketed: `state_entry_time`
+/// gets XEN_RUNSTATE_UPDATE first and loses it last, so a reader can tell a torn copy. A copy
+/// that faults is given up, as in Xen.
+pub fn update_runstate_area<G: crate::guest::GuestMemory>(
+    v: &Vcpu,
+    guest: &mut G,
+    update_flag: bool,
+) {
+    use xen_public::vcpu::XEN_RUNSTATE_UPDATE;
+    use zerocopy::IntoBytes;
+    let (area, mut r) = {
+        let st = v.state();
+        match st.runstate_area {
+            Some(area) => (area, st.runstate),
+            None => return,
+        }
+    };
+    // `state_entry_time` is the second field, 8 bytes in.
+    let entry_time = area.wrapping_add(8);
+    if update_flag {
+        let busy = r.state_entry_time | XEN_RUNSTATE_UPDATE;
+        if guest
+            .copy_to_guest(entry_time, &busy.to_le_bytes())
+            .is_err()
+        {
+            return;
+        }
+        r.state_entry_time = busy;
+    }
+    if guest.copy_to_guest(area, r.as_bytes()).is_err() {
+        return;
+    }
+    if update_flag {
+        let done = r.state_entry_time & !XEN_RUNSTATE_UPDATE;
+        let _ = guest.copy_to_guest(entry_time, &done.to_le_bytes());
+    }
+}

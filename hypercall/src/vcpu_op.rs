@@ -140,8 +140,13 @@ pub fn do_vcpu_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
             let area: vcpu_register_runstate_memory_area = read(call, arg)?;
             let addr = area.addr.addr();
             v.state().runstate_area = Some(addr);
-            // Copied at once; a failure is ignored (the area is still registered).
-            let r = v.runstate_at(hv.clock.now());
+            // Copied at once, the current vCPU's as it stands, another's as of now; a failure
+            // is ignored (the area is still registered).
+            let r = if is_current {
+                v.state().runstate
+            } else {
+                v.runstate_at(hv.clock.now())
+            };
             let _ = call.guest.copy_to_guest(addr, r.as_bytes());
             0
         }

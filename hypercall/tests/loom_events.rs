@@ -242,3 +242,149 @@ fn a_blocked_vcpu_is_woken_by_the_first_announcement() {
         assert!(!v.is_blocked(), "blocked with an upcall pending");
     });
 }
+
+/// Frames for a whole hypervisor under loom. Only the words the protocol shares are loom
+/// atomics (each frame's words 0 and 1, where vcpu_info[0] has its flag and selector in
+/// shared_info, and 256, its first pending word); the rest (page tables, scrubbing) are plain
+/// atomics loom need not interleave, which keeps the model small.
+struct LoomFrames {
+    plain: Vec<std::sync::atomic::AtomicU64>,
+    shared: Vec<AtomicU64>,
+}
+
+const LOOM_BASE: u64 = 0x1000;
+const LOOM_FRAMES: u64 = 16;
+const SHARED_WORDS: [usize; 3] = [0, 1, 256];
+
+enum Word<'a> {
+    Loom(&'a AtomicU64),
+    Plain(&'a std::sync::atomic::AtomicU64),
+}
+
+impl LoomFrames {
+    fn new() -> Self {
+        let words = LOOM_FRAMES as usize * xen_mm::frame::WORDS_PER_FRAME;
+        LoomFrames {
+            plain: (0..words)
+                .map(|_| std::sync::atomic::AtomicU64::new(0))
+                .collect(),
+            shared: (0..LOOM_FRAMES as usize * SHARED_WORDS.len())
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+        }
+    }
+
+    fn word(&self, mfn: Mfn, i: usize) -> Word<'_> {
+        let frame = (mfn.0 - LOOM_BASE) as usize;
+        match SHARED_WORDS.iter().position(|&w| w == i) {
+            Some(k) => Word::Loom(&self.shared[frame * SHARED_WORDS.len() + k]),
+            None => Word::Plain(&self.plain[frame * xen_mm::frame::WORDS_PER_FRAME + i]),
+        }
+    }
+}
+
+impl FrameAccess for LoomFrames {
+    fn zero_frame(&self, mfn: Mfn) {
+        for i in 0..xen_mm::frame::WORDS_PER_FRAME {
+            self.write_u64(mfn, i, 0);
+        }
+    }
+    fn read_u64(&self, mfn: Mfn, i: usize) -> u64 {
+        match self.word(mfn, i) {
+            // x86: ordered after this CPU's earlier locked updates (see the top).
+            Word::Loom(w) => w.fetch_or(0, Ordering::SeqCst),
+            Word::Plain(w) => w.load(std::sync::atomic::Ordering::SeqCst),
+        }
+    }
+    fn write_u64(&self, mfn: Mfn, i: usize, v: u64) {
+        match self.word(mfn, i) {
+            Word::Loom(w) => w.store(v, Ordering::SeqCst),
+            Word::Plain(w) => w.store(v, std::sync::atomic::Ordering::SeqCst),
+        }
+    }
+    fn compare_exchange_u64(&self, mfn: Mfn, i: usize, cur: u64, new: u64) -> Result<u64, u64> {
+        match self.word(mfn, i) {
+            Word::Loom(w) => w.compare_exchange(cur, new, Ordering::SeqCst, Ordering::SeqCst),
+            Word::Plain(w) => w.compare_exchange(
+                cur,
+                new,
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+            ),
+        }
+    }
+}
+
+/// A vCPU blocking (SCHEDOP_block or HLT: xen/common/sched/core.c `vcpu_block`, here
+/// `sched_op::vcpu_block`) while its single-shot timer fires (`run_timers`, which sends
+/// VIRQ_TIMER through the event channel to the flag that `vcpu_block` checks): whatever the
+/// interleaving, the vCPU does not stay blocked with its timer's event delivered, the lost
+/// wake-up that a check before the block (instead of after) would allow.
+#[test]
+fn a_timer_firing_as_the_vcpu_blocks_never_leaves_it_asleep() {
+    use hypercall::domain::DomainConfig;
+    use hypercall::hypervisor::{Hypervisor, XenInfo};
+    use hypercall::timer::{run_timers, TimerId, TimerKind};
+    use xen_mm::buddy::NodeId;
+    use xen_mm::heap::DomHeap;
+    use xen_mm::p2m::npt::Npt;
+    use xen_mm::p2m::Superpages;
+    use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
+    use xen_public::xen::VIRQ_TIMER;
+
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(|| {
+        let heap = DomHeap::new(
+            LoomFrames::new(),
+            &[(Mfn(LOOM_BASE), Mfn(LOOM_BASE + LOOM_FRAMES))],
+            1,
+            |_| NodeId(0),
+        )
+        .unwrap();
+        let hv = Arc::new(Hypervisor::<LoomFrames, Npt>::new(
+            heap,
+            XenInfo::default(),
+            Superpages {
+                two_mb: false,
+                one_gb: false,
+            },
+            LOOM_BASE + LOOM_FRAMES,
+        ));
+        let d = hv
+            .create_domain(
+                None,
+                DomainConfig {
+                    flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
+                    max_vcpus: 1,
+                    max_evtchn_port: 63,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        d.state().vcpus = 1;
+        d.start_vcpu(0);
+        // Upcalls by HVM_PARAM_CALLBACK_IRQ's vector; VIRQ_TIMER bound; the timer due.
+        d.state().hvm_params[0] = (2 << 56) | 0xf3;
+        hypercall::event::bind_virq(&d, VIRQ_TIMER, 0).unwrap();
+        let timer = TimerId {
+            domid: d.domid(),
+            vcpu: 0,
+            kind: TimerKind::Singleshot,
+        };
+        hv.timers.set(timer, 0);
+
+        let firing = {
+            let hv = hv.clone();
+            thread::spawn(move || run_timers(&hv, 1))
+        };
+        hypercall::sched_op::vcpu_block(&hv, &d, 0, true);
+        firing.join().unwrap();
+        let v = &d.vcpu_slots()[0];
+        assert!(
+            v.upcall_pending(&hv.heap),
+            "the timer's event was announced"
+        );
+        assert!(!v.is_blocked(), "asleep with its event delivered");
+    });
+}

@@ -825,3 +825,54 @@ fn a_dying_domain_loses_its_timers() {
     hv.kill_domain(&d, || false).unwrap();
     assert!(hv.timers.is_empty());
 }
+
+/// A guest memory that records each copy to it.
+#[derive(Default)]
+struct Recording(Vec<(u64, Vec<u8>)>);
+
+impl hypercall::guest::GuestMemory for Recording {
+    fn copy_from_guest(&mut self, _: u64, _: &mut [u8]) -> Result<(), Errno> {
+        Err(Errno::EFAULT)
+    }
+    fn copy_to_guest(&mut self, addr: u64, data: &[u8]) -> Result<(), Errno> {
+        self.0.push((addr, data.to_vec()));
+        Ok(())
+    }
+}
+
+#[test]
+fn runstate_copies_are_bracketed_when_the_guest_asks() {
+    // update_runstate_area: with VMASST_TYPE_runstate_update_flag, XEN_RUNSTATE_UPDATE is set in
+    // the copy's state_entry_time before the copy and cleared after; without it, one copy.
+    let (hv, d) = setup(1);
+    let v = &d.vcpu_slots()[0];
+    v.runstate_change(RUNSTATE_running, hv.clock.now());
+    let mut plain = Recording::default();
+    hypercall::vcpu::update_runstate_area(v, &mut plain, true);
+    assert!(plain.0.is_empty(), "no area registered: nothing written");
+    v.state().runstate_area = Some(AREA);
+    hypercall::vcpu::update_runstate_area(v, &mut plain, false);
+    assert_eq!(plain.0.len(), 1);
+    assert_eq!(plain.0[0].0, AREA);
+    let r = vcpu_runstate_info::read_from_bytes(&plain.0[0].1).unwrap();
+    assert_eq!(r.state, RUNSTATE_running as i32);
+    assert_eq!(r.state_entry_time & XEN_RUNSTATE_UPDATE, 0);
+    let mut bracketed = Recording::default();
+    hypercall::vcpu::update_runstate_area(v, &mut bracketed, true);
+    let entry = v.state().runstate.state_entry_time;
+    let w = &bracketed.0;
+    assert_eq!(w.len(), 3);
+    assert_eq!(
+        w[0],
+        (
+            AREA + 8,
+            (entry | XEN_RUNSTATE_UPDATE).to_le_bytes().to_vec()
+        )
+    );
+    let during = vcpu_runstate_info::read_from_bytes(&w[1].1).unwrap();
+    assert_eq!(
+        (w[1].0, during.state_entry_time),
+        (AREA, entry | XEN_RUNSTATE_UPDATE)
+    );
+    assert_eq!(w[2], (AREA + 8, entry.to_le_bytes().to_vec()));
+}

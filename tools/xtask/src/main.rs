@@ -247,7 +247,7 @@ fn test() -> Result<(), String> {
             run: || run_command(cargo().args(["test", "--workspace"])),
         },
         Step {
-            name: "loom (claims and builds, lock-free p2m walks, PoD teardown and gfn locks, domain lookup against destruction, event-channel pending and mask)",
+            name: "loom (claims and builds, lock-free p2m walks, PoD teardown and gfn locks, domain lookup against destruction, event-channel pending and mask, timers against blocking)",
             run: || {
                 run_command(
                     cargo()
