@@ -409,3 +409,25 @@ fn release_checks_the_whole_block_and_frees_around_referenced_frames() {
     assert_eq!(heap.orphan_frames(), 1);
     heap.check_invariants().unwrap();
 }
+
+#[test]
+fn frees_must_lie_inside_the_heap_up_to_its_last_frame() {
+    // free_heap_pages is only given blocks the heap handed out; an aligned block that would run
+    // past the heap's last frame is refused (BadBlock) and changes nothing, while the heap's
+    // last block, ending exactly at its end, frees normally. Frames [16, 40): three order-3
+    // blocks, the last at 32.
+    let mut heap = one_node(&[(16, 40)]);
+    let avail = heap.total_avail();
+    let blocks: Vec<_> = (0..3)
+        .map(|_| heap.alloc(3, &AllocRequest::default(), None).unwrap().mfn)
+        .collect();
+    assert!(blocks.contains(&Mfn(32)));
+    // Order 4 at frame 32 would cover 32..48.
+    assert_eq!(heap.free(Mfn(32), 4, true), Err(FreeError::BadBlock));
+    heap.check_invariants().unwrap();
+    for mfn in blocks {
+        heap.free(mfn, 3, true).unwrap();
+    }
+    assert_eq!(heap.total_avail(), avail);
+    heap.check_invariants().unwrap();
+}
