@@ -3,10 +3,8 @@
 //! return a port or a status the structure is copied back. A failed copy-out after a successful
 //! operation is `EFAULT` with the operation done, as in Xen ("cleaning up here would be a mess").
 //!
-//! Not provided yet: EVTCHNOP_bind_pirq (xen-rs has no physical IRQs to route: `EINVAL`, Xen's
-//! answer for a PIRQ beyond the domain's `nr_pirqs`) and the FIFO ABI (EVTCHNOP_init_control and
-//! EVTCHNOP_expand_array answer `ENOSYS`, Xen's answer when built without it, so guests stay on
-//! the 2-level ABI; EVTCHNOP_set_priority is `ENOSYS` on the 2-level ABI in Xen too).
+//! Not provided: EVTCHNOP_bind_pirq (xen-rs has no physical IRQs to route: `EINVAL`, Xen's
+//! answer for a PIRQ beyond the domain's `nr_pirqs`).
 
 use xen_mm::errno::Errno;
 use xen_mm::frame::FrameAccess;
@@ -49,7 +47,7 @@ pub fn do_event_channel_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Pr
                 a.remote_dom
             };
             let permitted = policy::check(XsmAction::Target, caller, Some(&d));
-            a.port = event::alloc_unbound(&d, remote, permitted)?;
+            a.port = event::alloc_unbound(hv, &d, remote, permitted)?;
             write_back(call, arg, &a)
         }
         EVTCHNOP_bind_interdomain => {
@@ -62,12 +60,12 @@ pub fn do_event_channel_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Pr
         }
         EVTCHNOP_bind_virq => {
             let mut b: evtchn_bind_virq = read(call, arg)?;
-            b.port = event::bind_virq(caller, b.virq, b.vcpu)?;
+            b.port = event::bind_virq(hv, caller, b.virq, b.vcpu)?;
             write_back(call, arg, &b)
         }
         EVTCHNOP_bind_ipi => {
             let mut b: evtchn_bind_ipi = read(call, arg)?;
-            b.port = event::bind_ipi(caller, b.vcpu)?;
+            b.port = event::bind_ipi(hv, caller, b.vcpu)?;
             write_back(call, arg, &b)
         }
         EVTCHNOP_bind_pirq => {
@@ -122,16 +120,20 @@ pub fn do_event_channel_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Pr
                 other => other,
             }
         }
-        EVTCHNOP_init_control | EVTCHNOP_expand_array => Err(Errno::ENOSYS),
+        EVTCHNOP_init_control => {
+            let mut c: evtchn_init_control = read(call, arg)?;
+            event::init_control(hv, caller, c.vcpu, c.control_gfn, c.offset)?;
+            // `init_control->link_bits = EVTCHN_FIFO_LINK_BITS`, copied back on success.
+            c.link_bits = EVTCHN_FIFO_LINK_BITS as u8;
+            write_back(call, arg, &c)
+        }
+        EVTCHNOP_expand_array => {
+            let e: evtchn_expand_array = read(call, arg)?;
+            event::expand_array(hv, caller, e.array_gfn)
+        }
         EVTCHNOP_set_priority => {
             let s: evtchn_set_priority = read(call, arg)?;
-            // `evtchn_port_set_priority`: no such port op on the 2-level ABI.
-            let valid = caller.events.lock().chan(s.port).is_some();
-            if valid {
-                Err(Errno::ENOSYS)
-            } else {
-                Err(Errno::EINVAL)
-            }
+            event::set_priority(caller, s.port, s.priority)
         }
         _ => Err(Errno::ENOSYS),
     };
@@ -177,5 +179,5 @@ fn reset<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         }
         port += 1;
     }
-    event::reset_end(&d.events)
+    event::reset_end(hv, d)
 }

@@ -11,6 +11,7 @@ mod dm_op;
 mod domains;
 mod domctl;
 mod event_channel;
+mod event_fifo;
 mod foreign;
 mod hvm_guest;
 mod hvm_op;

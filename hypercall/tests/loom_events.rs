@@ -366,7 +366,7 @@ fn a_timer_firing_as_the_vcpu_blocks_never_leaves_it_asleep() {
         d.start_vcpu(0);
         // Upcalls by HVM_PARAM_CALLBACK_IRQ's vector; VIRQ_TIMER bound; the timer due.
         d.state().hvm_params[0] = (2 << 56) | 0xf3;
-        hypercall::event::bind_virq(&d, VIRQ_TIMER, 0).unwrap();
+        hypercall::event::bind_virq(&*hv, &d, VIRQ_TIMER, 0).unwrap();
         let timer = TimerId {
             domid: d.domid(),
             vcpu: 0,

@@ -15,6 +15,7 @@
 //! `max_evtchn_port` (set at creation by the toolstack) and the ABI's limit, so what a guest can
 //! make the hypervisor allocate is bounded by what its toolstack granted.
 
+pub mod fifo;
 pub mod two_level;
 
 use alloc::vec::Vec;
@@ -79,6 +80,8 @@ pub struct Evtchn {
     /// Whether the hypervisor itself consumes it (`xen_consumer`): guests may not close, send
     /// on, rebind or query it.
     pub xen_consumer: bool,
+    /// Its FIFO-ABI state (priority, last queue).
+    pub fifo: fifo::FifoPort,
 }
 
 impl Evtchn {
@@ -86,6 +89,12 @@ impl Evtchn {
         state: ChannelState::Free,
         notify_vcpu_id: 0,
         xen_consumer: false,
+        fifo: fifo::FifoPort {
+            priority: EVTCHN_FIFO_PRIORITY_DEFAULT as u8,
+            last_vcpu: 0,
+            last_priority: 0,
+            pending: false,
+        },
     };
 
     /// Whether a guest may use it (`evtchn_usable`): bound, and not the hypervisor's.
@@ -121,6 +130,9 @@ pub struct EventTable {
     /// Where a preempted destruction resumes: ports below it are still to close (Xen shrinks
     /// `valid_evtchns` instead, which would make the closed ports invalid to lookups).
     destroy_from: u32,
+    /// The FIFO ABI's state once the guest switched to it (`d->evtchn_fifo`); the 2-level ABI
+    /// otherwise.
+    fifo: Option<fifo::FifoDomain>,
 }
 
 impl EventTable {
@@ -137,12 +149,22 @@ impl EventTable {
             next_reset: 0,
             dying: false,
             destroy_from: u32::MAX,
+            fifo: None,
         }
     }
 
     /// Ports the ABI in use allows (`max_evtchns`).
     pub fn max_evtchns(&self) -> u32 {
-        two_level::NR_CHANNELS
+        if self.fifo.is_some() {
+            FIFO_NR_CHANNELS
+        } else {
+            two_level::NR_CHANNELS
+        }
+    }
+
+    /// Whether the domain uses the FIFO ABI.
+    pub fn is_fifo(&self) -> bool {
+        self.fifo.is_some()
     }
 
     /// The highest port the domain may allocate.
@@ -170,13 +192,19 @@ impl EventTable {
     }
 
     /// Claims `port` (`evtchn_allocate_port`): `ENOSPC` beyond the domain's or the ABI's limit,
-    /// `EBUSY` if in use; the table grows by whole buckets to hold it.
-    fn allocate_port(&mut self, port: evtchn_port_t) -> Result<(), Errno> {
+    /// `EBUSY` if in use, or still linked on a FIFO queue (`evtchn_is_busy`); the table grows by
+    /// whole buckets to hold it.
+    fn allocate_port<F: FrameAccess>(
+        &mut self,
+        frames: &F,
+        port: evtchn_port_t,
+    ) -> Result<(), Errno> {
         if port > self.max_evtchn_port || port >= self.max_evtchns() {
             return Err(Errno::ENOSPC);
         }
+        let busy = self.fifo.as_ref().is_some_and(|f| f.is_busy(frames, port));
         match self.chan(port) {
-            Some(c) if c.state != ChannelState::Free => return Err(Errno::EBUSY),
+            Some(c) if c.state != ChannelState::Free || busy => return Err(Errno::EBUSY),
             Some(_) => {}
             None => {
                 let buckets = port / EVTCHNS_PER_BUCKET + 1;
@@ -190,13 +218,13 @@ impl EventTable {
 
     /// The lowest free port, claimed (`get_free_port`): `EINVAL` once the domain is dying,
     /// `ENOSPC` when none is left.
-    fn get_free_port(&mut self) -> Result<evtchn_port_t, Errno> {
+    fn get_free_port<F: FrameAccess>(&mut self, frames: &F) -> Result<evtchn_port_t, Errno> {
         if self.dying {
             return Err(Errno::EINVAL);
         }
         let mut port = 0;
         while port <= self.max_evtchn_port {
-            match self.allocate_port(port) {
+            match self.allocate_port(frames, port) {
                 Ok(()) => return Ok(port),
                 Err(Errno::EBUSY) => port += 1,
                 Err(e) => return Err(e),
@@ -224,22 +252,64 @@ impl EventTable {
         }
         self.chans[port as usize] = Evtchn::FREE;
         if c.usable() {
-            two_level::clear_pending(ports.frames, ports.shared_info, port);
+            match &self.fifo {
+                Some(f) => f.clear_pending(ports.frames, port),
+                None => two_level::clear_pending(ports.frames, ports.shared_info, port),
+            }
         }
         self.active -= 1;
     }
 
+    /// Whether `port` is pending (`evtchn_is_pending`): `false` for an unusable port.
+    fn is_pending<F: FrameAccess>(&self, ports: &Ports<'_, F>, port: evtchn_port_t) -> bool {
+        if !self.chan(port).is_some_and(|c| c.usable()) {
+            return false;
+        }
+        match &self.fifo {
+            Some(f) => f.is_pending(ports.frames, port),
+            None => two_level::is_pending(ports.frames, ports.shared_info, port),
+        }
+    }
+
+    /// Unmasks `port`, announcing a pending event (`evtchn_port_unmask`).
+    fn unmask<F: FrameAccess>(&mut self, ports: &Ports<'_, F>, port: evtchn_port_t) {
+        let Some(c) = self.chans.get_mut(port as usize) else {
+            return;
+        };
+        if !c.usable() {
+            return;
+        }
+        let Some(v) = ports.vcpus.get(c.notify_vcpu_id as usize) else {
+            return;
+        };
+        match &mut self.fifo {
+            Some(f) => f.unmask(ports.frames, v, port, &mut c.fifo),
+            None => two_level::unmask(ports.frames, ports.shared_info, v, port),
+        }
+    }
+
     /// Marks `port` pending for vCPU `vcpu_id` (`evtchn_port_set_pending`) and wakes vCPUs
     /// polling it.
-    fn set_pending<F: FrameAccess>(&self, ports: &Ports<'_, F>, vcpu_id: u32, port: evtchn_port_t) {
-        let Some(c) = self.chan(port) else { return };
+    fn set_pending<F: FrameAccess>(
+        &mut self,
+        ports: &Ports<'_, F>,
+        vcpu_id: u32,
+        port: evtchn_port_t,
+    ) {
+        let Some(c) = self.chans.get_mut(port as usize) else {
+            return;
+        };
         let Some(v) = ports.vcpus.get(vcpu_id as usize) else {
             return;
         };
         if !c.usable() {
             return;
         }
-        if two_level::set_pending(ports.frames, ports.shared_info, v, port) {
+        let newly_pending = match &mut self.fifo {
+            Some(f) => f.set_pending(ports.frames, v, port, &mut c.fifo),
+            None => two_level::set_pending(ports.frames, ports.shared_info, v, port),
+        };
+        if newly_pending {
             check_pollers(ports.vcpus, port);
         }
     }
@@ -363,13 +433,14 @@ fn ports<'a, F: FrameAccess, Fmt: P2mFormat>(
 /// EVTCHNOP_alloc_unbound's work on domain `d` (`evtchn_alloc_unbound`): a free port, waiting
 /// for `remote_domid`. `permitted` is the XSM verdict on the caller, which Xen asks after
 /// claiming the port (so a full table answers `ENOSPC` even to a caller without rights).
-pub fn alloc_unbound<Fmt: P2mFormat>(
+pub fn alloc_unbound<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
     d: &Domain<Fmt>,
     remote_domid: DomId,
     permitted: Result<(), Errno>,
 ) -> Result<evtchn_port_t, Errno> {
     let mut t = d.events.lock();
-    let port = t.get_free_port()?;
+    let port = t.get_free_port(&hv.heap)?;
     if let Err(e) = permitted {
         t.check_free_port(port);
         return Err(e);
@@ -389,7 +460,7 @@ pub fn bind_interdomain<F: FrameAccess, Fmt: P2mFormat>(
     rport: evtchn_port_t,
 ) -> Result<evtchn_port_t, Errno> {
     let mut locked = Locked::lock((&ld.events, ld.domid()), (&rd.events, rd.domid()));
-    let lport = locked.local().get_free_port()?;
+    let lport = locked.local().get_free_port(&hv.heap)?;
     let waiting = locked.remote().chan(rport).is_some_and(|c| {
         c.state
             == ChannelState::Unbound {
@@ -419,7 +490,8 @@ pub fn bind_interdomain<F: FrameAccess, Fmt: P2mFormat>(
 /// EVTCHNOP_bind_virq (`evtchn_bind_virq`): `virq` on vCPU `vcpu`. `EINVAL` for a VIRQ out of
 /// range or a global one on another vCPU than 0, `ENOENT` for a vCPU the domain does not have,
 /// `EEXIST` if bound already.
-pub fn bind_virq<Fmt: P2mFormat>(
+pub fn bind_virq<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
     d: &Domain<Fmt>,
     virq: u32,
     vcpu: u32,
@@ -435,7 +507,7 @@ pub fn bind_virq<Fmt: P2mFormat>(
     if v.virq_port(virq) != 0 {
         return Err(Errno::EEXIST);
     }
-    let port = t.get_free_port()?;
+    let port = t.get_free_port(&hv.heap)?;
     let c = t.chan_mut(port).expect("just allocated");
     c.state = ChannelState::Virq(virq);
     c.notify_vcpu_id = vcpu;
@@ -445,12 +517,16 @@ pub fn bind_virq<Fmt: P2mFormat>(
 
 /// EVTCHNOP_bind_ipi (`evtchn_bind_ipi`): a port whose sends notify vCPU `vcpu` (`ENOENT` if
 /// the domain has no such vCPU).
-pub fn bind_ipi<Fmt: P2mFormat>(d: &Domain<Fmt>, vcpu: u32) -> Result<evtchn_port_t, Errno> {
+pub fn bind_ipi<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    d: &Domain<Fmt>,
+    vcpu: u32,
+) -> Result<evtchn_port_t, Errno> {
     if d.vcpu(vcpu).is_none() {
         return Err(Errno::ENOENT);
     }
     let mut t = d.events.lock();
-    let port = t.get_free_port()?;
+    let port = t.get_free_port(&hv.heap)?;
     let c = t.chan_mut(port).expect("just allocated");
     c.state = ChannelState::Ipi;
     c.notify_vcpu_id = vcpu;
@@ -532,7 +608,7 @@ pub fn send<F: FrameAccess, Fmt: P2mFormat>(
     lport: evtchn_port_t,
 ) -> Result<(), Errno> {
     let (rdom, rport) = {
-        let t = ld.events.lock();
+        let mut t = ld.events.lock();
         let c = *t.chan(lport).ok_or(Errno::EINVAL)?;
         if c.xen_consumer {
             return Err(Errno::EINVAL);
@@ -553,7 +629,7 @@ pub fn send<F: FrameAccess, Fmt: P2mFormat>(
     let Some(rd) = hv.domains.get(rdom) else {
         return Ok(());
     };
-    let t = rd.events.lock();
+    let mut t = rd.events.lock();
     let Some(&r) = t.chan(rport) else {
         return Ok(());
     };
@@ -630,13 +706,11 @@ pub fn unmask<F: FrameAccess, Fmt: P2mFormat>(
     d: &Domain<Fmt>,
     port: evtchn_port_t,
 ) -> Result<(), Errno> {
-    let t = d.events.lock();
-    let c = t.chan(port).ok_or(Errno::EINVAL)?;
-    if c.usable() {
-        if let Some(v) = d.vcpu_slots().get(c.notify_vcpu_id as usize) {
-            two_level::unmask(&hv.heap, d.shared_info, v, port);
-        }
+    let mut t = d.events.lock();
+    if t.chan(port).is_none() {
+        return Err(Errno::EINVAL);
     }
+    t.unmask(&ports(hv, d), port);
     Ok(())
 }
 
@@ -649,7 +723,7 @@ pub fn poll_pending<F: FrameAccess, Fmt: P2mFormat>(
 ) -> Result<bool, Errno> {
     let t = d.events.lock();
     match t.chan(port) {
-        Some(c) if c.usable() => Ok(two_level::is_pending(&hv.heap, d.shared_info, port)),
+        Some(c) if c.usable() => Ok(t.is_pending(&ports(hv, d), port)),
         _ => Err(Errno::EINVAL),
     }
 }
@@ -684,8 +758,8 @@ pub fn send_global_virq<F: FrameAccess, Fmt: P2mFormat>(
     if port == 0 {
         return;
     }
-    let t = d.events.lock();
-    if let Some(c) = t.chan(port) {
+    let mut t = d.events.lock();
+    if let Some(&c) = t.chan(port) {
         t.set_pending(&ports(hv, d), c.notify_vcpu_id, port);
     }
 }
@@ -728,13 +802,143 @@ pub fn reset_preempted(events: &Events, port: evtchn_port_t) {
     events.lock().next_reset = port;
 }
 
-/// Ends a reset (the last part of `evtchn_reset`): `EAGAIN` if ports were bound meanwhile.
-pub fn reset_end(events: &Events) -> Result<(), Errno> {
-    let mut t = events.lock();
+/// Ends a reset (the last part of `evtchn_reset`): `EAGAIN` if ports were bound meanwhile;
+/// else a domain on the FIFO ABI goes back to the 2-level one.
+pub fn reset_end<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    d: &Domain<Fmt>,
+) -> Result<(), Errno> {
+    let mut t = d.events.lock();
     t.next_reset = 0;
     if t.active > t.xen_evtchns {
         return Err(Errno::EAGAIN);
     }
+    fifo_destroy(hv, &mut t);
+    Ok(())
+}
+
+/// Gives back the pages of the FIFO ABI and returns to the 2-level one (`evtchn_fifo_destroy`
+/// and `evtchn_2l_init`).
+fn fifo_destroy<F: FrameAccess, Fmt: P2mFormat>(hv: &Hypervisor<F, Fmt>, t: &mut EventTable) {
+    if let Some(f) = t.fifo.take() {
+        for mfn in f.pages() {
+            // The reference taken in `map_guest_page`.
+            let _ = hv.heap.put_page(mfn);
+        }
+    }
+}
+
+/// A guest frame the FIFO ABI keeps using (`map_guest_page`): the domain's RAM (PoD populated
+/// first), referenced until given back. `EINVAL` for anything else.
+fn map_guest_page<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    d: &Domain<Fmt>,
+    gfn: u64,
+) -> Result<Mfn, Errno> {
+    let found = d.get_entry_alloc(&hv.heap, xen_mm::frame::Gfn(gfn));
+    let mfn = found
+        .mfn
+        .filter(|_| found.p2mt.is_ram())
+        .ok_or(Errno::EINVAL)?;
+    hv.heap.get_page(&d.mem, mfn)?;
+    Ok(mfn)
+}
+
+/// EVTCHNOP_init_control (`evtchn_fifo_init_control`): vCPU `vcpu`'s control block at byte
+/// `offset` of guest frame `gfn`. `ENOENT` for a vCPU the domain does not have; `EINVAL` for an
+/// offset that would cross the page or is not 8-aligned, a vCPU that has one already, or a frame
+/// that is not RAM. The first one switches the domain to the FIFO ABI: ports bound so far keep
+/// their pending state (raised once their event-array page is given) and get the default
+/// priority.
+pub fn init_control<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    d: &Domain<Fmt>,
+    vcpu: u32,
+    gfn: u64,
+    offset: u32,
+) -> Result<(), Errno> {
+    if d.vcpu(vcpu).is_none() {
+        return Err(Errno::ENOENT);
+    }
+    if offset > 4096 - fifo::CONTROL_BLOCK_SIZE || !offset.is_multiple_of(8) {
+        return Err(Errno::EINVAL);
+    }
+    let mut t = d.events.lock();
+    match &mut t.fifo {
+        Some(f) => {
+            if f.has_control_block(vcpu) {
+                return Err(Errno::EINVAL);
+            }
+            let mfn = map_guest_page(hv, d, gfn)?;
+            f.set_control_block(vcpu, mfn, offset);
+        }
+        None => {
+            let prev = t.max_evtchns();
+            let mfn = map_guest_page(hv, d, gfn)?;
+            let mut f = fifo::FifoDomain::new(d.vcpu_slots().len());
+            f.set_control_block(vcpu, mfn, offset);
+            t.fifo = Some(f);
+            // `setup_ports`.
+            let end = prev.min(t.valid_evtchns());
+            for port in 1..end {
+                let pending = two_level::is_pending(&hv.heap, d.shared_info, port);
+                let c = &mut t.chans[port as usize].fifo;
+                c.pending |= pending;
+                c.priority = EVTCHN_FIFO_PRIORITY_DEFAULT as u8;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// EVTCHNOP_expand_array (`evtchn_fifo_expand_array`): guest frame `gfn` holds the next 1024
+/// event words. `EOPNOTSUPP` before EVTCHNOP_init_control, `ENOSPC` once 128 pages cover every
+/// port, `EINVAL` for a frame that is not RAM. Events raised on the new ports while they had no
+/// word are raised again.
+pub fn expand_array<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    d: &Domain<Fmt>,
+    gfn: u64,
+) -> Result<(), Errno> {
+    let mut t = d.events.lock();
+    match &t.fifo {
+        None => return Err(Errno::EOPNOTSUPP),
+        Some(f) if f.array_full() => return Err(Errno::ENOSPC),
+        Some(_) => {}
+    }
+    let mfn = map_guest_page(hv, d, gfn)?;
+    let first = t.fifo.as_mut().expect("checked above").add_page(mfn);
+    let ports = ports(hv, d);
+    for port in first..first + fifo::EVENT_WORDS_PER_PAGE {
+        let Some(&c) = t.chan(port) else { break };
+        if c.fifo.pending {
+            t.set_pending(&ports, c.notify_vcpu_id, port);
+        }
+    }
+    Ok(())
+}
+
+/// EVTCHNOP_set_priority (`evtchn_set_priority`): `EINVAL` for an invalid port, `ENOSYS` on the
+/// 2-level ABI, `EACCES` for a port a guest may not use, `EINVAL` for a priority above
+/// EVTCHN_FIFO_PRIORITY_MIN. Later events of the port go to that queue.
+pub fn set_priority<Fmt: P2mFormat>(
+    d: &Domain<Fmt>,
+    port: evtchn_port_t,
+    priority: u32,
+) -> Result<(), Errno> {
+    let mut t = d.events.lock();
+    let fifo = t.fifo.is_some();
+    let c = t.chan_mut(port).ok_or(Errno::EINVAL)?;
+    if !fifo {
+        return Err(Errno::ENOSYS);
+    }
+    if !c.usable() {
+        return Err(Errno::EACCES);
+    }
+    if priority > EVTCHN_FIFO_PRIORITY_MIN {
+        return Err(Errno::EINVAL);
+    }
+    c.fifo.priority = priority as u8;
     Ok(())
 }
 
@@ -760,6 +964,8 @@ pub fn destroy<F: FrameAccess, Fmt: P2mFormat>(
             return Err(Errno::ERESTART);
         }
     }
-    d.events.lock().destroy_from = 1;
+    let mut t = d.events.lock();
+    t.destroy_from = 1;
+    fifo_destroy(hv, &mut t);
     Ok(())
 }

@@ -581,7 +581,9 @@ pub fn run() {
         );
     }
 
-    // EVTCHNOP_reset of the caller itself: every port closed.
+    fifo(me);
+
+    // EVTCHNOP_reset of the caller itself: every port closed (and back on the 2-level ABI).
     let (_, a) = alloc_unbound(DOMID_SELF, 0);
     let (_, b) = bind_ipi(0);
     let mut r = evtchn_reset { dom: DOMID_SELF };
@@ -598,3 +600,87 @@ pub fn run() {
     clear_pending(b);
 }
 
+
+/// Pages the FIFO cases give the hypervisor: a control block and an event-array page.
+static mut FIFO_PAGES: [Page; 2] = [Page([0; 512]), Page([0; 512])];
+
+fn fifo_page(i: usize) -> u64 {
+    // SAFETY: only the address is taken.
+    (unsafe { (&raw const FIFO_PAGES[i]) }) as u64
+}
+
+/// A 32-bit word of a FIFO page, as the hypervisor left it.
+fn fifo_word(page: usize, index: usize) -> u32 {
+    // SAFETY: our own static page, which the hypervisor writes: read volatile.
+    unsafe { core::ptr::read_volatile((fifo_page(page) as *const u32).add(index)) }
+}
+
+fn init_control(vcpu: u32, gfn: u64, offset: u32) -> (i64, u8) {
+    let mut c = evtchn_init_control::new_zeroed();
+    c.control_gfn = gfn;
+    c.offset = offset;
+    c.vcpu = vcpu;
+    let rc = op(EVTCHNOP_init_control, &mut c);
+    (rc, c.link_bits)
+}
+
+fn expand_array(gfn: u64) -> i64 {
+    op(EVTCHNOP_expand_array, &mut evtchn_expand_array { array_gfn: gfn })
+}
+
+/// The FIFO ABI (xen/common/event_fifo.c): its set-up checks, then an event as the guest sees
+/// it: the port's event word PENDING|LINKED, its queue's ready bit and head.
+fn fifo(_me: u16) {
+    let cb = fifo_page(0) >> 12;
+    let array = fifo_page(1) >> 12;
+    // evtchn_fifo_expand_array before init_control: EOPNOTSUPP. evtchn_fifo_init_control: a
+    // vCPU the domain does not have (ENOENT), an offset crossing the page or misaligned (EINVAL).
+    case!(
+        "evtchn.fifo.errors",
+        "expand first {}, bad vcpu {}, offset 4090 {}, offset 4 {}",
+        Rc(expand_array(array)),
+        Rc(init_control(100, cb, 0).0),
+        Rc(init_control(0, cb, 4090).0),
+        Rc(init_control(0, cb, 4).0)
+    );
+    let (rc, link_bits) = init_control(0, cb, 0);
+    let again = init_control(0, cb, 0).0;
+    let expand = expand_array(array);
+    case!(
+        "evtchn.fifo.init_control",
+        "rc {}, link bits {link_bits}, again {}, expand {}",
+        Rc(rc),
+        Rc(again),
+        Rc(expand)
+    );
+    if rc != 0 {
+        return;
+    }
+    let (_, port) = bind_ipi(0);
+    let sent = send(port);
+    let word = fifo_word(1, port as usize);
+    let (ready, head) = (fifo_word(0, 0), fifo_word(0, 2 + 7));
+    case!(
+        "evtchn.fifo.event",
+        "send {}, word pending {} linked {}, ready bit 7 {}, head is the port {}",
+        Rc(sent),
+        word & (1 << 31) != 0,
+        word & (1 << 29) != 0,
+        ready & (1 << 7) != 0,
+        head == port
+    );
+    let mut sp = evtchn_set_priority { port, priority: 16 };
+    let bad = op(EVTCHNOP_set_priority, &mut sp);
+    sp.priority = 3;
+    let ok = op(EVTCHNOP_set_priority, &mut sp);
+    let mut sp = evtchn_set_priority { port: 60, priority: 3 };
+    let free = op(EVTCHNOP_set_priority, &mut sp);
+    case!(
+        "evtchn.fifo.set_priority",
+        "16 {}, 3 {}, free port {}",
+        Rc(bad),
+        Rc(ok),
+        Rc(free)
+    );
+    close(port);
+}
