@@ -568,11 +568,12 @@ impl BuddyHeap {
             return 0;
         }
         if order == 0 {
+            // Orphaned: whether it needs scrubbing is settled when its last reference frees it
+            // (`put_ref` frees it as dirty).
             let f = &mut self.frames[i];
             f.count -= 1;
             f.owner = None;
             f.orphan = true;
-            f.need_scrub |= dirty;
             self.orphans += 1;
             return 1;
         }
