@@ -179,8 +179,10 @@ pub fn schedule<X: crate::vendor::Vendor>(
     use core::sync::atomic::Ordering;
     use xen_public::sched::SHUTDOWN_crash;
 
-    let mut started: alloc::collections::BTreeSet<u16> =
-        rq.iter_mut().map(|v| v.domain.domid()).collect();
+    let mut started: alloc::collections::BTreeSet<(u16, u32)> = rq
+        .iter_mut()
+        .map(|v| (v.domain.domid(), v.vcpu_id))
+        .collect();
     let mut seen_unpauses = None;
     loop {
         hypercall::timer::run_timers(hv, hv.clock.now());
@@ -324,36 +326,40 @@ fn update_guest_areas<Fmt: P2mFormat>(
     }
 }
 
-/// Adds vCPU 0 of every domain the toolstack has built and unpaused since the last look: alive,
-/// not paused, and with a context loaded for vCPU 0 (XEN_DOMCTL_sethvmcontext). Each domain is
-/// started once.
+/// Adds every vCPU that can start since the last look: of a domain alive and not paused, up,
+/// and with a context to start from (vCPU 0 loaded by the toolstack with
+/// XEN_DOMCTL_sethvmcontext, a secondary vCPU given one by VCPUOP_initialise and brought up with
+/// VCPUOP_up). Each vCPU is started once.
 #[cfg(target_os = "none")]
 fn start_new_vcpus<X: crate::vendor::Vendor>(
     hv: &crate::hvm_exit::Hv<X::Fmt>,
     rq: &mut RunQueue<SchedVcpu<X::Fmt>>,
-    started: &mut alloc::collections::BTreeSet<u16>,
+    started: &mut alloc::collections::BTreeSet<(u16, u32)>,
 ) {
-    for d in hv.domains.list_from(1, usize::MAX) {
-        if started.contains(&d.domid()) {
-            continue;
-        }
-        {
+    for d in hv.domains.list_from(0, usize::MAX) {
+        let vcpus = {
             let st = d.state();
             if st.life != Life::Alive || st.controller_pause_count > 0 {
                 continue;
             }
-        }
-        let Some(ctx) = d.vcpu_context(0) else {
-            continue;
+            st.vcpus
         };
-        started.insert(d.domid());
-        let ncr3 = d.p2m.root().paddr();
-        crate::printk!(
-            "d{}v0: started at {:#x} (context from the toolstack)\n",
-            d.domid(),
-            ctx.rip
-        );
-        rq.push(SchedVcpu::new(d, 0, Box::new(X::from_context(&ctx, ncr3))));
+        for id in 0..vcpus {
+            if started.contains(&(d.domid(), id)) {
+                continue;
+            }
+            let Some(ctx) = d.vcpu_context(id) else {
+                continue;
+            };
+            started.insert((d.domid(), id));
+            let ncr3 = d.p2m.root().paddr();
+            crate::printk!("d{}v{id}: started at {:#x}\n", d.domid(), ctx.rip);
+            rq.push(SchedVcpu::new(
+                d.clone(),
+                id,
+                Box::new(X::from_context(&ctx, ncr3)),
+            ));
+        }
     }
 }
 

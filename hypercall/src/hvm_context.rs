@@ -61,6 +61,7 @@ const CR0_VALID: u64 =
 const CR0_PE: u64 = 1;
 const CR0_ET: u64 = 1 << 4;
 const CR0_PG: u64 = 1 << 31;
+const CR4_PAE: u64 = 1 << 5;
 
 /// CR4 bits `hvm_cr4_guest_valid_bits(d, true)` allows with a full feature set on AMD: VME,
 /// PVI, TSD, DE, PSE, PAE, MCE, PGE, PCE, OSFXSR, OSXMMEXCPT, UMIP, FSGSBASE, PCIDE, OSXSAVE,
@@ -422,6 +423,250 @@ fn unfold_arbytes(ar: u32) -> u16 {
     };
     // `seg.attr = ctxt.cs_arbytes`: the 16-bit field keeps the low half.
     (ar & 0xffff) as u16
+}
+
+/// Which segment `check_segment` judges.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SegKind {
+    Cs,
+    Ds,
+    Ss,
+    Es,
+    Tr,
+}
+
+/// `check_segment` (xen/arch/x86/hvm/domain.c): attribute bits 12-15 clear; a null segment only
+/// for DS and ES; TR a busy 32-bit TSS; the others code or data, present, CS code, SS writable
+/// data, DS and ES readable.
+fn check_segment(s: &Segment, kind: SegKind) -> Result<(), Errno> {
+    let attr = s.attr;
+    if attr & 0xf000 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    if attr == 0 {
+        return if matches!(kind, SegKind::Ds | SegKind::Es) {
+            Ok(())
+        } else {
+            Err(Errno::EINVAL)
+        };
+    }
+    let ty = attr & 0xf;
+    let code_or_data = attr & 0x10 != 0;
+    let present = attr & 0x80 != 0;
+    if kind == SegKind::Tr {
+        // SYS_DESC_tss_busy.
+        if code_or_data || ty != 11 {
+            return Err(Errno::EINVAL);
+        }
+    } else if !code_or_data {
+        return Err(Errno::EINVAL);
+    }
+    if !present {
+        return Err(Errno::EINVAL);
+    }
+    let ok = match kind {
+        SegKind::Cs => ty & 0x8 != 0,
+        SegKind::Ss => ty & 0x8 == 0 && ty & 0x2 != 0,
+        SegKind::Ds | SegKind::Es => !(ty & 0x8 != 0 && ty & 0x2 == 0),
+        SegKind::Tr => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Errno::EINVAL)
+    }
+}
+
+fn dpl(s: &Segment) -> u16 {
+    (s.attr >> 5) & 3
+}
+
+/// VCPUOP_initialise's context (`arch_set_info_hvm_guest`, xen/arch/x86/hvm/domain.c): a
+/// `vcpu_hvm_context` in 32-bit mode (segments checked, the accessed or busy bit set for present
+/// ones, EIP within CS's limit, SS.DPL equal to CS.DPL, DS and ES no more privileged) or 64-bit
+/// mode (a canonical RIP, paging, PAE and LME on; flat segments); then EFER gains LMA with LME,
+/// and CR4 and EFER must be valid. `EINVAL` for anything else.
+pub fn context_from_hvm_vcpu(
+    ctx: &xen_public::hvm::hvm_vcpu::vcpu_hvm_context,
+) -> Result<HvmVcpuContext, Errno> {
+    use xen_public::hvm::hvm_vcpu::{
+        vcpu_hvm_x86_32, vcpu_hvm_x86_64, VCPU_HVM_MODE_32B, VCPU_HVM_MODE_64B,
+    };
+    if ctx.pad != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let regs_bytes = ctx.cpu_regs.as_bytes();
+    let (mut c, cs, ds, ss, es, tr) = match ctx.mode {
+        VCPU_HVM_MODE_32B => {
+            let r = vcpu_hvm_x86_32::read_from_prefix(regs_bytes)
+                .map_err(|_| Errno::EINVAL)?
+                .0;
+            if r.pad1 != 0 || r.pad2 != [0; 3] {
+                return Err(Errno::EINVAL);
+            }
+            let seg = |ar: u16, limit: u32, base: u32, kind: SegKind| {
+                let mut s = Segment {
+                    sel: 0,
+                    attr: ar,
+                    limit,
+                    base: u64::from(base),
+                };
+                if s.attr & 0x80 != 0 {
+                    s.attr |= if kind == SegKind::Tr { 2 } else { 1 };
+                }
+                check_segment(&s, kind).map(|()| s)
+            };
+            // Xen ORs the checks' results: any failing is EINVAL.
+            let cs = seg(r.cs_ar, r.cs_limit, r.cs_base, SegKind::Cs);
+            let ds = seg(r.ds_ar, r.ds_limit, r.ds_base, SegKind::Ds);
+            let ss = seg(r.ss_ar, r.ss_limit, r.ss_base, SegKind::Ss);
+            let es = seg(r.es_ar, r.es_limit, r.es_base, SegKind::Es);
+            let tr = seg(r.tr_ar, r.tr_limit, r.tr_base, SegKind::Tr);
+            let (cs, ds, ss, es, tr) = (cs?, ds?, ss?, es?, tr?);
+            let limit = if cs.attr & 0x800 != 0 {
+                (cs.limit << 12) | 0xfff
+            } else {
+                cs.limit
+            };
+            if r.eip > limit
+                || dpl(&ss) != dpl(&cs)
+                || (ds.attr & 0x80 != 0 && dpl(&ds) > dpl(&cs))
+                || (es.attr & 0x80 != 0 && dpl(&es) > dpl(&cs))
+                || (r.efer & EFER_LMA != 0 && r.efer & EFER_LME == 0)
+            {
+                return Err(Errno::EINVAL);
+            }
+            let c = HvmVcpuContext {
+                rax: r.eax.into(),
+                rbx: r.ebx.into(),
+                rcx: r.ecx.into(),
+                rdx: r.edx.into(),
+                rbp: r.ebp.into(),
+                rsi: r.esi.into(),
+                rdi: r.edi.into(),
+                rsp: r.esp.into(),
+                rip: r.eip.into(),
+                rflags: u64::from(r.eflags) | X86_EFLAGS_MBS,
+                cr0: r.cr0.into(),
+                cr3: r.cr3.into(),
+                cr4: r.cr4.into(),
+                efer: r.efer,
+                ..blank_context()
+            };
+            (c, cs, ds, ss, es, tr)
+        }
+        VCPU_HVM_MODE_64B => {
+            let r = vcpu_hvm_x86_64::read_from_prefix(regs_bytes)
+                .map_err(|_| Errno::EINVAL)?
+                .0;
+            // is_canonical_address: bits 63-47 all equal.
+            let canonical = ((r.rip as i64) << 16 >> 16) as u64 == r.rip;
+            if !canonical || r.cr0 & CR0_PG == 0 || r.cr4 & CR4_PAE == 0 || r.efer & EFER_LME == 0 {
+                return Err(Errno::EINVAL);
+            }
+            let flat = |attr: u16| Segment {
+                sel: 0,
+                attr,
+                limit: u32::MAX,
+                base: 0,
+            };
+            let c = HvmVcpuContext {
+                rax: r.rax,
+                rbx: r.rbx,
+                rcx: r.rcx,
+                rdx: r.rdx,
+                rbp: r.rbp,
+                rsi: r.rsi,
+                rdi: r.rdi,
+                rsp: r.rsp,
+                rip: r.rip,
+                rflags: r.rflags | X86_EFLAGS_MBS,
+                cr0: r.cr0,
+                cr3: r.cr3,
+                cr4: r.cr4,
+                efer: r.efer,
+                ..blank_context()
+            };
+            let tr = Segment {
+                sel: 0,
+                attr: 0x8b,
+                limit: 0x67,
+                base: 0,
+            };
+            (c, flat(0xa9b), flat(0xc93), flat(0xc93), flat(0xc93), tr)
+        }
+        _ => return Err(Errno::EINVAL),
+    };
+    if c.efer & EFER_LME != 0 {
+        c.efer |= EFER_LMA;
+    }
+    // hvm_cr4_guest_valid_bits, then hvm_efer_valid (with CR0.PG not looked at).
+    if c.cr4 & !CR4_VALID != 0 {
+        return Err(Errno::EINVAL);
+    }
+    if c.efer & !EFER_KNOWN != 0
+        || (c.efer & EFER_LMA != 0 && c.efer & EFER_LME == 0)
+        || c.efer & EFER_SVME != 0
+    {
+        return Err(Errno::EINVAL);
+    }
+    (c.cs, c.ds, c.ss, c.es, c.tr) = (cs, ds, ss, es, tr);
+    Ok(c)
+}
+
+/// A context with every register 0 and every segment null.
+fn blank_context() -> HvmVcpuContext {
+    HvmVcpuContext {
+        rax: 0,
+        rbx: 0,
+        rcx: 0,
+        rdx: 0,
+        rbp: 0,
+        rsi: 0,
+        rdi: 0,
+        rsp: 0,
+        r8: 0,
+        r9: 0,
+        r10: 0,
+        r11: 0,
+        r12: 0,
+        r13: 0,
+        r14: 0,
+        r15: 0,
+        rip: 0,
+        rflags: X86_EFLAGS_MBS,
+        cr0: 0,
+        cr2: 0,
+        cr3: 0,
+        cr4: 0,
+        efer: 0,
+        dr: [0; 4],
+        dr6: 0xffff_0ff0,
+        dr7: 0x400,
+        cs: Segment::default(),
+        ds: Segment::default(),
+        es: Segment::default(),
+        fs: Segment::default(),
+        gs: Segment::default(),
+        ss: Segment::default(),
+        tr: Segment::default(),
+        ldtr: Segment::default(),
+        gdtr: DescriptorTable::default(),
+        idtr: DescriptorTable::default(),
+        sysenter_cs: 0,
+        sysenter_esp: 0,
+        sysenter_eip: 0,
+        shadow_gs: 0,
+        star: 0,
+        lstar: 0,
+        cstar: 0,
+        syscall_mask: 0,
+        tsc_aux: 0,
+        tsc: 0,
+        pending_event: 0,
+        error_code: 0,
+        fpu: None,
+    }
 }
 
 /// Checks a CPU record and turns it into a context (`hvm_load_cpu_ctxt` and SVM's

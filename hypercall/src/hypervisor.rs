@@ -71,7 +71,8 @@ pub struct Hypervisor<F: FrameAccess, Fmt: P2mFormat> {
     /// The vCPUs' timers.
     pub timers: TimerQueue,
     /// Bumped each time a domain's controller unpauses it for good (its pause count reaches
-    /// zero): the scheduler looks for new vCPUs to run only then.
+    /// zero) or a vCPU is brought up (VCPUOP_up): the scheduler looks for new vCPUs to run only
+    /// then.
     pub unpauses: core::sync::atomic::AtomicU64,
 }
 

@@ -3,13 +3,13 @@
 //! `do_set_timer_op`) and `__HYPERVISOR_vm_assist` (xen/common/domain.c `do_vm_assist`), as Xen
 //! 4.17 gives them to HVM guests.
 //!
-//! Not provided yet: VCPUOP_initialise (starting a secondary vCPU from a `vcpu_hvm_context`)
-//! answers `ENOSYS`, so VCPUOP_up of a vCPU that was never initialised stays `EINVAL` as in Xen.
-//! VCPUOP_get_physid is `EINVAL` as in Xen without `dom0_vcpus_pin`.
+//! VCPUOP_initialise gives a secondary vCPU its start state (`arch_set_info_hvm_guest`) and
+//! VCPUOP_up starts it; VCPUOP_get_physid is `EINVAL` as in Xen without `dom0_vcpus_pin`.
 
 use xen_mm::errno::Errno;
 use xen_mm::frame::{FrameAccess, Gfn, PAGE_SIZE};
 use xen_mm::p2m::format::P2mFormat;
+use xen_public::hvm::hvm_vcpu::vcpu_hvm_context;
 use xen_public::sched::SHUTDOWN_poweroff;
 use xen_public::vcpu::*;
 use xen_public::xen::{
@@ -65,13 +65,31 @@ pub fn do_vcpu_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
             if v.vcpu_info() == VcpuInfoArea::Dummy {
                 return Err(Errno::EINVAL);
             }
-            return Err(Errno::ENOSYS);
+            let ctx: vcpu_hvm_context = read(call, arg)?;
+            // Under the domain lock, as `arch_initialise_vcpu` takes it.
+            let _domain = d.state();
+            if v.state().is_initialised {
+                return Err(Errno::EEXIST);
+            }
+            let context = crate::hvm_context::context_from_hvm_vcpu(&ctx)?;
+            {
+                let mut vs = v.state();
+                vs.context = Some(context);
+                vs.is_initialised = true;
+            }
+            v.set_down(true);
+            0
         }
         VCPUOP_up => {
             if !v.state().is_initialised {
                 return Err(Errno::EINVAL);
             }
-            v.set_down(false);
+            if v.is_down() {
+                v.set_down(false);
+                // `vcpu_wake`: the scheduler looks for vCPUs it can now run.
+                hv.unpauses
+                    .fetch_add(1, core::sync::atomic::Ordering::SeqCst);
+            }
             0
         }
         VCPUOP_down => {

@@ -876,3 +876,140 @@ fn runstate_copies_are_bracketed_when_the_guest_asks() {
     );
     assert_eq!(w[2], (AREA + 8, entry.to_le_bytes().to_vec()));
 }
+
+/// A 32-bit flat protected-mode start state (what a PVH AP entry would use), as raw words.
+fn ctx32(
+    eip: u32,
+    cs_ar: u16,
+    ss_ar: u16,
+    tr_ar: u16,
+) -> xen_public::hvm::hvm_vcpu::vcpu_hvm_context {
+    use xen_public::hvm::hvm_vcpu::{vcpu_hvm_context, vcpu_hvm_x86_32, VCPU_HVM_MODE_32B};
+    let mut r = vcpu_hvm_x86_32::new_zeroed();
+    r.eip = eip;
+    r.cr0 = 0x11;
+    r.eflags = 0x2;
+    r.cs_limit = 0xfffff;
+    r.ds_limit = 0xfffff;
+    r.ss_limit = 0xfffff;
+    r.es_limit = 0xfffff;
+    r.tr_limit = 0x67;
+    r.cs_ar = cs_ar;
+    r.ds_ar = 0xc93;
+    r.ss_ar = ss_ar;
+    r.es_ar = 0xc93;
+    r.tr_ar = tr_ar;
+    let mut c = vcpu_hvm_context::new_zeroed();
+    c.mode = VCPU_HVM_MODE_32B;
+    let bytes = r.as_bytes();
+    c.cpu_regs.as_mut_bytes()[..bytes.len()].copy_from_slice(bytes);
+    c
+}
+
+fn ctx64(rip: u64, cr0: u64, cr4: u64, efer: u64) -> xen_public::hvm::hvm_vcpu::vcpu_hvm_context {
+    use xen_public::hvm::hvm_vcpu::{vcpu_hvm_context, vcpu_hvm_x86_64, VCPU_HVM_MODE_64B};
+    let mut r = vcpu_hvm_x86_64::new_zeroed();
+    (r.rip, r.cr0, r.cr4, r.efer, r.rsp) = (rip, cr0, cr4, efer, 0x8000);
+    let mut c = vcpu_hvm_context::new_zeroed();
+    c.mode = VCPU_HVM_MODE_64B;
+    let bytes = r.as_bytes();
+    c.cpu_regs.as_mut_bytes()[..bytes.len()].copy_from_slice(bytes);
+    c
+}
+
+#[test]
+fn initialise_checks_the_start_state_as_arch_set_info_hvm_guest() {
+    use hypercall::hvm_context::context_from_hvm_vcpu;
+    const PG_PE: u64 = (1 << 31) | 1;
+    const PAE: u64 = 1 << 5;
+    const LME: u64 = 1 << 8;
+    // 64-bit: canonical RIP, CR0.PG, CR4.PAE, EFER.LME; flat segments; LMA added.
+    let c = context_from_hvm_vcpu(&ctx64(0x10_0000, PG_PE, PAE, LME)).unwrap();
+    assert_eq!((c.rip, c.rsp, c.efer), (0x10_0000, 0x8000, LME | (1 << 10)));
+    assert_eq!(
+        (c.cs.attr, c.ss.attr, c.tr.attr, c.tr.limit),
+        (0xa9b, 0xc93, 0x8b, 0x67)
+    );
+    for bad in [
+        ctx64(0x8000_0000_0000, PG_PE, PAE, LME),
+        ctx64(0x1000, 1, PAE, LME),
+        ctx64(0x1000, PG_PE, 0, LME),
+        ctx64(0x1000, PG_PE, PAE, 0),
+        ctx64(0x1000, PG_PE, PAE | (1 << 13), LME),
+        ctx64(0x1000, PG_PE, PAE, LME | (1 << 12)),
+    ] {
+        assert_eq!(context_from_hvm_vcpu(&bad), Err(Errno::EINVAL));
+    }
+    // 32-bit: accessed and busy bits added to present segments.
+    let c = context_from_hvm_vcpu(&ctx32(0x10_0000, 0xc9a, 0xc92, 0x89)).unwrap();
+    assert_eq!((c.cs.attr, c.ss.attr, c.tr.attr), (0xc9b, 0xc93, 0x8b));
+    assert_eq!((c.rip, c.cr0, c.rflags), (0x10_0000, 0x11, 0x2));
+    for (what, bad) in [
+        ("SS.DPL != CS.DPL", ctx32(0x1000, 0xc9a, 0xcf2, 0x89)),
+        ("a data segment for CS", ctx32(0x1000, 0xc92, 0xc92, 0x89)),
+        ("a read-only SS", ctx32(0x1000, 0xc9a, 0xc90, 0x89)),
+        ("a code segment for TR", ctx32(0x1000, 0xc9a, 0xc92, 0x9a)),
+        ("a null CS", ctx32(0x1000, 0, 0xc92, 0x89)),
+        ("a non-present CS", ctx32(0x1000, 0xc1a, 0xc92, 0x89)),
+        ("attribute bits 12-15", ctx32(0x1000, 0x1c9a, 0xc92, 0x89)),
+    ] {
+        assert_eq!(context_from_hvm_vcpu(&bad), Err(Errno::EINVAL), "{what}");
+    }
+    // EIP beyond a byte-granular CS limit (G clear: the limit is 0xfffff bytes).
+    let beyond = ctx32(0x10_0000, 0x49a, 0xc92, 0x89);
+    assert_eq!(context_from_hvm_vcpu(&beyond), Err(Errno::EINVAL));
+    assert!(context_from_hvm_vcpu(&ctx32(0xf_ffff, 0x49a, 0x492, 0x89)).is_ok());
+    let mut bad_mode = ctx64(0x1000, PG_PE, PAE, LME);
+    bad_mode.mode = 2;
+    assert_eq!(context_from_hvm_vcpu(&bad_mode), Err(Errno::EINVAL));
+    bad_mode.mode = xen_public::hvm::hvm_vcpu::VCPU_HVM_MODE_64B;
+    bad_mode.pad = 1;
+    assert_eq!(context_from_hvm_vcpu(&bad_mode), Err(Errno::EINVAL));
+}
+
+#[test]
+fn a_secondary_vcpu_is_initialised_once_then_brought_up() {
+    let (hv, d) = setup(2);
+    let v1 = &d.vcpu_slots()[1];
+    // As a new vCPU: down and without a start state.
+    v1.state().is_initialised = false;
+    v1.set_down(true);
+    let none: Option<&u64> = None;
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_up, 1, none), err(Errno::EINVAL));
+    let good = ctx64(0x10_0000, (1 << 31) | 1, 1 << 5, 1 << 8);
+    let mut bad = good;
+    bad.mode = 9;
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_initialise, 1, Some(&bad)),
+        err(Errno::EINVAL)
+    );
+    assert!(!v1.state().is_initialised);
+    let before = hv.unpauses.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_initialise, 1, Some(&good)), 0);
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_initialise, 1, Some(&good)),
+        err(Errno::EEXIST)
+    );
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_is_up, 1, none),
+        0,
+        "initialised, still down"
+    );
+    assert_eq!(d.vcpu_context(1), None, "nothing to start yet");
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_up, 1, none), 0);
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_is_up, 1, none), 1);
+    assert_eq!(d.vcpu_context(1).map(|c| c.rip), Some(0x10_0000));
+    assert_eq!(
+        hv.unpauses.load(std::sync::atomic::Ordering::SeqCst),
+        before + 1,
+        "the scheduler is told"
+    );
+    // A vCPU without a vcpu_info (from 32 on, none registered) cannot be initialised.
+    let (hv, d) = setup(33);
+    let v = &d.vcpu_slots()[32];
+    v.state().is_initialised = false;
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_initialise, 32, Some(&good)),
+        err(Errno::EINVAL)
+    );
+}

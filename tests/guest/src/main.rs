@@ -29,6 +29,7 @@ mod hypercall;
 mod logdirty;
 mod pingpong;
 mod raw;
+mod smp;
 mod start_info;
 mod toolstack_backend;
 mod xstate;
@@ -135,11 +136,20 @@ fn main(start_info_paddr: u64) -> ! {
             let port = start.option("port").and_then(|p| p.parse().ok()).unwrap_or(1);
             pingpong::pong(port)
         }
+        "smp" => {
+            println!("mode=smp: a domU starts its second vCPU");
+            if smp::run(&start) {
+                println!("smp: done");
+                power_off()
+            }
+            panic!("smp: the domU's second vCPU did not run")
+        }
+        "smp-domu" => smp::domu(),
         "probe" => probe(&xen),
         "idle" => idle(&xen),
         other => panic!(
             "unknown mode `{other}` (hello, triple-fault, garbage, spin, domu, logdirty, xstate, \
-             bench, conformance, pingpong, pong, probe, idle)"
+             bench, conformance, pingpong, pong, smp, smp-domu, probe, idle)"
         ),
     }
 }

@@ -163,6 +163,15 @@ fn cases(image: &Path) -> Vec<Case> {
             needs_cpu: None,
         },
         Case {
+            name: "a-domu-starts-its-second-vcpu",
+            memory: "512M",
+            cmdline: "console=com1 dom0_mem=64M",
+            modules: [guest_module("mode=smp"), guest_module("")].concat(),
+            check: check_guest_smp,
+            runs_a_guest: true,
+            needs_cpu: None,
+        },
+        Case {
             name: "dom0-tracks-a-running-domu-with-log-dirty",
             memory: "512M",
             cmdline: "console=com1 dom0_mem=64M",
@@ -539,6 +548,27 @@ fn check_guest_pingpong(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), S
             "xen-rs test guest: pingpong: dom0 sent 10000, received 10000",
             "xen-rs test guest: pingpong: d1 shut down with reason Some(0), destroyed true",
             "xen-rs test guest: pingpong: done",
+            "Hardware Dom0 halted: halting machine",
+        ],
+    )?;
+    Ok(())
+}
+
+/// A domU with two vCPUs starts the second with VCPUOP_initialise (a 64-bit start state) and
+/// VCPUOP_up; it runs, then halts with interrupts off, which takes it down
+/// (tests/guest/src/smp.rs).
+fn check_guest_smp(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
+    if outcome.exit != QemuExit::Success {
+        return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
+    }
+    lines_with(
+        &outcome.console,
+        &[
+            "d1v1: started at 0x",
+            "(d1) xen-rs test guest: smp: vcpu 1 is running",
+            "(d1) xen-rs test guest: smp: initialise 0, up 0, vcpu 1 ran true, then went down true",
+            "xen-rs test guest: smp: d1 shut down with reason Some(0), destroyed true",
+            "xen-rs test guest: smp: done",
             "Hardware Dom0 halted: halting machine",
         ],
     )?;

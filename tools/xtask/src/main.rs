@@ -46,7 +46,7 @@ commands:
                         parser, tools/xlcfg/fuzz) and run each N seconds (default: 60); a crash,
                         hang or leak fails it, the input kept in target/fuzz/artifacts/<target>
   run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|
-                        triple-fault|domu|logdirty|xstate|pingpong|conformance|bench)
+                        triple-fault|domu|logdirty|xstate|pingpong|smp|conformance|bench)
   conformance [--against xen] [--cpu amd|intel] [--all]
                         the guest's hypercall conformance cases under xen-rs, compared with Xen
                         4.17's recorded lines (tests/conformance/); --against xen also boots Xen;

@@ -160,10 +160,16 @@ pub fn boot(
         path: guest.to_path_buf(),
         args: guest_cmdline.into(),
     }];
-    if guest_cmdline
-        .split_ascii_whitespace()
-        .any(|w| ["mode=domu", "mode=logdirty", "mode=xstate", "mode=pingpong"].contains(&w))
-    {
+    if guest_cmdline.split_ascii_whitespace().any(|w| {
+        [
+            "mode=domu",
+            "mode=logdirty",
+            "mode=xstate",
+            "mode=pingpong",
+            "mode=smp",
+        ]
+        .contains(&w)
+    }) {
         // The domU's kernel: the guest itself, as dom0's first boot module.
         modules.push(GrubModule {
             path: guest.to_path_buf(),
