@@ -84,10 +84,10 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             if string {
                 // INS/OUTS need the instruction emulator, which does not exist yet.
                 printk!(
-                    "d{}v0 string I/O at port {port:#x} cannot be emulated yet\n",
+                    "d{}v{vcpu_id} string I/O at port {port:#x} cannot be emulated yet\n",
                     d.domid()
                 );
-                crash(d, v, "string I/O");
+                crash(d, vcpu_id, v, "string I/O");
                 return Next::Stop;
             }
             if port == XEN_HVM_DEBUGCONS_IOPORT && size == 1 {
@@ -118,18 +118,23 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             hlt(hv, d, vcpu_id, v)
         }
         VmExit::TripleFault => {
-            crash(d, v, "triple fault");
+            crash(d, vcpu_id, v, "triple fault");
             Next::Stop
         }
-        VmExit::NestedPageFault { gpa, access } => nested_page_fault(hv, d, v, gpa, access),
+        VmExit::NestedPageFault { gpa, access } => {
+            nested_page_fault(hv, d, vcpu_id, v, gpa, access)
+        }
         VmExit::EptMisconfig { gpa } => {
             // Xen's ept_handle_misconfig: the lazy recalculation on the path to the gfn must
             // find something to resolve; a misconfiguration it cannot explain crashes the domain.
             match d.p2m.resolve_fault(&hv.heap, Gfn(gpa >> 12)) {
                 Ok(true) => Next::Resume,
                 _ => {
-                    printk!("d{}v0 EPT misconfiguration at {gpa:#x}\n", d.domid());
-                    crash(d, v, "EPT misconfiguration");
+                    printk!(
+                        "d{}v{vcpu_id} EPT misconfiguration at {gpa:#x}\n",
+                        d.domid()
+                    );
+                    crash(d, vcpu_id, v, "EPT misconfiguration");
                     Next::Stop
                 }
             }
@@ -152,16 +157,16 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         }
         VmExit::InvalidState => {
             printk!(
-                "d{}v0 the CPU refused the vCPU's state at entry\n",
+                "d{}v{vcpu_id} the CPU refused the vCPU's state at entry\n",
                 d.domid()
             );
-            v.dump_state(d.domid());
+            v.dump_state(d.domid(), vcpu_id);
             d.crash();
             Next::Stop
         }
         VmExit::Other(code) => {
-            printk!("d{}v0 unexpected exit {code:#x}\n", d.domid());
-            crash(d, v, "unhandled exit");
+            printk!("d{}v{vcpu_id} unexpected exit {code:#x}\n", d.domid());
+            crash(d, vcpu_id, v, "unhandled exit");
             Next::Stop
         }
     }
@@ -380,6 +385,7 @@ fn hypercall<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
 fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     hv: &Hv<Fmt>,
     d: &Arc<Domain<Fmt>>,
+    vcpu_id: u32,
     v: &mut V,
     gpa: u64,
     access: FaultAccess,
@@ -390,10 +396,10 @@ fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             // The p2m says the access is allowed but the hardware keeps refusing it: a bug in
             // the tables, not the guest's doing. Stop the domain rather than spin for ever.
             printk!(
-                "d{}v0 nested page fault at {gpa:#x} ({access:?}) repeats without progress\n",
+                "d{}v{vcpu_id} nested page fault at {gpa:#x} ({access:?}) repeats without progress\n",
                 d.domid()
             );
-            crash(d, v, "nested page fault loop");
+            crash(d, vcpu_id, v, "nested page fault loop");
             Next::Stop
         }
         Ok(FaultOutcome::Retry) => Next::Resume,
@@ -401,22 +407,25 @@ fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             if d.get_entry_alloc(&hv.heap, gfn).p2mt.is_ram() {
                 Next::Resume
             } else {
-                crash(d, v, "out of populate-on-demand memory");
+                crash(d, vcpu_id, v, "out of populate-on-demand memory");
                 Next::Stop
             }
         }
         Ok(outcome) => {
             // No device model or emulator yet: MMIO and ioreq-server accesses cannot be served.
             printk!(
-                "d{}v0 nested page fault at {gpa:#x} ({access:?}): {outcome:?} not supported yet\n",
+                "d{}v{vcpu_id} nested page fault at {gpa:#x} ({access:?}): {outcome:?} not supported yet\n",
                 d.domid()
             );
-            crash(d, v, "unhandled nested page fault");
+            crash(d, vcpu_id, v, "unhandled nested page fault");
             Next::Stop
         }
         Err(e) => {
-            printk!("d{}v0 nested page fault at {gpa:#x}: {e:?}\n", d.domid());
-            crash(d, v, "nested page fault");
+            printk!(
+                "d{}v{vcpu_id} nested page fault at {gpa:#x}: {e:?}\n",
+                d.domid()
+            );
+            crash(d, vcpu_id, v, "nested page fault");
             Next::Stop
         }
     }
@@ -482,9 +491,9 @@ fn hlt<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     }
 }
 
-fn crash<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(d: &Domain<Fmt>, v: &V, why: &str) {
-    printk!("domain_crash called for d{}v0: {why}\n", d.domid());
-    v.dump_state(d.domid());
+fn crash<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(d: &Domain<Fmt>, vcpu_id: u32, v: &V, why: &str) {
+    printk!("domain_crash called for d{}v{vcpu_id}: {why}\n", d.domid());
+    v.dump_state(d.domid(), vcpu_id);
     d.crash();
 }
 
@@ -492,6 +501,7 @@ fn crash<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(d: &Domain<Fmt>, v: &V, why: &str)
 /// exit code and its three qualifiers.
 pub fn dump_registers<V: HvmVcpu + ?Sized>(
     domid: u16,
+    vcpu: u32,
     v: &V,
     r: &GuestRegs,
     exit: [u64; 4],
@@ -500,7 +510,7 @@ pub fn dump_registers<V: HvmVcpu + ?Sized>(
 ) {
     let p = v.paging_state();
     printk!(
-        "d{domid}v0 RIP: {cs:04x}:{:016x} RFLAGS: {:016x} CPL: {}\n",
+        "d{domid}v{vcpu} RIP: {cs:04x}:{:016x} RFLAGS: {:016x} CPL: {}\n",
         v.rip(),
         v.rflags(),
         v.cpl()

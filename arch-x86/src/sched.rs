@@ -271,6 +271,9 @@ fn run_slice<Fmt: P2mFormat>(hv: &crate::hvm_exit::Hv<Fmt>, v: &mut SchedVcpu<Fm
             hypercall::timer::run_timers(hv, now);
         }
         match next {
+            // A vCPU taken down, paused or stopped by what it did (VCPUOP_down on itself, a
+            // shutdown) leaves the CPU even if its exit did not say so.
+            Next::Resume if v.runnable() != Runnable::Yes => break,
             Next::Resume => {}
             Next::Interrupted => {
                 if now >= slice_end {

@@ -140,8 +140,8 @@ pub trait HvmVcpu {
     fn hypercall_instruction(&self) -> [u8; 3];
     /// The vCPU's x87/SSE/AVX state and XCR0.
     fn xstate(&mut self) -> &mut crate::xstate::Xstate;
-    /// Prints the registers (Xen's `vcpu_show_registers`).
-    fn dump_state(&self, domid: u16);
+    /// Prints the registers of vCPU `vcpu` of `domid` (Xen's `vcpu_show_registers`).
+    fn dump_state(&self, domid: u16, vcpu: u32);
 }
 
 /// Event types of SVM's EVENTINJ/EXITINTINFO and VMX's interruption-information fields (the two

@@ -900,9 +900,10 @@ impl HvmVcpu for VmxVcpu {
         &mut self.xstate
     }
 
-    fn dump_state(&self, domid: u16) {
+    fn dump_state(&self, domid: u16, vcpu: u32) {
         crate::hvm_exit::dump_registers(
             domid,
+            vcpu,
             self,
             &self.gprs.regs,
             [

@@ -2,8 +2,8 @@
 //! starts vCPU 1 the way a PVH kernel starts its secondary CPUs: VCPUOP_initialise with a 64-bit
 //! start state (its own CR0, CR3, CR4 and EFER, a stack of its own) and VCPUOP_up
 //! (xen/common/domain.c `common_vcpu_op`, xen/arch/x86/hvm/domain.c `arch_set_info_hvm_guest`).
-//! vCPU 1 says so and halts with interrupts off, which takes it down (`hvm_hlt`); vCPU 0 waits for
-//! both, reports, and powers the domain off.
+//! vCPU 1 says so and takes itself down (VCPUOP_down); vCPU 0 waits for both, reports, and powers
+//! the domain off.
 
 use core::arch::asm;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -11,7 +11,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use toolstack::{build_pvh, PvhConfig, XenCtrl};
 use xen_public::hvm::hvm_vcpu::{vcpu_hvm_context, vcpu_hvm_x86_64, VCPU_HVM_MODE_64B};
 use xen_public::sched::SHUTDOWN_poweroff;
-use xen_public::vcpu::{VCPUOP_initialise, VCPUOP_is_up, VCPUOP_up};
+use xen_public::vcpu::{VCPUOP_down, VCPUOP_initialise, VCPUOP_is_up, VCPUOP_up};
 use xen_public::xen::__HYPERVISOR_vcpu_op;
 use zerocopy::{FromZeros, IntoBytes};
 
@@ -65,9 +65,11 @@ static mut AP_STACK: Stack = Stack([0; 16384]);
 extern "C" fn ap_main() -> ! {
     AP_RAN.store(1, Ordering::SeqCst);
     println!("smp: vcpu 1 is running");
+    // Down (VCPUOP_down on itself: not the last vCPU, so the domain lives on); it does not come
+    // back unless brought up again. (`cli; hlt` would do the same through `hvm_hlt`, but Bochs
+    // takes a halt with interrupts off for the end of the run.)
     loop {
-        // SAFETY: with interrupts off, HLT takes this vCPU down for good.
-        unsafe { asm!("cli", "hlt", options(nomem, nostack)) };
+        vcpu_op(VCPUOP_down, 1, 0);
     }
 }
 

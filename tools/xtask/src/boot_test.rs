@@ -555,8 +555,7 @@ fn check_guest_pingpong(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), S
 }
 
 /// A domU with two vCPUs starts the second with VCPUOP_initialise (a 64-bit start state) and
-/// VCPUOP_up; it runs, then halts with interrupts off, which takes it down
-/// (tests/guest/src/smp.rs).
+/// VCPUOP_up; it runs, then takes itself down with VCPUOP_down (tests/guest/src/smp.rs).
 fn check_guest_smp(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit != QemuExit::Success {
         return Err(format!("expected dom0's poweroff, got {:?}", outcome.exit));
