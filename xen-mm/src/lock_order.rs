@@ -19,7 +19,6 @@
 //! | 48 | pod | a p2m's populate-on-demand state |
 //! | 56 | page_alloc | a domain's page list, tot_pages, max_pages (Xen's `d->page_alloc_lock`) |
 //! | 64 | paging | the paging (log-dirty) state |
-//! | 900 | schedule | the scheduler's run queue (Xen's `schedule_lock`; hypercall crate) |
 //! | 950 | timer | the hypervisor's timer queue (Xen's per-CPU timer heap lock; hypercall crate) |
 //! | 1000 | heap | the heap: free lists, the frame table, claims (Xen's global `heap_lock`) |
 //!
@@ -126,11 +125,6 @@ pub const PAGING: LockClass = LockClass {
     name: "paging",
     level: 64,
 };
-/// The scheduler's run queue. Waking a vCPU takes it from under event and vCPU locks.
-pub const SCHEDULE: LockClass = LockClass {
-    name: "schedule",
-    level: 900,
-};
 /// The timer queue. Timer callbacks run after it is released.
 pub const TIMER: LockClass = LockClass {
     name: "timer",
@@ -142,7 +136,7 @@ pub const HEAP: LockClass = LockClass {
     level: 1000,
 };
 
-const KNOWN: [LockClass; 16] = [
+const KNOWN: [LockClass; 15] = [
     DOMLIST,
     DOMAIN,
     EVENT,
@@ -156,7 +150,6 @@ const KNOWN: [LockClass; 16] = [
     POD,
     PAGE_ALLOC,
     PAGING,
-    SCHEDULE,
     TIMER,
     HEAP,
 ];
