@@ -26,9 +26,7 @@ use xen_mm::frame::{FrameAccess, Mfn};
 use xen_mm::lock_order::EVENT;
 use xen_mm::sync::{Mutex, MutexGuard};
 use xen_public::event_channel::*;
-use xen_public::xen::{
-    NR_VIRQS, VIRQ_ARCH_0, VIRQ_ARCH_7, VIRQ_DEBUG, VIRQ_TIMER, VIRQ_XENOPROF, VIRQ_XENPMU,
-};
+use xen_public::xen::{NR_VIRQS, VIRQ_DEBUG, VIRQ_TIMER, VIRQ_XENOPROF, VIRQ_XENPMU};
 
 use xen_mm::heap::DomHeap;
 use xen_mm::p2m::format::P2mFormat;
@@ -103,14 +101,11 @@ impl Evtchn {
     }
 }
 
-/// Whether a VIRQ is per-domain, bound on vCPU 0 (`virq_is_global`); the others are per-vCPU.
+/// Whether a VIRQ is per-domain, bound on vCPU 0 (`virq_is_global`); VIRQ_TIMER, VIRQ_DEBUG,
+/// VIRQ_XENOPROF and VIRQ_XENPMU are per-vCPU. (The architecture's VIRQs are all global on x86:
+/// `arch_virq_is_global`.)
 pub fn virq_is_global(virq: u32) -> bool {
-    match virq {
-        VIRQ_TIMER | VIRQ_DEBUG | VIRQ_XENOPROF | VIRQ_XENPMU => false,
-        // x86's arch_virq_is_global: all of them.
-        VIRQ_ARCH_0..=VIRQ_ARCH_7 => true,
-        _ => true,
-    }
+    !matches!(virq, VIRQ_TIMER | VIRQ_DEBUG | VIRQ_XENOPROF | VIRQ_XENPMU)
 }
 
 /// A domain's ports.
