@@ -30,9 +30,10 @@ use xen_mm::p2m::npt::Npt;
 use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
 use xen_public::memory::{xen_memory_reservation, XENMEM_populate_physmap};
 use xen_public::xen::{
-    __HYPERVISOR_console_io, __HYPERVISOR_dm_op, __HYPERVISOR_domctl, __HYPERVISOR_hvm_op,
-    __HYPERVISOR_memory_op, __HYPERVISOR_sched_op, __HYPERVISOR_sysctl, __HYPERVISOR_xen_version,
-    DOMID_SELF,
+    __HYPERVISOR_console_io, __HYPERVISOR_dm_op, __HYPERVISOR_domctl,
+    __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_memory_op,
+    __HYPERVISOR_sched_op, __HYPERVISOR_set_timer_op, __HYPERVISOR_sysctl, __HYPERVISOR_vcpu_op,
+    __HYPERVISOR_vm_assist, __HYPERVISOR_xen_version, DOMID_SELF,
 };
 use xen_public::GuestHandle;
 
@@ -51,7 +52,7 @@ const MAX_CALLS: usize = 64;
 const MAX_CONTINUATIONS: u32 = 64;
 
 /// The hypercalls xen-rs implements, which most calls go to.
-const IMPLEMENTED: [u32; 8] = [
+const IMPLEMENTED: [u32; 12] = [
     __HYPERVISOR_memory_op,
     __HYPERVISOR_xen_version,
     __HYPERVISOR_console_io,
@@ -60,6 +61,10 @@ const IMPLEMENTED: [u32; 8] = [
     __HYPERVISOR_sysctl,
     __HYPERVISOR_domctl,
     __HYPERVISOR_dm_op,
+    __HYPERVISOR_event_channel_op,
+    __HYPERVISOR_vcpu_op,
+    __HYPERVISOR_set_timer_op,
+    __HYPERVISOR_vm_assist,
 ];
 
 /// Argument values that mean something to many handlers.
@@ -141,8 +146,10 @@ impl Preempt for FuzzPreempt {
 fn config(is_privileged: bool) -> DomainConfig {
     DomainConfig {
         flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
-        max_vcpus: 1,
+        max_vcpus: 2,
         is_privileged,
+        // xl's default: event channels can be bound and run out.
+        max_evtchn_port: 1023,
         ..Default::default()
     }
 }
@@ -151,6 +158,9 @@ fn unpause(d: &Dom) {
     let mut st = d.state();
     st.controller_pause_count = 0;
     st.creation_finished = true;
+    st.vcpus = 2;
+    drop(st);
+    d.start_vcpu(0);
 }
 
 fn check(hv: &Hv, what: &str) {
@@ -194,6 +204,7 @@ fn build() -> Hv {
         guest: &mut g,
         preempt: &mut FuzzPreempt(None),
         sched: None,
+        interrupts_enabled: false,
     };
     hypercall::dispatch(
         &hv,
@@ -229,6 +240,7 @@ fn hypercall(hv: &Hv, guest: &mut FlatGuest, input: &mut Input) -> Option<()> {
         p if p < 128 => None,
         p => Some(u64::from(p % 8)),
     };
+    let flags = input.u8()?;
     let mut args = [0u64; 5];
     for a in &mut args {
         *a = input.arg()?;
@@ -236,10 +248,11 @@ fn hypercall(hv: &Hv, guest: &mut FlatGuest, input: &mut Input) -> Option<()> {
     for _ in 0..MAX_CONTINUATIONS {
         let mut call = Call {
             caller: &caller,
-            vcpu: 0,
+            vcpu: u32::from(flags & 1),
             guest: &mut *guest,
             preempt: &mut FuzzPreempt(preempt),
             sched: None,
+            interrupts_enabled: flags & 2 != 0,
         };
         let outcome = hypercall::dispatch(hv, &mut call, nr, args);
         check(hv, "a hypercall");
