@@ -20,12 +20,6 @@ use zerocopy::{FromZeros, IntoBytes};
 /// Nanoseconds in a second.
 pub const NSEC_PER_SEC: u64 = 1_000_000_000;
 
-/// `XEN_PVCLOCK_TSC_STABLE_BIT`: the TSC is the clock source, so records of different vCPUs may
-/// be compared without a monotonicity check. Xen sets it only when booted with
-/// `clocksource=tsc` (`clocksource_is_tsc`), not by default; xen-rs leaves it clear, as Xen 4.17
-/// does in the recorded conformance run, so guests keep their check.
-pub const XEN_PVCLOCK_TSC_STABLE_BIT: u8 = 1 << 0;
-
 /// A conversion from TSC ticks to nanoseconds: shift, then multiply by a 32.32 fraction (Xen's
 /// `struct time_scale`, the `tsc_to_system_mul` and `tsc_shift` of `vcpu_time_info`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,8 +142,11 @@ impl Clock {
     }
 
     /// The `vcpu_time_info` a guest needs to compute system time from its TSC (the fields of
-    /// `__update_vcpu_system_time`, guest TSC = host TSC), version left 0, no flags (see
-    /// [`XEN_PVCLOCK_TSC_STABLE_BIT`]).
+    /// `__update_vcpu_system_time`, guest TSC = host TSC), version left 0. No flags:
+    /// XEN_PVCLOCK_TSC_STABLE_BIT says records of different vCPUs may be compared without a
+    /// monotonicity check, which Xen says only when booted with `clocksource=tsc`
+    /// (`clocksource_is_tsc`), not by default; xen-rs leaves it clear as Xen 4.17 does in the
+    /// recorded conformance run, so guests keep their check.
     pub fn time_info(&self) -> vcpu_time_info {
         let scale = self.scale();
         let mut info = vcpu_time_info::new_zeroed();

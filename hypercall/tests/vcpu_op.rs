@@ -12,7 +12,7 @@ use common::{guest, TestDomain, TestHv, GUEST_BASE};
 use hypercall::dispatch::{Call, NeverPreempt, Outcome, SchedRequest};
 use hypercall::domain::DomainConfig;
 use hypercall::guest::FlatGuest;
-use hypercall::time::{Clock, TimeScale, NSEC_PER_SEC, XEN_PVCLOCK_TSC_STABLE_BIT};
+use hypercall::time::{Clock, TimeScale, NSEC_PER_SEC};
 use hypercall::timer::{run_timers, TimerId, TimerKind};
 use hypercall::vcpu::VcpuInfoArea;
 use hypercall::Errno;
@@ -23,6 +23,7 @@ use xen_public::event_channel::*;
 use xen_public::memory::xen_memory_reservation;
 use xen_public::sched::{sched_poll, SHUTDOWN_poweroff};
 use xen_public::vcpu::*;
+use xen_public::xen::XEN_PVCLOCK_TSC_STABLE_BIT;
 use xen_public::xen::{
     __HYPERVISOR_event_channel_op, __HYPERVISOR_memory_op, __HYPERVISOR_sched_op,
     __HYPERVISOR_set_timer_op, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist, vcpu_time_info,
@@ -243,7 +244,7 @@ fn system_time_runs_from_calibration_and_survives_recalibration() {
     assert_eq!(info.tsc_timestamp, 5_000 + 2_000_000);
     assert_eq!((info.tsc_to_system_mul, info.tsc_shift), (0x8000_0000, 1));
     assert_eq!(
-        info.flags & XEN_PVCLOCK_TSC_STABLE_BIT,
+        u32::from(info.flags) & XEN_PVCLOCK_TSC_STABLE_BIT,
         0,
         "as Xen without clocksource=tsc"
     );
