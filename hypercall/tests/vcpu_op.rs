@@ -215,6 +215,14 @@ fn the_time_scale_is_xens() {
         })
     );
     assert_eq!(TimeScale::for_frequency(0), None);
+    // Between 1 and 2 GHz nothing is shifted, so no bit of an odd frequency is lost.
+    assert_eq!(
+        TimeScale::for_frequency(1_500_000_001),
+        Some(TimeScale {
+            mul_frac: ((NSEC_PER_SEC << 32) / 1_500_000_001) as u32,
+            shift: 0
+        })
+    );
 }
 
 proptest! {
@@ -233,6 +241,7 @@ fn system_time_runs_from_calibration_and_survives_recalibration() {
     let c = Clock::new(fake_tsc);
     assert_eq!(c.now(), 0, "no frequency yet: time stands");
     c.calibrate(2 * NSEC_PER_SEC);
+    assert_eq!(c.tsc_hz(), 2 * NSEC_PER_SEC);
     set_tsc(5_000 + 2_000_000);
     assert_eq!(c.now(), 1_000_000);
     // Recalibrating goes on from the current time, at the new rate.
