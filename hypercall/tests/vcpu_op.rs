@@ -491,6 +491,7 @@ fn singleshot_timers_send_virq_timer_when_due() {
         ),
         0
     );
+    assert!(!hv.timers.is_empty());
     assert_eq!(hv.timers.next_deadline(), Some(now + 10_000));
     run_timers(&hv, now + 9_999);
     assert!(!pending(&hv, &d, port));
@@ -1022,4 +1023,80 @@ fn a_secondary_vcpu_is_initialised_once_then_brought_up() {
         vcpu_op(&hv, &d, 0, VCPUOP_initialise, 32, Some(&good)),
         err(Errno::EINVAL)
     );
+}
+
+/// Frames that record every word written, for checking the order of a protocol's writes.
+struct WriteLog {
+    words: std::sync::Mutex<std::collections::HashMap<(u64, usize), u64>>,
+    log: std::sync::Mutex<Vec<(usize, u64)>>,
+}
+
+impl WriteLog {
+    fn new() -> Self {
+        WriteLog {
+            words: Default::default(),
+            log: Default::default(),
+        }
+    }
+}
+
+impl FrameAccess for WriteLog {
+    fn zero_frame(&self, _: xen_mm::frame::Mfn) {}
+    fn read_u64(&self, mfn: xen_mm::frame::Mfn, i: usize) -> u64 {
+        *self.words.lock().unwrap().get(&(mfn.0, i)).unwrap_or(&0)
+    }
+    fn write_u64(&self, mfn: xen_mm::frame::Mfn, i: usize, v: u64) {
+        self.words.lock().unwrap().insert((mfn.0, i), v);
+        self.log.lock().unwrap().push((i, v));
+    }
+    fn compare_exchange_u64(
+        &self,
+        mfn: xen_mm::frame::Mfn,
+        i: usize,
+        cur: u64,
+        new: u64,
+    ) -> Result<u64, u64> {
+        let now = self.read_u64(mfn, i);
+        if now != cur {
+            return Err(now);
+        }
+        self.write_u64(mfn, i, new);
+        Ok(cur)
+    }
+}
+
+#[test]
+fn the_wallclock_is_written_under_its_version() {
+    // update_domain_wallclock_time: version odd (the old seconds kept), then wc_nsec and
+    // wc_sec_hi, then wc_sec with the version even, in one store.
+    let f = WriteLog::new();
+    let shinfo = xen_mm::frame::Mfn(7);
+    f.write_u64(shinfo, 384, (0x1111 << 32) | 4);
+    f.log.lock().unwrap().clear();
+    hypercall::time::write_wallclock(&f, shinfo, (3 << 32) | 0x2222, 99);
+    assert_eq!(
+        *f.log.lock().unwrap(),
+        [
+            (384, (0x1111 << 32) | 5),
+            (385, (3 << 32) | 99),
+            (384, (0x2222 << 32) | 6),
+        ]
+    );
+}
+
+#[test]
+fn the_registered_time_area_gets_the_record_under_its_version() {
+    // update_secondary_system_time: the odd version first, then the record, then the even one.
+    let clock = clock(0);
+    let mut info = clock.time_info();
+    info.version = 6;
+    let mut g = Recording::default();
+    hypercall::time::update_secondary_system_time(&mut g, AREA, &info);
+    let w = &g.0;
+    assert_eq!(w.len(), 3);
+    assert_eq!(w[0], (AREA, 5u32.to_le_bytes().to_vec()));
+    let during = vcpu_time_info::read_from_bytes(&w[1].1).unwrap();
+    assert_eq!((w[1].0, during.version), (AREA, 5));
+    assert_eq!(during.tsc_to_system_mul, info.tsc_to_system_mul);
+    assert_eq!(w[2], (AREA, 6u32.to_le_bytes().to_vec()));
 }
