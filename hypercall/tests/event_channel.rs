@@ -769,3 +769,32 @@ fn vcpus_beyond_the_shared_info_slots_have_no_vcpu_info_until_they_register_one(
         assert_eq!(upcall(&hv, &d, v), (false, 0));
     }
 }
+
+#[test]
+fn ports_beyond_the_first_bitmap_word_use_their_own_words() {
+    // evtchn_2l_*: port p is bit p % 64 of word p / 64 of evtchn_pending and evtchn_mask, and
+    // bit p / 64 of the selector.
+    let (hv, dom0, _) = setup(1);
+    let mut port = 0;
+    while port < 130 {
+        port = bind_ipi(&hv, &dom0, 0).1;
+    }
+    let word = (port / 64) as usize;
+    assert_eq!(send(&hv, &dom0, port), 0);
+    let raw = |w: usize| hv.heap.read_u64(dom0.shared_info, w);
+    assert_eq!(raw(256 + word), 1 << (port % 64));
+    assert_eq!(raw(256), 0, "the first word untouched");
+    assert_eq!(take_upcall(&hv, &dom0, 0), 1 << word);
+    // Closing clears it in its word.
+    assert_eq!(close(&hv, &dom0, port), 0);
+    assert_eq!(raw(256 + word), 0);
+    // Masked in its own mask word, the event is held until unmasked.
+    let port = bind_ipi(&hv, &dom0, 0).1;
+    assert_eq!(port / 64, word as u32);
+    mask(&hv, &dom0, port, true);
+    send(&hv, &dom0, port);
+    assert_eq!(take_upcall(&hv, &dom0, 0), 0);
+    assert_eq!(unmask(&hv, &dom0, port), 0);
+    assert_eq!(raw(320 + word), 0);
+    assert_eq!(take_upcall(&hv, &dom0, 0), 1 << word);
+}

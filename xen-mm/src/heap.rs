@@ -637,11 +637,6 @@ impl<F: FrameAccess> DomHeap<F> {
         }
     }
 
-    /// Free frames on a node.
-    pub fn node_free_pages(&self, node: NodeId) -> u64 {
-        self.heap.lock().buddy.node_avail(node)
-    }
-
     /// Runs `f` on the buddy heap under the heap lock (tests and invariant checks).
     pub fn with_buddy<R>(&self, f: impl FnOnce(&BuddyHeap) -> R) -> R {
         f(&self.heap.lock().buddy)

@@ -294,11 +294,6 @@ impl FifoDomain {
             .is_some_and(|w| w.read(frames) & PENDING != 0)
     }
 
-    /// Whether `port` is masked (a port without a word is).
-    pub fn is_masked<F: FrameAccess>(&self, frames: &F, port: u32) -> bool {
-        self.word(port).is_none_or(|w| w.read(frames) & MASKED != 0)
-    }
-
     /// Whether `port` is still linked on a queue, so cannot be reused yet
     /// (`evtchn_fifo_is_busy`).
     pub fn is_busy<F: FrameAccess>(&self, frames: &F, port: u32) -> bool {

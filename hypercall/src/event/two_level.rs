@@ -108,9 +108,3 @@ pub fn is_pending<F: FrameAccess>(frames: &F, shared_info: Mfn, port: evtchn_por
     let (word, bit) = word_and_bit(port);
     port < NR_CHANNELS && frames.read_u64(shared_info, PENDING_WORD0 + word) & bit != 0
 }
-
-/// Whether `port` is masked (`evtchn_2l_is_masked`): ports beyond the ABI always are.
-pub fn is_masked<F: FrameAccess>(frames: &F, shared_info: Mfn, port: evtchn_port_t) -> bool {
-    let (word, bit) = word_and_bit(port);
-    port >= NR_CHANNELS || frames.read_u64(shared_info, MASK_WORD0 + word) & bit != 0
-}
