@@ -784,6 +784,7 @@ fn ports_beyond_the_first_bitmap_word_use_their_own_words() {
     let raw = |w: usize| hv.heap.read_u64(dom0.shared_info, w);
     assert_eq!(raw(256 + word), 1 << (port % 64));
     assert_eq!(raw(256), 0, "the first word untouched");
+    assert_eq!(event::poll_pending(&hv, &dom0, port), Ok(true));
     assert_eq!(take_upcall(&hv, &dom0, 0), 1 << word);
     // Closing clears it in its word.
     assert_eq!(close(&hv, &dom0, port), 0);
