@@ -165,3 +165,36 @@ fn a_dying_mapper_returns_references_to_a_live_owner() {
     assert_eq!(h.orphan_pages(), 0);
     check(&h);
 }
+
+#[test]
+fn the_hypervisor_references_a_domains_own_frames_until_it_is_done() {
+    // get_page(page, d) as `map_vcpu_info` and the FIFO event channels take it: only on the
+    // owner's frames, not once the owner is dying; a frame the owner frees meanwhile is orphaned,
+    // and the last put frees it.
+    let h = heap(1024);
+    let owner = h.new_domain(1, 64).unwrap();
+    let other = h.new_domain(2, 64).unwrap();
+    let mfn = h
+        .alloc_domheap_pages(&owner, 0, &AllocRequest::default())
+        .unwrap();
+    assert_eq!(h.get_page(&other, mfn), Err(Errno::EINVAL), "not its frame");
+    assert_eq!(h.put_page(mfn), Err(Errno::EINVAL), "no reference held");
+    h.get_page(&owner, mfn).unwrap();
+    assert_eq!(h.with_buddy(|b| b.refcount(mfn)), 2);
+    let free = h.physinfo().free_pages;
+    h.free_domheap_pages(&owner, mfn, 0).unwrap();
+    assert_eq!(h.orphan_pages(), 1);
+    assert_eq!(h.physinfo().free_pages, free, "still referenced");
+    check(&h);
+    h.put_page(mfn).unwrap();
+    assert_eq!(h.orphan_pages(), 0);
+    assert_eq!(h.physinfo().free_pages, free + 1);
+    check(&h);
+    // A dying owner lends nothing more.
+    let mfn = h
+        .alloc_domheap_pages(&owner, 0, &AllocRequest::default())
+        .unwrap();
+    h.domain_kill(&owner);
+    assert_eq!(h.get_page(&owner, mfn), Err(Errno::EINVAL));
+    check(&h);
+}
