@@ -62,3 +62,23 @@ impl FrameAccess for ArenaFrames {
         self.word(mfn, index).fetch_and(!bits, Ordering::SeqCst)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_updates_are_atomic_read_modify_writes() {
+        let a = ArenaFrames::new(Mfn(0x10), 2);
+        let other = a.read_u64(Mfn(0x10), 7);
+        a.write_u64(Mfn(0x11), 7, 0b1010);
+        assert_eq!(a.fetch_or_u64(Mfn(0x11), 7, 0b0110), 0b1010);
+        assert_eq!(a.read_u64(Mfn(0x11), 7), 0b1110);
+        assert_eq!(a.fetch_and_not_u64(Mfn(0x11), 7, 0b0011), 0b1110);
+        assert_eq!(a.read_u64(Mfn(0x11), 7), 0b1100);
+        assert_eq!(a.compare_exchange_u64(Mfn(0x11), 7, 0b1100, 5), Ok(0b1100));
+        assert_eq!(a.compare_exchange_u64(Mfn(0x11), 7, 0b1100, 6), Err(5));
+        assert_eq!(a.read_u64(Mfn(0x11), 7), 5);
+        assert_eq!(a.read_u64(Mfn(0x10), 7), other, "another frame's word");
+    }
+}

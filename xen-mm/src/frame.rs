@@ -186,7 +186,10 @@ mod tests {
     fn bit_updates_return_the_word_before_and_touch_only_their_bits() {
         let f = Words(std::sync::Mutex::new([0; WORDS_PER_FRAME]));
         f.write_u64(Mfn(0), 3, 0b1010);
-        assert_eq!(f.fetch_or_u64(Mfn(0), 3, 0b0101), 0b1010);
+        // Overlapping bits: set stays set.
+        assert_eq!(f.fetch_or_u64(Mfn(0), 3, 0b0110), 0b1010);
+        assert_eq!(f.read_u64(Mfn(0), 3), 0b1110);
+        assert_eq!(f.fetch_or_u64(Mfn(0), 3, 0b0001), 0b1110);
         assert_eq!(f.read_u64(Mfn(0), 3), 0b1111);
         assert_eq!(f.fetch_and_not_u64(Mfn(0), 3, 0b0110), 0b1111);
         assert_eq!(f.read_u64(Mfn(0), 3), 0b1001);

@@ -240,3 +240,30 @@ fn a_bit_lock_waits_while_another_cpu_holds_it() {
     });
     assert!(entered.load(Ordering::SeqCst));
 }
+
+#[test]
+fn a_second_lock_of_a_class_is_taken_nested_one_level_up() {
+    // Two domains' event locks, the lower domid's first (Xen's double event_lock): the second is
+    // checked one level above the class, so it follows the first, and nothing of the class
+    // itself may follow it.
+    setup();
+    let first = Mutex::new(lock_order::EVENT, ());
+    let second = Mutex::new(lock_order::EVENT, ());
+    let a = first.lock();
+    let b = second.lock_nested();
+    assert_eq!(b.class().level, lock_order::EVENT.level + 1);
+    drop(b);
+    drop(a);
+}
+
+#[test]
+#[should_panic(expected = "taking event (level 6) while holding event (level 7)")]
+fn nothing_of_the_class_follows_the_nested_lock() {
+    setup();
+    let first = Mutex::new(lock_order::EVENT, ());
+    let second = Mutex::new(lock_order::EVENT, ());
+    let third = Mutex::new(lock_order::EVENT, ());
+    let _a = first.lock();
+    let _b = second.lock_nested();
+    let _c = third.lock();
+}
