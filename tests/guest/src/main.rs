@@ -125,7 +125,10 @@ fn main(start_info_paddr: u64) -> ! {
             power_off()
         }
         "pingpong" => {
-            println!("mode=pingpong: dom0 and a domU bounce {} events", pingpong::ROUNDS);
+            println!(
+                "mode=pingpong: dom0 and a domU bounce {} events",
+                pingpong::ROUNDS
+            );
             if pingpong::ping(&start) {
                 println!("pingpong: done");
                 power_off()
@@ -133,7 +136,10 @@ fn main(start_info_paddr: u64) -> ! {
             panic!("pingpong: an event was lost")
         }
         "pong" => {
-            let port = start.option("port").and_then(|p| p.parse().ok()).unwrap_or(1);
+            let port = start
+                .option("port")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1);
             pingpong::pong(port)
         }
         "smp" => {

@@ -13,11 +13,10 @@ use toolstack::{build_pvh, PvhConfig, XenCtrl};
 use xen_public::hvm::hvm_op::{xen_hvm_param, HVMOP_set_param};
 use xen_public::hvm::params::HVM_PARAM_CALLBACK_IRQ;
 use xen_public::sched::{SHUTDOWN_poweroff, SHUTDOWN_reboot};
-use xen_public::xen::{DOMID_SELF, __HYPERVISOR_hvm_op};
+use xen_public::xen::{__HYPERVISOR_hvm_op, DOMID_SELF};
 
 use crate::conformance::events::{
-    alloc_unbound, bind_interdomain, clear_pending, map_shared_info, pending, send,
-    SHARED_INFO,
+    alloc_unbound, bind_interdomain, clear_pending, map_shared_info, pending, send, SHARED_INFO,
 };
 use crate::conformance::timekeeping::now;
 use crate::domu::{module, wait_for_shutdown};
@@ -147,7 +146,7 @@ fn install_idt() {
         | ((handler >> 16) & 0xffff) << 48;
     let high = handler >> 32;
     // SAFETY: one vCPU, interrupts off: nothing else touches the IDT while it is written.
-    unsafe { (*(&raw mut IDT)).0[usize::from(UPCALL_VECTOR)] = Gate([low, high]) };
+    unsafe { IDT.0[usize::from(UPCALL_VECTOR)] = Gate([low, high]) };
     let descriptor: [u64; 2] = [
         ((core::mem::size_of::<Idt>() as u64 - 1) & 0xffff) | (((&raw const IDT) as u64) << 16),
         ((&raw const IDT) as u64) >> 48,

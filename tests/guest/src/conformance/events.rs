@@ -11,7 +11,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use xen_public::event_channel::*;
 use xen_public::memory::{xen_add_to_physmap, XENMAPSPACE_shared_info, XENMEM_add_to_physmap};
 use xen_public::xen::{
-    DOMID_SELF, VIRQ_CONSOLE, VIRQ_DEBUG, VIRQ_TIMER, __HYPERVISOR_event_channel_op,
+    __HYPERVISOR_event_channel_op, DOMID_SELF, VIRQ_CONSOLE, VIRQ_DEBUG, VIRQ_TIMER,
 };
 use zerocopy::{FromZeros, Immutable, IntoBytes};
 
@@ -178,18 +178,24 @@ fn stat_named(
     names: &'static [(u16, &'static str)],
     ids: [u16; 2],
 ) -> impl core::fmt::Display {
-    struct S((i64, u32, u32, [u32; 2]), &'static [(u16, &'static str)], [u16; 2]);
+    struct S(
+        (i64, u32, u32, [u32; 2]),
+        &'static [(u16, &'static str)],
+        [u16; 2],
+    );
     impl core::fmt::Display for S {
         fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             let (rc, status, vcpu, u) = self.0;
             if rc != 0 {
                 return write!(f, "{}", Rc(rc));
             }
-            let dom = |f: &mut core::fmt::Formatter<'_>, d: u32| {
-                match self.2.iter().position(|&id| u32::from(id) == d) {
-                    Some(i) => write!(f, "dom {}", self.1[i].1),
-                    None => write!(f, "dom {d}"),
-                }
+            let dom = |f: &mut core::fmt::Formatter<'_>, d: u32| match self
+                .2
+                .iter()
+                .position(|&id| u32::from(id) == d)
+            {
+                Some(i) => write!(f, "dom {}", self.1[i].1),
+                None => write!(f, "dom {d}"),
             };
             match status {
                 EVTCHNSTAT_closed => write!(f, "closed vcpu {vcpu}"),
@@ -600,7 +606,6 @@ pub fn run() {
     clear_pending(b);
 }
 
-
 /// Pages the FIFO cases give the hypervisor: a control block and an event-array page.
 static mut FIFO_PAGES: [Page; 2] = [Page([0; 512]), Page([0; 512])];
 
@@ -625,7 +630,10 @@ fn init_control(vcpu: u32, gfn: u64, offset: u32) -> (i64, u8) {
 }
 
 fn expand_array(gfn: u64) -> i64 {
-    op(EVTCHNOP_expand_array, &mut evtchn_expand_array { array_gfn: gfn })
+    op(
+        EVTCHNOP_expand_array,
+        &mut evtchn_expand_array { array_gfn: gfn },
+    )
 }
 
 /// The FIFO ABI (xen/common/event_fifo.c): its set-up checks, then an event as the guest sees
@@ -673,7 +681,10 @@ fn fifo(_me: u16) {
     let bad = op(EVTCHNOP_set_priority, &mut sp);
     sp.priority = 3;
     let ok = op(EVTCHNOP_set_priority, &mut sp);
-    let mut sp = evtchn_set_priority { port: 60, priority: 3 };
+    let mut sp = evtchn_set_priority {
+        port: 60,
+        priority: 3,
+    };
     let free = op(EVTCHNOP_set_priority, &mut sp);
     case!(
         "evtchn.fifo.set_priority",

@@ -11,8 +11,8 @@ use core::arch::x86_64::_rdtsc;
 use xen_public::sched::{sched_poll, SCHEDOP_poll};
 use xen_public::vcpu::*;
 use xen_public::xen::{
-    VIRQ_TIMER, VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag, __HYPERVISOR_sched_op,
-    __HYPERVISOR_set_timer_op, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist,
+    __HYPERVISOR_sched_op, __HYPERVISOR_set_timer_op, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist,
+    VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag, VIRQ_TIMER,
 };
 use xen_public::GuestHandle;
 use zerocopy::FromZeros;
@@ -48,7 +48,7 @@ fn time_info() -> TimeInfo {
             shift: (shinfo_word(7) >> 32) as u8 as i8,
             flags: (shinfo_word(7) >> 40) as u8,
         };
-        if v1 % 2 == 0 && shinfo_word(4) as u32 == v1 {
+        if v1.is_multiple_of(2) && shinfo_word(4) as u32 == v1 {
             return rec;
         }
     }
@@ -142,7 +142,7 @@ pub fn run() {
     case!(
         "time.vcpu_time_info",
         "version even {}, mul set {}, tsc stable flag {}",
-        t.version % 2 == 0,
+        t.version.is_multiple_of(2),
         t.mul != 0,
         t.flags & 1 != 0
     );
@@ -152,7 +152,7 @@ pub fn run() {
     case!(
         "time.wallclock",
         "version even {}, after 2020 {}",
-        (wc as u32) % 2 == 0,
+        (wc as u32).is_multiple_of(2),
         (wc >> 32) + (shinfo_word(385) >> 32 << 32) > 1_577_836_800
     );
 
@@ -377,7 +377,7 @@ pub fn run() {
         "vcpu_op.register_vcpu_time_memory_area",
         "rc {}, version even {}, same scale {}",
         Rc(rc),
-        (area_word(32) as u32) % 2 == 0 && area_word(32) as u32 != 0,
+        (area_word(32) as u32).is_multiple_of(2) && area_word(32) as u32 != 0,
         area_word(35) as u32 == time_info().mul
     );
 
