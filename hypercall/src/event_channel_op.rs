@@ -74,7 +74,7 @@ pub fn do_event_channel_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Pr
         }
         EVTCHNOP_close => {
             let c: evtchn_close = read(call, arg)?;
-            event::close(hv, caller, c.port, true)
+            event::close(hv, caller, c.port)
         }
         EVTCHNOP_send => {
             let s: evtchn_send = read(call, arg)?;
@@ -172,7 +172,7 @@ fn reset<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     let mut port = event::reset_begin(&d.events, start)?;
     while event::reset_should_close(&d.events, port) {
         // Ports already free fail with EINVAL: nothing to close there.
-        let _ = event::close(hv, d, port, true);
+        let _ = event::close(hv, d, port);
         if port & RESET_BATCH_MASK == 0 && call.preempt.should_preempt() {
             event::reset_preempted(&d.events, port);
             return Err(Errno::ERESTART);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use common::{guest, hypercall, hypercall_to_completion, TestDomain, TestHv, GUEST_BASE};
 use hypercall::dispatch::Outcome;
 use hypercall::domain::DomainConfig;
-use hypercall::event::{self, EVTCHNS_PER_BUCKET};
+use hypercall::event::{self, ResetStart, EVTCHNS_PER_BUCKET};
 use hypercall::event_channel_op::EVTCHNOP_reset_cont;
 use hypercall::guest::FlatGuest;
 use hypercall::Errno;
@@ -712,6 +712,37 @@ fn a_reset_in_progress_refuses_a_second_one() {
     );
     assert_eq!(rc, 0);
     assert_eq!(domu.events.lock().active(), 0);
+}
+
+#[test]
+fn reset_stages_seen_by_a_concurrent_caller() {
+    // evtchn_reset's three locked stages, called directly as other vCPUs would interleave with
+    // them. The reset is recorded before any port closes (`d->next_evtchn = i`), so a second
+    // one is EBUSY even before the first is preempted.
+    let (hv, _dom0, domu) = setup(1);
+    assert_eq!(event::reset_begin(&domu.events, ResetStart::New), Ok(1));
+    assert_eq!(
+        event::reset_begin(&domu.events, ResetStart::New),
+        Err(Errno::EBUSY)
+    );
+    // The loop goes on while ports are in use (`has_active_evtchns`) and valid: with none in
+    // use it stops at once, even at a valid port.
+    assert!(!event::reset_should_close(&domu.events, 1));
+    // A port bound meanwhile: closes go on, at valid ports only.
+    let (_, port) = alloc_unbound(&hv, &domu, DOMID_SELF, 0);
+    assert!(event::reset_should_close(&domu.events, port));
+    assert!(!event::reset_should_close(&domu.events, EVTCHNS_PER_BUCKET));
+    // Bound after the loop: the end answers EAGAIN, and the reset is over either way.
+    assert_eq!(event::reset_end(&hv, &domu), Err(Errno::EAGAIN));
+    assert_eq!(
+        event::reset_begin(&domu.events, ResetStart::Resume),
+        Err(Errno::EBUSY)
+    );
+    assert_eq!(
+        status(&hv, &domu, DOMID_SELF, port).1.status,
+        EVTCHNSTAT_unbound
+    );
+    assert_eq!(event::reset_begin(&domu.events, ResetStart::New), Ok(1));
 }
 
 #[test]

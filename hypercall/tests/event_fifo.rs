@@ -163,6 +163,11 @@ fn init_control_checks_its_arguments_and_switches_to_fifo() {
         init_control(&hv, &d, 0, CB_GFN, 4).0,
         Errno::EINVAL.negated()
     );
+    // Aligned but too far in: the 72-byte block would cross the page.
+    assert_eq!(
+        init_control(&hv, &d, 0, CB_GFN, 4096 - 64).0,
+        Errno::EINVAL.negated()
+    );
     assert_eq!(
         init_control(&hv, &d, 0, 0x999, 0).0,
         Errno::EINVAL.negated()
@@ -251,6 +256,7 @@ fn masked_ports_wait_for_unmask_and_priorities_pick_the_queue() {
     // evtchn_fifo_set_priority: at most EVTCHN_FIFO_PRIORITY_MIN; later events use the queue.
     let b = ipi(&hv, &d, 0);
     assert_eq!(set_priority(&hv, &d, b, 16), Errno::EINVAL.negated());
+    assert_eq!(set_priority(&hv, &d, b, EVTCHN_FIFO_PRIORITY_MIN), 0);
     assert_eq!(set_priority(&hv, &d, b, 3), 0);
     assert_eq!(set_priority(&hv, &d, 100_000, 3), Errno::EINVAL.negated());
     assert_eq!(
@@ -318,4 +324,26 @@ fn reset_returns_to_2_level_and_the_pages_are_given_back() {
     hv.kill_domain(&d, || false).unwrap();
     assert_eq!(hv.heap.orphan_pages(), 0);
     hv.check_invariants().unwrap();
+}
+
+#[test]
+fn the_event_array_ends_at_128_pages() {
+    // add_page_to_event_array: ENOSPC once EVTCHN_FIFO_MAX_EVENT_ARRAY_PAGES pages cover every
+    // port. Xen does not ask for distinct frames, so one frame given 128 times fills it too.
+    // xen/common/event_fifo.c (not public): 1024 event words per page.
+    const EVTCHN_FIFO_MAX_EVENT_ARRAY_PAGES: u32 = EVTCHN_FIFO_NR_CHANNELS / 1024;
+    let (hv, d) = setup();
+    init_control(&hv, &d, 0, CB_GFN, 0);
+    for page in 0..EVTCHN_FIFO_MAX_EVENT_ARRAY_PAGES {
+        assert_eq!(expand(&hv, &d, ARRAY_GFN), 0, "page {page}");
+    }
+    assert_eq!(expand(&hv, &d, ARRAY2_GFN), Errno::ENOSPC.negated());
+    let array = mfn_of(&hv, &d, ARRAY_GFN);
+    assert_eq!(
+        hv.heap.with_buddy(|b| b.refcount(array)),
+        1 + EVTCHN_FIFO_MAX_EVENT_ARRAY_PAGES,
+        "one reference per page given, none for the refused one"
+    );
+    let array2 = mfn_of(&hv, &d, ARRAY2_GFN);
+    assert_eq!(hv.heap.with_buddy(|b| b.refcount(array2)), 1);
 }

@@ -322,48 +322,14 @@ impl FrameAccess for LoomFrames {
 /// wake-up that a check before the block (instead of after) would allow.
 #[test]
 fn a_timer_firing_as_the_vcpu_blocks_never_leaves_it_asleep() {
-    use hypercall::domain::DomainConfig;
-    use hypercall::hypervisor::{Hypervisor, XenInfo};
     use hypercall::timer::{run_timers, TimerId, TimerKind};
-    use xen_mm::buddy::NodeId;
-    use xen_mm::heap::DomHeap;
-    use xen_mm::p2m::npt::Npt;
-    use xen_mm::p2m::Superpages;
-    use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
     use xen_public::xen::VIRQ_TIMER;
 
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(2);
     builder.check(|| {
-        let heap = DomHeap::new(
-            LoomFrames::new(),
-            &[(Mfn(LOOM_BASE), Mfn(LOOM_BASE + LOOM_FRAMES))],
-            1,
-            |_| NodeId(0),
-        )
-        .unwrap();
-        let hv = Arc::new(Hypervisor::<LoomFrames, Npt>::new(
-            heap,
-            XenInfo::default(),
-            Superpages {
-                two_mb: false,
-                one_gb: false,
-            },
-            LOOM_BASE + LOOM_FRAMES,
-        ));
-        let d = hv
-            .create_domain(
-                None,
-                DomainConfig {
-                    flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
-                    max_vcpus: 1,
-                    max_evtchn_port: 63,
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        d.state().vcpus = 1;
-        d.start_vcpu(0);
+        let hv = Arc::new(loom_hypervisor());
+        let d = loom_domain(&hv);
         // Upcalls by HVM_PARAM_CALLBACK_IRQ's vector; VIRQ_TIMER bound; the timer due.
         d.state().hvm_params[0] = (2 << 56) | 0xf3;
         hypercall::event::bind_virq(&*hv, &d, VIRQ_TIMER, 0).unwrap();
@@ -387,4 +353,79 @@ fn a_timer_firing_as_the_vcpu_blocks_never_leaves_it_asleep() {
         );
         assert!(!v.is_blocked(), "asleep with its event delivered");
     });
+}
+
+/// Two domains binding towards each other at once (EVTCHNOP_bind_interdomain from each side:
+/// xen/common/event_channel.c `evtchn_bind_interdomain` and `double_evtchn_lock`): both take the
+/// two event locks, always the lower domid's first, so neither waits for the other forever
+/// (loom reports a deadlock), and both bindings land.
+#[test]
+fn domains_binding_towards_each_other_do_not_deadlock() {
+    use hypercall::event::{alloc_unbound, bind_interdomain};
+
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(|| {
+        let hv = Arc::new(loom_hypervisor());
+        let d1 = loom_domain(&hv);
+        let d2 = loom_domain(&hv);
+        let p1 = alloc_unbound(&*hv, &d1, d2.domid(), Ok(())).unwrap();
+        let p2 = alloc_unbound(&*hv, &d2, d1.domid(), Ok(())).unwrap();
+        let other = {
+            let (hv, d1, d2) = (hv.clone(), d1.clone(), d2.clone());
+            thread::spawn(move || bind_interdomain(&*hv, &d2, &d1, p1).unwrap())
+        };
+        let from_d1 = bind_interdomain(&*hv, &d1, &d2, p2).unwrap();
+        let from_d2 = other.join().unwrap();
+        assert_ne!(from_d1, p1, "a new port, not the one waiting");
+        assert_ne!(from_d2, p2, "a new port, not the one waiting");
+    });
+}
+
+type LoomHv = hypercall::hypervisor::Hypervisor<LoomFrames, xen_mm::p2m::npt::Npt>;
+
+/// A hypervisor on [`LoomFrames`].
+fn loom_hypervisor() -> LoomHv {
+    use hypercall::hypervisor::XenInfo;
+    use xen_mm::buddy::NodeId;
+    use xen_mm::heap::DomHeap;
+    use xen_mm::p2m::Superpages;
+
+    let heap = DomHeap::new(
+        LoomFrames::new(),
+        &[(Mfn(LOOM_BASE), Mfn(LOOM_BASE + LOOM_FRAMES))],
+        1,
+        |_| NodeId(0),
+    )
+    .unwrap();
+    LoomHv::new(
+        heap,
+        XenInfo::default(),
+        Superpages {
+            two_mb: false,
+            one_gb: false,
+        },
+        LOOM_BASE + LOOM_FRAMES,
+    )
+}
+
+/// A PVH domain with its one vCPU up and 64 ports.
+fn loom_domain(hv: &LoomHv) -> std::sync::Arc<hypercall::domain::Domain<xen_mm::p2m::npt::Npt>> {
+    use hypercall::domain::DomainConfig;
+    use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
+
+    let d = hv
+        .create_domain(
+            None,
+            DomainConfig {
+                flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
+                max_vcpus: 1,
+                max_evtchn_port: 63,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    d.state().vcpus = 1;
+    d.start_vcpu(0);
+    d
 }

@@ -75,9 +75,6 @@ pub struct Evtchn {
     pub state: ChannelState,
     /// The vCPU its events are announced to.
     pub notify_vcpu_id: u32,
-    /// Whether the hypervisor itself consumes it (`xen_consumer`): guests may not close, send
-    /// on, rebind or query it.
-    pub xen_consumer: bool,
     /// Its FIFO-ABI state (priority, last queue).
     pub fifo: fifo::FifoPort,
 }
@@ -86,7 +83,6 @@ impl Evtchn {
     const FREE: Evtchn = Evtchn {
         state: ChannelState::Free,
         notify_vcpu_id: 0,
-        xen_consumer: false,
         fifo: fifo::FifoPort {
             priority: EVTCHN_FIFO_PRIORITY_DEFAULT as u8,
             last_vcpu: 0,
@@ -95,9 +91,10 @@ impl Evtchn {
         },
     };
 
-    /// Whether a guest may use it (`evtchn_usable`): bound, and not the hypervisor's.
+    /// Whether a guest may use it (`evtchn_usable`): bound. (Xen also refuses its own ports,
+    /// `xen_consumer`; xen-rs binds none yet: ioreq servers' ports will be the first.)
     pub fn usable(&self) -> bool {
-        !self.xen_consumer && !matches!(self.state, ChannelState::Free | ChannelState::Reserved)
+        !matches!(self.state, ChannelState::Free | ChannelState::Reserved)
     }
 }
 
@@ -116,8 +113,6 @@ pub struct EventTable {
     max_evtchn_port: u32,
     /// Ports in use, port 0 not counted (`d->active_evtchns`).
     active: u32,
-    /// Of those, the hypervisor's (`d->xen_evtchns`).
-    xen_evtchns: u32,
     /// Where an EVTCHNOP_reset in progress resumes; 0 when none is (`d->next_evtchn`).
     next_reset: u32,
     /// Set when the domain dies: no port is allocated after (`evtchn_destroy`'s barrier).
@@ -140,7 +135,6 @@ impl EventTable {
             chans,
             max_evtchn_port: max_port.min(i32::MAX as u32),
             active: 0,
-            xen_evtchns: 0,
             next_reset: 0,
             dying: false,
             destroy_from: u32::MAX,
@@ -242,9 +236,6 @@ impl EventTable {
     /// starts clean, and it goes back to vCPU 0.
     fn free<F: FrameAccess>(&mut self, ports: &Ports<'_, F>, port: evtchn_port_t) {
         let Some(&c) = self.chan(port) else { return };
-        if c.xen_consumer {
-            self.xen_evtchns -= 1;
-        }
         self.chans[port as usize] = Evtchn::FREE;
         if c.usable() {
             match &self.fifo {
@@ -528,21 +519,16 @@ pub fn bind_ipi<F: FrameAccess, Fmt: P2mFormat>(
     Ok(port)
 }
 
-/// EVTCHNOP_close (`evtchn_close`), and the hypervisor's own closes (`guest` false: it may close
-/// its own ports). Closing one end of an interdomain channel leaves the other unbound, waiting
+/// EVTCHNOP_close (`evtchn_close`). Closing one end of an interdomain channel leaves the other unbound, waiting
 /// for this domain again.
 pub fn close<F: FrameAccess, Fmt: P2mFormat>(
     hv: &Hypervisor<F, Fmt>,
     d1: &Domain<Fmt>,
     port: evtchn_port_t,
-    guest: bool,
 ) -> Result<(), Errno> {
     let (remote_dom, remote_port) = {
         let mut t = d1.events.lock();
         let c = *t.chan(port).ok_or(Errno::EINVAL)?;
-        if c.xen_consumer && guest {
-            return Err(Errno::EINVAL);
-        }
         match c.state {
             ChannelState::Free | ChannelState::Reserved => return Err(Errno::EINVAL),
             ChannelState::Interdomain {
@@ -596,7 +582,7 @@ pub fn close<F: FrameAccess, Fmt: P2mFormat>(
 }
 
 /// EVTCHNOP_send (`evtchn_send`): to the peer of an interdomain port, to the bound vCPU of an
-/// IPI port; dropped on an unbound port; `EINVAL` on anything else or a hypervisor's port.
+/// IPI port; dropped on an unbound port; `EINVAL` on anything else.
 pub fn send<F: FrameAccess, Fmt: P2mFormat>(
     hv: &Hypervisor<F, Fmt>,
     ld: &Domain<Fmt>,
@@ -605,9 +591,6 @@ pub fn send<F: FrameAccess, Fmt: P2mFormat>(
     let (rdom, rport) = {
         let mut t = ld.events.lock();
         let c = *t.chan(lport).ok_or(Errno::EINVAL)?;
-        if c.xen_consumer {
-            return Err(Errno::EINVAL);
-        }
         match c.state {
             ChannelState::Interdomain {
                 remote_dom,
@@ -642,8 +625,8 @@ pub fn send<F: FrameAccess, Fmt: P2mFormat>(
 }
 
 /// EVTCHNOP_status's answer for one port (`evtchn_status`): (EVTCHNSTAT_*, vCPU, `u`).
-/// `EINVAL` for an invalid port, `EACCES` for the hypervisor's own. `permitted` is the XSM
-/// verdict, which Xen asks after those checks.
+/// `EINVAL` for an invalid port. `permitted` is the XSM verdict, which Xen asks after that
+/// check.
 pub fn status<Fmt: P2mFormat>(
     d: &Domain<Fmt>,
     port: evtchn_port_t,
@@ -651,9 +634,6 @@ pub fn status<Fmt: P2mFormat>(
 ) -> Result<(u32, u32, [u32; 2]), Errno> {
     let t = d.events.lock();
     let c = *t.chan(port).ok_or(Errno::EINVAL)?;
-    if c.xen_consumer {
-        return Err(Errno::EACCES);
-    }
     permitted?;
     let (status, u) = match c.state {
         ChannelState::Free | ChannelState::Reserved => (EVTCHNSTAT_closed, [0, 0]),
@@ -683,9 +663,6 @@ pub fn bind_vcpu<Fmt: P2mFormat>(
     }
     let mut t = d.events.lock();
     let c = t.chan_mut(port).ok_or(Errno::EINVAL)?;
-    if c.xen_consumer {
-        return Err(Errno::EINVAL);
-    }
     match c.state {
         ChannelState::Virq(virq) if virq_is_global(virq) => c.notify_vcpu_id = vcpu,
         ChannelState::Unbound { .. } | ChannelState::Interdomain { .. } => c.notify_vcpu_id = vcpu,
@@ -785,11 +762,11 @@ pub fn reset_begin(events: &Events, start: ResetStart) -> Result<evtchn_port_t, 
     Ok(i)
 }
 
-/// Whether ports are still in use beyond the hypervisor's (`has_active_evtchns`), and whether
-/// `port` is valid.
+/// Whether ports are still in use (`has_active_evtchns`; the hypervisor binds none of its own)
+/// and `port` is valid: the reset loop's condition.
 pub fn reset_should_close(events: &Events, port: evtchn_port_t) -> bool {
     let t = events.lock();
-    t.chan(port).is_some() && t.active > t.xen_evtchns
+    t.chan(port).is_some() && t.active > 0
 }
 
 /// Records where a preempted reset resumes.
@@ -805,7 +782,7 @@ pub fn reset_end<F: FrameAccess, Fmt: P2mFormat>(
 ) -> Result<(), Errno> {
     let mut t = d.events.lock();
     t.next_reset = 0;
-    if t.active > t.xen_evtchns {
+    if t.active > 0 {
         return Err(Errno::EAGAIN);
     }
     fifo_destroy(hv, &mut t);
@@ -953,7 +930,7 @@ pub fn destroy<F: FrameAccess, Fmt: P2mFormat>(
     while port > 1 {
         port -= 1;
         // Free ports answer EINVAL: nothing to close.
-        let _ = close(hv, d, port, false);
+        let _ = close(hv, d, port);
         if port & 0x3f == 0 && preempt() {
             d.events.lock().destroy_from = port;
             return Err(Errno::ERESTART);
