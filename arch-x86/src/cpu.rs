@@ -1,54 +1,70 @@
-//! Control registers, halting, and the QEMU debug-exit device.
+//! Control registers, halting, and the QEMU debug-exit device. The registers are read through
+//! the `x86_64` crate.
 
-use core::arch::asm;
+use x86_64::registers::control::{Cr0, Cr0Flags, Cr2, Cr3, Cr4, Cr4Flags};
+
+/// CR0.PE: protected mode.
+pub const CR0_PE: u64 = Cr0Flags::PROTECTED_MODE_ENABLE.bits();
+/// CR0.NE: x87 errors by exception.
+pub const CR0_NE: u64 = Cr0Flags::NUMERIC_ERROR.bits();
+/// CR0.PG: paging.
+pub const CR0_PG: u64 = Cr0Flags::PAGING.bits();
+/// CR4.VMXE: VMX enabled.
+pub const CR4_VMXE: u64 = Cr4Flags::VIRTUAL_MACHINE_EXTENSIONS.bits();
+/// CR4.OSXSAVE: XSAVE and XCR0 enabled.
+pub const CR4_OSXSAVE: u64 = Cr4Flags::OSXSAVE.bits();
 
 /// Reads CR0.
 pub fn read_cr0() -> u64 {
-    let value: u64;
-    // SAFETY: reading CR0 has no side effects; we run at CPL 0.
-    unsafe { asm!("mov {}, cr0", out(reg) value, options(nomem, nostack, preserves_flags)) }
-    value
+    Cr0::read_raw()
 }
 
 /// Reads CR2, the linear address of the last page fault.
 pub fn read_cr2() -> u64 {
-    let value: u64;
-    // SAFETY: reading CR2 has no side effects; we run at CPL 0.
-    unsafe { asm!("mov {}, cr2", out(reg) value, options(nomem, nostack, preserves_flags)) }
-    value
+    Cr2::read_raw()
 }
 
 /// Reads CR3, the root of the current page tables.
 pub fn read_cr3() -> u64 {
-    let value: u64;
-    // SAFETY: reading CR3 has no side effects; we run at CPL 0.
-    unsafe { asm!("mov {}, cr3", out(reg) value, options(nomem, nostack, preserves_flags)) }
-    value
+    let (frame, flags) = Cr3::read_raw();
+    frame.start_address().as_u64() | u64::from(flags)
 }
 
 /// Reads CR4.
 pub fn read_cr4() -> u64 {
-    let value: u64;
-    // SAFETY: reading CR4 has no side effects; we run at CPL 0.
-    unsafe { asm!("mov {}, cr4", out(reg) value, options(nomem, nostack, preserves_flags)) }
-    value
+    Cr4::read_raw()
+}
+
+/// Writes CR0.
+///
+/// # Safety
+/// The new value must keep the hypervisor running: paging and protected mode stay on, and any bit
+/// it sets is one the CPU supports (else #GP).
+pub unsafe fn write_cr0(value: u64) {
+    // SAFETY: the caller's promise.
+    unsafe { Cr0::write_raw(value) }
+}
+
+/// Writes CR4.
+///
+/// # Safety
+/// As for [`write_cr0`]: the hypervisor's paging mode is kept, and every bit set is supported.
+pub unsafe fn write_cr4(value: u64) {
+    // SAFETY: the caller's promise.
+    unsafe { Cr4::write_raw(value) }
 }
 
 /// Reads the time-stamp counter.
 pub fn read_tsc() -> u64 {
-    let (lo, hi): (u32, u32);
     // SAFETY: RDTSC only reads the counter (CR4.TSD is clear at CPL 0 anyway).
-    unsafe {
-        asm!("rdtsc", out("eax") lo, out("edx") hi, options(nomem, nostack, preserves_flags))
-    };
-    (u64::from(hi) << 32) | u64::from(lo)
+    unsafe { core::arch::x86_64::_rdtsc() }
 }
 
 /// Stops this CPU for good: interrupts off, then `hlt` (an NMI can wake it; it halts again).
 pub fn halt_forever() -> ! {
     loop {
-        // SAFETY: disabling interrupts and halting only stops this CPU; no memory is touched.
-        unsafe { asm!("cli", "hlt", options(nomem, nostack)) }
+        x86_64::instructions::interrupts::disable();
+        x86_64::instructions::hlt();
     }
 }
 

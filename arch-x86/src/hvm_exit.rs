@@ -172,9 +172,6 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     }
 }
 
-/// CR4.OSXSAVE.
-const CR4_OSXSAVE: u64 = 1 << 18;
-
 /// The states guests may enable (none off the bare-metal build, where no guest runs).
 fn host_xfeature_mask() -> u64 {
     #[cfg(target_os = "none")]
@@ -198,7 +195,7 @@ fn cpuid<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(hv: &Hv<Fmt>, d: &Domain<Fmt>, v: 
     let leaf = v.rax() as u32;
     let subleaf = v.regs().rcx as u32;
     let view = hvm::GuestCpuidView {
-        cr4_osxsave: v.paging_state().cr4 & CR4_OSXSAVE != 0,
+        cr4_osxsave: v.paging_state().cr4 & crate::cpu::CR4_OSXSAVE != 0,
         xfeature_mask: host_xfeature_mask(),
     };
     // The host's leaf 0xD reports sizes for the XCR0 in force, which is this vCPU's (xstate.rs).

@@ -59,7 +59,9 @@ pub fn trap_name(vector: u64) -> &'static str {
 }
 
 /// An interrupt gate (type 0xE: interrupts stay off in the handler) for `handler` in segment
-/// `selector`, on IST slot `ist` (0 = the current stack), callable from privilege `dpl`.
+/// `selector`, on IST slot `ist` (0 = the current stack), callable from privilege `dpl`. By hand:
+/// the `x86_64` crate's IDT names each exception as a typed field and hides the reserved
+/// vectors, where the stubs below fill the table by vector number.
 pub const fn interrupt_gate(handler: u64, selector: u16, ist: u8, dpl: u8) -> [u64; 2] {
     let low = (handler & 0xffff)
         | (selector as u64) << 16
@@ -421,15 +423,13 @@ mod bare_metal {
             BOOT_IDT.0[2 * vector as usize].store(low, Ordering::Relaxed);
             BOOT_IDT.0[2 * vector as usize + 1].store(high, Ordering::Relaxed);
         }
-        let pointer = crate::gdt::DescriptorTablePointer {
+        let pointer = x86_64::structures::DescriptorTablePointer {
             limit: (core::mem::size_of::<Idt>() - 1) as u16,
-            base: &BOOT_IDT as *const Idt as u64,
+            base: x86_64::VirtAddr::new(&BOOT_IDT as *const Idt as u64),
         };
         // SAFETY: the IDT is a static that lives forever; every present gate points at a stub above, in
         // the code segment loaded by `gdt::load_boot_gdt`, with an IST slot that the TSS fills.
-        unsafe {
-            core::arch::asm!("lidt [{}]", in(reg) &pointer, options(readonly, nostack, preserves_flags))
-        };
+        unsafe { x86_64::instructions::tables::lidt(&pointer) };
     }
 }
 

@@ -1,6 +1,6 @@
-//! Port I/O instructions.
+//! Port I/O, by the `x86_64` crate's `Port` (Xen's `inb`/`outb` names kept).
 
-use core::arch::asm;
+use x86_64::instructions::port::Port;
 
 /// Writes a byte to an I/O port.
 ///
@@ -9,10 +9,8 @@ use core::arch::asm;
 /// invariant that other code relies on (for example reprogramming a device another driver owns).
 #[inline]
 pub unsafe fn outb(port: u16, value: u8) {
-    // SAFETY: the caller guarantees the port may be written; `out` touches no memory.
-    unsafe {
-        asm!("out dx, al", in("dx") port, in("al") value, options(nomem, nostack, preserves_flags))
-    }
+    // SAFETY: the caller guarantees the port may be written.
+    unsafe { Port::new(port).write(value) }
 }
 
 /// Reads a byte from an I/O port.
@@ -21,10 +19,6 @@ pub unsafe fn outb(port: u16, value: u8) {
 /// As for [`outb`]: reads can have side effects on devices (acknowledging a status, popping a FIFO).
 #[inline]
 pub unsafe fn inb(port: u16) -> u8 {
-    let value: u8;
-    // SAFETY: the caller guarantees the port may be read; `in` touches no memory.
-    unsafe {
-        asm!("in al, dx", out("al") value, in("dx") port, options(nomem, nostack, preserves_flags))
-    }
-    value
+    // SAFETY: the caller guarantees the port may be read.
+    unsafe { Port::new(port).read() }
 }

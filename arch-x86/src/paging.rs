@@ -9,11 +9,13 @@
 use alloc::boxed::Box;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-const PRESENT: u64 = 1 << 0;
-const WRITABLE: u64 = 1 << 1;
-const PAGE_SIZE_BIT: u64 = 1 << 7;
+use x86_64::structures::paging::PageTableFlags;
+
+const PRESENT: u64 = PageTableFlags::PRESENT.bits();
+const WRITABLE: u64 = PageTableFlags::WRITABLE.bits();
+const PAGE_SIZE_BIT: u64 = PageTableFlags::HUGE_PAGE.bits();
 /// Page-level write-through and cache-disable: uncached with the reset PAT.
-const UNCACHED: u64 = (1 << 3) | (1 << 4);
+const UNCACHED: u64 = PageTableFlags::WRITE_THROUGH.bits() | PageTableFlags::NO_CACHE.bits();
 const GIB: u64 = 1 << 30;
 /// One PML4 entry maps 512 GiB: the most the direct map covers for now.
 pub const DIRECTMAP_MAX: u64 = 512 * GIB;
@@ -71,7 +73,9 @@ pub fn identity_directory(base: u64, uncached: u64) -> [u64; 512] {
 #[cfg(target_os = "none")]
 pub fn build_direct_map(end: u64) {
     let gib = end.div_ceil(GIB).clamp(4, DIRECTMAP_MAX / GIB);
-    let one_gb = crate::msr::cpuid(0x8000_0001, 0).edx & (1 << 26) != 0;
+    let one_gb = crate::msr::cpu_features()
+        .get_extended_processor_and_feature_identifiers()
+        .is_some_and(|f| f.has_1gib_pages());
     // The tables live for ever: leaked boxes from the xenheap, which is identity-mapped below
     // 4 GiB by the boot tables, so their addresses are physical addresses.
     let apic = crate::apic::register_base();
@@ -95,8 +99,12 @@ pub fn build_direct_map(end: u64) {
     // the xenheap, the console) means the same after the switch. The pages are leaked, so they
     // are never freed or reused. Writing CR3 flushes the non-global TLB entries.
     unsafe {
-        core::arch::asm!("mov cr3, {}", in(reg) &*pml4 as *const PageTable as u64,
-                         options(nostack, preserves_flags))
+        x86_64::registers::control::Cr3::write_raw(
+            x86_64::structures::paging::PhysFrame::containing_address(x86_64::PhysAddr::new(
+                &*pml4 as *const PageTable as u64,
+            )),
+            0,
+        )
     };
     DIRECTMAP_END.store(gib * GIB, Ordering::Relaxed);
 }

@@ -55,7 +55,9 @@ impl Vendor for Svm {
     fn superpages() -> Superpages {
         Superpages {
             two_mb: true,
-            one_gb: crate::msr::cpuid(0x8000_0001, 0).edx & (1 << 26) != 0,
+            one_gb: crate::msr::cpu_features()
+                .get_extended_processor_and_feature_identifiers()
+                .is_some_and(|f| f.has_1gib_pages()),
         }
     }
 }

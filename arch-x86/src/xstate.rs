@@ -119,15 +119,17 @@ pub fn xfeature_mask() -> u64 {
 /// and with XSAVE, CR4.OSXSAVE and XCR0. Returns the mask and the save area's size.
 #[cfg(target_os = "none")]
 pub fn init() -> (u64, u32) {
-    use crate::cpu::{read_cr0, read_cr4};
-    const CR0_MP: u64 = 1 << 1;
-    const CR0_EM: u64 = 1 << 2;
-    const CR0_TS: u64 = 1 << 3;
-    const CR4_OSFXSR: u64 = 1 << 9;
-    const CR4_OSXMMEXCPT: u64 = 1 << 10;
-    const CR4_OSXSAVE: u64 = 1 << 18;
-    let has_xsave =
-        crate::msr::cpuid(0, 0).eax >= 0xd && crate::msr::cpuid(1, 0).ecx & (1 << 26) != 0;
+    use crate::cpu::{read_cr0, read_cr4, write_cr0, write_cr4, CR4_OSXSAVE};
+    use x86_64::registers::control::{Cr0Flags, Cr4Flags};
+    const CR0_MP: u64 = Cr0Flags::MONITOR_COPROCESSOR.bits();
+    const CR0_EM: u64 = Cr0Flags::EMULATE_COPROCESSOR.bits();
+    const CR0_TS: u64 = Cr0Flags::TASK_SWITCHED.bits();
+    const CR4_OSFXSR: u64 = Cr4Flags::OSFXSR.bits();
+    const CR4_OSXMMEXCPT: u64 = Cr4Flags::OSXMMEXCPT_ENABLE.bits();
+    let has_xsave = crate::msr::cpuid(0, 0).eax >= 0xd
+        && crate::msr::cpu_features()
+            .get_feature_info()
+            .is_some_and(|f| f.has_xsave());
     let cr0 = (read_cr0() | CR0_MP) & !(CR0_EM | CR0_TS);
     let mut cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     if has_xsave {
@@ -137,8 +139,8 @@ pub fn init() -> (u64, u32) {
     // enable FXSAVE, SSE exceptions and XSAVE, which the CPU supports (checked above); the
     // hypervisor's own code uses none of them.
     unsafe {
-        core::arch::asm!("mov cr0, {}", in(reg) cr0, options(nostack));
-        core::arch::asm!("mov cr4, {}", in(reg) cr4, options(nostack));
+        write_cr0(cr0);
+        write_cr4(cr4);
     }
     if !has_xsave {
         return (0, 512);
@@ -159,10 +161,7 @@ pub fn init() -> (u64, u32) {
 #[cfg(target_os = "none")]
 unsafe fn xsetbv(xcr0: u64) {
     // SAFETY: the caller's promise.
-    unsafe {
-        core::arch::asm!("xsetbv", in("ecx") 0u32, in("eax") xcr0 as u32,
-            in("edx") (xcr0 >> 32) as u32, options(nomem, nostack))
-    }
+    unsafe { x86_64::registers::xcontrol::XCr0::write_raw(xcr0) }
 }
 
 /// One vCPU's extended state: its save area (from the hypervisor's heap, 64-byte aligned as
@@ -238,10 +237,7 @@ impl Xstate {
         unsafe {
             if previous != 0 {
                 if xsave {
-                    let (lo, hi): (u32, u32);
-                    core::arch::asm!("xgetbv", in("ecx") 0u32, out("eax") lo, out("edx") hi,
-                        options(nomem, nostack));
-                    let held = (u64::from(hi) << 32) | u64::from(lo);
+                    let held = x86_64::registers::xcontrol::XCr0::read_raw();
                     core::ptr::write_unaligned((previous as usize + SW_XCR0) as *mut u64, held);
                     core::arch::asm!("xsave64 [{}]", in(reg) previous, in("eax") u32::MAX,
                         in("edx") u32::MAX, options(nostack));

@@ -8,7 +8,7 @@ pub mod vmcb;
 
 use alloc::boxed::Box;
 
-use crate::msr::{self, CpuidResult};
+use crate::msr::{self, CpuidResult, EFER_GUEST_BITS, EFER_LMA};
 pub use crate::vcpu::GuestRegs;
 use crate::vcpu::{event_needs_reinjection, HvmVcpu, VmExit};
 use crate::xstate::Xstate;
@@ -38,7 +38,9 @@ pub struct SvmFeatures {
 }
 
 impl SvmFeatures {
-    /// Decodes the two CPUID leaves (host-testable).
+    /// Decodes the two CPUID leaves (host-testable). By hand rather than by `raw-cpuid`, whose
+    /// `has_svm` and `get_svm_info` answer only for the AMD vendor string: Xen takes SVM from
+    /// the feature bit alone (xen/arch/x86/hvm/hvm.c `hvm_enable`, `cpu_has_svm`), Hygon too.
     pub fn from_cpuid(ext1: CpuidResult, svm_leaf: CpuidResult) -> Self {
         let svm = ext1.ecx & (1 << 2) != 0;
         if !svm {
@@ -78,7 +80,10 @@ pub fn enable() {
     );
     // Nested page tables mark MMIO, foreign and grant frames no-execute: bit 63 is only a flag,
     // not a reserved bit, with EFER.NXE set (CPUID 0x8000_0001 EDX bit 20), as Xen always runs.
-    let nxe = if msr::cpuid(0x8000_0001, 0).edx & (1 << 20) != 0 {
+    let nxe = if msr::cpu_features()
+        .get_extended_processor_and_feature_identifiers()
+        .is_some_and(|f| f.has_execute_disable())
+    {
         msr::EFER_NXE
     } else {
         0
@@ -161,11 +166,6 @@ pub const HYPERVISOR_PORTS: [(u16, u16); 5] = [
     (0x3f8, 0x3ff),
     (0xcf9, 0xcf9),
 ];
-
-/// EFER.LME, LMA and SVME.
-pub const EFER_LME: u64 = 1 << 8;
-/// EFER.LMA.
-pub const EFER_LMA: u64 = 1 << 10;
 
 impl SvmVcpu {
     /// A vCPU in the PVH entry state (docs/misc/pvh.pandoc; Xen's `arch_set_info_hvm_guest` as
@@ -424,9 +424,6 @@ impl SvmVcpu {
 /// The hypercall instruction of Xen's SVM hypercall page (`vmmcall`).
 pub const VMMCALL: [u8; 3] = [0x0f, 0x01, 0xd9];
 
-/// EFER bits a guest may set (SCE, LME, NXE, LMSLE, FFXSR, TCE); LMA is the CPU's.
-const EFER_GUEST_BITS: u64 = (1 << 0) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 14) | (1 << 15);
-
 impl HvmVcpu for SvmVcpu {
     #[cfg(target_os = "none")]
     fn run(&mut self) -> VmExit {
@@ -669,6 +666,7 @@ svm_vmrun:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::msr::EFER_LME;
 
     #[test]
     fn svm_features_decode_cpuid() {

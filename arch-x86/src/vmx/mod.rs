@@ -45,16 +45,10 @@ pub const IA32_VMX_EPT_VPID_CAP: u32 = 0x48c;
 /// IA32_VMX_CR0_FIXED0, CR0_FIXED1, CR4_FIXED0, CR4_FIXED1.
 pub const CR_FIXED_MSRS: [u32; 4] = [0x486, 0x487, 0x488, 0x489];
 
-/// CR0.PE.
-const CR0_PE: u64 = 1 << 0;
-/// CR0.PG.
-const CR0_PG: u64 = 1 << 31;
-/// CR4.VMXE.
-const CR4_VMXE: u64 = 1 << 13;
-/// EFER.LME.
-const EFER_LME: u64 = 1 << 8;
-/// EFER.LMA.
-const EFER_LMA: u64 = 1 << 10;
+#[cfg(target_os = "none")]
+use crate::cpu::{read_cr0, read_cr3, read_cr4};
+use crate::cpu::{CR0_PE, CR0_PG, CR4_VMXE};
+use crate::msr::{EFER_GUEST_BITS, EFER_LMA, EFER_LME};
 /// The PAT value after reset.
 const PAT_RESET: u64 = 0x0007_0406_0007_0406;
 
@@ -192,7 +186,9 @@ impl VmxControls {
 
 /// Whether CPUID says this CPU has VMX (leaf 1, ECX bit 5).
 pub fn cpu_has_vmx() -> bool {
-    msr::cpuid(1, 0).ecx & (1 << 5) != 0
+    msr::cpu_features()
+        .get_feature_info()
+        .is_some_and(|f| f.has_vmx())
 }
 
 /// Reads the capability MSRs.
@@ -277,9 +273,9 @@ pub fn enable() -> Result<&'static VmxControls, &'static str> {
             msr::wrmsr(IA32_FEATURE_CONTROL, feature | 1 | (1 << 2));
         }
         let cr0 = read_cr0() | controls.cr0_fixed;
-        core::arch::asm!("mov cr0, {}", in(reg) cr0, options(nostack, preserves_flags));
+        crate::cpu::write_cr0(cr0);
         let cr4 = read_cr4() | controls.cr4_fixed | CR4_VMXE;
-        core::arch::asm!("mov cr4, {}", in(reg) cr4, options(nostack, preserves_flags));
+        crate::cpu::write_cr4(cr4);
         let region = VMXON_REGION.call_once(|| Box::new(Page::default()));
         let pa = region.paddr();
         core::ptr::write_volatile(pa as *mut u32, controls.revision);
@@ -291,36 +287,6 @@ pub fn enable() -> Result<&'static VmxControls, &'static str> {
         }
     }
     Ok(CONTROLS.call_once(|| controls))
-}
-
-#[cfg(target_os = "none")]
-fn read_cr0() -> u64 {
-    let v: u64;
-    // SAFETY: reading CR0 has no side effect.
-    unsafe {
-        core::arch::asm!("mov {}, cr0", out(reg) v, options(nomem, nostack, preserves_flags))
-    };
-    v
-}
-
-#[cfg(target_os = "none")]
-fn read_cr3() -> u64 {
-    let v: u64;
-    // SAFETY: reading CR3 has no side effect.
-    unsafe {
-        core::arch::asm!("mov {}, cr3", out(reg) v, options(nomem, nostack, preserves_flags))
-    };
-    v
-}
-
-#[cfg(target_os = "none")]
-fn read_cr4() -> u64 {
-    let v: u64;
-    // SAFETY: reading CR4 has no side effect.
-    unsafe {
-        core::arch::asm!("mov {}, cr4", out(reg) v, options(nomem, nostack, preserves_flags))
-    };
-    v
 }
 
 /// VPIDs handed out so far; 0 is the host's.
@@ -733,9 +699,6 @@ fn gpr_value(r: &GuestRegs, n: u64) -> u64 {
     }
 }
 
-/// EFER bits a guest may set (SCE, LME, NXE, LMSLE, FFXSR, TCE); LMA is the CPU's.
-const EFER_GUEST_BITS: u64 = (1 << 0) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 14) | (1 << 15);
-
 /// The hypercall instruction Xen's VMX hypercall page uses (`vmcall`).
 pub const VMCALL: [u8; 3] = [0x0f, 0x01, 0xc1];
 
@@ -1036,17 +999,11 @@ impl VmxVcpu {
     /// # Safety
     /// The VMCS must be current.
     unsafe fn write_host_state(&mut self) {
-        let mut gdtr = [0u8; 10];
-        let mut idtr = [0u8; 10];
+        let gdt_base = x86_64::instructions::tables::sgdt().base.as_u64();
+        let idt_base = x86_64::instructions::tables::sidt().base.as_u64();
         let tr: u16;
-        // SAFETY: SGDT/SIDT/STR only store the descriptor-table registers.
-        unsafe {
-            core::arch::asm!("sgdt [{}]", in(reg) gdtr.as_mut_ptr(), options(nostack));
-            core::arch::asm!("sidt [{}]", in(reg) idtr.as_mut_ptr(), options(nostack));
-            core::arch::asm!("str {0:x}", out(reg) tr, options(nomem, nostack));
-        }
-        let gdt_base = u64::from_le_bytes(gdtr[2..10].try_into().unwrap_or_default());
-        let idt_base = u64::from_le_bytes(idtr[2..10].try_into().unwrap_or_default());
+        // SAFETY: STR only stores the task register's selector.
+        unsafe { core::arch::asm!("str {0:x}", out(reg) tr, options(nomem, nostack)) };
         // The TSS descriptor's base (a 16-byte system descriptor in the GDT).
         // SAFETY: the GDT is the hypervisor's own, identity-mapped, and `tr` indexes its TSS
         // descriptor.
@@ -1260,7 +1217,7 @@ mod tests {
     use super::*;
 
     /// CR0.NE.
-    const CR0_NE: u64 = 1 << 5;
+    use crate::cpu::CR0_NE;
 
     /// Capability MSRs of a CPU with everything xen-rs needs (TRUE controls allowing 0 for CR3
     /// exiting), in the style of the SDM's appendix A.

@@ -65,7 +65,7 @@ commands:
   mutants [--crate C]... [--file F]... [--changed BASE] [--shard K/N] [--jobs N] [--iterate]
                         cargo-mutants (installed when missing) over the portable crates (C:
                         xen-public, libelf, xen-mm, hypercall, toolstack; default all), their
-                        files F, or the files changed since the commit BASE; K/N runs one of N
+                        files F, or the lines changed since the commit BASE; K/N runs one of N
                         slices; --iterate retests only what earlier runs did not catch. Ends
                         with `mutants: N caught, N missed, N unviable, N timeout`, and fails
                         when a mutant is missed. Not part of `test` (hours for every crate)

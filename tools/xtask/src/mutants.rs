@@ -106,7 +106,9 @@ pub fn command(args: &[String]) -> Result<(), String> {
             .collect::<Result<_, _>>()?
     };
     let mut files = options.files.clone();
+    let mut diff = None;
     if let Some(base) = &options.changed {
+        diff = Some(write_diff(base)?);
         let changed = changed_files(base)?;
         if changed.is_empty() {
             println!("mutants: no Rust file of a portable crate changed since {base}");
@@ -142,6 +144,9 @@ pub fn command(args: &[String]) -> Result<(), String> {
             .arg(&out);
         for file in files {
             run.args(["--file", file]);
+        }
+        if let Some(diff) = &diff {
+            run.arg("--in-diff").arg(diff);
         }
         if let Some((k, n)) = options.shard {
             run.arg("--shard").arg(format!("{k}/{n}"));
@@ -253,6 +258,28 @@ fn changed_files(base: &str) -> Result<Vec<String>, String> {
         .filter(|file| crate_of(file).is_some() && root().join(file).exists())
         .map(str::to_string)
         .collect())
+}
+
+/// `git diff BASE` into a file for cargo-mutants' `--in-diff`, which keeps only the mutants on
+/// changed lines: a change is judged by its own lines, not by the whole of every file it touched.
+fn write_diff(base: &str) -> Result<PathBuf, String> {
+    let output = Command::new("git")
+        .current_dir(root())
+        .args(["diff", base, "--", "*.rs"])
+        .output()
+        .map_err(|e| format!("cannot start git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "git diff {base} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let path = root().join("target/mutants.out/changed.diff");
+    fs::create_dir_all(path.parent().expect("a folder"))
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    fs::write(&path, &output.stdout)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 fn output_dir(package: &str, shard: Option<(u32, u32)>) -> PathBuf {
