@@ -15,8 +15,8 @@ use crate::xstate::Xstate;
 use hypercall::hvm_context::HvmVcpuContext;
 use hypercall::hvm_guest::PagingState;
 use vmcb::{
-    ctrl, exit, inject_exception, misc1, misc2, save, IoPermissionMap, MsrPermissionMap, Segment,
-    Vmcb,
+    ctrl, exit, inject_exception, save, InterceptMisc1, InterceptMisc2, IoPermissionMap,
+    MsrPermissionMap, Segment, Vmcb,
 };
 use xen_mm::p2m::fault::FaultAccess;
 
@@ -187,26 +187,28 @@ impl SvmVcpu {
         let mut v = Box::new(Vmcb::default());
         v.write_u32(
             ctrl::INTERCEPT_MISC1,
-            misc1::INTR
-                | misc1::NMI
-                | misc1::CPUID
-                | misc1::HLT
-                | misc1::INVLPGA
-                | misc1::IOIO_PROT
-                | misc1::MSR_PROT
-                | misc1::SHUTDOWN,
+            (InterceptMisc1::INTR
+                | InterceptMisc1::NMI
+                | InterceptMisc1::CPUID
+                | InterceptMisc1::HLT
+                | InterceptMisc1::INVLPGA
+                | InterceptMisc1::IOIO_PROT
+                | InterceptMisc1::MSR_PROT
+                | InterceptMisc1::SHUTDOWN)
+                .bits(),
         );
         v.write_u32(
             ctrl::INTERCEPT_MISC2,
-            misc2::VMRUN
-                | misc2::VMMCALL
-                | misc2::VMLOAD
-                | misc2::VMSAVE
-                | misc2::STGI
-                | misc2::CLGI
-                | misc2::SKINIT
+            (InterceptMisc2::VMRUN
+                | InterceptMisc2::VMMCALL
+                | InterceptMisc2::VMLOAD
+                | InterceptMisc2::VMSAVE
+                | InterceptMisc2::STGI
+                | InterceptMisc2::CLGI
+                | InterceptMisc2::SKINIT
                 // XCR0 is the vCPU's own (xstate.rs): a guest must not load the CPU's directly.
-                | misc2::XSETBV,
+                | InterceptMisc2::XSETBV)
+                .bits(),
         );
         v.write_u64(ctrl::IOPM_BASE_PA, &*iopm as *const IoPermissionMap as u64);
         v.write_u64(
@@ -542,16 +544,15 @@ impl HvmVcpu for SvmVcpu {
         const V_INTR_PRIO: u64 = 0xf << 16;
         const V_IGN_TPR: u64 = 1 << 20;
         let vintr = self.vmcb.read_u64(ctrl::VINTR) & !(V_IRQ | V_INTR_PRIO | V_IGN_TPR);
-        let misc1 = self.vmcb.read_u32(ctrl::INTERCEPT_MISC1) & !misc1::VINTR;
+        let mut misc1 = InterceptMisc1::from_bits_retain(self.vmcb.read_u32(ctrl::INTERCEPT_MISC1));
+        misc1.set(InterceptMisc1::VINTR, on);
         if on {
             self.vmcb
                 .write_u64(ctrl::VINTR, vintr | V_IRQ | V_INTR_PRIO | V_IGN_TPR);
-            self.vmcb
-                .write_u32(ctrl::INTERCEPT_MISC1, misc1 | misc1::VINTR);
         } else {
             self.vmcb.write_u64(ctrl::VINTR, vintr);
-            self.vmcb.write_u32(ctrl::INTERCEPT_MISC1, misc1);
         }
+        self.vmcb.write_u32(ctrl::INTERCEPT_MISC1, misc1.bits());
     }
 
     fn hypercall_instruction(&self) -> [u8; 3] {
@@ -703,8 +704,14 @@ mod tests {
             0,
             "never the host's ASID"
         );
-        assert_ne!(v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & misc2::VMRUN, 0);
-        assert_ne!(v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & misc2::XSETBV, 0);
+        assert_ne!(
+            v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & InterceptMisc2::VMRUN.bits(),
+            0
+        );
+        assert_ne!(
+            v.vmcb.read_u32(ctrl::INTERCEPT_MISC2) & InterceptMisc2::XSETBV.bits(),
+            0
+        );
         assert!(!v.in_long_mode());
         assert_eq!(v.guest_efer(), 0, "SVME is hidden");
         assert!(v.set_guest_efer(EFER_LME));

@@ -110,46 +110,52 @@ pub mod save {
     pub const G_PAT: usize = 0x668;
 }
 
-/// Instruction intercepts in [`ctrl::INTERCEPT_MISC1`].
-pub mod misc1 {
-    /// Physical interrupts.
-    pub const INTR: u32 = 1 << 0;
-    /// NMIs.
-    pub const NMI: u32 = 1 << 1;
-    /// The guest becoming able to take the virtual interrupt of V_IRQ (an interrupt window).
-    pub const VINTR: u32 = 1 << 4;
-    /// CPUID.
-    pub const CPUID: u32 = 1 << 18;
-    /// HLT.
-    pub const HLT: u32 = 1 << 24;
-    /// INVLPGA.
-    pub const INVLPGA: u32 = 1 << 26;
-    /// I/O port accesses, as the I/O permission map says.
-    pub const IOIO_PROT: u32 = 1 << 27;
-    /// MSR accesses, as the MSR permission map says (MSRs outside its ranges always exit).
-    pub const MSR_PROT: u32 = 1 << 28;
-    /// Shutdown (a triple fault).
-    pub const SHUTDOWN: u32 = 1 << 31;
+bitflags::bitflags! {
+    /// Instruction intercepts in [`ctrl::INTERCEPT_MISC1`].
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct InterceptMisc1: u32 {
+        /// Physical interrupts.
+        const INTR = 1 << 0;
+        /// NMIs.
+        const NMI = 1 << 1;
+        /// The guest becoming able to take the virtual interrupt of V_IRQ (an interrupt window).
+        const VINTR = 1 << 4;
+        /// CPUID.
+        const CPUID = 1 << 18;
+        /// HLT.
+        const HLT = 1 << 24;
+        /// INVLPGA.
+        const INVLPGA = 1 << 26;
+        /// I/O port accesses, as the I/O permission map says.
+        const IOIO_PROT = 1 << 27;
+        /// MSR accesses, as the MSR permission map says (MSRs outside its ranges always exit).
+        const MSR_PROT = 1 << 28;
+        /// Shutdown (a triple fault).
+        const SHUTDOWN = 1 << 31;
+    }
 }
 
-/// Instruction intercepts in [`ctrl::INTERCEPT_MISC2`].
-pub mod misc2 {
-    /// VMRUN (must be intercepted).
-    pub const VMRUN: u32 = 1 << 0;
-    /// VMMCALL: the hypercall instruction.
-    pub const VMMCALL: u32 = 1 << 1;
-    /// VMLOAD.
-    pub const VMLOAD: u32 = 1 << 2;
-    /// VMSAVE.
-    pub const VMSAVE: u32 = 1 << 3;
-    /// STGI.
-    pub const STGI: u32 = 1 << 4;
-    /// CLGI.
-    pub const CLGI: u32 = 1 << 5;
-    /// SKINIT.
-    pub const SKINIT: u32 = 1 << 6;
-    /// XSETBV.
-    pub const XSETBV: u32 = 1 << 13;
+bitflags::bitflags! {
+    /// Instruction intercepts in [`ctrl::INTERCEPT_MISC2`].
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct InterceptMisc2: u32 {
+        /// VMRUN (must be intercepted).
+        const VMRUN = 1 << 0;
+        /// VMMCALL: the hypercall instruction.
+        const VMMCALL = 1 << 1;
+        /// VMLOAD.
+        const VMLOAD = 1 << 2;
+        /// VMSAVE.
+        const VMSAVE = 1 << 3;
+        /// STGI.
+        const STGI = 1 << 4;
+        /// CLGI.
+        const CLGI = 1 << 5;
+        /// SKINIT.
+        const SKINIT = 1 << 6;
+        /// XSETBV.
+        const XSETBV = 1 << 13;
+    }
 }
 
 /// Exit codes (APM volume 2, appendix C).

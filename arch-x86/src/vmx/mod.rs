@@ -22,8 +22,8 @@ use crate::xstate::Xstate;
 use hypercall::hvm_context::HvmVcpuContext;
 use hypercall::hvm_guest::PagingState;
 use vmcs::{
-    adjust_controls, ar_from_attr, cpu, entry_ctl, exit_ctl, field, pin, reason, secondary, Seg,
-    Vmcs, EXIT_REASON_FAILED_ENTRY,
+    adjust_controls, ar_from_attr, field, reason, CpuControls, EntryControls, ExitControls,
+    PinControls, SecondaryControls, Seg, Vmcs, EXIT_REASON_FAILED_ENTRY,
 };
 use xen_mm::p2m::fault::FaultAccess;
 
@@ -95,15 +95,15 @@ pub struct VmxControls {
     /// The VMCS revision identifier.
     pub revision: u32,
     /// Pin-based controls.
-    pub pin: u32,
+    pub pin: PinControls,
     /// Primary processor-based controls.
-    pub cpu: u32,
+    pub cpu: CpuControls,
     /// Secondary controls (with VPID; a vCPU without a VPID clears it).
-    pub secondary: u32,
+    pub secondary: SecondaryControls,
     /// Exit controls.
-    pub exit: u32,
+    pub exit: ExitControls,
     /// Entry controls, without IA-32e mode guest.
-    pub entry: u32,
+    pub entry: EntryControls,
     /// CR0 bits the CPU requires in VMX operation, less PE and PG (unrestricted guest).
     pub cr0_fixed: u64,
     /// CR4 bits it requires.
@@ -118,20 +118,32 @@ pub struct VmxControls {
     pub vpid: bool,
 }
 
+/// The controls a control MSR allows to be 1 (its high half, SDM A.3).
+fn allowed1<F: bitflags::Flags<Bits = u32>>(msr: u64) -> F {
+    F::from_bits_retain((msr >> 32) as u32)
+}
+
 impl VmxControls {
     /// What this hypervisor needs of VMX (Xen's `vmx_init_vmcs_config`, less what xen-rs does not
     /// use), or what the CPU lacks.
     pub fn from_msrs(m: &VmxMsrs) -> Result<Self, &'static str> {
-        let pin = adjust_controls(pin::EXTERNAL_INTERRUPT_EXITING | pin::NMI_EXITING, 0, m.pin)
-            .map_err(|_| "VMX without external-interrupt or NMI exiting")?;
+        let pin = adjust_controls(
+            PinControls::EXTERNAL_INTERRUPT_EXITING | PinControls::NMI_EXITING,
+            PinControls::empty(),
+            m.pin,
+        )
+        .map_err(|_| "VMX without external-interrupt or NMI exiting")?;
         let cpu = adjust_controls(
-            cpu::HLT_EXITING | cpu::USE_IO_BITMAPS | cpu::USE_MSR_BITMAPS | cpu::ACTIVATE_SECONDARY,
-            cpu::CR3_LOAD_EXITING | cpu::CR3_STORE_EXITING,
+            CpuControls::HLT_EXITING
+                | CpuControls::USE_IO_BITMAPS
+                | CpuControls::USE_MSR_BITMAPS
+                | CpuControls::ACTIVATE_SECONDARY,
+            CpuControls::CR3_LOAD_EXITING | CpuControls::CR3_STORE_EXITING,
             m.cpu,
         )
         .map_err(|_| "VMX without I/O or MSR bitmaps or secondary controls")?;
         // Turned on per vCPU while an upcall waits for the guest to enable interrupts.
-        if (m.cpu >> 32) as u32 & cpu::INTERRUPT_WINDOW_EXITING == 0 {
+        if !allowed1::<CpuControls>(m.cpu).contains(CpuControls::INTERRUPT_WINDOW_EXITING) {
             return Err("VMX without interrupt-window exiting");
         }
         let cap = m.ept_vpid_cap;
@@ -141,29 +153,25 @@ impl VmxControls {
         if cap & EPT_CAP_INVEPT == 0 || cap & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL) == 0 {
             return Err("EPT without INVEPT");
         }
-        let vpid_possible = (m.secondary >> 32) as u32 & secondary::ENABLE_VPID != 0;
-        let want2 = secondary::ENABLE_EPT
-            | secondary::UNRESTRICTED_GUEST
-            | if vpid_possible {
-                secondary::ENABLE_VPID
-            } else {
-                0
-            };
-        let secondary = adjust_controls(want2, 0, m.secondary)
+        let vpid_possible =
+            allowed1::<SecondaryControls>(m.secondary).contains(SecondaryControls::ENABLE_VPID);
+        let mut want2 = SecondaryControls::ENABLE_EPT | SecondaryControls::UNRESTRICTED_GUEST;
+        want2.set(SecondaryControls::ENABLE_VPID, vpid_possible);
+        let secondary = adjust_controls(want2, SecondaryControls::empty(), m.secondary)
             .map_err(|_| "VMX without EPT and unrestricted guest")?;
         let exit = adjust_controls(
-            exit_ctl::HOST_ADDRESS_SPACE_SIZE
-                | exit_ctl::SAVE_PAT
-                | exit_ctl::LOAD_PAT
-                | exit_ctl::SAVE_EFER
-                | exit_ctl::LOAD_EFER,
-            0,
+            ExitControls::HOST_ADDRESS_SPACE_SIZE
+                | ExitControls::SAVE_PAT
+                | ExitControls::LOAD_PAT
+                | ExitControls::SAVE_EFER
+                | ExitControls::LOAD_EFER,
+            ExitControls::empty(),
             m.exit,
         )
         .map_err(|_| "VMX without 64-bit hosts or EFER/PAT switching")?;
         let entry = adjust_controls(
-            entry_ctl::LOAD_PAT | entry_ctl::LOAD_EFER,
-            entry_ctl::IA32E_MODE_GUEST,
+            EntryControls::LOAD_PAT | EntryControls::LOAD_EFER,
+            EntryControls::IA32E_MODE_GUEST,
             m.entry,
         )
         .map_err(|_| "VMX without EFER/PAT loading")?;
@@ -204,13 +212,14 @@ pub fn read_msrs() -> VmxMsrs {
         let ctl =
             |(plain, true_msr): (u32, u32)| msr::rdmsr(if true_ctls { true_msr } else { plain });
         let cpu = ctl(CONTROL_MSRS[1]);
-        let has_secondary = (cpu >> 32) as u32 & cpu::ACTIVATE_SECONDARY != 0;
+        let has_secondary = allowed1::<CpuControls>(cpu).contains(CpuControls::ACTIVATE_SECONDARY);
         let secondary = if has_secondary {
             msr::rdmsr(IA32_VMX_PROCBASED_CTLS2)
         } else {
             0
         };
-        let ept_vpid_cap = if has_secondary && (secondary >> 32) as u32 & secondary::ENABLE_EPT != 0
+        let ept_vpid_cap = if has_secondary
+            && allowed1::<SecondaryControls>(secondary).contains(SecondaryControls::ENABLE_EPT)
         {
             msr::rdmsr(IA32_VMX_EPT_VPID_CAP)
         } else {
@@ -393,14 +402,14 @@ impl VmxVcpu {
         let mut c = *controls;
         let vpid = if c.vpid { allocate_vpid() } else { None };
         if vpid.is_none() {
-            c.secondary &= !secondary::ENABLE_VPID;
+            c.secondary.remove(SecondaryControls::ENABLE_VPID);
         }
         let mut v = Vmcs::default();
-        v.write(field::PIN_BASED_CONTROLS, u64::from(c.pin));
-        v.write(field::CPU_BASED_CONTROLS, u64::from(c.cpu));
-        v.write(field::SECONDARY_CONTROLS, u64::from(c.secondary));
-        v.write(field::EXIT_CONTROLS, u64::from(c.exit));
-        v.write(field::ENTRY_CONTROLS, u64::from(c.entry));
+        v.write(field::PIN_BASED_CONTROLS, u64::from(c.pin.bits()));
+        v.write(field::CPU_BASED_CONTROLS, u64::from(c.cpu.bits()));
+        v.write(field::SECONDARY_CONTROLS, u64::from(c.secondary.bits()));
+        v.write(field::EXIT_CONTROLS, u64::from(c.exit.bits()));
+        v.write(field::ENTRY_CONTROLS, u64::from(c.entry.bits()));
         v.write(field::EXCEPTION_BITMAP, 0);
         // No page-fault filtering, CR3-target values, or MSR load/store lists.
         for f in [
@@ -548,11 +557,9 @@ impl VmxVcpu {
         m.write(field::GUEST_SYSENTER_CS, ctx.sysenter_cs);
         m.write(field::GUEST_SYSENTER_ESP, ctx.sysenter_esp);
         m.write(field::GUEST_SYSENTER_EIP, ctx.sysenter_eip);
-        let mut entry = u64::from(v.controls.entry);
-        if ctx.efer & EFER_LMA != 0 {
-            entry |= u64::from(entry_ctl::IA32E_MODE_GUEST);
-        }
-        m.write(field::ENTRY_CONTROLS, entry);
+        let mut entry = v.controls.entry;
+        entry.set(EntryControls::IA32E_MODE_GUEST, ctx.efer & EFER_LMA != 0);
+        m.write(field::ENTRY_CONTROLS, u64::from(entry.bits()));
         v.set_cr0(ctx.cr0);
         v.set_cr4(ctx.cr4);
         v.syscall_msrs = [
@@ -658,10 +665,10 @@ impl VmxVcpu {
                 let mut entry = self.vmcs.read(field::ENTRY_CONTROLS);
                 if old & CR0_PG == 0 && value & CR0_PG != 0 && efer & EFER_LME != 0 {
                     self.vmcs.write(field::GUEST_EFER, efer | EFER_LMA);
-                    entry |= u64::from(entry_ctl::IA32E_MODE_GUEST);
+                    entry |= u64::from(EntryControls::IA32E_MODE_GUEST.bits());
                 } else if old & CR0_PG != 0 && value & CR0_PG == 0 && efer & EFER_LMA != 0 {
                     self.vmcs.write(field::GUEST_EFER, efer & !EFER_LMA);
-                    entry &= !u64::from(entry_ctl::IA32E_MODE_GUEST);
+                    entry &= !u64::from(EntryControls::IA32E_MODE_GUEST.bits());
                 }
                 self.vmcs.write(field::ENTRY_CONTROLS, entry);
                 self.set_cr0(value);
@@ -844,7 +851,7 @@ impl HvmVcpu for VmxVcpu {
     /// Interrupt-window exiting (Xen's `vmx_enable_intr_window`).
     fn request_interrupt_window(&mut self, on: bool) {
         let controls = self.vmcs.read(field::CPU_BASED_CONTROLS);
-        let window = u64::from(cpu::INTERRUPT_WINDOW_EXITING);
+        let window = u64::from(CpuControls::INTERRUPT_WINDOW_EXITING.bits());
         let wanted = if on {
             controls | window
         } else {
@@ -1244,12 +1251,16 @@ mod tests {
     fn controls_come_from_the_capability_msrs() {
         let c = VmxControls::from_msrs(&msrs()).unwrap();
         assert_eq!(c.revision, 0x12);
-        assert_ne!(c.secondary & secondary::UNRESTRICTED_GUEST, 0);
-        assert_ne!(c.secondary & secondary::ENABLE_EPT, 0);
-        assert_ne!(c.secondary & secondary::ENABLE_VPID, 0);
-        assert_eq!(c.cpu & (cpu::CR3_LOAD_EXITING | cpu::CR3_STORE_EXITING), 0);
-        assert_ne!(c.cpu & cpu::HLT_EXITING, 0);
-        assert_eq!(c.entry & entry_ctl::IA32E_MODE_GUEST, 0);
+        assert!(c.secondary.contains(
+            SecondaryControls::UNRESTRICTED_GUEST
+                | SecondaryControls::ENABLE_EPT
+                | SecondaryControls::ENABLE_VPID
+        ));
+        assert!(!c
+            .cpu
+            .intersects(CpuControls::CR3_LOAD_EXITING | CpuControls::CR3_STORE_EXITING));
+        assert!(c.cpu.contains(CpuControls::HLT_EXITING));
+        assert!(!c.entry.contains(EntryControls::IA32E_MODE_GUEST));
         assert_eq!(
             c.cr0_fixed, CR0_NE,
             "PE and PG are free with unrestricted guest"
@@ -1257,7 +1268,7 @@ mod tests {
         assert!(c.ept_2mb && !c.ept_1gb && c.invept_single);
 
         let mut no_ug = msrs();
-        no_ug.secondary = (u64::from(secondary::ENABLE_EPT)) << 32;
+        no_ug.secondary = u64::from(SecondaryControls::ENABLE_EPT.bits()) << 32;
         assert_eq!(
             VmxControls::from_msrs(&no_ug),
             Err("VMX without EPT and unrestricted guest")
@@ -1360,7 +1371,7 @@ mod tests {
         assert_eq!(v.vmcs.read(field::CR0_READ_SHADOW), 0x8000_0031);
         assert_ne!(v.vmcs.read(field::GUEST_EFER) & EFER_LMA, 0);
         assert_ne!(
-            v.vmcs.read(field::ENTRY_CONTROLS) & u64::from(entry_ctl::IA32E_MODE_GUEST),
+            v.vmcs.read(field::ENTRY_CONTROLS) & u64::from(EntryControls::IA32E_MODE_GUEST.bits()),
             0
         );
         assert_eq!(v.rip(), 3);

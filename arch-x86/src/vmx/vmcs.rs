@@ -193,64 +193,79 @@ pub enum Seg {
     Tr = 7,
 }
 
-/// Pin-based controls.
-pub mod pin {
-    /// External interrupts cause exits.
-    pub const EXTERNAL_INTERRUPT_EXITING: u32 = 1 << 0;
-    /// NMIs cause exits.
-    pub const NMI_EXITING: u32 = 1 << 3;
+bitflags::bitflags! {
+    /// Pin-based controls.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct PinControls: u32 {
+        /// External interrupts cause exits.
+        const EXTERNAL_INTERRUPT_EXITING = 1 << 0;
+        /// NMIs cause exits.
+        const NMI_EXITING = 1 << 3;
+    }
 }
 
-/// Primary processor-based controls.
-pub mod cpu {
-    /// An exit as soon as the guest can take an external interrupt.
-    pub const INTERRUPT_WINDOW_EXITING: u32 = 1 << 2;
-    /// HLT exits.
-    pub const HLT_EXITING: u32 = 1 << 7;
-    /// CR3 loads exit (cleared: EPT makes guest CR3 the guest's own business).
-    pub const CR3_LOAD_EXITING: u32 = 1 << 15;
-    /// CR3 stores exit (cleared likewise).
-    pub const CR3_STORE_EXITING: u32 = 1 << 16;
-    /// I/O goes through the I/O bitmaps.
-    pub const USE_IO_BITMAPS: u32 = 1 << 25;
-    /// MSR accesses go through the MSR bitmaps.
-    pub const USE_MSR_BITMAPS: u32 = 1 << 28;
-    /// The secondary controls apply.
-    pub const ACTIVATE_SECONDARY: u32 = 1 << 31;
+bitflags::bitflags! {
+    /// Primary processor-based controls.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct CpuControls: u32 {
+        /// An exit as soon as the guest can take an external interrupt.
+        const INTERRUPT_WINDOW_EXITING = 1 << 2;
+        /// HLT exits.
+        const HLT_EXITING = 1 << 7;
+        /// CR3 loads exit (cleared: EPT makes guest CR3 the guest's own business).
+        const CR3_LOAD_EXITING = 1 << 15;
+        /// CR3 stores exit (cleared likewise).
+        const CR3_STORE_EXITING = 1 << 16;
+        /// I/O goes through the I/O bitmaps.
+        const USE_IO_BITMAPS = 1 << 25;
+        /// MSR accesses go through the MSR bitmaps.
+        const USE_MSR_BITMAPS = 1 << 28;
+        /// The secondary controls apply.
+        const ACTIVATE_SECONDARY = 1 << 31;
+    }
 }
 
-/// Secondary processor-based controls.
-pub mod secondary {
-    /// EPT.
-    pub const ENABLE_EPT: u32 = 1 << 1;
-    /// VPID-tagged TLB entries.
-    pub const ENABLE_VPID: u32 = 1 << 5;
-    /// Unrestricted guest: real mode and unpaged protected mode run natively (the PVH entry).
-    pub const UNRESTRICTED_GUEST: u32 = 1 << 7;
+bitflags::bitflags! {
+    /// Secondary processor-based controls.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct SecondaryControls: u32 {
+        /// EPT.
+        const ENABLE_EPT = 1 << 1;
+        /// VPID-tagged TLB entries.
+        const ENABLE_VPID = 1 << 5;
+        /// Unrestricted guest: real mode and unpaged protected mode run natively (the PVH entry).
+        const UNRESTRICTED_GUEST = 1 << 7;
+    }
 }
 
-/// VM-exit controls.
-pub mod exit_ctl {
-    /// The host runs 64-bit code.
-    pub const HOST_ADDRESS_SPACE_SIZE: u32 = 1 << 9;
-    /// Save the guest's IA32_PAT.
-    pub const SAVE_PAT: u32 = 1 << 18;
-    /// Load the host's IA32_PAT.
-    pub const LOAD_PAT: u32 = 1 << 19;
-    /// Save the guest's IA32_EFER.
-    pub const SAVE_EFER: u32 = 1 << 20;
-    /// Load the host's IA32_EFER.
-    pub const LOAD_EFER: u32 = 1 << 21;
+bitflags::bitflags! {
+    /// VM-exit controls.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct ExitControls: u32 {
+        /// The host runs 64-bit code.
+        const HOST_ADDRESS_SPACE_SIZE = 1 << 9;
+        /// Save the guest's IA32_PAT.
+        const SAVE_PAT = 1 << 18;
+        /// Load the host's IA32_PAT.
+        const LOAD_PAT = 1 << 19;
+        /// Save the guest's IA32_EFER.
+        const SAVE_EFER = 1 << 20;
+        /// Load the host's IA32_EFER.
+        const LOAD_EFER = 1 << 21;
+    }
 }
 
-/// VM-entry controls.
-pub mod entry_ctl {
-    /// The guest is in IA-32e mode (the CPU keeps this equal to EFER.LMA at every exit).
-    pub const IA32E_MODE_GUEST: u32 = 1 << 9;
-    /// Load the guest's IA32_PAT.
-    pub const LOAD_PAT: u32 = 1 << 14;
-    /// Load the guest's IA32_EFER.
-    pub const LOAD_EFER: u32 = 1 << 15;
+bitflags::bitflags! {
+    /// VM-entry controls.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct EntryControls: u32 {
+        /// The guest is in IA-32e mode (the CPU keeps this equal to EFER.LMA at every exit).
+        const IA32E_MODE_GUEST = 1 << 9;
+        /// Load the guest's IA32_PAT.
+        const LOAD_PAT = 1 << 14;
+        /// Load the guest's IA32_EFER.
+        const LOAD_EFER = 1 << 15;
+    }
 }
 
 /// Basic exit reasons (SDM appendix C).
@@ -305,14 +320,22 @@ pub const EXIT_REASON_FAILED_ENTRY: u32 = 1 << 31;
 /// What a control MSR allows: `allowed0` bits must be 1, bits outside `allowed1` must be 0
 /// (SDM A.3: the low half of the MSR is the allowed 0-settings, the high half the allowed
 /// 1-settings). Returns the controls to use, or the wanted bits the CPU cannot set.
-pub fn adjust_controls(wanted: u32, forbidden: u32, msr: u64) -> Result<u32, u32> {
+/// Bits the CPU requires are kept even where this code does not name them.
+pub fn adjust_controls<F: bitflags::Flags<Bits = u32>>(
+    wanted: F,
+    forbidden: F,
+    msr: u64,
+) -> Result<F, F> {
+    let (wanted, forbidden) = (wanted.bits(), forbidden.bits());
     let must_be_one = msr as u32;
     let may_be_one = (msr >> 32) as u32;
     let missing = wanted & !may_be_one;
     if missing != 0 {
-        return Err(missing);
+        return Err(F::from_bits_retain(missing));
     }
-    Ok((wanted | must_be_one) & !(forbidden & !must_be_one))
+    Ok(F::from_bits_retain(
+        (wanted | must_be_one) & !(forbidden & !must_be_one),
+    ))
 }
 
 /// A segment's attributes in Xen's 12-bit save format (`arbytes`: type, S, DPL, P in bits 0-7;
@@ -412,10 +435,19 @@ mod tests {
     fn controls_take_the_must_be_one_bits_and_refuse_what_cannot_be_set() {
         // Allowed 0-settings 0x16 (bits 1, 2, 4 must be 1), allowed 1-settings 0xff.
         let msr = (0xffu64 << 32) | 0x16;
-        assert_eq!(adjust_controls(0x81, 0, msr), Ok(0x97));
-        assert_eq!(adjust_controls(0x100, 0, msr), Err(0x100));
+        let adjust = |wanted: u32, forbidden: u32| {
+            adjust_controls(
+                CpuControls::from_bits_retain(wanted),
+                CpuControls::from_bits_retain(forbidden),
+                msr,
+            )
+            .map(|c| c.bits())
+            .map_err(|c| c.bits())
+        };
+        assert_eq!(adjust(0x81, 0), Ok(0x97));
+        assert_eq!(adjust(0x100, 0), Err(0x100));
         // A forbidden bit is cleared unless the CPU insists on it.
-        assert_eq!(adjust_controls(0x1, 0x8 | 0x2, msr), Ok(0x15 | 0x2));
+        assert_eq!(adjust(0x1, 0x8 | 0x2), Ok(0x15 | 0x2));
     }
 
     #[test]
