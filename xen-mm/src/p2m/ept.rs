@@ -24,30 +24,38 @@ use crate::frame::{Mfn, PAGE_SHIFT};
 use crate::p2m::format::{Entry, P2mFormat};
 use crate::p2m::types::{P2mAccess, P2mType};
 
-/// Read.
-pub const EPT_R: u64 = 1;
-/// Write.
-pub const EPT_W: u64 = 1 << 1;
-/// Execute.
-pub const EPT_X: u64 = 1 << 2;
+bitflags::bitflags! {
+    /// The single-bit fields of an EPT entry (SDM vol. 3, tables 29-2 to 29-6; Xen's
+    /// `ept_entry_t`), the software recalc bit included.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct EptFlags: u64 {
+        /// Read.
+        const R = 1;
+        /// Write.
+        const W = 1 << 1;
+        /// Execute.
+        const X = 1 << 2;
+        /// Ignore PAT.
+        const IPAT = 1 << 6;
+        /// Superpage.
+        const SP = 1 << 7;
+        /// Recalculation pending (software).
+        const RECALC = 1 << 10;
+        /// Suppress #VE.
+        const SUPPRESS_VE = 1 << 63;
+    }
+}
+
 /// Memory type field shift.
 pub const EMT_SHIFT: u32 = 3;
 /// Memory type field.
 pub const EMT_MASK: u64 = 0x7 << EMT_SHIFT;
-/// Ignore PAT.
-pub const EPT_IPAT: u64 = 1 << 6;
-/// Superpage.
-pub const EPT_SP: u64 = 1 << 7;
-/// Recalculation pending (software).
-pub const EPT_RECALC: u64 = 1 << 10;
 /// Frame bits.
 pub const ADDR_MASK: u64 = 0x000f_ffff_ffff_f000;
 /// p2m type shift (6 bits).
 pub const TYPE_SHIFT: u32 = 52;
 /// p2m access shift (4 bits).
 pub const ACCESS_SHIFT: u32 = 58;
-/// Suppress #VE.
-pub const EPT_SUPPRESS_VE: u64 = 1 << 63;
 
 /// Uncacheable.
 pub const MTRR_TYPE_UNCACHABLE: u64 = 0;
@@ -73,7 +81,7 @@ pub const fn type_rwx(t: P2mType) -> (bool, bool, bool) {
 }
 
 fn is_present(raw: u64) -> bool {
-    raw & (EPT_R | EPT_W | EPT_X) != 0
+    EptFlags::from_bits_truncate(raw).intersects(EptFlags::R | EptFlags::W | EptFlags::X)
 }
 
 fn leaf_emt(p2mt: P2mType) -> u64 {
@@ -82,7 +90,7 @@ fn leaf_emt(p2mt: P2mType) -> u64 {
     } else {
         MTRR_TYPE_WRBACK
     };
-    (emt << EMT_SHIFT) | EPT_IPAT
+    (emt << EMT_SHIFT) | EptFlags::IPAT.bits()
 }
 
 impl P2mFormat for Ept {
@@ -93,36 +101,39 @@ impl P2mFormat for Ept {
     fn leaf(level: u32, mfn: Option<Mfn>, p2mt: P2mType, access: P2mAccess) -> u64 {
         let (tr, tw, tx) = type_rwx(p2mt);
         let (ar, aw, ax) = access.rwx();
-        let bit = |b: bool, v: u64| if b { v } else { 0 };
-        let rwx = bit(tr && ar, EPT_R) | bit(tw && aw, EPT_W) | bit(tx && ax, EPT_X);
-        let emt = if rwx != 0 { leaf_emt(p2mt) } else { 0 };
-        let sp = if level > 0 { EPT_SP } else { 0 };
+        let mut flags = EptFlags::SUPPRESS_VE;
+        flags.set(EptFlags::R, tr && ar);
+        flags.set(EptFlags::W, tw && aw);
+        flags.set(EptFlags::X, tx && ax);
+        flags.set(EptFlags::SP, level > 0);
+        let emt = if is_present(flags.bits()) {
+            leaf_emt(p2mt)
+        } else {
+            0
+        };
         let addr = mfn.map_or(0, |m| (m.0 << PAGE_SHIFT) & ADDR_MASK);
-        rwx | emt
-            | sp
+        flags.bits()
+            | emt
             | addr
             | ((p2mt as u64) << TYPE_SHIFT)
             | ((access as u64) << ACCESS_SHIFT)
-            | EPT_SUPPRESS_VE
     }
 
     /// Xen's `ept_set_middle_entry`: full rights, the default access, #VE suppressed.
     fn table(_level: u32, mfn: Mfn) -> u64 {
         ((mfn.0 << PAGE_SHIFT) & ADDR_MASK)
-            | EPT_R
-            | EPT_W
-            | EPT_X
+            | (EptFlags::R | EptFlags::W | EptFlags::X | EptFlags::SUPPRESS_VE).bits()
             | ((P2mAccess::Rwx as u64) << ACCESS_SHIFT)
-            | EPT_SUPPRESS_VE
     }
 
     fn decode(level: u32, raw: u64) -> Entry {
         if raw == 0 {
             return Entry::Empty;
         }
-        let recalc = raw & EPT_RECALC != 0;
+        let flags = EptFlags::from_bits_truncate(raw);
+        let recalc = flags.contains(EptFlags::RECALC);
         let mfn = Mfn((raw & ADDR_MASK) >> PAGE_SHIFT);
-        if level > 0 && raw & EPT_SP == 0 {
+        if level > 0 && !flags.contains(EptFlags::SP) {
             return if is_present(raw) {
                 Entry::Table { mfn, recalc }
             } else {
@@ -151,19 +162,19 @@ impl P2mFormat for Ept {
             // Non-present entries already fault (violations) and hold no changeable type.
             return raw;
         }
-        (raw & !EMT_MASK) | (MTRR_NUM_TYPES << EMT_SHIFT) | EPT_RECALC
+        (raw & !EMT_MASK) | (MTRR_NUM_TYPES << EMT_SHIFT) | EptFlags::RECALC.bits()
     }
 
     fn clear_recalc(level: u32, raw: u64) -> u64 {
         if !is_present(raw) {
             return raw;
         }
-        let is_leaf = level == 0 || raw & EPT_SP != 0;
+        let is_leaf = level == 0 || raw & EptFlags::SP.bits() != 0;
         if is_leaf {
             let p2mt = P2mType::from_number((raw >> TYPE_SHIFT) & 0x3f).unwrap_or(P2mType::RamRw);
-            (raw & !(EMT_MASK | EPT_IPAT | EPT_RECALC)) | leaf_emt(p2mt)
+            (raw & !(EMT_MASK | (EptFlags::IPAT | EptFlags::RECALC).bits())) | leaf_emt(p2mt)
         } else {
-            raw & !(EMT_MASK | EPT_RECALC)
+            raw & !(EMT_MASK | EptFlags::RECALC.bits())
         }
     }
 }
@@ -171,6 +182,11 @@ impl P2mFormat for Ept {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The permission bits as the SDM numbers them, for writing expected entries by hand.
+    const EPT_R: u64 = 1;
+    const EPT_W: u64 = 1 << 1;
+    const EPT_X: u64 = 1 << 2;
 
     #[test]
     fn ram_leaf_matches_the_sdm_layout() {

@@ -13,22 +13,29 @@ use crate::frame::{Mfn, PAGE_SHIFT};
 use crate::p2m::format::{Entry, P2mFormat};
 use crate::p2m::types::{P2mAccess, P2mType};
 
-/// Present.
-pub const PAGE_PRESENT: u64 = 1;
-/// Writable.
-pub const PAGE_RW: u64 = 1 << 1;
-/// User (must be set for guest access through nested paging).
-pub const PAGE_USER: u64 = 1 << 2;
-/// Cache disable.
-pub const PAGE_PCD: u64 = 1 << 4;
-/// Accessed.
-pub const PAGE_ACCESSED: u64 = 1 << 5;
-/// Dirty.
-pub const PAGE_DIRTY: u64 = 1 << 6;
-/// Large page (2 MiB or 1 GiB leaf).
-pub const PAGE_PSE: u64 = 1 << 7;
-/// No execute.
-pub const PAGE_NX: u64 = 1 << 63;
+bitflags::bitflags! {
+    /// The hardware bits of an NPT entry (AMD APM vol. 2, 5.3; Xen's `_PAGE_*`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct NptFlags: u64 {
+        /// Present.
+        const PRESENT = 1;
+        /// Writable.
+        const RW = 1 << 1;
+        /// User (must be set for guest access through nested paging).
+        const USER = 1 << 2;
+        /// Cache disable.
+        const PCD = 1 << 4;
+        /// Accessed.
+        const ACCESSED = 1 << 5;
+        /// Dirty.
+        const DIRTY = 1 << 6;
+        /// Large page (2 MiB or 1 GiB leaf).
+        const PSE = 1 << 7;
+        /// No execute.
+        const NX = 1 << 63;
+    }
+}
+
 /// Frame address bits 12-51.
 pub const ADDR_MASK: u64 = 0x000f_ffff_ffff_f000;
 /// Where the p2m type is kept.
@@ -36,9 +43,12 @@ pub const TYPE_SHIFT: u32 = 52;
 /// The type field's width in bits (Xen: `flags >> 12 & 0x7f`).
 pub const TYPE_MASK: u64 = 0x7f;
 /// What a global type change clears on present entries (Xen's `RECALC_FLAGS`).
-pub const RECALC_FLAGS: u64 = PAGE_USER | PAGE_ACCESSED;
+pub const RECALC_FLAGS: NptFlags = NptFlags::USER.union(NptFlags::ACCESSED);
 /// Xen's `P2M_BASE_FLAGS`.
-pub const P2M_BASE_FLAGS: u64 = PAGE_PRESENT | PAGE_USER | PAGE_DIRTY | PAGE_ACCESSED;
+pub const P2M_BASE_FLAGS: NptFlags = NptFlags::PRESENT
+    .union(NptFlags::USER)
+    .union(NptFlags::DIRTY)
+    .union(NptFlags::ACCESSED);
 
 /// The AMD NPT format.
 pub struct Npt;
@@ -46,15 +56,16 @@ pub struct Npt;
 /// The hardware flags for a type (Xen's p2m-pt.c `p2m_type_to_flags`). `ioreq_server` entries are
 /// never writable here: the only mapping flag Xen accepts is write-interception, and a write to a
 /// stale one (no server mapped) must fault so that it is recalculated.
-pub const fn type_flags(t: P2mType) -> u64 {
+pub const fn type_flags(t: P2mType) -> NptFlags {
+    use self::NptFlags as F;
     match t {
-        P2mType::RamRw => P2M_BASE_FLAGS | PAGE_RW,
+        P2mType::RamRw => P2M_BASE_FLAGS.union(F::RW),
         P2mType::RamRo | P2mType::RamLogdirty | P2mType::RamShared => P2M_BASE_FLAGS,
-        P2mType::GrantMapRo | P2mType::IoreqServer => P2M_BASE_FLAGS | PAGE_NX,
-        P2mType::GrantMapRw | P2mType::MapForeign => P2M_BASE_FLAGS | PAGE_RW | PAGE_NX,
-        P2mType::MmioDirect => P2M_BASE_FLAGS | PAGE_RW | PAGE_PCD | PAGE_NX,
+        P2mType::GrantMapRo | P2mType::IoreqServer => P2M_BASE_FLAGS.union(F::NX),
+        P2mType::GrantMapRw | P2mType::MapForeign => P2M_BASE_FLAGS.union(F::RW).union(F::NX),
+        P2mType::MmioDirect => P2M_BASE_FLAGS.union(F::RW).union(F::PCD).union(F::NX),
         // Not present: invalid, mmio_dm, populate_on_demand, paging, broken.
-        _ => PAGE_NX,
+        _ => F::NX,
     }
 }
 
@@ -65,22 +76,24 @@ impl P2mFormat for Npt {
 
     fn leaf(level: u32, mfn: Option<Mfn>, p2mt: P2mType, _access: P2mAccess) -> u64 {
         let addr = mfn.map_or(0, |m| (m.0 << PAGE_SHIFT) & ADDR_MASK);
-        let pse = if level > 0 { PAGE_PSE } else { 0 };
-        addr | type_flags(p2mt) | pse | ((p2mt as u64) << TYPE_SHIFT)
+        let mut flags = type_flags(p2mt);
+        flags.set(NptFlags::PSE, level > 0);
+        addr | flags.bits() | ((p2mt as u64) << TYPE_SHIFT)
     }
 
     fn table(_level: u32, mfn: Mfn) -> u64 {
-        ((mfn.0 << PAGE_SHIFT) & ADDR_MASK) | P2M_BASE_FLAGS | PAGE_RW
+        ((mfn.0 << PAGE_SHIFT) & ADDR_MASK) | P2M_BASE_FLAGS.union(NptFlags::RW).bits()
     }
 
     fn decode(level: u32, raw: u64) -> Entry {
         if raw == 0 {
             return Entry::Empty;
         }
-        let present = raw & PAGE_PRESENT != 0;
-        let recalc = present && raw & PAGE_USER == 0;
+        let flags = NptFlags::from_bits_truncate(raw);
+        let present = flags.contains(NptFlags::PRESENT);
+        let recalc = present && !flags.contains(NptFlags::USER);
         let mfn = Mfn((raw & ADDR_MASK) >> PAGE_SHIFT);
-        if level > 0 && raw & PAGE_PSE == 0 {
+        if level > 0 && !flags.contains(NptFlags::PSE) {
             return if present {
                 Entry::Table { mfn, recalc }
             } else {
@@ -101,20 +114,30 @@ impl P2mFormat for Npt {
     fn mark_recalc(raw: u64) -> u64 {
         // Non-present entries fault anyway and hold no changeable type; they never have USER or
         // ACCESSED set (`type_flags`), so this leaves them as they are.
-        raw & !RECALC_FLAGS
+        raw & !RECALC_FLAGS.bits()
     }
 
     fn clear_recalc(_level: u32, raw: u64) -> u64 {
-        if raw & PAGE_PRESENT == 0 {
+        if raw & NptFlags::PRESENT.bits() == 0 {
             return raw;
         }
-        raw | RECALC_FLAGS
+        raw | RECALC_FLAGS.bits()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The bits as the APM numbers them, for writing expected entries by hand.
+    const PAGE_PRESENT: u64 = 1;
+    const PAGE_RW: u64 = 1 << 1;
+    const PAGE_USER: u64 = 1 << 2;
+    const PAGE_PCD: u64 = 1 << 4;
+    const PAGE_ACCESSED: u64 = 1 << 5;
+    const PAGE_DIRTY: u64 = 1 << 6;
+    const PAGE_PSE: u64 = 1 << 7;
+    const PAGE_NX: u64 = 1 << 63;
 
     #[test]
     fn ram_entries_decode_as_the_apm_lays_them_out() {
