@@ -11,6 +11,7 @@ mod fuzz;
 mod grub;
 mod guest;
 mod image;
+mod licences;
 mod linux_dom0;
 mod machine;
 mod mutants;
@@ -69,6 +70,8 @@ commands:
                         slices; --iterate retests only what earlier runs did not catch. Ends
                         with `mutants: N caught, N missed, N unviable, N timeout`, and fails
                         when a mutant is missed. Not part of `test` (hours for every crate)
+  licences              check that every dependency's licence is compatible with GPL-2.0-only
+                        (MIT, BSD, Zlib, or an OR with one of them; also part of `test`)
   headers               regenerate xen-public/include from the Rust ABI definitions
 ";
 
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Some("linux-dom0") => linux_dom0::command(&args[1..]),
         Some("bench") => bench::command(&args[1..]),
         Some("mutants") => mutants::command(&args[1..]),
+        Some("licences") => licences::command(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -200,6 +204,10 @@ fn test() -> Result<(), String> {
         "toolstack",
     ];
     let steps = [
+        Step {
+            name: "licences (every dependency GPL-2.0-compatible)",
+            run: licences::check,
+        },
         Step {
             name: "rustfmt",
             run: || run_command(cargo().args(["fmt", "--all", "--", "--check"])),
