@@ -611,20 +611,20 @@ svm_vmrun:
     vmsave
 
     mov 16(%rsp), %rax
-    mov 0(%rax), %rbx
-    mov 8(%rax), %rcx
-    mov 16(%rax), %rdx
-    mov 24(%rax), %rsi
-    mov 32(%rax), %rdi
-    mov 40(%rax), %rbp
-    mov 48(%rax), %r8
-    mov 56(%rax), %r9
-    mov 64(%rax), %r10
-    mov 72(%rax), %r11
-    mov 80(%rax), %r12
-    mov 88(%rax), %r13
-    mov 96(%rax), %r14
-    mov 104(%rax), %r15
+    mov {rbx}(%rax), %rbx
+    mov {rcx}(%rax), %rcx
+    mov {rdx}(%rax), %rdx
+    mov {rsi}(%rax), %rsi
+    mov {rdi}(%rax), %rdi
+    mov {rbp}(%rax), %rbp
+    mov {r8}(%rax), %r8
+    mov {r9}(%rax), %r9
+    mov {r10}(%rax), %r10
+    mov {r11}(%rax), %r11
+    mov {r12}(%rax), %r12
+    mov {r13}(%rax), %r13
+    mov {r14}(%rax), %r14
+    mov {r15}(%rax), %r15
 
     mov 0(%rsp), %rax
     vmload
@@ -632,20 +632,20 @@ svm_vmrun:
     vmsave
 
     mov 16(%rsp), %rax
-    mov %rbx, 0(%rax)
-    mov %rcx, 8(%rax)
-    mov %rdx, 16(%rax)
-    mov %rsi, 24(%rax)
-    mov %rdi, 32(%rax)
-    mov %rbp, 40(%rax)
-    mov %r8, 48(%rax)
-    mov %r9, 56(%rax)
-    mov %r10, 64(%rax)
-    mov %r11, 72(%rax)
-    mov %r12, 80(%rax)
-    mov %r13, 88(%rax)
-    mov %r14, 96(%rax)
-    mov %r15, 104(%rax)
+    mov %rbx, {rbx}(%rax)
+    mov %rcx, {rcx}(%rax)
+    mov %rdx, {rdx}(%rax)
+    mov %rsi, {rsi}(%rax)
+    mov %rdi, {rdi}(%rax)
+    mov %rbp, {rbp}(%rax)
+    mov %r8, {r8}(%rax)
+    mov %r9, {r9}(%rax)
+    mov %r10, {r10}(%rax)
+    mov %r11, {r11}(%rax)
+    mov %r12, {r12}(%rax)
+    mov %r13, {r13}(%rax)
+    mov %r14, {r14}(%rax)
+    mov %r15, {r15}(%rax)
 
     mov 8(%rsp), %rax
     vmload
@@ -661,6 +661,20 @@ svm_vmrun:
     pop %rbp
     ret
     "#,
+    rbx = const core::mem::offset_of!(GuestRegs, rbx),
+    rcx = const core::mem::offset_of!(GuestRegs, rcx),
+    rdx = const core::mem::offset_of!(GuestRegs, rdx),
+    rsi = const core::mem::offset_of!(GuestRegs, rsi),
+    rdi = const core::mem::offset_of!(GuestRegs, rdi),
+    rbp = const core::mem::offset_of!(GuestRegs, rbp),
+    r8 = const core::mem::offset_of!(GuestRegs, r8),
+    r9 = const core::mem::offset_of!(GuestRegs, r9),
+    r10 = const core::mem::offset_of!(GuestRegs, r10),
+    r11 = const core::mem::offset_of!(GuestRegs, r11),
+    r12 = const core::mem::offset_of!(GuestRegs, r12),
+    r13 = const core::mem::offset_of!(GuestRegs, r13),
+    r14 = const core::mem::offset_of!(GuestRegs, r14),
+    r15 = const core::mem::offset_of!(GuestRegs, r15),
     options(att_syntax)
 );
 

@@ -1150,29 +1150,29 @@ vmx_enter:
     push r15
     push rdi                    /* [rsp]: the registers' address */
 
-    mov rax, 0x6c14             /* HOST_RSP */
+    mov rax, {host_rsp}
     vmwrite rax, rsp
-    mov rax, 0x6c16             /* HOST_RIP */
+    mov rax, {host_rip}
     lea rdx, [rip + .Lvmx_exit]
     vmwrite rax, rdx
 
     cmp rsi, 0                  /* flags kept until the jump: mov leaves them alone */
     mov rax, rdi
-    mov rbx, [rax + 0]
-    mov rcx, [rax + 8]
-    mov rdx, [rax + 16]
-    mov rsi, [rax + 24]
-    mov rdi, [rax + 32]
-    mov rbp, [rax + 40]
-    mov r8, [rax + 48]
-    mov r9, [rax + 56]
-    mov r10, [rax + 64]
-    mov r11, [rax + 72]
-    mov r12, [rax + 80]
-    mov r13, [rax + 88]
-    mov r14, [rax + 96]
-    mov r15, [rax + 104]
-    mov rax, [rax + 112]
+    mov rbx, [rax + {rbx}]
+    mov rcx, [rax + {rcx}]
+    mov rdx, [rax + {rdx}]
+    mov rsi, [rax + {rsi}]
+    mov rdi, [rax + {rdi}]
+    mov rbp, [rax + {rbp}]
+    mov r8, [rax + {r8}]
+    mov r9, [rax + {r9}]
+    mov r10, [rax + {r10}]
+    mov r11, [rax + {r11}]
+    mov r12, [rax + {r12}]
+    mov r13, [rax + {r13}]
+    mov r14, [rax + {r14}]
+    mov r15, [rax + {r15}]
+    mov rax, [rax + {rax}]
     jne .Lvmx_resume
     vmlaunch
     jmp .Lvmx_failed
@@ -1198,25 +1198,42 @@ vmx_enter:
     /* The VM exit: RSP is HOST_RSP, RFLAGS cleared (IF too), every other register the guest's. */
     push rax
     mov rax, [rsp + 8]
-    mov [rax + 0], rbx
-    mov [rax + 8], rcx
-    mov [rax + 16], rdx
-    mov [rax + 24], rsi
-    mov [rax + 32], rdi
-    mov [rax + 40], rbp
-    mov [rax + 48], r8
-    mov [rax + 56], r9
-    mov [rax + 64], r10
-    mov [rax + 72], r11
-    mov [rax + 80], r12
-    mov [rax + 88], r13
-    mov [rax + 96], r14
-    mov [rax + 104], r15
+    mov [rax + {rbx}], rbx
+    mov [rax + {rcx}], rcx
+    mov [rax + {rdx}], rdx
+    mov [rax + {rsi}], rsi
+    mov [rax + {rdi}], rdi
+    mov [rax + {rbp}], rbp
+    mov [rax + {r8}], r8
+    mov [rax + {r9}], r9
+    mov [rax + {r10}], r10
+    mov [rax + {r11}], r11
+    mov [rax + {r12}], r12
+    mov [rax + {r13}], r13
+    mov [rax + {r14}], r14
+    mov [rax + {r15}], r15
     pop rcx
-    mov [rax + 112], rcx
+    mov [rax + {rax}], rcx
     xor eax, eax
     jmp .Lvmx_return
-    "#
+    "#,
+    host_rsp = const field::HOST_RSP,
+    host_rip = const field::HOST_RIP,
+    rbx = const core::mem::offset_of!(VmxGprs, regs.rbx),
+    rcx = const core::mem::offset_of!(VmxGprs, regs.rcx),
+    rdx = const core::mem::offset_of!(VmxGprs, regs.rdx),
+    rsi = const core::mem::offset_of!(VmxGprs, regs.rsi),
+    rdi = const core::mem::offset_of!(VmxGprs, regs.rdi),
+    rbp = const core::mem::offset_of!(VmxGprs, regs.rbp),
+    r8 = const core::mem::offset_of!(VmxGprs, regs.r8),
+    r9 = const core::mem::offset_of!(VmxGprs, regs.r9),
+    r10 = const core::mem::offset_of!(VmxGprs, regs.r10),
+    r11 = const core::mem::offset_of!(VmxGprs, regs.r11),
+    r12 = const core::mem::offset_of!(VmxGprs, regs.r12),
+    r13 = const core::mem::offset_of!(VmxGprs, regs.r13),
+    r14 = const core::mem::offset_of!(VmxGprs, regs.r14),
+    r15 = const core::mem::offset_of!(VmxGprs, regs.r15),
+    rax = const core::mem::offset_of!(VmxGprs, rax),
 );
 
 #[cfg(test)]
