@@ -17,6 +17,7 @@ use xen_public::version::{
 
 use crate::config::{self, GlobalConfig};
 use crate::format::{self, json::DomainType, Dominfo, ListOptions, ListedDomain};
+use crate::getopt::{self, Arg};
 use crate::size::parse_mem_size;
 use crate::state::{DomainRecord, Store};
 
@@ -177,28 +178,21 @@ impl<H: Hypercall> Xl<'_, H> {
         }
     }
 
-    fn with_domain(
-        &mut self,
-        cmd: &str,
-        args: &[&str],
-        f: fn(&mut Self, u16, &[&str]) -> Status,
-    ) -> Status {
-        let flags: Vec<&str> = args
-            .iter()
-            .copied()
-            .filter(|a| a.starts_with('-'))
+    fn with_domain(&mut self, cmd: &str, args: &[&str], f: fn(&mut Self, u16) -> Status) -> Status {
+        // The options of these commands (destroy -f, shutdown -a/-w/-F, ...) change nothing
+        // under xen-rs: any option is taken and ignored.
+        let domains: Vec<String> = getopt::args(args)
+            .filter_map(|arg| match arg {
+                Arg::Operand(dom) => Some(dom),
+                Arg::Option(_) => None,
+            })
             .collect();
-        let plain: Vec<&str> = args
-            .iter()
-            .copied()
-            .filter(|a| !a.starts_with('-'))
-            .collect();
-        let [dom] = plain.as_slice() else {
+        let [dom] = domains.as_slice() else {
             eprint_line!(self, "'xl {cmd}' requires exactly one domain argument.");
             return 2;
         };
         match self.find_domain(dom) {
-            Ok(domid) => f(self, domid, &flags),
+            Ok(domid) => f(self, domid),
             Err(status) => status,
         }
     }
@@ -293,17 +287,19 @@ impl<H: Hypercall> Xl<'_, H> {
         let mut opts = ListOptions::default();
         let mut long = false;
         let mut wanted = Vec::new();
-        for a in args {
-            match *a {
-                "-l" | "--long" => long = true,
-                "-v" | "--verbose" => opts.verbose = true,
-                "-Z" | "--context" => opts.context = true,
-                "-c" | "--cpupool" => opts.cpupool = true,
-                d if !d.starts_with('-') => wanted.push(d),
-                other => {
-                    eprint_line!(self, "xl list: unknown option {other}");
-                    return 2;
-                }
+        for arg in getopt::args(args) {
+            match arg {
+                Arg::Operand(dom) => wanted.push(dom),
+                Arg::Option(o) => match o.as_str() {
+                    "-l" | "--long" => long = true,
+                    "-v" | "--verbose" => opts.verbose = true,
+                    "-Z" | "--context" => opts.context = true,
+                    "-c" | "--cpupool" => opts.cpupool = true,
+                    _ => {
+                        eprint_line!(self, "xl list: unknown option {o}");
+                        return 2;
+                    }
+                },
             }
         }
         let mut domains = match self.domains() {
@@ -313,7 +309,7 @@ impl<H: Hypercall> Xl<'_, H> {
         if !wanted.is_empty() {
             let mut picked = Vec::new();
             for w in wanted {
-                let domid = match self.find_domain(w) {
+                let domid = match self.find_domain(&w) {
                     Ok(d) => d,
                     Err(s) => return s,
                 };
@@ -384,16 +380,24 @@ impl<H: Hypercall> Xl<'_, H> {
         let mut dry_run = false;
         let mut file = None;
         let mut overrides = Vec::new();
-        for a in args {
-            match *a {
-                "-p" => paused = true,
-                "-n" | "--dryrun" => dry_run = true,
-                "-q" | "--quiet" | "-F" | "-e" => {}
-                "-f" | "--defconfig" => {}
-                a if a.contains('=') => overrides.push(a.to_string()),
-                a if !a.starts_with('-') && file.is_none() => file = Some(a.to_string()),
-                other => {
-                    eprint_line!(self, "xl create: unexpected argument {other}");
+        for arg in getopt::args(args) {
+            match arg {
+                Arg::Option(o) => match o.as_str() {
+                    "-p" => paused = true,
+                    "-n" | "--dryrun" => dry_run = true,
+                    // Quiet, foreground, no monitor: nothing to change under xen-rs. -f is
+                    // xl's way to name the config file; the name after it is taken below.
+                    "-q" | "--quiet" | "-F" | "-e" | "-f" | "--defconfig" => {}
+                    _ => {
+                        eprint_line!(self, "xl create: unexpected argument {o}");
+                        return 2;
+                    }
+                },
+                // main_create: a key=value is appended to the config, else it names the file.
+                Arg::Operand(a) if a.contains('=') => overrides.push(a),
+                Arg::Operand(a) if file.is_none() => file = Some(a),
+                Arg::Operand(a) => {
+                    eprint_line!(self, "xl create: unexpected argument {a}");
                     return 2;
                 }
             }
@@ -544,7 +548,7 @@ impl<H: Hypercall> Xl<'_, H> {
 
     // ---- the domain's life ----
 
-    fn destroy(&mut self, domid: u16, _flags: &[&str]) -> Status {
+    fn destroy(&mut self, domid: u16) -> Status {
         if domid == 0 {
             eprint_line!(
                 self,
@@ -568,7 +572,7 @@ impl<H: Hypercall> Xl<'_, H> {
     /// xen-rs has no xenstore, so no guest can hear a shutdown request: the domain is shut
     /// down from outside (XEN_DMOP_remote_shutdown, as a device model does), then destroyed as
     /// xl's default `on_poweroff="destroy"` would.
-    fn shutdown(&mut self, domid: u16, _flags: &[&str]) -> Status {
+    fn shutdown(&mut self, domid: u16) -> Status {
         if domid == 0 {
             eprint_line!(self, "Cannot shut down domain 0 from xl.");
             return 1;
@@ -579,11 +583,11 @@ impl<H: Hypercall> Xl<'_, H> {
             eprint_line!(self, "shutdown failed (rc={ERROR_FAIL})");
             return 1;
         }
-        self.destroy(domid, &[])
+        self.destroy(domid)
     }
 
     /// xl_vmcontrol.c `main_pause`: libxl's error is logged, but xl exits 0 regardless.
-    fn pause(&mut self, domid: u16, _flags: &[&str]) -> Status {
+    fn pause(&mut self, domid: u16) -> Status {
         if let Err(e) = self.xc.domain_pause(domid) {
             eprint_line!(self, "libxl: error: pausing domain {domid}: {e}");
         }
@@ -591,7 +595,7 @@ impl<H: Hypercall> Xl<'_, H> {
     }
 
     /// `main_unpause`: likewise.
-    fn unpause(&mut self, domid: u16, _flags: &[&str]) -> Status {
+    fn unpause(&mut self, domid: u16) -> Status {
         if let Err(e) = self.xc.domain_unpause(domid) {
             eprint_line!(self, "libxl: error: unpausing domain {domid}: {e}");
         }
@@ -601,6 +605,8 @@ impl<H: Hypercall> Xl<'_, H> {
     // ---- memory ----
 
     fn mem(&mut self, cmd: &str, args: &[&str]) -> Status {
+        // No getopt here (nor in domid, domname, vcpu-list): they have no options, and a word
+        // starting with '-' is taken as it is, so `-5` is refused as a size.
         let [dom, size] = args else {
             eprint_line!(self, "'xl {cmd}' requires a domain and a memory size.");
             return 2;
@@ -710,14 +716,16 @@ impl<H: Hypercall> Xl<'_, H> {
     // ---- xl dmesg, domid, domname, vcpu-list ----
 
     fn dmesg(&mut self, args: &[&str]) -> Status {
-        let clear = match args {
-            [] => false,
-            ["-c"] => true,
-            _ => {
-                eprint_line!(self, "usage: xl dmesg [-c]");
-                return 2;
+        let mut clear = false;
+        for arg in getopt::args(args) {
+            match arg {
+                Arg::Option(o) if o == "-c" => clear = true,
+                _ => {
+                    eprint_line!(self, "usage: xl dmesg [-c]");
+                    return 2;
+                }
             }
-        };
+        }
         match self.xc.readconsolering(clear) {
             Ok(text) => {
                 let _ = self.out.write_all(&text);
