@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use toolstack::builder::LIBXL_MAXMEM_CONSTANT;
 use toolstack::{build_pvh, BuildProgress, Hypercall, PvhConfig, XenCtrl};
 use xen_public::arch_x86::xen::XEN_X86_EMU_ALL;
@@ -36,7 +37,8 @@ pub struct Xl<'a, H> {
     pub global: GlobalConfig,
     /// `xl -v`: say what the builder does.
     pub verbose: bool,
-    /// Where a progress bar may be drawn (xl's stdout is a terminal).
+    /// Draw a progress bar on stdout while a domain's memory is populated (xl's stdout is a
+    /// terminal).
     pub progress_bar: bool,
     /// Standard output.
     pub out: &'a mut dyn Write,
@@ -486,9 +488,8 @@ impl<H: Hypercall> Xl<'_, H> {
             max_extent_order: toolstack::builder::SUPERPAGE_1GB_ORDER,
         };
         let verbose = self.verbose;
-        let bar = self.progress_bar;
+        let bar = self.progress_bar.then(populate_bar);
         let err = &mut *self.err;
-        let out = &mut *self.out;
         let built = build_pvh(&mut self.xc, &build, &mut |xc, step| match step {
             BuildProgress::Created { domid } if verbose => {
                 let _ = writeln!(err, "xl: created domain {domid}");
@@ -507,12 +508,14 @@ impl<H: Hypercall> Xl<'_, H> {
                     "xl: claim: cancelled for domain {domid}; outstanding claims on the host: {total} pages"
                 );
             }
-            BuildProgress::Populated { done, total } if bar => {
-                let _ = write!(out, "\r{}", progress_bar(done, total));
-                if done == total {
-                    let _ = writeln!(out);
+            BuildProgress::Populated { done, total } => {
+                if let Some(bar) = &bar {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                    if done == total {
+                        bar.finish();
+                    }
                 }
-                let _ = out.flush();
             }
             _ => {}
         });
@@ -850,16 +853,12 @@ fn random_uuid(mut bytes: [u8; 16]) -> [u8; 16] {
     bytes
 }
 
-/// A 40-column bar and a percentage, for populating large domains on a terminal.
-pub fn progress_bar(done: u64, total: u64) -> String {
-    let total = total.max(1);
-    let filled = (done.min(total) * 40 / total) as usize;
-    format!(
-        "[{}{}] {:3}%",
-        "#".repeat(filled),
-        " ".repeat(40 - filled),
-        done.min(total) * 100 / total
-    )
+/// A 40-column bar and a percentage on stdout, for populating large domains on a terminal.
+fn populate_bar() -> ProgressBar {
+    let style = ProgressStyle::with_template("[{bar:40}] {percent:>3}%")
+        .expect("the template is valid")
+        .progress_chars("# ");
+    ProgressBar::with_draw_target(None, ProgressDrawTarget::stdout()).with_style(style)
 }
 
 /// `xl help`.
