@@ -4,7 +4,7 @@
 //! # Formatting
 //!
 //! `libxl_yajl_gen_alloc` (libxl_json.c) turns on `yajl_gen_beautify` with yajl 2's default
-//! indent of four spaces; [`YajlBeautify`] is that layout as a `serde_json` formatter. It
+//! indent of four spaces; `YajlBeautify` below is that layout as a `serde_json` formatter. It
 //! differs from `serde_json`'s pretty printer in two ways: an empty map or array prints as `{`,
 //! an empty line, then `}` (yajl writes the newline after `{` at once), and control characters
 //! are escaped as `\u00XX` with upper-case hex (`yajl_string_encode`; `/` and non-ASCII bytes
@@ -441,20 +441,12 @@ impl Formatter for YajlBeautify {
         self.open(w, b"[")
     }
 
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.member(w, first)
-    }
-
     fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.open(w, b"{")
     }
 
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.member(w, first)
     }
 
     fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
@@ -463,6 +455,14 @@ impl Formatter for YajlBeautify {
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         w.write_all(b": ")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
     }
 
     /// `yajl_string_encode`: `\u00XX` in upper case; the named escapes as `serde_json` has them.
