@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use toolstack::builder::LIBXL_MAXMEM_CONSTANT;
 use toolstack::{build_pvh, BuildProgress, Hypercall, PvhConfig, XenCtrl};
 use xen_public::arch_x86::xen::XEN_X86_EMU_ALL;
@@ -17,6 +18,7 @@ use xen_public::version::{
 
 use crate::config::{self, GlobalConfig};
 use crate::format::{self, json::DomainType, Dominfo, ListOptions, ListedDomain};
+use crate::getopt::{self, Arg};
 use crate::size::parse_mem_size;
 use crate::state::{DomainRecord, Store};
 
@@ -35,7 +37,8 @@ pub struct Xl<'a, H> {
     pub global: GlobalConfig,
     /// `xl -v`: say what the builder does.
     pub verbose: bool,
-    /// Where a progress bar may be drawn (xl's stdout is a terminal).
+    /// Draw a progress bar on stdout while a domain's memory is populated (xl's stdout is a
+    /// terminal).
     pub progress_bar: bool,
     /// Standard output.
     pub out: &'a mut dyn Write,
@@ -177,28 +180,21 @@ impl<H: Hypercall> Xl<'_, H> {
         }
     }
 
-    fn with_domain(
-        &mut self,
-        cmd: &str,
-        args: &[&str],
-        f: fn(&mut Self, u16, &[&str]) -> Status,
-    ) -> Status {
-        let flags: Vec<&str> = args
-            .iter()
-            .copied()
-            .filter(|a| a.starts_with('-'))
+    fn with_domain(&mut self, cmd: &str, args: &[&str], f: fn(&mut Self, u16) -> Status) -> Status {
+        // The options of these commands (destroy -f, shutdown -a/-w/-F, ...) change nothing
+        // under xen-rs: any option is taken and ignored.
+        let domains: Vec<String> = getopt::args(args)
+            .filter_map(|arg| match arg {
+                Arg::Operand(dom) => Some(dom),
+                Arg::Option(_) => None,
+            })
             .collect();
-        let plain: Vec<&str> = args
-            .iter()
-            .copied()
-            .filter(|a| !a.starts_with('-'))
-            .collect();
-        let [dom] = plain.as_slice() else {
+        let [dom] = domains.as_slice() else {
             eprint_line!(self, "'xl {cmd}' requires exactly one domain argument.");
             return 2;
         };
         match self.find_domain(dom) {
-            Ok(domid) => f(self, domid, &flags),
+            Ok(domid) => f(self, domid),
             Err(status) => status,
         }
     }
@@ -293,17 +289,19 @@ impl<H: Hypercall> Xl<'_, H> {
         let mut opts = ListOptions::default();
         let mut long = false;
         let mut wanted = Vec::new();
-        for a in args {
-            match *a {
-                "-l" | "--long" => long = true,
-                "-v" | "--verbose" => opts.verbose = true,
-                "-Z" | "--context" => opts.context = true,
-                "-c" | "--cpupool" => opts.cpupool = true,
-                d if !d.starts_with('-') => wanted.push(d),
-                other => {
-                    eprint_line!(self, "xl list: unknown option {other}");
-                    return 2;
-                }
+        for arg in getopt::args(args) {
+            match arg {
+                Arg::Operand(dom) => wanted.push(dom),
+                Arg::Option(o) => match o.as_str() {
+                    "-l" | "--long" => long = true,
+                    "-v" | "--verbose" => opts.verbose = true,
+                    "-Z" | "--context" => opts.context = true,
+                    "-c" | "--cpupool" => opts.cpupool = true,
+                    _ => {
+                        eprint_line!(self, "xl list: unknown option {o}");
+                        return 2;
+                    }
+                },
             }
         }
         let mut domains = match self.domains() {
@@ -313,7 +311,7 @@ impl<H: Hypercall> Xl<'_, H> {
         if !wanted.is_empty() {
             let mut picked = Vec::new();
             for w in wanted {
-                let domid = match self.find_domain(w) {
+                let domid = match self.find_domain(&w) {
                     Ok(d) => d,
                     Err(s) => return s,
                 };
@@ -384,16 +382,24 @@ impl<H: Hypercall> Xl<'_, H> {
         let mut dry_run = false;
         let mut file = None;
         let mut overrides = Vec::new();
-        for a in args {
-            match *a {
-                "-p" => paused = true,
-                "-n" | "--dryrun" => dry_run = true,
-                "-q" | "--quiet" | "-F" | "-e" => {}
-                "-f" | "--defconfig" => {}
-                a if a.contains('=') => overrides.push(a.to_string()),
-                a if !a.starts_with('-') && file.is_none() => file = Some(a.to_string()),
-                other => {
-                    eprint_line!(self, "xl create: unexpected argument {other}");
+        for arg in getopt::args(args) {
+            match arg {
+                Arg::Option(o) => match o.as_str() {
+                    "-p" => paused = true,
+                    "-n" | "--dryrun" => dry_run = true,
+                    // Quiet, foreground, no monitor: nothing to change under xen-rs. -f is
+                    // xl's way to name the config file; the name after it is taken below.
+                    "-q" | "--quiet" | "-F" | "-e" | "-f" | "--defconfig" => {}
+                    _ => {
+                        eprint_line!(self, "xl create: unexpected argument {o}");
+                        return 2;
+                    }
+                },
+                // main_create: a key=value is appended to the config, else it names the file.
+                Arg::Operand(a) if a.contains('=') => overrides.push(a),
+                Arg::Operand(a) if file.is_none() => file = Some(a),
+                Arg::Operand(a) => {
+                    eprint_line!(self, "xl create: unexpected argument {a}");
                     return 2;
                 }
             }
@@ -482,9 +488,8 @@ impl<H: Hypercall> Xl<'_, H> {
             max_extent_order: toolstack::builder::SUPERPAGE_1GB_ORDER,
         };
         let verbose = self.verbose;
-        let bar = self.progress_bar;
+        let bar = self.progress_bar.then(populate_bar);
         let err = &mut *self.err;
-        let out = &mut *self.out;
         let built = build_pvh(&mut self.xc, &build, &mut |xc, step| match step {
             BuildProgress::Created { domid } if verbose => {
                 let _ = writeln!(err, "xl: created domain {domid}");
@@ -503,12 +508,14 @@ impl<H: Hypercall> Xl<'_, H> {
                     "xl: claim: cancelled for domain {domid}; outstanding claims on the host: {total} pages"
                 );
             }
-            BuildProgress::Populated { done, total } if bar => {
-                let _ = write!(out, "\r{}", progress_bar(done, total));
-                if done == total {
-                    let _ = writeln!(out);
+            BuildProgress::Populated { done, total } => {
+                if let Some(bar) = &bar {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                    if done == total {
+                        bar.finish();
+                    }
                 }
-                let _ = out.flush();
             }
             _ => {}
         });
@@ -544,7 +551,7 @@ impl<H: Hypercall> Xl<'_, H> {
 
     // ---- the domain's life ----
 
-    fn destroy(&mut self, domid: u16, _flags: &[&str]) -> Status {
+    fn destroy(&mut self, domid: u16) -> Status {
         if domid == 0 {
             eprint_line!(
                 self,
@@ -568,7 +575,7 @@ impl<H: Hypercall> Xl<'_, H> {
     /// xen-rs has no xenstore, so no guest can hear a shutdown request: the domain is shut
     /// down from outside (XEN_DMOP_remote_shutdown, as a device model does), then destroyed as
     /// xl's default `on_poweroff="destroy"` would.
-    fn shutdown(&mut self, domid: u16, _flags: &[&str]) -> Status {
+    fn shutdown(&mut self, domid: u16) -> Status {
         if domid == 0 {
             eprint_line!(self, "Cannot shut down domain 0 from xl.");
             return 1;
@@ -579,11 +586,11 @@ impl<H: Hypercall> Xl<'_, H> {
             eprint_line!(self, "shutdown failed (rc={ERROR_FAIL})");
             return 1;
         }
-        self.destroy(domid, &[])
+        self.destroy(domid)
     }
 
     /// xl_vmcontrol.c `main_pause`: libxl's error is logged, but xl exits 0 regardless.
-    fn pause(&mut self, domid: u16, _flags: &[&str]) -> Status {
+    fn pause(&mut self, domid: u16) -> Status {
         if let Err(e) = self.xc.domain_pause(domid) {
             eprint_line!(self, "libxl: error: pausing domain {domid}: {e}");
         }
@@ -591,7 +598,7 @@ impl<H: Hypercall> Xl<'_, H> {
     }
 
     /// `main_unpause`: likewise.
-    fn unpause(&mut self, domid: u16, _flags: &[&str]) -> Status {
+    fn unpause(&mut self, domid: u16) -> Status {
         if let Err(e) = self.xc.domain_unpause(domid) {
             eprint_line!(self, "libxl: error: unpausing domain {domid}: {e}");
         }
@@ -601,6 +608,8 @@ impl<H: Hypercall> Xl<'_, H> {
     // ---- memory ----
 
     fn mem(&mut self, cmd: &str, args: &[&str]) -> Status {
+        // No getopt here (nor in domid, domname, vcpu-list): they have no options, and a word
+        // starting with '-' is taken as it is, so `-5` is refused as a size.
         let [dom, size] = args else {
             eprint_line!(self, "'xl {cmd}' requires a domain and a memory size.");
             return 2;
@@ -710,14 +719,16 @@ impl<H: Hypercall> Xl<'_, H> {
     // ---- xl dmesg, domid, domname, vcpu-list ----
 
     fn dmesg(&mut self, args: &[&str]) -> Status {
-        let clear = match args {
-            [] => false,
-            ["-c"] => true,
-            _ => {
-                eprint_line!(self, "usage: xl dmesg [-c]");
-                return 2;
+        let mut clear = false;
+        for arg in getopt::args(args) {
+            match arg {
+                Arg::Option(o) if o == "-c" => clear = true,
+                _ => {
+                    eprint_line!(self, "usage: xl dmesg [-c]");
+                    return 2;
+                }
             }
-        };
+        }
         match self.xc.readconsolering(clear) {
             Ok(text) => {
                 let _ = self.out.write_all(&text);
@@ -842,16 +853,12 @@ fn random_uuid(mut bytes: [u8; 16]) -> [u8; 16] {
     bytes
 }
 
-/// A 40-column bar and a percentage, for populating large domains on a terminal.
-pub fn progress_bar(done: u64, total: u64) -> String {
-    let total = total.max(1);
-    let filled = (done.min(total) * 40 / total) as usize;
-    format!(
-        "[{}{}] {:3}%",
-        "#".repeat(filled),
-        " ".repeat(40 - filled),
-        done.min(total) * 100 / total
-    )
+/// A 40-column bar and a percentage on stdout, for populating large domains on a terminal.
+fn populate_bar() -> ProgressBar {
+    let style = ProgressStyle::with_template("[{bar:40}] {percent:>3}%")
+        .expect("the template is valid")
+        .progress_chars("# ");
+    ProgressBar::with_draw_target(None, ProgressDrawTarget::stdout()).with_style(style)
 }
 
 /// `xl help`.

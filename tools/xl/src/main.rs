@@ -6,27 +6,42 @@ use std::process::ExitCode;
 use toolstack::XenCtrl;
 use xl::commands::{Xl, USAGE};
 use xl::config::global_config;
+use xl::getopt::{self, Arg};
 use xl::privcmd::Privcmd;
 use xl::state::Store;
 
 const XL_CONF: &str = "/etc/xen/xl.conf";
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
     // Global options before the subcommand (xl.c main): -v more verbose, -N dry run, -f force,
     // -t timestamps, -T; only -v changes anything here.
+    let mut p = getopt::parser(std::env::args().skip(1));
     let mut verbose = false;
-    while let Some(first) = args.first() {
-        match first.as_str() {
-            "-v" => verbose = true,
-            "-N" | "-f" | "-t" | "-T" => {}
-            "-h" | "--help" => {
-                print!("{USAGE}");
-                return ExitCode::SUCCESS;
+    let mut args = Vec::new();
+    while let Some(arg) = getopt::next(&mut p) {
+        match arg {
+            Arg::Option(o) => match o.as_str() {
+                "-v" => verbose = true,
+                "-N" | "-f" | "-t" | "-T" => {}
+                "-h" | "--help" => {
+                    print!("{USAGE}");
+                    return ExitCode::SUCCESS;
+                }
+                // Not a global option: taken as the subcommand, which xl does not know.
+                _ => {
+                    args.push(o);
+                    break;
+                }
+            },
+            // "+vftTN": the subcommand ends the global options; the rest is the subcommand's.
+            Arg::Operand(cmd) => {
+                args.push(cmd);
+                if let Ok(rest) = p.raw_args() {
+                    args.extend(rest.map(|a| a.to_string_lossy().into_owned()));
+                }
+                break;
             }
-            _ => break,
         }
-        args.remove(0);
     }
     if args.is_empty() {
         eprint!("{USAGE}");

@@ -4,23 +4,21 @@
 //! # Formatting
 //!
 //! `libxl_yajl_gen_alloc` (libxl_json.c) turns on `yajl_gen_beautify` with yajl 2's default
-//! indent of four spaces. The writer below is a port of yajl 2's `yajl_gen.c` state machine for
-//! that mode: `"key": value` with one space after the colon, `,` plus newline between members,
-//! `{`/`[` followed by a newline, the closing bracket on its own line at the parent's indent (so
-//! an empty map or array prints as `{`, an empty line, then `}`), and a final newline once the
-//! top-level value is complete. xl then `puts()` the buffer, adding one more newline. Strings
-//! are escaped as `yajl_string_encode` does (`\"`, `\\`, `\b \f \n \r \t`, other bytes below
-//! 0x20 as `\u00XX` with upper-case hex; `/` and non-ASCII bytes are left alone).
+//! indent of four spaces; `YajlBeautify` below is that layout as a `serde_json` formatter. It
+//! differs from `serde_json`'s pretty printer in two ways: an empty map or array prints as `{`,
+//! an empty line, then `}` (yajl writes the newline after `{` at once), and control characters
+//! are escaped as `\u00XX` with upper-case hex (`yajl_string_encode`; `/` and non-ASCII bytes
+//! are left alone, as `serde_json` does). yajl ends the complete top-level value with a newline
+//! and xl then `puts()` the buffer, adding one more.
 //!
 //! # Which fields appear
 //!
 //! The generated `libxl_domain_config_gen_json` (gentypes.py, `libxl_C_type_gen_json` and
 //! `get_default_expr`) walks the IDL fields in order and skips a field that holds its default:
-//! integers and strings when 0 / NULL, `MemKB` fields when `LIBXL_MEMKB_DEFAULT`, enums with an
-//! `init_val` when equal to it, defbools when `<default>`, bitmaps when no bit is set, uuids when
-//! nil, arrays when empty. Nested structs and keyed unions are always printed; the
-//! `libxl_domain_build_info` union `u` is printed under the key `type.<hvm|pv|pvh|invalid>`.
-//! Defbools print as the strings `"True"`/`"False"`, enums as their lower-case names.
+//! the `skip_serializing_if` attributes below. Nested structs and keyed unions are always
+//! printed; the `libxl_domain_build_info` union `u` is printed under the key
+//! `type.<hvm|pv|pvh|invalid>`. Defbools print as the strings `"True"`/`"False"`, enums as their
+//! lower-case names, bitmaps as the array of their set bits.
 //!
 //! # What is left out compared with real libxl
 //!
@@ -39,6 +37,11 @@
 //! `virtios`, `vtpms`, `p9s`, `pvcallsifs`, `vdispls`, `vsnds`, `channels`, `usbctrls`,
 //! `usbdevs`), which xen-rs does not have.
 
+use std::io::{self, Write};
+
+use serde::{Serialize, Serializer};
+use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
+
 use super::uuid_string;
 
 /// `LIBXL_MEMKB_DEFAULT` (`~0ULL`): a `MemKB` field libxl leaves out of the JSON.
@@ -47,8 +50,9 @@ pub const MEMKB_DEFAULT: u64 = u64::MAX;
 /// `LIBXL_DOMAIN_SCHED_PARAM_*_DEFAULT` (-1): a scheduler parameter libxl leaves out.
 pub const SCHED_PARAM_DEFAULT: i32 = -1;
 
-/// `libxl_domain_type`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// `libxl_domain_type`, printed as `libxl_domain_type_to_string` names it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DomainType {
     /// `LIBXL_DOMAIN_TYPE_INVALID` (-1), the init value.
     #[default]
@@ -61,43 +65,25 @@ pub enum DomainType {
     Pvh,
 }
 
-impl DomainType {
-    /// `libxl_domain_type_to_string`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DomainType::Invalid => "invalid",
-            DomainType::Hvm => "hvm",
-            DomainType::Pv => "pv",
-            DomainType::Pvh => "pvh",
-        }
-    }
-}
-
-/// `libxl_defbool`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// `libxl_defbool`, printed as `libxl_defbool_to_string` names it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum Defbool {
     /// Not set: left out of the JSON.
     #[default]
+    #[serde(rename = "<default>")]
     Default,
     /// Printed as `"True"`.
+    #[serde(rename = "True")]
     True,
     /// Printed as `"False"`.
+    #[serde(rename = "False")]
     False,
 }
 
-impl Defbool {
-    /// `libxl_defbool_to_string`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Defbool::Default => "<default>",
-            Defbool::True => "True",
-            Defbool::False => "False",
-        }
-    }
-}
-
-/// `libxl_action_on_shutdown`; `Destroy` is the init value and is left out of the JSON.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// `libxl_action_on_shutdown`, printed as `libxl_action_on_shutdown_to_string` names it (the
+/// lower-cased IDL names); `Destroy` is the init value and is left out of the JSON.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ActionOnShutdown {
     /// `destroy` (1).
     #[default]
@@ -116,59 +102,58 @@ pub enum ActionOnShutdown {
     SoftReset,
 }
 
-impl ActionOnShutdown {
-    /// `libxl_action_on_shutdown_to_string` (the lower-cased IDL names, with `_`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionOnShutdown::Destroy => "destroy",
-            ActionOnShutdown::Restart => "restart",
-            ActionOnShutdown::RestartRename => "restart_rename",
-            ActionOnShutdown::Preserve => "preserve",
-            ActionOnShutdown::CoredumpDestroy => "coredump_destroy",
-            ActionOnShutdown::CoredumpRestart => "coredump_restart",
-            ActionOnShutdown::SoftReset => "soft_reset",
-        }
-    }
-}
-
 /// The modelled part of `libxl_domain_create_info`, in IDL order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct CreateInfo {
     /// `type`.
+    #[serde(rename = "type", skip_serializing_if = "is_default")]
     pub type_: DomainType,
     /// `hap`.
+    #[serde(skip_serializing_if = "is_default")]
     pub hap: Defbool,
     /// `oos`.
+    #[serde(skip_serializing_if = "is_default")]
     pub oos: Defbool,
     /// `ssidref` (left out when 0).
+    #[serde(skip_serializing_if = "is_default")]
     pub ssidref: u32,
     /// `name`.
+    #[serde(skip_serializing_if = "is_default")]
     pub name: Option<String>,
     /// `domid`: the domid xl asked for (left out when 0). xl passes its `domid_policy`
     /// (`INVALID_DOMID` unless xl.conf says otherwise), and libxl keeps that in the saved
     /// config; see the module documentation of the report.
+    #[serde(skip_serializing_if = "is_default")]
     pub domid: u32,
     /// `uuid` (left out when nil).
+    #[serde(skip_serializing_if = "is_default", serialize_with = "uuid")]
     pub uuid: [u8; 16],
     /// `run_hotplug_scripts`.
+    #[serde(skip_serializing_if = "is_default")]
     pub run_hotplug_scripts: Defbool,
 }
 
 /// `libxl_domain_sched_params`, as `libxl_domain_sched_params_get` fills it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DomainSchedParams {
     /// `sched`: `libxl_scheduler_to_string` (`credit`, `credit2`, `rtds`, `arinc653`, `null`);
     /// `None` is `unknown` (0) and is left out.
+    #[serde(skip_serializing_if = "is_default")]
     pub sched: Option<String>,
     /// `weight` ([`SCHED_PARAM_DEFAULT`] = left out).
+    #[serde(skip_serializing_if = "is_sched_param_default")]
     pub weight: i32,
     /// `cap`.
+    #[serde(skip_serializing_if = "is_sched_param_default")]
     pub cap: i32,
     /// `period`.
+    #[serde(skip_serializing_if = "is_sched_param_default")]
     pub period: i32,
     /// `budget`.
+    #[serde(skip_serializing_if = "is_sched_param_default")]
     pub budget: i32,
     /// `extratime`.
+    #[serde(skip_serializing_if = "is_sched_param_default")]
     pub extratime: i32,
 }
 
@@ -186,24 +171,30 @@ impl Default for DomainSchedParams {
 }
 
 /// `u.pvh` of `libxl_domain_build_info`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PvhInfo {
     /// `pvshim`.
+    #[serde(skip_serializing_if = "is_default")]
     pub pvshim: Defbool,
     /// `pvshim_path`.
+    #[serde(skip_serializing_if = "is_default")]
     pub pvshim_path: Option<String>,
     /// `pvshim_cmdline`.
+    #[serde(skip_serializing_if = "is_default")]
     pub pvshim_cmdline: Option<String>,
     /// `pvshim_extra`.
+    #[serde(skip_serializing_if = "is_default")]
     pub pvshim_extra: Option<String>,
 }
 
 /// `u.pv` of `libxl_domain_build_info` (without the deprecated copies of top-level fields).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PvInfo {
     /// `slack_memkb` ([`MEMKB_DEFAULT`] = left out).
+    #[serde(skip_serializing_if = "is_memkb_default")]
     pub slack_memkb: u64,
     /// `e820_host`.
+    #[serde(skip_serializing_if = "is_default")]
     pub e820_host: Defbool,
 }
 
@@ -216,49 +207,66 @@ impl Default for PvInfo {
     }
 }
 
-/// The keyed union `u` of `libxl_domain_build_info`, keyed by `b_info.type`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The keyed union `u` of `libxl_domain_build_info`, keyed by `b_info.type`: one member of
+/// `b_info` named `type.<type>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum TypeInfo {
     /// `type.invalid`: an empty map.
     #[default]
+    #[serde(rename = "type.invalid", serialize_with = "empty_map")]
     Invalid,
     /// `type.hvm`: its members are not modelled, so an empty map.
+    #[serde(rename = "type.hvm", serialize_with = "empty_map")]
     Hvm,
     /// `type.pv`.
+    #[serde(rename = "type.pv")]
     Pv(PvInfo),
     /// `type.pvh`.
+    #[serde(rename = "type.pvh")]
     Pvh(PvhInfo),
 }
 
 /// The modelled part of `libxl_domain_build_info`, in IDL order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BuildInfo {
     /// `max_vcpus` (left out when 0).
+    #[serde(skip_serializing_if = "is_default")]
     pub max_vcpus: i32,
     /// `avail_vcpus`: a libxl bitmap of online vcpus, printed as the array of set bit numbers
     /// (left out when no bit is set).
+    #[serde(skip_serializing_if = "bitmap_is_empty", serialize_with = "bitmap")]
     pub avail_vcpus: Vec<u8>,
     /// `numa_placement`.
+    #[serde(skip_serializing_if = "is_default")]
     pub numa_placement: Defbool,
     /// `max_memkb` ([`MEMKB_DEFAULT`] = left out).
+    #[serde(skip_serializing_if = "is_memkb_default")]
     pub max_memkb: u64,
     /// `target_memkb` ([`MEMKB_DEFAULT`] = left out).
+    #[serde(skip_serializing_if = "is_memkb_default")]
     pub target_memkb: u64,
     /// `sched_params` (always printed, possibly as an empty map).
     pub sched_params: DomainSchedParams,
     /// `claim_mode`.
+    #[serde(skip_serializing_if = "is_default")]
     pub claim_mode: Defbool,
     /// `kernel`.
+    #[serde(skip_serializing_if = "is_default")]
     pub kernel: Option<String>,
     /// `cmdline`.
+    #[serde(skip_serializing_if = "is_default")]
     pub cmdline: Option<String>,
     /// `ramdisk`.
+    #[serde(skip_serializing_if = "is_default")]
     pub ramdisk: Option<String>,
     /// `type` and `u`.
+    #[serde(flatten)]
     pub type_info: TypeInfo,
     /// `arch_x86.msr_relaxed` (`arch_arm` is always printed as an empty map before it).
+    #[serde(flatten, serialize_with = "arch")]
     pub arch_x86_msr_relaxed: Defbool,
     /// `vpmu`.
+    #[serde(skip_serializing_if = "is_default")]
     pub vpmu: Defbool,
 }
 
@@ -283,21 +291,26 @@ impl Default for BuildInfo {
 }
 
 /// The modelled part of `libxl_domain_config`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct DomainConfig {
     /// `c_info`.
     pub c_info: CreateInfo,
     /// `b_info`.
     pub b_info: BuildInfo,
     /// `on_poweroff`.
+    #[serde(skip_serializing_if = "is_default")]
     pub on_poweroff: ActionOnShutdown,
     /// `on_reboot`.
+    #[serde(skip_serializing_if = "is_default")]
     pub on_reboot: ActionOnShutdown,
     /// `on_watchdog`.
+    #[serde(skip_serializing_if = "is_default")]
     pub on_watchdog: ActionOnShutdown,
     /// `on_crash`.
+    #[serde(skip_serializing_if = "is_default")]
     pub on_crash: ActionOnShutdown,
     /// `on_soft_reset`.
+    #[serde(skip_serializing_if = "is_default")]
     pub on_soft_reset: ActionOnShutdown,
 }
 
@@ -305,326 +318,162 @@ pub struct DomainConfig {
 /// configuration libxl could retrieve, exactly as `list_domains_details` prints it (including
 /// the blank line at the end that `puts` of a beautified yajl buffer makes).
 pub fn list_domains_details(domains: &[(u32, &DomainConfig)]) -> String {
-    let mut g = Gen::new();
-    g.array_open();
-    for &(domid, config) in domains {
-        // printf_info_one_json
-        g.map_open();
-        g.string("domid");
-        g.integer(i64::from(domid));
-        g.string("config");
-        domain_config(&mut g, config);
-        g.map_close();
+    /// One entry, as `printf_info_one_json` makes it.
+    #[derive(Serialize)]
+    struct Details<'a> {
+        domid: u32,
+        config: &'a DomainConfig,
     }
-    g.array_close();
-    let mut out = g.out;
-    out.push('\n'); // puts()
-    out
+    let details: Vec<Details> = domains
+        .iter()
+        .map(|&(domid, config)| Details { domid, config })
+        .collect();
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, YajlBeautify { depth: 0 });
+    details
+        .serialize(&mut ser)
+        .expect("writing to a Vec cannot fail");
+    // yajl's newline after a complete value, then puts().
+    out.extend_from_slice(b"\n\n");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-fn defbool(g: &mut Gen, key: &str, v: Defbool) {
-    if v != Defbool::Default {
-        g.string(key);
-        g.string(v.as_str());
-    }
+/// gentypes.py `get_default_expr`: the field holds its init value (0, NULL, `<default>`, the
+/// enum's `init_val`, a nil uuid).
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
-fn opt_string(g: &mut Gen, key: &str, v: &Option<String>) {
-    if let Some(s) = v {
-        g.string(key);
-        g.string(s);
-    }
+fn is_memkb_default(v: &u64) -> bool {
+    *v == MEMKB_DEFAULT
 }
 
-fn memkb(g: &mut Gen, key: &str, v: u64) {
-    if v != MEMKB_DEFAULT {
-        g.string(key);
-        // libxl__uint64_gen_json: printed with PRIu64 through yajl_gen_number.
-        g.number(&v.to_string());
-    }
+fn is_sched_param_default(v: &i32) -> bool {
+    *v == SCHED_PARAM_DEFAULT
 }
 
-fn sched_int(g: &mut Gen, key: &str, v: i32) {
-    if v != SCHED_PARAM_DEFAULT {
-        g.string(key);
-        g.integer(i64::from(v));
-    }
+/// `libxl_bitmap_is_empty`.
+fn bitmap_is_empty(map: &[u8]) -> bool {
+    map.iter().all(|&b| b == 0)
 }
 
-fn action(g: &mut Gen, key: &str, v: ActionOnShutdown) {
-    if v != ActionOnShutdown::Destroy {
-        g.string(key);
-        g.string(v.as_str());
-    }
+/// `libxl_bitmap_gen_json`: the numbers of the set bits.
+fn bitmap<S: Serializer>(map: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq((0..map.len() * 8).filter(|&bit| map[bit / 8] & (1 << (bit % 8)) != 0))
 }
 
-fn domain_config(g: &mut Gen, c: &DomainConfig) {
-    g.map_open();
-
-    g.string("c_info");
-    g.map_open();
-    let ci = &c.c_info;
-    if ci.type_ != DomainType::Invalid {
-        g.string("type");
-        g.string(ci.type_.as_str());
-    }
-    defbool(g, "hap", ci.hap);
-    defbool(g, "oos", ci.oos);
-    if ci.ssidref != 0 {
-        g.string("ssidref");
-        g.integer(i64::from(ci.ssidref));
-    }
-    opt_string(g, "name", &ci.name);
-    if ci.domid != 0 {
-        g.string("domid");
-        g.integer(i64::from(ci.domid));
-    }
-    if ci.uuid != [0; 16] {
-        g.string("uuid");
-        g.string(&uuid_string(&ci.uuid));
-    }
-    defbool(g, "run_hotplug_scripts", ci.run_hotplug_scripts);
-    g.map_close();
-
-    g.string("b_info");
-    g.map_open();
-    let bi = &c.b_info;
-    if bi.max_vcpus != 0 {
-        g.string("max_vcpus");
-        g.integer(i64::from(bi.max_vcpus));
-    }
-    if bi.avail_vcpus.iter().any(|&b| b != 0) {
-        // libxl_bitmap_gen_json: the numbers of the set bits.
-        g.string("avail_vcpus");
-        g.array_open();
-        for (i, byte) in bi.avail_vcpus.iter().enumerate() {
-            for bit in 0..8 {
-                if byte & (1 << bit) != 0 {
-                    g.integer((i * 8 + bit) as i64);
-                }
-            }
-        }
-        g.array_close();
-    }
-    defbool(g, "numa_placement", bi.numa_placement);
-    memkb(g, "max_memkb", bi.max_memkb);
-    memkb(g, "target_memkb", bi.target_memkb);
-    g.string("sched_params");
-    g.map_open();
-    let sp = &bi.sched_params;
-    opt_string(g, "sched", &sp.sched);
-    sched_int(g, "weight", sp.weight);
-    sched_int(g, "cap", sp.cap);
-    sched_int(g, "period", sp.period);
-    sched_int(g, "budget", sp.budget);
-    sched_int(g, "extratime", sp.extratime);
-    g.map_close();
-    defbool(g, "claim_mode", bi.claim_mode);
-    opt_string(g, "kernel", &bi.kernel);
-    opt_string(g, "cmdline", &bi.cmdline);
-    opt_string(g, "ramdisk", &bi.ramdisk);
-    match &bi.type_info {
-        TypeInfo::Invalid => {
-            g.string("type.invalid");
-            g.map_open();
-            g.map_close();
-        }
-        TypeInfo::Hvm => {
-            g.string("type.hvm");
-            g.map_open();
-            g.map_close();
-        }
-        TypeInfo::Pv(pv) => {
-            g.string("type.pv");
-            g.map_open();
-            memkb(g, "slack_memkb", pv.slack_memkb);
-            defbool(g, "e820_host", pv.e820_host);
-            g.map_close();
-        }
-        TypeInfo::Pvh(pvh) => {
-            g.string("type.pvh");
-            g.map_open();
-            defbool(g, "pvshim", pvh.pvshim);
-            opt_string(g, "pvshim_path", &pvh.pvshim_path);
-            opt_string(g, "pvshim_cmdline", &pvh.pvshim_cmdline);
-            opt_string(g, "pvshim_extra", &pvh.pvshim_extra);
-            g.map_close();
-        }
-    }
-    g.string("arch_arm");
-    g.map_open();
-    g.map_close();
-    g.string("arch_x86");
-    g.map_open();
-    defbool(g, "msr_relaxed", bi.arch_x86_msr_relaxed);
-    g.map_close();
-    defbool(g, "vpmu", bi.vpmu);
-    g.map_close();
-
-    action(g, "on_poweroff", c.on_poweroff);
-    action(g, "on_reboot", c.on_reboot);
-    action(g, "on_watchdog", c.on_watchdog);
-    action(g, "on_crash", c.on_crash);
-    action(g, "on_soft_reset", c.on_soft_reset);
-
-    g.map_close();
+/// `libxl_uuid_gen_json`: `LIBXL_UUID_FMT`.
+fn uuid<S: Serializer>(uuid: &[u8; 16], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&uuid_string(uuid))
 }
 
-/// yajl 2's generator states (`yajl_gen_state`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    Start,
-    MapStart,
-    MapKey,
-    MapVal,
-    ArrayStart,
-    InArray,
-    Complete,
+/// A struct or union with no modelled member: `{}`.
+#[derive(Serialize)]
+struct Empty {}
+
+fn empty_map<S: Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    Empty {}.serialize(s)
 }
 
-/// A port of yajl 2's `yajl_gen` with `yajl_gen_beautify` set and the default indent string.
-/// Callers keep to valid JSON; the error states of yajl are not modelled.
-struct Gen {
-    out: String,
-    /// `state[depth]`, one entry per open level plus the top level.
-    state: Vec<State>,
+/// `arch_arm` (no member modelled) and `arch_x86`, which follow the union `u` in the IDL.
+fn arch<S: Serializer>(msr_relaxed: &Defbool, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct ArchX86 {
+        #[serde(skip_serializing_if = "is_default")]
+        msr_relaxed: Defbool,
+    }
+    #[derive(Serialize)]
+    struct Arch {
+        arch_arm: Empty,
+        arch_x86: ArchX86,
+    }
+    Arch {
+        arch_arm: Empty {},
+        arch_x86: ArchX86 {
+            msr_relaxed: *msr_relaxed,
+        },
+    }
+    .serialize(s)
 }
 
-const INDENT: &str = "    ";
+/// yajl 2's generator with `yajl_gen_beautify` and the default indent (yajl_gen.c): `{`/`[`
+/// and a newline at once, each member on its own line at the depth's indent with `,` and a
+/// newline between members, `"key": value`, and the closing bracket on its own line at the
+/// parent's indent.
+struct YajlBeautify {
+    depth: usize,
+}
 
-impl Gen {
-    fn new() -> Gen {
-        Gen {
-            out: String::new(),
-            state: vec![State::Start],
+impl YajlBeautify {
+    /// `INSERT_SEP` and `INSERT_WHITESPACE` before an array element or map key.
+    fn member<W: ?Sized + Write>(&self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",\n")?;
         }
+        self.indent(w)
     }
 
-    fn depth(&self) -> usize {
-        self.state.len() - 1
-    }
-
-    fn cur(&self) -> State {
-        self.state[self.depth()]
-    }
-
-    fn set_cur(&mut self, s: State) {
-        let d = self.depth();
-        self.state[d] = s;
-    }
-
-    /// `INSERT_SEP`.
-    fn insert_sep(&mut self) {
-        match self.cur() {
-            State::MapKey | State::InArray => self.out.push_str(",\n"),
-            State::MapVal => self.out.push_str(": "),
-            _ => {}
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"    ")?;
         }
+        Ok(())
     }
 
-    /// `INSERT_WHITESPACE`.
-    fn insert_whitespace(&mut self) {
-        if self.cur() != State::MapVal {
-            for _ in 0..self.depth() {
-                self.out.push_str(INDENT);
-            }
-        }
+    /// `yajl_gen_map_open` / `yajl_gen_array_open`.
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        w.write_all(bracket)?;
+        w.write_all(b"\n")
     }
 
-    /// `APPENDED_ATOM`.
-    fn appended_atom(&mut self) {
-        let next = match self.cur() {
-            State::Start => State::Complete,
-            State::MapStart | State::MapKey => State::MapVal,
-            State::ArrayStart => State::InArray,
-            State::MapVal => State::MapKey,
-            s => s,
-        };
-        self.set_cur(next);
-    }
-
-    /// `FINAL_NEWLINE`.
-    fn final_newline(&mut self) {
-        if self.cur() == State::Complete {
-            self.out.push('\n');
-        }
-    }
-
-    fn atom(&mut self, text: &str) {
-        self.insert_sep();
-        self.insert_whitespace();
-        self.out.push_str(text);
-        self.appended_atom();
-        self.final_newline();
-    }
-
-    /// `yajl_gen_integer` (`%lld`).
-    fn integer(&mut self, v: i64) {
-        self.atom(&v.to_string());
-    }
-
-    /// `yajl_gen_number`: the digits as given.
-    fn number(&mut self, digits: &str) {
-        self.atom(digits);
-    }
-
-    /// `yajl_gen_string`, for keys and values.
-    fn string(&mut self, s: &str) {
-        self.atom(&encode_string(s));
-    }
-
-    fn open(&mut self, bracket: char, state: State) {
-        self.insert_sep();
-        self.insert_whitespace();
-        self.state.push(state);
-        self.out.push(bracket);
-        self.out.push('\n');
-        self.final_newline();
-    }
-
-    fn close(&mut self, bracket: char) {
-        self.state.pop();
-        self.out.push('\n');
-        self.appended_atom();
-        self.insert_whitespace();
-        self.out.push(bracket);
-        self.final_newline();
-    }
-
-    fn map_open(&mut self) {
-        self.open('{', State::MapStart);
-    }
-
-    fn map_close(&mut self) {
-        self.close('}');
-    }
-
-    fn array_open(&mut self) {
-        self.open('[', State::ArrayStart);
-    }
-
-    fn array_close(&mut self) {
-        self.close(']');
+    /// `yajl_gen_map_close` / `yajl_gen_array_close`.
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        w.write_all(b"\n")?;
+        self.indent(w)?;
+        w.write_all(bracket)
     }
 }
 
-/// `yajl_string_encode` without `yajl_gen_escape_solidus`, plus the surrounding quotes.
-fn encode_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\r' => out.push_str("\\r"),
-            '\n' => out.push_str("\\n"),
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\u{0c}' => out.push_str("\\f"),
-            '\u{08}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u00{:02X}", c as u32)),
-            c => out.push(c),
+impl Formatter for YajlBeautify {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.member(w, first)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.member(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    /// `yajl_string_encode`: `\u00XX` in upper case; the named escapes as `serde_json` has them.
+    fn write_char_escape<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        escape: CharEscape,
+    ) -> io::Result<()> {
+        match escape {
+            CharEscape::AsciiControl(byte) => write!(w, "\\u{byte:04X}"),
+            other => CompactFormatter.write_char_escape(w, other),
         }
     }
-    out.push('"');
-    out
 }
