@@ -242,18 +242,8 @@ fn crate_of(file: &str) -> Option<(&'static str, &'static str)> {
 /// The Rust files of the portable crates' `src/` that differ between `base` and the work tree
 /// (committed or not), and still exist.
 fn changed_files(base: &str) -> Result<Vec<String>, String> {
-    let output = Command::new("git")
-        .current_dir(root())
-        .args(["diff", "--name-only", base, "--", "*.rs"])
-        .output()
-        .map_err(|e| format!("cannot start git: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "git diff {base} failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout)
+    let names = git_diff_rust(base, &["--name-only"])?;
+    Ok(String::from_utf8_lossy(&names)
         .lines()
         .filter(|file| crate_of(file).is_some() && root().join(file).exists())
         .map(str::to_string)
@@ -263,9 +253,21 @@ fn changed_files(base: &str) -> Result<Vec<String>, String> {
 /// `git diff BASE` into a file for cargo-mutants' `--in-diff`, which keeps only the mutants on
 /// changed lines: a change is judged by its own lines, not by the whole of every file it touched.
 fn write_diff(base: &str) -> Result<PathBuf, String> {
+    let diff = git_diff_rust(base, &[])?;
+    let path = root().join("target/mutants.out/changed.diff");
+    fs::create_dir_all(path.parent().expect("a folder"))
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    fs::write(&path, diff).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// `git diff [options] BASE -- *.rs`: what git prints.
+fn git_diff_rust(base: &str, options: &[&str]) -> Result<Vec<u8>, String> {
     let output = Command::new("git")
         .current_dir(root())
-        .args(["diff", base, "--", "*.rs"])
+        .arg("diff")
+        .args(options)
+        .args([base, "--", "*.rs"])
         .output()
         .map_err(|e| format!("cannot start git: {e}"))?;
     if !output.status.success() {
@@ -274,12 +276,7 @@ fn write_diff(base: &str) -> Result<PathBuf, String> {
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
-    let path = root().join("target/mutants.out/changed.diff");
-    fs::create_dir_all(path.parent().expect("a folder"))
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    fs::write(&path, &output.stdout)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(path)
+    Ok(output.stdout)
 }
 
 fn output_dir(package: &str, shard: Option<(u32, u32)>) -> PathBuf {
