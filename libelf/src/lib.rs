@@ -91,7 +91,8 @@ impl ElfClass {
 pub enum ElfError {
     /// Shorter than its ELF header.
     TooShort,
-    /// No `\x7fELF` magic (libelf `elf_init`: "not an ELF binary"; bzImage is not supported).
+    /// No `\x7fELF` magic (libelf `elf_init`: "not an ELF binary"; a bzImage or compressed kernel
+    /// is unwrapped by the bzimage crate first, as Xen's `bzimage_parse` runs before `elf_init`).
     BadMagic,
     /// EI_CLASS is neither ELFCLASS32 nor ELFCLASS64.
     BadClass(u8),

@@ -65,7 +65,8 @@ commands:
                         512 MiB domU built, 4 KiB against 2 MiB extents), N boots each (5)
   mutants [--crate C]... [--file F]... [--changed BASE] [--shard K/N] [--jobs N] [--iterate]
                         cargo-mutants (installed when missing) over the portable crates (C:
-                        xen-public, libelf, xen-mm, hypercall, toolstack; default all), their
+                        xen-public, libelf, bzimage, xen-mm, hypercall, toolstack; default
+                        all), their
                         files F, or the lines changed since the commit BASE; K/N runs one of N
                         slices; --iterate retests only what earlier runs did not catch. Ends
                         with `mutants: N caught, N missed, N unviable, N timeout`, and fails
@@ -194,9 +195,10 @@ struct Step {
 }
 
 fn test() -> Result<(), String> {
-    const BARE_METAL_CRATES: [&str; 7] = [
+    const BARE_METAL_CRATES: [&str; 8] = [
         "xen-public",
         "libelf",
+        "bzimage",
         "xen-mm",
         "hypercall",
         "arch-x86",
