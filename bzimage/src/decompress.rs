@@ -29,15 +29,17 @@ fn too_long(format: Compression, out: &[u8]) -> BzImageError {
 // ------------------------------------------------------------------------------------------------
 // gzip
 
-/// xen/common/inflate.c's gzip flag bits (`CONTINUATION` is RFC 1952's FHCRC, which Xen refuses).
-const CONTINUATION: u8 = 0x02;
+/// The gzip flags xen/common/inflate.c `gunzip` refuses, with its messages: ENCRYPTED,
+/// CONTINUATION (RFC 1952's FHCRC) and RESERVED.
+const REFUSED_FLAGS: [(u8, &str); 3] = [
+    (0x20, "Input is encrypted"),
+    (0x02, "Multi part input"),
+    (0xc0, "Input has invalid flags"),
+];
+/// gunzip's EXTRA_FIELD flag: a length-prefixed field follows the fixed header.
 const EXTRA_FIELD: u8 = 0x04;
-const ORIG_NAME: u8 = 0x08;
-const COMMENT: u8 = 0x10;
-const ENCRYPTED: u8 = 0x20;
-const RESERVED: u8 = 0xc0;
-/// The only method: deflate.
-const DEFLATED: u8 = 8;
+/// ORIG_NAME and COMMENT: NUL-terminated strings follow, in this order.
+const STRINGS: [u8; 2] = [0x08, 0x10];
 
 /// The offset of the deflate stream after a gzip header, read as xen/common/inflate.c `gunzip`
 /// reads it: magic, method 8, no encrypted, multi-part or reserved flag; six bytes of time, extra
@@ -45,25 +47,20 @@ const DEFLATED: u8 = 8;
 fn gzip_header_end(payload: &[u8]) -> Result<usize, BzImageError> {
     let short = corrupt(Compression::Gzip, "truncated header");
     let fixed = payload.get(..10).ok_or(short)?;
-    if fixed[2] != DEFLATED {
+    // "We only support method #8, DEFLATED".
+    if fixed[2] != 8 {
         return Err(corrupt(Compression::Gzip, "invalid method"));
     }
     let flags = fixed[3];
-    if flags & ENCRYPTED != 0 {
-        return Err(corrupt(Compression::Gzip, "Input is encrypted"));
-    }
-    if flags & CONTINUATION != 0 {
-        return Err(corrupt(Compression::Gzip, "Multi part input"));
-    }
-    if flags & RESERVED != 0 {
-        return Err(corrupt(Compression::Gzip, "Input has invalid flags"));
+    if let Some(&(_, why)) = REFUSED_FLAGS.iter().find(|(bits, _)| flags & bits != 0) {
+        return Err(corrupt(Compression::Gzip, why));
     }
     let mut pos = 10usize;
     if flags & EXTRA_FIELD != 0 {
         let len = payload.get(pos..pos + 2).ok_or(short)?;
         pos += 2 + usize::from(u16::from_le_bytes([len[0], len[1]]));
     }
-    for field in [ORIG_NAME, COMMENT] {
+    for field in STRINGS {
         if flags & field != 0 {
             let rest = payload.get(pos..).ok_or(short)?;
             pos += rest.iter().position(|&b| b == 0).ok_or(short)? + 1;
@@ -252,4 +249,65 @@ pub(crate) fn unzstd(
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    const GZ: &[u8] = include_bytes!("../tests/fixtures/kernel.elf.gz");
+    const KERNEL: &[u8] = include_bytes!("../tests/fixtures/kernel.elf");
+
+    fn with_flags(flags: u8, fields: &[u8]) -> Vec<u8> {
+        let mut v = GZ[..10].to_vec();
+        v[3] = flags;
+        v.extend(fields);
+        v.extend(&GZ[10..]);
+        v
+    }
+
+    /// xen/common/inflate.c gunzip: method 8 only; ENCRYPTED, CONTINUATION and RESERVED flags
+    /// refused with its messages; the extra field, name and comment skipped.
+    #[test]
+    fn gzip_headers_are_read_as_gunzip_reads_them() {
+        for (flags, why) in [
+            (0x20, "Input is encrypted"),
+            (0x02, "Multi part input"),
+            (0x80, "Input has invalid flags"),
+            (0x40, "Input has invalid flags"),
+        ] {
+            let mut out = std::vec![0u8; KERNEL.len()];
+            let got = gunzip(&with_flags(flags, &[]), &mut out);
+            assert_eq!(
+                got,
+                Err(corrupt(Compression::Gzip, why)),
+                "flags {flags:#x}"
+            );
+        }
+        let mut bad_method = GZ.to_vec();
+        bad_method[2] = 7;
+        assert_eq!(
+            gzip_header_end(&bad_method),
+            Err(corrupt(Compression::Gzip, "invalid method"))
+        );
+
+        let fields = b"\x03\x00abcname\0comment\0";
+        let p = with_flags(0x04 | 0x08 | 0x10 | 0x01, fields);
+        assert_eq!(gzip_header_end(&p), Ok(10 + fields.len()));
+        let mut out = std::vec![0u8; KERNEL.len()];
+        assert_eq!(gunzip(&p, &mut out), Ok(KERNEL.len()));
+        assert_eq!(out, KERNEL);
+        // A name without its NUL, an extra field past the end.
+        let short = corrupt(Compression::Gzip, "truncated header");
+        assert_eq!(
+            gzip_header_end(&with_flags(0x08, b"name")[..14]),
+            Err(short)
+        );
+        assert_eq!(
+            gzip_header_end(&with_flags(0x04, b"\xff\xff")[..12]),
+            Err(short)
+        );
+        assert_eq!(gzip_header_end(&GZ[..9]), Err(short));
+    }
 }

@@ -41,12 +41,6 @@ pub const HDR_MAGIC: &[u8; 4] = b"HdrS";
 /// The oldest boot protocol with `payload_offset`/`payload_length`: 2.08 (`VERSION(2,8)`).
 pub const MIN_BOOT_PROTOCOL: u16 = 0x0208;
 
-const SETUP_SECTS: usize = 0x1f1;
-const HEADER: usize = 0x202;
-const VERSION: usize = 0x206;
-const PAYLOAD_OFFSET: usize = 0x248;
-const PAYLOAD_LENGTH: usize = 0x24c;
-
 /// How a payload is compressed, told by its first bytes as Xen tells it (`gzip_check` in
 /// xen/common/gunzip.c, then xen/common/decompress.c `decompress`, in that order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -296,21 +290,24 @@ impl SetupHeader {
     /// Xen also takes a module shorter than the header for a non-bzImage; one that has "HdrS"
     /// at 0x202 and ends inside the header is refused here ([`BzImageError::TruncatedHeader`]).
     pub fn parse(image: &[u8]) -> Result<Option<SetupHeader>, BzImageError> {
-        if image.get(HEADER..HEADER + 4) != Some(&HDR_MAGIC[..]) {
+        // bzimage.c's struct setup_header, after 0x1f1 bytes of padding: setup_sects at 0x1f1,
+        // header at 0x202, version at 0x206, ..., payload_offset at 0x248, payload_length at
+        // 0x24c.
+        if image.get(0x202..0x206) != Some(&HDR_MAGIC[..]) {
             return Ok(None);
         }
         if image.len() < SETUP_HEADER_SIZE {
             return Err(BzImageError::TruncatedHeader { len: image.len() });
         }
-        let version = read_u16(image, VERSION);
+        let version = read_u16(image, 0x206);
         if version < MIN_BOOT_PROTOCOL {
             return Err(BzImageError::OldBootProtocol(version));
         }
         Ok(Some(SetupHeader {
-            setup_sects: image[SETUP_SECTS],
+            setup_sects: image[0x1f1],
             version,
-            payload_offset: read_u32(image, PAYLOAD_OFFSET),
-            payload_length: read_u32(image, PAYLOAD_LENGTH),
+            payload_offset: read_u32(image, 0x248),
+            payload_length: read_u32(image, 0x24c),
         }))
     }
 
@@ -466,15 +463,20 @@ mod tests {
     use super::*;
     use std::string::ToString;
 
+    const HEADER: usize = 0x202;
+    const PAYLOAD_OFFSET: usize = 0x248;
+
+    /// A bzImage with `setup_sects` and `version`, its payload 16 bytes into the protected-mode
+    /// code.
     fn bzimage(setup_sects: u8, version: u16, payload: &[u8]) -> std::vec::Vec<u8> {
         let start = (usize::from(setup_sects) + 1) * 512;
         let mut img = std::vec![0u8; start + 16];
-        img[SETUP_SECTS] = setup_sects;
+        img[0x1f1] = setup_sects;
         img[HEADER..HEADER + 4].copy_from_slice(HDR_MAGIC);
-        img[VERSION..VERSION + 2].copy_from_slice(&version.to_le_bytes());
+        img[0x206..0x208].copy_from_slice(&version.to_le_bytes());
         img[PAYLOAD_OFFSET..PAYLOAD_OFFSET + 4].copy_from_slice(&16u32.to_le_bytes());
         let len = payload.len() as u32;
-        img[PAYLOAD_LENGTH..PAYLOAD_LENGTH + 4].copy_from_slice(&len.to_le_bytes());
+        img[0x24c..0x250].copy_from_slice(&len.to_le_bytes());
         img.extend(payload);
         img
     }
