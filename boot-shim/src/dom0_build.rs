@@ -24,7 +24,12 @@
 //! - several modules may be passed (Xen passes only the first, the initrd): each one is laid out
 //!   as Xen lays out the initrd, so one module gives Xen's exact layout;
 //! - the host RSDP is passed through; Xen crafts its own RSDP/XSDT/MADT in stolen dom0 RAM;
-//! - no bzImage decompression and no BSD symbol table loading.
+//! - a bzImage or compressed kernel reaches this plan decompressed (start_of_day.rs, with the
+//!   bzimage crate, into a block of the domain heap freed once dom0 is built; Xen decompresses
+//!   into the module's own memory, moved up by `bzimage_headroom` at boot), and that block is not
+//!   counted in the available memory (Xen counts the module and its headroom, which it frees
+//!   after building dom0, `initial_images_nrpages`);
+//! - no BSD symbol table loading.
 
 use core::fmt;
 
@@ -520,7 +525,7 @@ pub struct Dom0Config<'a> {
     pub max_vcpus: u32,
     /// The `dom0_mem=` settings.
     pub dom0_mem: Dom0Mem,
-    /// The kernel ELF image.
+    /// The kernel ELF image (a bzImage's payload, decompressed by the caller).
     pub kernel: &'a [u8],
     /// dom0's command line: the kernel module's command line.
     pub cmdline: Option<&'a [u8]>,

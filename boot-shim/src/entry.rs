@@ -171,8 +171,10 @@ boot_pdpt:
 boot_pd:
     .skip 4 * 4096
     .balign 16
+    /* 256 KiB: decompressing an xz kernel (the bzimage crate) builds xz4rust's 30 KB decoder
+       on the stack before boxing it, about 60 KB deep; nothing guards the stack's end. */
 boot_stack:
-    .skip 64 * 1024
+    .skip 256 * 1024
 boot_stack_top:
     "#,
     options(att_syntax)

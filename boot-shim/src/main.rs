@@ -142,7 +142,7 @@ mod hypervisor {
                 start_of_day::dom0_shutdown(reason)
             }
             Err(start_of_day::Dom0Error::NoKernel) => {
-                printk!("No dom0 kernel: the first module is not an ELF image\n");
+                printk!("No dom0 kernel: no boot module\n");
                 printk!("No domain to run yet: boot report complete, stopping.\n");
                 exit_machine(QemuExitCode::Success)
             }

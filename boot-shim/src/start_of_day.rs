@@ -274,17 +274,144 @@ pub type Dom0<X> = (Arc<Domain<<X as Vendor>::Fmt>>, <X as Vendor>::Vcpu);
 
 /// Why dom0 could not be built.
 pub enum Dom0Error {
-    /// The first module is not an ELF image at all: there is no dom0 kernel.
+    /// GRUB gave no module: there is no dom0 kernel. (Xen panics "dom0 kernel not specified";
+    /// xen-rs ends its boot report with success, as before dom0 existed.)
     NoKernel,
-    /// It is, but dom0 cannot be built from it (Xen panics "Could not set up DOM0 guest OS").
+    /// dom0 cannot be built from the first module, whether it is no kernel at all, a kernel whose
+    /// payload cannot be decompressed, or one that cannot boot as PVH (Xen panics "Could not set
+    /// up DOM0 guest OS").
     Build(alloc::string::String),
 }
 
-/// Whether the first module is an ELF image, i.e. there is a dom0 kernel to build.
+/// Whether GRUB gave a first module, which is dom0's kernel: Xen takes the first module as the
+/// kernel whatever it holds, and fails to set up dom0 if it is not one.
 pub fn has_dom0_kernel(info: &boot_shim::multiboot2::BootInfo<'_>) -> bool {
-    info.modules()
-        .next()
-        .is_some_and(|m| module_bytes(m).starts_with(b"\x7fELF"))
+    info.modules().next().is_some()
+}
+
+/// A contiguous block of the domain heap owned by no domain, used as the hypervisor's own memory
+/// through the direct map while dom0 is built, and given back to the heap when dropped. The
+/// xenheap (8 to 64 MiB) cannot hold a decompressed kernel (Debian's is 63 MiB) or xz's
+/// dictionary (32 MiB for Linux); the domain heap can.
+struct HeapBuffer<'h, Fmt: P2mFormat> {
+    hv: &'h Hv<Fmt>,
+    /// The block, or `None` for an empty buffer.
+    block: Option<(Mfn, u32)>,
+    len: usize,
+}
+
+impl<'h, Fmt: P2mFormat> HeapBuffer<'h, Fmt> {
+    /// `len` zeroed bytes, in the smallest power-of-two block of frames that holds them.
+    fn alloc(hv: &'h Hv<Fmt>, len: usize) -> Result<Self, Dom0Error> {
+        if len == 0 {
+            return Ok(HeapBuffer {
+                hv,
+                block: None,
+                len,
+            });
+        }
+        let pages = (len as u64).div_ceil(PAGE);
+        let order = pages.next_power_of_two().trailing_zeros();
+        if order > xen_mm::buddy::MAX_ORDER {
+            return Err(Dom0Error::Build(alloc::format!(
+                "{len} bytes is more than one heap block holds"
+            )));
+        }
+        let mfn = hv
+            .heap
+            .alloc_anonymous(order, &Default::default())
+            .map_err(|e| {
+                Dom0Error::Build(alloc::format!(
+                    "no {} MiB block in the domain heap for the kernel: {e:?}",
+                    (PAGE << order) >> 20
+                ))
+            })?;
+        Ok(HeapBuffer {
+            hv,
+            block: Some((mfn, order)),
+            len,
+        })
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        match self.block {
+            // SAFETY: the block's 2^order frames are RAM of the domain heap below directmap_end
+            // (init_heaps), identity-mapped; alloc_anonymous gave them to this buffer alone (no
+            // domain owns them, no p2m maps them, so no guest writes them) until `drop` frees
+            // them, and `len` fits in them. The slice borrows `self` mutably, so it is the only
+            // reference.
+            Some((mfn, _)) => unsafe {
+                core::slice::from_raw_parts_mut(mfn.paddr() as usize as *mut u8, self.len)
+            },
+            None => &mut [],
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self.block {
+            // SAFETY: as in `bytes_mut`; the slice borrows `self`, so no mutable one exists.
+            Some((mfn, _)) => unsafe {
+                core::slice::from_raw_parts(mfn.paddr() as usize as *const u8, self.len)
+            },
+            None => &[],
+        }
+    }
+}
+
+impl<Fmt: P2mFormat> Drop for HeapBuffer<'_, Fmt> {
+    fn drop(&mut self) {
+        if let Some((mfn, order)) = self.block.take() {
+            if let Err(e) = self.hv.heap.free_anonymous(mfn, order) {
+                printk!("d0: cannot give the kernel buffer at {mfn} back: {e:?}\n");
+            }
+        }
+    }
+}
+
+/// Decompresses a bzImage's (or a compressed module's) payload into memory the hypervisor takes
+/// from the domain heap for the purpose: the kernel, and for xz its dictionary (freed as soon as
+/// the kernel is out). The kernel's buffer is freed when dom0 is built.
+///
+/// Xen does it differently: at boot, `bzimage_headroom` sizes room for the decompressed kernel
+/// (its size plus the payload's for xz and zstd, plus 1/4096 and 32 KiB for gzip) and setup.c
+/// moves the module up by that much; `bzimage_parse` then decompresses into the module's own
+/// memory, below the payload, and the whole is freed with the other boot modules
+/// (`discard_initial_images`). Its single-call decoders use the output as their window, so they
+/// need no more. xen-rs leaves the module where GRUB put it and takes a separate block.
+fn decompress_kernel<'h, Fmt: P2mFormat>(
+    hv: &'h Hv<Fmt>,
+    c: &bzimage::Compressed<'_>,
+) -> Result<HeapBuffer<'h, Fmt>, Dom0Error> {
+    use alloc::format;
+
+    let fail = |e: bzimage::BzImageError| {
+        Dom0Error::Build(format!("Error trying to detect bz compressed kernel: {e}"))
+    };
+    let scratch_len = c.scratch_size().map_err(fail)?;
+    let mut out = HeapBuffer::alloc(hv, c.output_length as usize)?;
+    let mut scratch = HeapBuffer::alloc(hv, scratch_len)?;
+    // What zstd's decoder may take from the xenheap for its window: half of what is free.
+    let (used, size) = arch_x86::xenheap::usage();
+    let heap_limit = size.saturating_sub(used) / 2;
+    c.decompress(out.bytes_mut(), scratch.bytes_mut(), heap_limit)
+        .map_err(fail)?;
+    match c.bzimage {
+        Some(h) => printk!(
+            "d0: bzImage v{}.{:02}, {} payload of {} bytes at {:#x}\n",
+            h.version >> 8,
+            h.version & 0xff,
+            c.format,
+            c.payload.len(),
+            h.payload_start()
+        ),
+        None => printk!("d0: {} kernel of {} bytes\n", c.format, c.payload.len()),
+    }
+    printk!(
+        "d0: kernel decompressed to {} bytes ({} KiB of scratch, freed)\n",
+        out.len,
+        scratch_len >> 10
+    );
+    Ok(out)
 }
 
 /// Builds a PVH dom0 from the boot modules (Xen's `dom0_construct_pvh`): the plan of
@@ -299,12 +426,39 @@ pub fn build_pvh_dom0<X: Vendor>(
     use alloc::format;
     use boot_shim::dom0_build::{plan_pvh_dom0, Dom0Config, Dom0Module, E820Entry, GuestData};
 
-    if !has_dom0_kernel(info) {
+    let Some(first) = info.modules().next() else {
         return Err(Dom0Error::NoKernel);
-    }
+    };
+    // bzimage.c bzimage_parse, before elf_init: a bzImage's payload, decompressed if it is not
+    // ELF; a plain ELF as it is.
+    let decompressed;
+    let kernel = match bzimage::probe(module_bytes(first)) {
+        Ok(bzimage::Kernel::Elf { elf, bzimage }) => {
+            if let Some(h) = bzimage {
+                printk!(
+                    "d0: bzImage v{}.{:02} with an uncompressed ELF payload\n",
+                    h.version >> 8,
+                    h.version & 0xff
+                );
+            }
+            elf
+        }
+        Ok(bzimage::Kernel::Compressed(c)) => {
+            decompressed = decompress_kernel(hv, &c)?;
+            decompressed.bytes()
+        }
+        // Xen finds nothing to decompress and elf_init fails ("Unable to init ELF").
+        Err(e @ bzimage::BzImageError::NotAKernel) => {
+            return Err(Dom0Error::Build(format!("Unable to init ELF: {e}")))
+        }
+        Err(e) => {
+            return Err(Dom0Error::Build(format!(
+                "Error trying to detect bz compressed kernel: {e}"
+            )))
+        }
+    };
     let modules: Vec<&[u8]> = info.modules().map(module_bytes).collect();
     let cmdlines: Vec<&[u8]> = info.modules().map(|m| m.cmdline.as_bytes()).collect();
-    let kernel = modules[0];
     let rest: Vec<Dom0Module<'_>> = modules[1..]
         .iter()
         .zip(&cmdlines[1..])
@@ -325,6 +479,7 @@ pub fn build_pvh_dom0<X: Vendor>(
     };
     let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);
     let plan = plan_pvh_dom0(&config, host_e820).map_err(|e| Dom0Error::Build(format!("{e}")))?;
+    print_xen_notes(&plan.kernel.notes);
 
     let dom0 = DomainConfig {
         flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
@@ -400,6 +555,26 @@ pub fn build_pvh_dom0<X: Vendor>(
     let mut vcpu = X::new_pvh(plan.vcpu.eip, plan.vcpu.ebx, ncr3);
     X::allow_hardware_io(&mut vcpu);
     Ok((d, vcpu))
+}
+
+/// The Xen notes libelf read, as Xen's VERBOSE libelf logs them ("ELF: note: GUEST_OS = ...").
+fn print_xen_notes(n: &libelf::XenNotes<'_>) {
+    let strings = [
+        ("GUEST_OS", n.guest_os),
+        ("GUEST_VERSION", n.guest_version),
+        ("XEN_VERSION", n.xen_version),
+        ("LOADER", n.loader),
+        ("FEATURES", n.features),
+    ];
+    for (name, value) in strings {
+        if let Some(v) = value {
+            let text = core::str::from_utf8(v).unwrap_or("(not UTF-8)");
+            printk!("d0: ELF: note: {name} = \"{text}\"\n");
+        }
+    }
+    if let Some(entry) = n.phys32_entry {
+        printk!("d0: ELF: note: PHYS32_ENTRY = {entry:#x}\n");
+    }
 }
 
 /// A module's bytes, where GRUB loaded it.

@@ -435,8 +435,9 @@ fn malformed_notes_are_errors() {
         Elf::parse(&img).unwrap().xen_notes(),
         Err(ElfError::Phys32EntryTooLarge(1 << 32))
     );
-    // A string note without its NUL.
-    spec.notes = vec![(b"Xen", XEN_ELFNOTE_GUEST_OS, b"linux".to_vec())];
+    // A string note whose NUL is not within ELF_MAX_STRING_LENGTH bytes (libelf-tools.c
+    // elf_strval: "excessively long string").
+    spec.notes = vec![(b"Xen", XEN_ELFNOTE_GUEST_OS, vec![b'x'; 5000])];
     let img = build(&spec);
     assert_eq!(
         Elf::parse(&img).unwrap().xen_notes(),
@@ -444,6 +445,22 @@ fn malformed_notes_are_errors() {
             note_type: XEN_ELFNOTE_GUEST_OS
         })
     );
+}
+
+/// libelf-dominfo.c elf_xen_parse_note reads a string note with elf_strval, up to the first NUL
+/// in the image: a `descsz` that leaves the NUL out (Linux's FEATURES note) is read as Xen reads it.
+#[test]
+fn a_string_note_may_end_in_its_padding() {
+    let mut spec = kernel_spec(true);
+    spec.notes.push((
+        b"Xen",
+        XEN_ELFNOTE_FEATURES,
+        b"!writable_page_tables".to_vec(),
+    ));
+    let img = build(&spec);
+    let k = Elf::parse(&img).unwrap().pvh_kernel().unwrap();
+    assert_eq!(k.notes.features, Some(&b"!writable_page_tables"[..]));
+    assert_eq!(k.notes.f_required, 1 << 0);
 }
 
 fn patched(img: &[u8], off: usize, bytes: &[u8]) -> Vec<u8> {

@@ -91,7 +91,8 @@ impl ElfClass {
 pub enum ElfError {
     /// Shorter than its ELF header.
     TooShort,
-    /// No `\x7fELF` magic (libelf `elf_init`: "not an ELF binary"; bzImage is not supported).
+    /// No `\x7fELF` magic (libelf `elf_init`: "not an ELF binary"; a bzImage or compressed kernel
+    /// is unwrapped by the bzimage crate first, as Xen's `bzimage_parse` runs before `elf_init`).
     BadMagic,
     /// EI_CLASS is neither ELFCLASS32 nor ELFCLASS64.
     BadClass(u8),
@@ -146,7 +147,8 @@ pub enum ElfError {
         /// Its descriptor size.
         descsz: u32,
     },
-    /// A string Xen note whose descriptor holds no NUL (libelf would read past it).
+    /// A string Xen note with no NUL within [`ELF_MAX_STRING_LENGTH`] bytes of its descriptor's
+    /// start before the end of the image (libelf's `elf_strval` fails and marks the image broken).
     UnterminatedStringNote {
         /// The note type.
         note_type: u32,
@@ -204,7 +206,7 @@ impl fmt::Display for ElfError {
                 write!(f, "Xen note {note_type}: numeric value of {descsz} bytes")
             }
             ElfError::UnterminatedStringNote { note_type } => {
-                write!(f, "Xen note {note_type}: string without NUL")
+                write!(f, "Xen note {note_type}: string without NUL in the image")
             }
             ElfError::UnsupportedRequiredFeature => {
                 write!(f, "XEN_ELFNOTE_FEATURES requires an unsupported feature")
@@ -306,6 +308,10 @@ pub struct Note<'a> {
     pub note_type: u32,
     /// The descriptor.
     pub desc: &'a [u8],
+    /// The bytes from the descriptor's start to the end of the image (or of the buffer given to
+    /// [`notes`]): what libelf's `elf_strval` may read when it looks for a string's NUL, which
+    /// can lie past `desc` (in the note's padding, as in Linux's XEN_ELFNOTE_FEATURES).
+    pub from_desc: &'a [u8],
 }
 
 /// The notes packed in a PT_NOTE segment or SHT_NOTE section: 12-byte header, name and descriptor
@@ -313,16 +319,25 @@ pub struct Note<'a> {
 /// end is an error (after which the iterator ends); the last note may omit its trailing padding.
 #[derive(Clone, Debug)]
 pub struct Notes<'a> {
-    data: &'a [u8],
+    /// The buffer the notes lie in: the notes end at `end`, strings may run to its end.
+    image: &'a [u8],
     pos: usize,
+    end: usize,
     failed: bool,
 }
 
 /// Iterates over the notes in `data`.
 pub fn notes(data: &[u8]) -> Notes<'_> {
+    notes_in(data, 0, data.len())
+}
+
+/// The notes in `image[start..end]` (a range the caller checked), with strings read to the end of
+/// `image` as libelf reads them.
+fn notes_in(image: &[u8], start: usize, end: usize) -> Notes<'_> {
     Notes {
-        data,
-        pos: 0,
+        image,
+        pos: start,
+        end,
         failed: false,
     }
 }
@@ -333,7 +348,7 @@ fn align4(v: usize) -> Option<usize> {
 
 impl<'a> Notes<'a> {
     fn next_note(&mut self) -> Option<Note<'a>> {
-        let data = self.data;
+        let data = self.image.get(..self.end)?;
         let pos = self.pos;
         let namesz = usize::try_from(read_u32(data, pos)?).ok()?;
         let descsz = usize::try_from(read_u32(data, pos.checked_add(4)?)?).ok()?;
@@ -352,6 +367,7 @@ impl<'a> Notes<'a> {
             name,
             note_type,
             desc,
+            from_desc: self.image.get(desc_start..)?,
         })
     }
 }
@@ -360,7 +376,7 @@ impl<'a> Iterator for Notes<'a> {
     type Item = Result<Note<'a>, ElfError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.pos >= self.data.len() {
+        if self.failed || self.pos >= self.end {
             return None;
         }
         match self.next_note() {
@@ -649,6 +665,18 @@ impl<'a> Elf<'a> {
         }
     }
 
+    /// The notes in the file bytes `[offset, offset + size)` (a PT_NOTE segment or SHT_NOTE section
+    /// that [`Elf::parse`] checked; none if the range is not in the file), their strings read up to
+    /// the end of the image as libelf's `elf_strval` reads them.
+    fn notes_at(&self, offset: u64, size: u64) -> Notes<'a> {
+        let Some(area) = file_range(self.image, offset, size) else {
+            return notes(&[]);
+        };
+        // file_range checked that offset and offset + size fit the image (and so usize).
+        let start = usize::try_from(offset).unwrap_or(0);
+        notes_in(self.image, start, start + area.len())
+    }
+
     /// libelf's `elf_parse_binary`: `[pstart, pend)`, the lowest p_paddr and the highest
     /// p_paddr + p_memsz over the loadable segments.
     pub fn phys_bounds(&self) -> Result<(u64, u64), ElfError> {
@@ -677,14 +705,16 @@ impl<'a> Elf<'a> {
             if ph.p_type != PT_NOTE || ph.p_offset == 0 {
                 continue;
             }
-            parms.count += parse_xen_notes(&mut parms, self.segment_data(&ph), &mut total)?;
+            let area = self.notes_at(ph.p_offset, ph.p_filesz);
+            parms.count += parse_xen_notes(&mut parms, area, &mut total)?;
         }
         if parms.count == 0 {
             for sh in self.section_headers().skip(1) {
                 if sh.sh_type != SHT_NOTE {
                     continue;
                 }
-                let found = parse_xen_notes(&mut parms, self.section_data(&sh), &mut total)?;
+                let area = self.notes_at(sh.sh_offset, sh.sh_size);
+                let found = parse_xen_notes(&mut parms, area, &mut total)?;
                 if found != 0 {
                     parms.from_sections = true;
                 }
@@ -846,16 +876,27 @@ fn note_numeric(note: &Note<'_>) -> Result<u64, ElfError> {
     }
 }
 
-/// libelf `elf_strval` on a descriptor: the bytes up to the NUL, which must be inside it.
+/// libelf's `ELF_MAX_STRING_LENGTH` (xen/include/xen/libelf.h): the longest string `elf_strval`
+/// reads, without its NUL.
+pub const ELF_MAX_STRING_LENGTH: usize = 4096;
+
+/// libelf-dominfo.c `elf_xen_parse_note` reads a string note with libelf-tools.c `elf_strval`
+/// from the descriptor's start: the bytes up to the first NUL *in the image*, whatever `descsz`
+/// says. The NUL may sit in the note's padding (Linux's XEN_ELFNOTE_FEATURES has `descsz` 41, the
+/// text without its NUL, then three bytes of zero padding) or further on; Xen reads it all.
+///
+/// Where `elf_strval` finds no NUL before the end of the image ("out of range access") or none
+/// within [`ELF_MAX_STRING_LENGTH`] bytes ("excessively long string"), libelf skips the note and
+/// marks the image broken; this reader refuses the image.
 fn note_string<'a>(note: &Note<'a>) -> Result<&'a [u8], ElfError> {
-    let nul = note
-        .desc
+    let window = &note.from_desc[..note.from_desc.len().min(ELF_MAX_STRING_LENGTH + 1)];
+    let nul = window
         .iter()
         .position(|&b| b == 0)
         .ok_or(ElfError::UnterminatedStringNote {
             note_type: note.note_type,
         })?;
-    Ok(&note.desc[..nul])
+    Ok(&window[..nul])
 }
 
 /// libelf's `elf_xen_feature_names`: the XENFEAT_* a FEATURES string may name.
@@ -903,11 +944,11 @@ fn parse_features(s: &[u8], supported: &mut u32, required: &mut u32) -> Result<(
 /// named "Xen" it holds.
 fn parse_xen_notes<'a>(
     parms: &mut XenNotes<'a>,
-    data: &'a [u8],
+    area: Notes<'a>,
     total: &mut usize,
 ) -> Result<usize, ElfError> {
     let mut found = 0;
-    for note in notes(data) {
+    for note in area {
         let note = note?;
         if *total >= ELF_MAX_TOTAL_NOTE_COUNT {
             return Err(ElfError::TooManyNotes);
@@ -1008,9 +1049,89 @@ mod tests {
             Ok(Note {
                 name: b"Xen",
                 note_type: 7,
-                desc: b"abc"
+                desc: b"abc",
+                from_desc: b"abc",
             })
         );
+    }
+
+    /// Debian 12's Linux 6.1.0-57-amd64 (vmlinuz-6.1.0-57-amd64, its vmlinux's `.notes`), the
+    /// notes around XEN_ELFNOTE_FEATURES (10) byte for byte: ENTRY (1) before it,
+    /// SUPPORTED_FEATURES (17) after it. Note 10 has `descsz` 0x29: the 41 characters without
+    /// their NUL, which is the first byte of the note's padding.
+    const DEBIAN_NOTE_10: &[u8] = b"\
+        \x04\x00\x00\x00\x08\x00\x00\x00\x01\x00\x00\x00Xen\x00\
+        \xc0\x91\x07\x83\xff\xff\xff\xff\
+        \x04\x00\x00\x00\x29\x00\x00\x00\x0a\x00\x00\x00Xen\x00\
+        !writable_page_tables|pae_pgdir_above_4gb\x00\x00\x00\
+        \x04\x00\x00\x00\x04\x00\x00\x00\x11\x00\x00\x00Xen\x00\
+        \x01\x88\x00\x00";
+
+    /// libelf-dominfo.c `elf_xen_parse_note` reads string notes with libelf-tools.c `elf_strval`,
+    /// up to the first NUL in the image: Debian's note 10 ends in its padding and is accepted,
+    /// with the features it names (`elf_xen_parse_features`).
+    #[test]
+    fn debians_features_note_ends_in_its_padding() {
+        let all: std::vec::Vec<_> = notes(DEBIAN_NOTE_10).map(Result::unwrap).collect();
+        assert_eq!(all.len(), 3);
+        let n10 = all[1];
+        assert_eq!(
+            (n10.name, n10.note_type, n10.desc.len()),
+            (&b"Xen"[..], 10, 41)
+        );
+        assert!(!n10.desc.contains(&0), "descsz leaves the NUL out");
+        let text = &b"!writable_page_tables|pae_pgdir_above_4gb"[..];
+        assert_eq!(note_string(&n10), Ok(text));
+
+        let mut parms = XenNotes::default();
+        assert_eq!(
+            parse_xen_notes(&mut parms, notes(DEBIAN_NOTE_10), &mut 0),
+            Ok(3)
+        );
+        assert_eq!(parms.features, Some(text));
+        assert_eq!(parms.virt_entry, Some(0xffff_ffff_8307_91c0));
+        let wpt = 1 << XENFEAT_writable_page_tables;
+        let pae = 1 << XENFEAT_pae_pgdir_above_4gb;
+        assert_eq!(parms.f_required, wpt);
+        // FEATURES' names, then SUPPORTED_FEATURES' word 0x8801 (bits 0, 11 and 15).
+        assert_eq!(parms.f_supported, wpt | pae | 0x8801);
+    }
+
+    /// `elf_strval` reads on past the descriptor and its padding, up to the image's first NUL
+    /// (here in the next note's header), and at most `ELF_MAX_STRING_LENGTH` bytes.
+    #[test]
+    fn strings_run_to_the_first_nul_in_the_image() {
+        let mut blob = note(b"Xen\0", 6, b"linux", true);
+        // The padding is not zero: the string goes on into it and stops at the next header's
+        // namesz (4, 0, ...).
+        blob[12 + 4 + 5..12 + 4 + 8].copy_from_slice(b"abc");
+        blob.extend(note(b"Xen\0", 7, b"2.6\0", true));
+        let all: std::vec::Vec<_> = notes(&blob).map(Result::unwrap).collect();
+        assert_eq!(note_string(&all[0]), Ok(&b"linuxabc\x04"[..]));
+        assert_eq!(note_string(&all[1]), Ok(&b"2.6"[..]));
+
+        // No NUL before the end of the image: refused (libelf: "out of range access").
+        let cut = note(b"Xen\0", 6, b"linux", false);
+        let n = notes(&cut).next().unwrap().unwrap();
+        let unterminated = ElfError::UnterminatedStringNote { note_type: 6 };
+        assert_eq!(note_string(&n), Err(unterminated));
+
+        // 4096 bytes and a NUL: read; 4097 before the NUL: refused ("excessively long string").
+        for (len, ok) in [
+            (ELF_MAX_STRING_LENGTH, true),
+            (ELF_MAX_STRING_LENGTH + 1, false),
+        ] {
+            let mut text = std::vec![b'x'; len];
+            text.push(0);
+            let blob = note(b"Xen\0", 6, &text, true);
+            let n = notes(&blob).next().unwrap().unwrap();
+            let expected = if ok {
+                Ok(&text[..len])
+            } else {
+                Err(unterminated)
+            };
+            assert_eq!(note_string(&n), expected, "{len} bytes");
+        }
     }
 
     #[test]
@@ -1030,6 +1151,7 @@ mod tests {
             name: b"Xen",
             note_type: 18,
             desc: d,
+            from_desc: d,
         };
         assert_eq!(note_numeric(&n(&[7])), Ok(7));
         assert_eq!(note_numeric(&n(&[1, 2])), Ok(0x201));

@@ -1,6 +1,6 @@
 //! `./x fuzz`: the libFuzzer targets, built and run on the stable toolchain: the hypercall
-//! dispatcher (hypercall/fuzz, target `dispatch`) and the xl.cfg parser (tools/xlcfg/fuzz,
-//! target `parse`).
+//! dispatcher (hypercall/fuzz, target `dispatch`), the xl.cfg parser (tools/xlcfg/fuzz,
+//! target `parse`) and the bzImage parser and decoders (bzimage/fuzz, target `decompress`).
 //!
 //! cargo-fuzz's default build needs nightly (`-Zsanitizer=address`), and CI has only stable. So this
 //! builds the target as `cargo fuzz build --sanitizer none` would: plain cargo with the
@@ -46,6 +46,13 @@ pub const XLCFG: Target = Target {
     max_len: 4096,
 };
 
+/// The bzImage parser and the gzip, xz and zstd decoders: the seeds are 5 to 13 KiB.
+pub const BZIMAGE: Target = Target {
+    dir: "bzimage/fuzz",
+    name: "decompress",
+    max_len: 16384,
+};
+
 /// How long `./x fuzz` runs each target by default, and the `./x test` step the dispatcher.
 pub const DEFAULT_SECONDS: u64 = 60;
 /// A single input running this long is a hang (no input needs more than a fraction of a second).
@@ -64,10 +71,10 @@ const SANCOV_RUSTFLAGS: [&str; 8] = [
     "-Cllvm-args=-sanitizer-coverage-stack-depth",
 ];
 
-/// `./x fuzz [--seconds N] [--target dispatch|parse]`.
+/// `./x fuzz [--seconds N] [--target dispatch|parse|decompress]`.
 pub fn command(args: &[String]) -> Result<(), String> {
     let mut seconds = DEFAULT_SECONDS;
-    let mut targets = vec![DISPATCH, XLCFG];
+    let mut targets = vec![DISPATCH, XLCFG, BZIMAGE];
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         match flag.as_str() {
@@ -80,10 +87,10 @@ pub fn command(args: &[String]) -> Result<(), String> {
             }
             "--target" => {
                 let name = rest.next().map(String::as_str);
-                targets = vec![[DISPATCH, XLCFG]
+                targets = vec![[DISPATCH, XLCFG, BZIMAGE]
                     .into_iter()
                     .find(|t| Some(t.name) == name)
-                    .ok_or("--target takes dispatch or parse")?];
+                    .ok_or("--target takes dispatch, parse or decompress")?];
             }
             other => return Err(format!("unknown option `{other}` for fuzz")),
         }

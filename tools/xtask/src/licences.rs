@@ -31,7 +31,13 @@ pub fn command(args: &[String]) -> Result<(), String> {
 }
 
 /// The workspaces: the main one, the test guest's and the fuzz targets' (each its own).
-const WORKSPACES: [&str; 4] = ["", "tests/guest", "hypercall/fuzz", "tools/xlcfg/fuzz"];
+const WORKSPACES: [&str; 5] = [
+    "",
+    "tests/guest",
+    "hypercall/fuzz",
+    "tools/xlcfg/fuzz",
+    "bzimage/fuzz",
+];
 
 /// Fails naming every package whose licence is not allowed, or that declares none.
 pub fn check() -> Result<(), String> {

@@ -185,6 +185,12 @@ struct Linux {
     package: String,
 }
 
+/// Debian's kernel, `boot/vmlinuz-<release>` (a bzImage with an xz payload), fetched on first
+/// use into the cache `./x linux-dom0` uses.
+pub fn vmlinuz() -> Result<PathBuf, String> {
+    linux(&root().join("target/linux-dom0")).map(|l| l.vmlinuz)
+}
+
 /// The cached kernel, fetched on first use.
 fn linux(cache: &Path) -> Result<Linux, String> {
     let unpacked = cache.join("linux");

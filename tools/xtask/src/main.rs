@@ -42,10 +42,11 @@ commands:
   boot-test [--cpu amd|intel] [NAME]
                         only the boot tests (those whose name contains NAME); --cpu intel runs
                         those that run a guest on Intel VMX with EPT in Bochs
-  fuzz [--seconds N] [--target dispatch|parse]
+  fuzz [--seconds N] [--target dispatch|parse|decompress]
                         build the fuzzers (the hypercall dispatcher, hypercall/fuzz; the xl.cfg
-                        parser, tools/xlcfg/fuzz) and run each N seconds (default: 60); a crash,
-                        hang or leak fails it, the input kept in target/fuzz/artifacts/<target>
+                        parser, tools/xlcfg/fuzz; the bzImage parser and decoders, bzimage/fuzz)
+                        and run each N seconds (default: 60); a crash, hang or leak fails it,
+                        the input kept in target/fuzz/artifacts/<target>
   run-xen [--cmdline T]  real Xen 4.17 in QEMU, tests/guest as dom0 (T: mode=hello|garbage|
                         triple-fault|domu|logdirty|xstate|pingpong|smp|conformance|bench)
   conformance [--against xen] [--cpu amd|intel] [--all]
@@ -65,7 +66,8 @@ commands:
                         512 MiB domU built, 4 KiB against 2 MiB extents), N boots each (5)
   mutants [--crate C]... [--file F]... [--changed BASE] [--shard K/N] [--jobs N] [--iterate]
                         cargo-mutants (installed when missing) over the portable crates (C:
-                        xen-public, libelf, xen-mm, hypercall, toolstack; default all), their
+                        xen-public, libelf, bzimage, xen-mm, hypercall, toolstack; default
+                        all), their
                         files F, or the lines changed since the commit BASE; K/N runs one of N
                         slices; --iterate retests only what earlier runs did not catch. Ends
                         with `mutants: N caught, N missed, N unviable, N timeout`, and fails
@@ -194,9 +196,10 @@ struct Step {
 }
 
 fn test() -> Result<(), String> {
-    const BARE_METAL_CRATES: [&str; 7] = [
+    const BARE_METAL_CRATES: [&str; 8] = [
         "xen-public",
         "libelf",
+        "bzimage",
         "xen-mm",
         "hypercall",
         "arch-x86",
@@ -283,10 +286,11 @@ fn test() -> Result<(), String> {
             },
         },
         Step {
-            name: "fuzz (hypercall dispatcher 60 s, xl.cfg parser 20 s)",
+            name: "fuzz (hypercall dispatcher 60 s, xl.cfg parser 20 s, bzImage decoders 20 s)",
             run: || {
                 fuzz::run(fuzz::DISPATCH, fuzz::DEFAULT_SECONDS)
                     .and_then(|()| fuzz::run(fuzz::XLCFG, 20))
+                    .and_then(|()| fuzz::run(fuzz::BZIMAGE, 20))
             },
         },
         Step {

@@ -21,9 +21,10 @@ use crate::{cargo, root, run_command};
 const CARGO_MUTANTS_VERSION: &str = "27.1.0";
 
 /// The portable crates (no unsafe, host and bare metal): package name and folder.
-const PORTABLE_CRATES: [(&str, &str); 5] = [
+const PORTABLE_CRATES: [(&str, &str); 6] = [
     ("xen-public", "xen-public"),
     ("libelf", "libelf"),
+    ("bzimage", "bzimage"),
     ("xen-mm", "xen-mm"),
     ("hypercall", "hypercall"),
     ("toolstack", "tools/toolstack"),
