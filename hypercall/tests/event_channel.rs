@@ -86,7 +86,12 @@ fn err(e: Errno) -> i64 {
     e.negated()
 }
 
-fn alloc_unbound(hv: &TestHv, caller: &Arc<TestDomain>, dom: u16, remote: u16) -> (i64, u32) {
+pub(crate) fn alloc_unbound(
+    hv: &TestHv,
+    caller: &Arc<TestDomain>,
+    dom: u16,
+    remote: u16,
+) -> (i64, u32) {
     let (rc, a) = op(
         hv,
         caller,
@@ -100,7 +105,12 @@ fn alloc_unbound(hv: &TestHv, caller: &Arc<TestDomain>, dom: u16, remote: u16) -
     (rc, a.port)
 }
 
-fn bind_interdomain(hv: &TestHv, caller: &Arc<TestDomain>, rdom: u16, rport: u32) -> (i64, u32) {
+pub(crate) fn bind_interdomain(
+    hv: &TestHv,
+    caller: &Arc<TestDomain>,
+    rdom: u16,
+    rport: u32,
+) -> (i64, u32) {
     let mut b = evtchn_bind_interdomain::new_zeroed();
     b.remote_dom = rdom;
     b.remote_port = rport;
@@ -136,7 +146,7 @@ fn close(hv: &TestHv, caller: &Arc<TestDomain>, port: u32) -> i64 {
     op(hv, caller, EVTCHNOP_close, &evtchn_close { port }).0
 }
 
-fn send(hv: &TestHv, caller: &Arc<TestDomain>, port: u32) -> i64 {
+pub(crate) fn send(hv: &TestHv, caller: &Arc<TestDomain>, port: u32) -> i64 {
     op(hv, caller, EVTCHNOP_send, &evtchn_send { port }).0
 }
 
@@ -702,6 +712,46 @@ fn a_reset_in_progress_refuses_a_second_one() {
     assert_eq!(cont[0], u64::from(EVTCHNOP_reset_cont));
     let (rc, _) = op(&hv, &dom0, EVTCHNOP_reset, &evtchn_reset { dom: 1 });
     assert_eq!(rc, err(Errno::EBUSY));
+    let (rc, _) = hypercall_to_completion(
+        &hv,
+        &dom0,
+        &mut g,
+        1000,
+        __HYPERVISOR_event_channel_op,
+        cont,
+    );
+    assert_eq!(rc, 0);
+    assert_eq!(domu.events.lock().active(), 0);
+}
+
+// event_channel.c evtchn_reset: `if ( !(i & 0x3f) && hypercall_preempt_check() )`: the reset
+// asks whether to stop only after closing a port that is a multiple of 64. Told to stop at the
+// first question, a reset of ports 1 to 100 stops after closing port 64, and its continuation
+// closes the rest.
+#[test]
+fn a_reset_is_preempted_only_after_every_64th_port() {
+    let (hv, dom0, domu) = setup(1);
+    for port in 1..=100 {
+        assert_eq!(alloc_unbound(&hv, &domu, DOMID_SELF, 0), (0, port));
+    }
+    domu.state().controller_pause_count = 1;
+    let mut g = guest();
+    g.put(ARG, &evtchn_reset { dom: 1 });
+    let mut preempt = hypercall::dispatch::PreemptAfter { steps: 0 };
+    let out = common::hypercall_preempted(
+        &hv,
+        &dom0,
+        &mut g,
+        &mut preempt,
+        __HYPERVISOR_event_channel_op,
+        [EVTCHNOP_reset.into(), ARG, 0, 0, 0],
+    );
+    let Outcome::Continue(cont) = out else {
+        panic!("100 ports with a preemption at once: {out:?}")
+    };
+    assert_eq!(domu.events.lock().active(), 100 - 64);
+    assert_eq!(status(&hv, &dom0, 1, 64).1.status, EVTCHNSTAT_closed);
+    assert_eq!(status(&hv, &dom0, 1, 65).1.status, EVTCHNSTAT_unbound);
     let (rc, _) = hypercall_to_completion(
         &hv,
         &dom0,

@@ -1,5 +1,5 @@
-//! HVMOP_set_param, HVMOP_get_param and HVMOP_get_mem_type against Xen 4.17's rules
-//! (xen/arch/x86/hvm/hvm.c). A domU is the target, dom0 the toolstack.
+//! HVMOP_set_param, HVMOP_get_param, HVMOP_get_mem_type and HVMOP_set_evtchn_upcall_vector against
+//! Xen 4.17's rules (xen/arch/x86/hvm/hvm.c). A domU is the target, dom0 the toolstack.
 
 use crate::common;
 
@@ -16,6 +16,7 @@ use xen_public::domctl::XEN_DOMCTL_CDF_nested_virt;
 use xen_public::hvm::hvm_op::*;
 use xen_public::hvm::params::*;
 use xen_public::xen::{__HYPERVISOR_hvm_op, DOMID_SELF};
+use zerocopy::FromZeros;
 
 /// Where the argument struct goes.
 const ARG: u64 = GUEST_BASE + 0x100;
@@ -696,4 +697,118 @@ fn get_mem_type_permissions() {
         Err(err(Errno::EINVAL))
     );
     hv.check_invariants().unwrap();
+}
+
+fn set_upcall_vector(
+    hv: &TestHv,
+    caller: &Arc<TestDomain>,
+    guest: &mut FlatGuest,
+    vcpu: u32,
+    vector: u8,
+) -> i64 {
+    let mut a = xen_hvm_evtchn_upcall_vector::new_zeroed();
+    (a.vcpu, a.vector) = (vcpu, vector);
+    guest.put(ARG, &a);
+    rc(common::hypercall(
+        hv,
+        caller,
+        guest,
+        __HYPERVISOR_hvm_op,
+        [HVMOP_set_evtchn_upcall_vector.into(), ARG, 0, 0, 0],
+    ))
+}
+
+/// hvm.c `hvmop_set_evtchn_upcall_vector`: a guest gives one of its own vCPUs the vector its event
+/// channel upcalls arrive on. A vector below 0x10 (an exception) is -EINVAL, checked before the
+/// vCPU; a vCPU the domain does not have (`domain_vcpu` NULL: at or above max_vcpus, or not
+/// created yet) is -ENOENT. A refused call leaves every vector as it was.
+#[test]
+fn guest_sets_a_vcpus_upcall_vector() {
+    let (hv, _dom0, _domu, mut g) = setup();
+    let d = hv
+        .create_domain(
+            None,
+            hypercall::DomainConfig {
+                max_vcpus: 2,
+                ..common::pvh_config(false)
+            },
+        )
+        .expect("a domU with one of two vCPUs created");
+    d.state().vcpus = 1;
+    let v = &d.vcpu_slots()[0];
+    assert_eq!(v.upcall_vector(), None);
+    for (vcpu, vector) in [(0, 0), (0, 0x0f), (5, 0x0f)] {
+        assert_eq!(
+            set_upcall_vector(&hv, &d, &mut g, vcpu, vector),
+            err(Errno::EINVAL),
+            "vCPU {vcpu}, vector {vector:#x}"
+        );
+    }
+    assert_eq!(v.upcall_vector(), None);
+    for vector in [0x10, 0xff, 0xf3] {
+        assert_eq!(set_upcall_vector(&hv, &d, &mut g, 0, vector), 0);
+        assert_eq!(v.upcall_vector(), Some(vector));
+    }
+    for vcpu in [1, 2, u32::MAX] {
+        assert_eq!(
+            set_upcall_vector(&hv, &d, &mut g, vcpu, 0x20),
+            err(Errno::ENOENT),
+            "vCPU {vcpu}"
+        );
+    }
+    assert_eq!(v.upcall_vector(), Some(0xf3));
+    assert_eq!(d.vcpu_slots()[1].upcall_vector(), None);
+    hv.check_invariants().unwrap();
+}
+
+/// hvm.c `hvmop_set_evtchn_upcall_vector`: a domain that is not HVM is -EINVAL, before its
+/// argument is even read; an HVM one whose argument cannot be read gets -EFAULT.
+#[test]
+fn upcall_vectors_are_for_hvm_guests_only() {
+    let (hv, _dom0, domu, mut g) = setup();
+    let pv = hv
+        .create_domain(
+            None,
+            hypercall::DomainConfig {
+                max_vcpus: 1,
+                ..Default::default()
+            },
+        )
+        .expect("a PV domain");
+    pv.state().vcpus = 1;
+    assert_eq!(
+        set_upcall_vector(&hv, &pv, &mut g, 0, 0xf3),
+        err(Errno::EINVAL)
+    );
+    assert_eq!(pv.vcpu_slots()[0].upcall_vector(), None);
+    let unreadable = |caller: &Arc<TestDomain>, g: &mut FlatGuest| {
+        let op = HVMOP_set_evtchn_upcall_vector.into();
+        rc(common::hypercall(
+            &hv,
+            caller,
+            g,
+            __HYPERVISOR_hvm_op,
+            [op, GUEST_BASE - 8, 0, 0, 0],
+        ))
+    };
+    assert_eq!(unreadable(&pv, &mut g), err(Errno::EINVAL));
+    domu.state().vcpus = 1;
+    assert_eq!(unreadable(&domu, &mut g), err(Errno::EFAULT));
+}
+
+/// hvm.c `hvmop_set_evtchn_upcall_vector` ends with `hvm_assert_evtchn_irq(v)`, which kicks the
+/// vCPU: one that blocked with an upcall already flagged wakes to take it on its new vector.
+#[test]
+fn a_new_upcall_vector_wakes_a_vcpu_with_an_upcall_flagged() {
+    let (hv, _dom0, domu, mut g) = setup();
+    domu.state().vcpus = 1;
+    let v = &domu.vcpu_slots()[0];
+    v.block();
+    assert_eq!(set_upcall_vector(&hv, &domu, &mut g, 0, 0xf3), 0);
+    assert!(v.is_blocked(), "nothing flagged: it sleeps on");
+    v.mark_events_pending(&hv.heap);
+    assert!(!v.is_blocked());
+    v.block();
+    assert_eq!(set_upcall_vector(&hv, &domu, &mut g, 0, 0xf4), 0);
+    assert!(!v.is_blocked());
 }

@@ -18,7 +18,8 @@ const BUF: u64 = GUEST_BASE + 0x3000;
 const PORTS: u64 = GUEST_BASE + 0x4000;
 const BAD: u64 = GUEST_BASE + GUEST_BYTES as u64 + 0x1000;
 
-/// Issues sched_op; returns the value and what the scheduler was asked for.
+/// Issues sched_op from vCPU 0 with its interrupts off; returns the value and what the scheduler
+/// was asked for.
 fn sched_op(
     hv: &TestHv,
     caller: &Arc<TestDomain>,
@@ -26,13 +27,25 @@ fn sched_op(
     cmd: u64,
     arg: u64,
 ) -> (i64, Option<SchedRequest>) {
+    sched_op_with_interrupts(hv, caller, g, cmd, arg, false)
+}
+
+/// Issues sched_op from vCPU 0, its RFLAGS.IF `interrupts_enabled`.
+fn sched_op_with_interrupts(
+    hv: &TestHv,
+    caller: &Arc<TestDomain>,
+    g: &mut FlatGuest,
+    cmd: u64,
+    arg: u64,
+    interrupts_enabled: bool,
+) -> (i64, Option<SchedRequest>) {
     let mut call = Call {
         caller,
         vcpu: 0,
         guest: g,
         preempt: &mut NeverPreempt,
         sched: None,
-        interrupts_enabled: false,
+        interrupts_enabled,
     };
     let out = hypercall::dispatch(
         hv,
@@ -273,6 +286,40 @@ fn poll_sleeps_until_its_timeout() {
     assert!(!v.is_blocked() && !v.is_polling());
     assert!(hv.timers.is_empty());
 }
+// core.c do_poll: `if ( local_events_need_delivery() ) goto out;`: an upcall the vCPU can take now
+// ends the poll at once, the vCPU running and not polling. For an HVM vCPU that is
+// hvm_local_events_need_delivery (hvm/irq.c): an interrupt pending (the event channel upcall,
+// flagged and with a vector to deliver it by) that RFLAGS.IF does not block. Without any one of
+// the three the vCPU sleeps.
+#[test]
+fn poll_returns_at_once_when_an_upcall_can_be_taken() {
+    let (hv, _dom0) = hypervisor(1024);
+    let mut g = guest();
+    // (upcall vector, upcall flagged, interrupts on): whether the poll sleeps.
+    for (vector, flagged, interrupts, sleeps) in [
+        (Some(0xf3), true, true, false),
+        (Some(0xf3), true, false, true),
+        (Some(0xf3), false, true, true),
+        (None, true, true, true),
+    ] {
+        let domu = hv.create_domain(None, pvh_config(false)).unwrap();
+        let v = &domu.vcpu_slots()[0];
+        if let Some(vector) = vector {
+            v.set_upcall_vector(vector);
+        }
+        if flagged {
+            v.mark_events_pending(&hv.heap);
+        }
+        let arg = poll_arg(&mut g, BAD, 0);
+        let case = format!("vector {vector:?}, flagged {flagged}, interrupts {interrupts}");
+        let (rc, sched) = sched_op_with_interrupts(&hv, &domu, &mut g, 3, arg, interrupts);
+        assert_eq!(rc, 0, "{case}");
+        assert_eq!(sched, sleeps.then_some(SchedRequest::Block), "{case}");
+        assert_eq!(v.is_blocked(), sleeps, "{case}");
+        assert_eq!(v.is_polling(), sleeps, "{case}");
+    }
+}
+
 // core.c: SCHEDOP_watchdog (no timers in xen-rs), SCHEDOP_pin_override (no pCPU affinity) and
 // unknown commands are ENOSYS; the command is an int, so upper register bits do not count.
 #[test]

@@ -4,6 +4,7 @@
 //! timers (xen/common/timer.c), Xen 4.17, against a clock whose TSC the test moves.
 
 use crate::common;
+use crate::event_channel::{alloc_unbound, bind_interdomain, send};
 
 use std::cell::Cell;
 use std::sync::Arc;
@@ -20,6 +21,9 @@ use proptest::prelude::*;
 use xen_mm::frame::{FrameAccess, Gfn};
 use xen_mm::p2m::types::P2mType;
 use xen_public::event_channel::*;
+use xen_public::hvm::hvm_vcpu::{
+    vcpu_hvm_context, vcpu_hvm_x86_32, vcpu_hvm_x86_64, VCPU_HVM_MODE_32B, VCPU_HVM_MODE_64B,
+};
 use xen_public::memory::xen_memory_reservation;
 use xen_public::sched::{sched_poll, SHUTDOWN_poweroff};
 use xen_public::vcpu::*;
@@ -257,6 +261,18 @@ fn system_time_runs_from_calibration_and_survives_recalibration() {
         0,
         "as Xen without clocksource=tsc"
     );
+}
+
+// hypervisor.rs: a hypervisor built without a clock (the arch layer gives it its calibrated TSC
+// with `with_clock`) has no TSC to read: it reads 0, so even once given a frequency its records
+// stamp TSC 0 and its system time stands at 0.
+#[test]
+fn a_hypervisor_without_a_clock_has_a_tsc_standing_at_zero() {
+    let hv = TestHv::on_arena(common::HEAP_BASE, 64).unwrap();
+    assert_eq!((hv.clock.tsc(), hv.clock.now()), (0, 0));
+    hv.clock.calibrate(NSEC_PER_SEC);
+    assert_eq!(hv.clock.time_info().tsc_timestamp, 0);
+    assert_eq!((hv.clock.tsc(), hv.clock.now()), (0, 0));
 }
 
 #[test]
@@ -631,6 +647,38 @@ fn up_down_and_the_last_vcpu_powering_off() {
     );
 }
 
+// sched.h domain_vcpu: a vCPU below max_vcpus that XEN_DOMCTL_max_vcpus has not created yet
+// (`d->vcpu[id]` still NULL) is no vCPU: do_vcpu_op answers ENOENT for it, as for one at or
+// above max_vcpus, and a domain builder cannot start it.
+#[test]
+fn a_vcpu_not_created_yet_is_enoent() {
+    let (hv, _) = setup(1);
+    let d = hv
+        .create_domain(
+            Some(2),
+            DomainConfig {
+                max_vcpus: 2,
+                ..common::pvh_config(false)
+            },
+        )
+        .unwrap();
+    d.state().vcpus = 1;
+    d.start_vcpu(0);
+    d.start_vcpu(1);
+    assert!(d.vcpu(0).is_some());
+    assert!(d.vcpu(1).is_none());
+    let none: Option<&u64> = None;
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_is_up, 0, none), 1);
+    for vcpu in [1, 2] {
+        assert_eq!(
+            vcpu_op(&hv, &d, 0, VCPUOP_is_up, vcpu, none),
+            err(Errno::ENOENT),
+            "vCPU {vcpu}"
+        );
+    }
+    assert!(d.vcpu_slots()[1].is_down(), "start_vcpu(1) did nothing");
+}
+
 #[test]
 fn runstate_times_only_grow_and_the_area_gets_a_copy() {
     let (hv, d) = setup(1);
@@ -709,88 +757,66 @@ fn vm_assist_offers_hvm_guests_the_runstate_update_flag_only() {
     assert!(d.state().runstate_update_flag);
 }
 
+// sched/core.c do_poll: a poll of one port records it (`v->poll_evtchn = port`), and
+// event_channel.c evtchn_check_pollers then wakes the vCPU for an event on that port only; a poll
+// of several ports leaves `poll_evtchn` at -1, and any event of the domain wakes it.
 #[test]
 fn poll_on_one_port_wakes_on_that_port_only() {
     let (hv, d) = setup(1);
     let v = &d.vcpu_slots()[0];
-    let mut g = guest();
-    let alloc = |g: &mut FlatGuest| {
-        g.put(
-            ARG,
-            &evtchn_alloc_unbound {
-                dom: DOMID_SELF,
-                remote_dom: DOMID_SELF,
-                port: 0,
-            },
-        );
-        call_as(
+    // Two channels looped to the domain itself: an event sent on c is seen on a, on e on b.
+    let a = alloc_unbound(&hv, &d, DOMID_SELF, DOMID_SELF).1;
+    let b = alloc_unbound(&hv, &d, DOMID_SELF, DOMID_SELF).1;
+    let c = bind_interdomain(&hv, &d, DOMID_SELF, a).1;
+    let e = bind_interdomain(&hv, &d, DOMID_SELF, b).1;
+    for port in [a, b, c, e] {
+        clear_pending(&hv, &d, port);
+    }
+    // SCHEDOP_poll of `ports`, no timeout, interrupts off (so a flagged upcall does not end it).
+    let poll = |ports: &[u32]| {
+        let mut g = guest();
+        for (i, port) in ports.iter().enumerate() {
+            g.put(AREA + 4 * i as u64, port);
+        }
+        let mut p = sched_poll::new_zeroed();
+        p.ports = GuestHandle::new(AREA);
+        p.nr_ports = ports.len() as u32;
+        g.put(ARG, &p);
+        let mut call = Call {
+            caller: &d,
+            vcpu: 0,
+            guest: &mut g,
+            preempt: &mut NeverPreempt,
+            sched: None,
+            interrupts_enabled: false,
+        };
+        let out = hypercall::dispatch(
             &hv,
-            &d,
-            0,
-            g,
-            __HYPERVISOR_event_channel_op,
-            [EVTCHNOP_alloc_unbound.into(), ARG, 0, 0, 0],
+            &mut call,
+            __HYPERVISOR_sched_op.into(),
+            [3, ARG, 0, 0, 0],
         );
-        g.get::<evtchn_alloc_unbound>(ARG).port
+        (out, call.sched)
     };
-    let a = alloc(&mut g);
-    let b = alloc(&mut g);
-    // Loop both to themselves: a's peer is b.
-    let mut bind = evtchn_bind_interdomain::new_zeroed();
-    bind.remote_dom = DOMID_SELF;
-    bind.remote_port = a;
-    g.put(ARG, &bind);
-    call_as(
-        &hv,
-        &d,
-        0,
-        &mut g,
-        __HYPERVISOR_event_channel_op,
-        [EVTCHNOP_bind_interdomain.into(), ARG, 0, 0, 0],
-    );
-    let c = g.get::<evtchn_bind_interdomain>(ARG).local_port;
-    clear_pending(&hv, &d, c);
-    // Poll port a, no timeout, interrupts off (so a flagged upcall does not end it).
-    g.put(AREA, &a);
-    let mut p = sched_poll::new_zeroed();
-    p.ports = GuestHandle::new(AREA);
-    p.nr_ports = 1;
-    g.put(ARG, &p);
-    let mut call = Call {
-        caller: &d,
-        vcpu: 0,
-        guest: &mut g,
-        preempt: &mut NeverPreempt,
-        sched: None,
-        interrupts_enabled: false,
-    };
-    let out = hypercall::dispatch(
-        &hv,
-        &mut call,
-        __HYPERVISOR_sched_op.into(),
-        [3, ARG, 0, 0, 0],
-    );
-    assert_eq!(
-        (out, call.sched),
-        (Outcome::Return(0), Some(SchedRequest::Block))
-    );
+    assert_eq!(poll(&[a]), (Outcome::Return(0), Some(SchedRequest::Block)));
     assert!(v.is_blocked() && v.is_polling());
     assert!(hv.timers.is_empty(), "no timeout asked for");
     // An event on b does not end a poll of a; one on a does.
-    let _ = b;
-    hypercall::event::send_vcpu_virq(&hv, &d, 0, VIRQ_TIMER);
-    assert!(v.is_blocked());
-    let mut g2 = guest();
-    g2.put(ARG, &evtchn_send { port: c });
-    call_as(
-        &hv,
-        &d,
-        0,
-        &mut g2,
-        __HYPERVISOR_event_channel_op,
-        [EVTCHNOP_send.into(), ARG, 0, 0, 0],
-    );
+    assert_eq!(send(&hv, &d, e), 0);
+    assert!(pending(&hv, &d, b));
+    assert!(v.is_blocked() && v.is_polling());
+    assert_eq!(send(&hv, &d, c), 0);
     assert!(pending(&hv, &d, a));
+    assert!(!v.is_blocked() && !v.is_polling());
+    // A poll of a and b ends with an event on either, the first as well as the last.
+    clear_pending(&hv, &d, a);
+    clear_pending(&hv, &d, b);
+    assert_eq!(
+        poll(&[a, b]),
+        (Outcome::Return(0), Some(SchedRequest::Block))
+    );
+    assert!(v.is_blocked() && v.is_polling());
+    assert_eq!(send(&hv, &d, c), 0);
     assert!(!v.is_blocked() && !v.is_polling());
 }
 
@@ -889,13 +915,7 @@ fn runstate_copies_are_bracketed_when_the_guest_asks() {
 }
 
 /// A 32-bit flat protected-mode start state (what a PVH AP entry would use), as raw words.
-fn ctx32(
-    eip: u32,
-    cs_ar: u16,
-    ss_ar: u16,
-    tr_ar: u16,
-) -> xen_public::hvm::hvm_vcpu::vcpu_hvm_context {
-    use xen_public::hvm::hvm_vcpu::{vcpu_hvm_context, vcpu_hvm_x86_32, VCPU_HVM_MODE_32B};
+fn regs32(eip: u32, cs_ar: u16, ss_ar: u16, tr_ar: u16) -> vcpu_hvm_x86_32 {
     let mut r = vcpu_hvm_x86_32::new_zeroed();
     r.eip = eip;
     r.cr0 = 0x11;
@@ -910,6 +930,11 @@ fn ctx32(
     r.ss_ar = ss_ar;
     r.es_ar = 0xc93;
     r.tr_ar = tr_ar;
+    r
+}
+
+/// `r` as a VCPUOP_initialise context in 32-bit mode.
+fn wrap32(r: &vcpu_hvm_x86_32) -> vcpu_hvm_context {
     let mut c = vcpu_hvm_context::new_zeroed();
     c.mode = VCPU_HVM_MODE_32B;
     let bytes = r.as_bytes();
@@ -917,15 +942,28 @@ fn ctx32(
     c
 }
 
-fn ctx64(rip: u64, cr0: u64, cr4: u64, efer: u64) -> xen_public::hvm::hvm_vcpu::vcpu_hvm_context {
-    use xen_public::hvm::hvm_vcpu::{vcpu_hvm_context, vcpu_hvm_x86_64, VCPU_HVM_MODE_64B};
+fn ctx32(eip: u32, cs_ar: u16, ss_ar: u16, tr_ar: u16) -> vcpu_hvm_context {
+    wrap32(&regs32(eip, cs_ar, ss_ar, tr_ar))
+}
+
+/// A 64-bit start state with a stack, as raw words.
+fn regs64(rip: u64, cr0: u64, cr4: u64, efer: u64) -> vcpu_hvm_x86_64 {
     let mut r = vcpu_hvm_x86_64::new_zeroed();
     (r.rip, r.cr0, r.cr4, r.efer, r.rsp) = (rip, cr0, cr4, efer, 0x8000);
+    r
+}
+
+/// `r` as a VCPUOP_initialise context in 64-bit mode.
+fn wrap64(r: &vcpu_hvm_x86_64) -> vcpu_hvm_context {
     let mut c = vcpu_hvm_context::new_zeroed();
     c.mode = VCPU_HVM_MODE_64B;
     let bytes = r.as_bytes();
     c.cpu_regs.as_mut_bytes()[..bytes.len()].copy_from_slice(bytes);
     c
+}
+
+fn ctx64(rip: u64, cr0: u64, cr4: u64, efer: u64) -> vcpu_hvm_context {
+    wrap64(&regs64(rip, cr0, cr4, efer))
 }
 
 #[test]
@@ -973,9 +1011,187 @@ fn initialise_checks_the_start_state_as_arch_set_info_hvm_guest() {
     let mut bad_mode = ctx64(0x1000, PG_PE, PAE, LME);
     bad_mode.mode = 2;
     assert_eq!(context_from_hvm_vcpu(&bad_mode), Err(Errno::EINVAL));
-    bad_mode.mode = xen_public::hvm::hvm_vcpu::VCPU_HVM_MODE_64B;
+    bad_mode.mode = VCPU_HVM_MODE_64B;
     bad_mode.pad = 1;
     assert_eq!(context_from_hvm_vcpu(&bad_mode), Err(Errno::EINVAL));
+}
+
+// domain.c check_segment: TR must be a 32-bit TSS ("Non-32-bit-TSS segment provided for TR"), so
+// a 16-bit TSS (type 1, busy 3) is refused although it is a system segment. DS and ES may be null,
+// data of any kind or readable code; only execute-only code is refused ("Non-readable segment
+// provided for DS or ES"). arch_set_info_hvm_guest's SEG() sets the accessed bit of present
+// segments only, so a null DS or ES stays null.
+#[test]
+fn initialise_checks_tr_ds_and_es_as_check_segment() {
+    use hypercall::hvm_context::context_from_hvm_vcpu;
+    let flat = regs32(0x1000, 0xc9a, 0xc92, 0x89);
+    let mut tss16 = flat;
+    tss16.tr_ar = 0x81;
+    assert_eq!(context_from_hvm_vcpu(&wrap32(&tss16)), Err(Errno::EINVAL));
+    // (attributes given, attributes loaded), each with P, S, DPL 0, D/B and G.
+    for (given, loaded) in [
+        (0, 0),         // null
+        (0xc90, 0xc91), // read-only data
+        (0xc92, 0xc93), // read/write data
+        (0xc9a, 0xc9b), // execute/read code
+        (0xc9e, 0xc9f), // conforming execute/read code
+    ] {
+        let mut r = flat;
+        r.ds_ar = given;
+        let c = context_from_hvm_vcpu(&wrap32(&r));
+        assert_eq!(c.map(|c| c.ds.attr), Ok(loaded), "DS {given:#x}");
+        let mut r = flat;
+        r.es_ar = given;
+        let c = context_from_hvm_vcpu(&wrap32(&r));
+        assert_eq!(c.map(|c| c.es.attr), Ok(loaded), "ES {given:#x}");
+    }
+    for execute_only in [0xc98, 0xc9c] {
+        let mut r = flat;
+        r.ds_ar = execute_only;
+        assert_eq!(context_from_hvm_vcpu(&wrap32(&r)), Err(Errno::EINVAL));
+        let mut r = flat;
+        r.es_ar = execute_only;
+        assert_eq!(context_from_hvm_vcpu(&wrap32(&r)), Err(Errno::EINVAL));
+    }
+}
+
+// domain.c arch_set_info_hvm_guest: a present DS or ES may be more privileged than CS but not
+// less ("DS.DPL (%u) is greater than CS.DPL (%u)", the same for ES); a null one is not compared.
+#[test]
+fn initialise_refuses_ds_or_es_less_privileged_than_cs() {
+    use hypercall::hvm_context::context_from_hvm_vcpu;
+    // CS and SS at DPL 3 (0xcfa execute/read code, 0xcf2 read/write data): DS and ES at DPL 0,
+    // 3 or null.
+    let ring3 = regs32(0x1000, 0xcfa, 0xcf2, 0x89);
+    for (ds, es) in [(0xc93, 0xcf3), (0xcf3, 0xc93), (0, 0)] {
+        let mut r = ring3;
+        (r.ds_ar, r.es_ar) = (ds, es);
+        assert!(
+            context_from_hvm_vcpu(&wrap32(&r)).is_ok(),
+            "CS.DPL 3, DS {ds:#x}, ES {es:#x}"
+        );
+    }
+    // CS and SS at DPL 0: a DS or ES at DPL 1 or 3 is refused.
+    let ring0 = regs32(0x1000, 0xc9a, 0xc92, 0x89);
+    for (ds, es) in [
+        (0xcf3, 0xc93),
+        (0xcb3, 0xc93),
+        (0xc93, 0xcf3),
+        (0xc93, 0xcb3),
+    ] {
+        let mut r = ring0;
+        (r.ds_ar, r.es_ar) = (ds, es);
+        assert_eq!(
+            context_from_hvm_vcpu(&wrap32(&r)),
+            Err(Errno::EINVAL),
+            "CS.DPL 0, DS {ds:#x}, ES {es:#x}"
+        );
+    }
+}
+
+// domain.c arch_set_info_hvm_guest: a 32-bit state's pad1 and each word of pad2 must be 0.
+#[test]
+fn initialise_refuses_a_32_bit_state_with_padding_set() {
+    use hypercall::hvm_context::context_from_hvm_vcpu;
+    let flat = regs32(0x1000, 0xc9a, 0xc92, 0x89);
+    assert!(context_from_hvm_vcpu(&wrap32(&flat)).is_ok());
+    let mut r = flat;
+    r.pad1 = 1;
+    assert_eq!(context_from_hvm_vcpu(&wrap32(&r)), Err(Errno::EINVAL));
+    for i in 0..3 {
+        let mut r = flat;
+        r.pad2[i] = 1;
+        assert_eq!(
+            context_from_hvm_vcpu(&wrap32(&r)),
+            Err(Errno::EINVAL),
+            "pad2[{i}]"
+        );
+    }
+}
+
+// domain.c arch_set_info_hvm_guest: a 32-bit state may not have EFER.LMA without LME; in either
+// mode LME brings LMA ("guest_efer |= EFER_LMA"), and hvm_efer_valid (hvm.c) refuses bits
+// outside EFER_KNOWN_MASK ("Unknown bits set"). With CR0.PG not looked at (cr0_pg -1), LME and
+// LMA together are fine in 32-bit mode.
+#[test]
+fn initialise_checks_efer_as_arch_set_info_hvm_guest() {
+    use hypercall::hvm_context::context_from_hvm_vcpu;
+    const SCE: u64 = 1;
+    const LME: u64 = 1 << 8;
+    const LMA: u64 = 1 << 10;
+    const NX: u64 = 1 << 11;
+    let flat = regs32(0x1000, 0xc9a, 0xc92, 0x89);
+    let efer32 = |efer: u64| {
+        let mut r = flat;
+        r.efer = efer;
+        context_from_hvm_vcpu(&wrap32(&r)).map(|c| c.efer)
+    };
+    assert_eq!(efer32(SCE | NX), Ok(SCE | NX));
+    assert_eq!(efer32(LME), Ok(LME | LMA));
+    assert_eq!(efer32(LME | LMA), Ok(LME | LMA));
+    assert_eq!(efer32(LMA), Err(Errno::EINVAL));
+    for unknown in [1 << 2, 1 << 9, 1 << 15, 1 << 63] {
+        assert_eq!(efer32(unknown), Err(Errno::EINVAL), "{unknown:#x}");
+        let long = ctx64(0x1000, (1 << 31) | 1, 1 << 5, LME | unknown);
+        assert_eq!(
+            context_from_hvm_vcpu(&long),
+            Err(Errno::EINVAL),
+            "{unknown:#x}"
+        );
+    }
+}
+
+// domain.c arch_set_info_hvm_guest copies the general registers, the instruction pointer, the
+// flags, CR0, CR3, CR4 and EFER of either mode into the vCPU. RFLAGS bit 1 reads as set in the
+// guest whatever was given: svm.c svm_vmenter_helper enters with `regs->rflags |
+// X86_EFLAGS_MBS` (vmx.c vmx_vmenter_helper likewise).
+#[test]
+fn initialise_loads_the_registers_it_is_given() {
+    use hypercall::hvm_context::context_from_hvm_vcpu;
+    let mut r = regs32(0x10_0000, 0xc9a, 0xc92, 0x89);
+    (r.eax, r.ebx, r.ecx, r.edx) = (0x1111_1111, 0x2222_2222, 0x3333_3333, 0x4444_4444);
+    (r.ebp, r.esi, r.edi, r.esp) = (0x5555_5555, 0x6666_6666, 0x7777_7777, 0x8888_8888);
+    (r.cr0, r.cr3, r.cr4) = (0x8000_0033, 0x0010_3000, 0x90);
+    (r.eflags, r.efer) = (0x246, (1 << 11) | 1);
+    let c = context_from_hvm_vcpu(&wrap32(&r)).unwrap();
+    assert_eq!(
+        (c.rax, c.rbx, c.rcx, c.rdx),
+        (0x1111_1111, 0x2222_2222, 0x3333_3333, 0x4444_4444)
+    );
+    assert_eq!(
+        (c.rbp, c.rsi, c.rdi, c.rsp),
+        (0x5555_5555, 0x6666_6666, 0x7777_7777, 0x8888_8888)
+    );
+    assert_eq!((c.rip, c.rflags), (0x10_0000, 0x246));
+    assert_eq!(
+        (c.cr0, c.cr3, c.cr4, c.efer),
+        (0x8000_0033, 0x0010_3000, 0x90, (1 << 11) | 1)
+    );
+    r.eflags = 0x200;
+    let c = context_from_hvm_vcpu(&wrap32(&r)).unwrap();
+    assert_eq!(c.rflags, 0x202);
+
+    let mut r = regs64(0xffff_8000_0010_0000, 0x8005_0033, 0x2a0, 1 << 8);
+    (r.rax, r.rbx, r.rcx, r.rdx) = (1 << 40, 2 << 40, 3 << 40, 4 << 40);
+    (r.rbp, r.rsi, r.rdi, r.rsp) = (5 << 40, 6 << 40, 7 << 40, 8 << 40);
+    (r.cr3, r.rflags) = (0x1_2345_6000, 0x246);
+    let c = context_from_hvm_vcpu(&wrap64(&r)).unwrap();
+    assert_eq!(
+        (c.rax, c.rbx, c.rcx, c.rdx),
+        (1 << 40, 2 << 40, 3 << 40, 4 << 40)
+    );
+    assert_eq!(
+        (c.rbp, c.rsi, c.rdi, c.rsp),
+        (5 << 40, 6 << 40, 7 << 40, 8 << 40)
+    );
+    assert_eq!((c.rip, c.rflags), (0xffff_8000_0010_0000, 0x246));
+    assert_eq!(
+        (c.cr0, c.cr3, c.cr4, c.efer),
+        (0x8005_0033, 0x1_2345_6000, 0x2a0, (1 << 8) | (1 << 10))
+    );
+    r.rflags = 0x200;
+    let c = context_from_hvm_vcpu(&wrap64(&r)).unwrap();
+    assert_eq!(c.rflags, 0x202);
 }
 
 #[test]
