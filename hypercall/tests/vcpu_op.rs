@@ -25,14 +25,14 @@ use xen_public::hvm::hvm_vcpu::{
     vcpu_hvm_context, vcpu_hvm_x86_32, vcpu_hvm_x86_64, VCPU_HVM_MODE_32B, VCPU_HVM_MODE_64B,
 };
 use xen_public::memory::xen_memory_reservation;
-use xen_public::sched::{sched_poll, SHUTDOWN_poweroff};
+use xen_public::sched::{sched_poll, SCHEDOP_block, SHUTDOWN_poweroff};
 use xen_public::vcpu::*;
 use xen_public::xen::XEN_PVCLOCK_TSC_STABLE_BIT;
 use xen_public::xen::{
     __HYPERVISOR_event_channel_op, __HYPERVISOR_memory_op, __HYPERVISOR_sched_op,
     __HYPERVISOR_set_timer_op, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist, vcpu_time_info,
-    VMASST_CMD_enable, VMASST_TYPE_4gb_segments, VMASST_TYPE_runstate_update_flag, DOMID_SELF,
-    VIRQ_TIMER,
+    VMASST_CMD_disable, VMASST_CMD_enable, VMASST_TYPE_4gb_segments,
+    VMASST_TYPE_runstate_update_flag, DOMID_SELF, VIRQ_TIMER,
 };
 use xen_public::GuestHandle;
 use zerocopy::{FromBytes, FromZeros, IntoBytes};
@@ -327,6 +327,15 @@ fn register_vcpu_info_checks_where_it_goes() {
         vcpu_op(&hv, &d, 0, op, 0, Some(&reg(4, INFO_GFN))),
         err(Errno::ENXIO)
     );
+    // 8-aligned but 8 bytes short of room (`offset > PAGE_SIZE - sizeof(*new_info)`), or a page
+    // in: ENXIO as well.
+    for offset in [4096 - 56, 4096] {
+        assert_eq!(
+            vcpu_op(&hv, &d, 0, op, 0, Some(&reg(offset, INFO_GFN))),
+            err(Errno::ENXIO),
+            "offset {offset}"
+        );
+    }
     // Not RAM: EINVAL. Another vCPU that is up: EINVAL. No such vCPU: ENOENT.
     assert_eq!(
         vcpu_op(&hv, &d, 0, op, 0, Some(&reg(0, 0x9999))),
@@ -373,8 +382,11 @@ fn register_vcpu_info_checks_where_it_goes() {
 fn a_registered_vcpu_info_carries_the_old_one_and_receives_events() {
     let (hv, d) = setup(1);
     let v = &d.vcpu_slots()[0];
-    // The guest masked upcalls in its shared_info slot (evtchn_upcall_mask).
+    // The guest masked upcalls in its shared_info slot (evtchn_upcall_mask), and its arch part
+    // (cr2 and pad, words 2 and 3) holds something: map_vcpu_info's memcpy carries all of it.
     hv.heap.write_u64(d.shared_info, 0, 1 << 8);
+    hv.heap.write_u64(d.shared_info, 2, 0x2222_0000_cafe);
+    hv.heap.write_u64(d.shared_info, 3, 0x3333_0000_beef);
     let reg = vcpu_register_vcpu_info {
         mfn: INFO_GFN,
         offset: 128,
@@ -390,6 +402,8 @@ fn a_registered_vcpu_info_carries_the_old_one_and_receives_events() {
     // Copied, then every selector bit set and the upcall flagged; the time record is written.
     assert_eq!(hv.heap.read_u64(mfn, 16), (1 << 8) | 1);
     assert_eq!(hv.heap.read_u64(mfn, 17), u64::MAX);
+    assert_eq!(hv.heap.read_u64(mfn, 18), 0x2222_0000_cafe);
+    assert_eq!(hv.heap.read_u64(mfn, 19), 0x3333_0000_beef);
     assert_eq!(time_record(&hv, mfn, 20).version % 2, 0);
     assert_ne!(time_record(&hv, mfn, 20).version, 0);
     // Events now land there.
@@ -407,27 +421,51 @@ fn a_registered_vcpu_info_carries_the_old_one_and_receives_events() {
     );
 }
 
+// domain.c map_vcpu_info: a vCPU on `dummy_vcpu_info` gets its new vcpu_info cleared
+// (`memset(new_info, 0, sizeof(*new_info))`) and masked; the rest of the guest's page is left as
+// it was.
 #[test]
 fn a_vcpu_beyond_the_shared_slots_starts_masked_when_it_registers() {
     let (hv, d) = setup(33);
     let v = &d.vcpu_slots()[32];
     assert_eq!(v.vcpu_info(), VcpuInfoArea::Dummy);
+    let page = d.p2m.get_entry(&hv.heap, Gfn(INFO_GFN)).mfn.unwrap();
+    let garbage = |i: usize| 0xa5a5_0000_0000_0000 | i as u64;
+    for i in 0..512 {
+        hv.heap.write_u64(page, i, garbage(i));
+    }
     let reg = vcpu_register_vcpu_info {
         mfn: INFO_GFN,
-        offset: 0,
+        offset: 128,
         rsvd: 0,
     };
     assert_eq!(
         vcpu_op(&hv, &d, 32, VCPUOP_register_vcpu_info, 32, Some(&reg)),
         0
     );
-    let (mfn, _) = v.vcpu_info().word(0).unwrap();
+    let (mfn, word) = v.vcpu_info().word(0).unwrap();
+    assert_eq!((mfn, word), (page, 16));
     assert_eq!(
-        hv.heap.read_u64(mfn, 0),
+        hv.heap.read_u64(mfn, 16),
         (1 << 8) | 1,
         "masked, upcall flagged"
     );
-    assert_eq!(hv.heap.read_u64(mfn, 1), u64::MAX);
+    assert_eq!(hv.heap.read_u64(mfn, 17), u64::MAX);
+    assert_eq!(
+        (hv.heap.read_u64(mfn, 18), hv.heap.read_u64(mfn, 19)),
+        (0, 0),
+        "arch part cleared"
+    );
+    let time = time_record(&hv, mfn, 20);
+    assert_eq!((time.version % 2, time.pad0), (0, 0));
+    assert_eq!(time.system_time, hv.clock.time_info().system_time);
+    for i in (0..16).chain(24..512) {
+        assert_eq!(
+            hv.heap.read_u64(mfn, i),
+            garbage(i),
+            "word {i} is the guest's"
+        );
+    }
 }
 
 #[test]
@@ -542,6 +580,16 @@ fn singleshot_timers_send_virq_timer_when_due() {
     );
     run_timers(&hv, now + 100);
     assert!(!pending(&hv, &d, port));
+    // common_vcpu_op sends at once only a timeout before NOW() (`set.timeout_abs_ns < NOW()`): one
+    // at exactly now is armed, and fires when the timers next run.
+    assert_eq!(
+        vcpu_op(&hv, &d, 0, VCPUOP_set_singleshot_timer, 0, Some(&at(now))),
+        0
+    );
+    assert!(!pending(&hv, &d, port), "not sent at once");
+    assert_eq!(hv.timers.next_deadline(), Some(now));
+    run_timers(&hv, now);
+    assert!(pending(&hv, &d, port));
 }
 
 #[test]
@@ -576,6 +624,11 @@ fn periodic_timers_check_their_period_and_rearm() {
         0
     );
     assert_eq!(hv.timers.deadline(id), None);
+    // The bounds are inclusive: `set.period_ns > STIME_DELTA_MAX` refuses only what is above it.
+    let longest = u64::MAX >> 2;
+    assert_eq!(vcpu_op(&hv, &d, 0, op, 0, Some(&period(longest))), 0);
+    assert_eq!(hv.timers.deadline(id), Some(hv.clock.now() + longest));
+    assert_eq!(d.vcpu_slots()[0].periodic_period(), longest);
 }
 
 #[test]
@@ -679,6 +732,96 @@ fn a_vcpu_not_created_yet_is_enoent() {
     assert!(d.vcpu_slots()[1].is_down(), "start_vcpu(1) did nothing");
 }
 
+// domain.c common_vcpu_op VCPUOP_down: the domain powers off only when no vCPU other than the one
+// going down (`v->vcpu_id != vcpuid`) is up; vCPU 0 may go down while vCPU 1 runs.
+#[test]
+fn vcpu_0_may_go_down_while_another_is_up() {
+    let (hv, d) = setup(2);
+    let none: Option<&u64> = None;
+    assert_eq!(vcpu_op(&hv, &d, 1, VCPUOP_down, 0, none), 0);
+    assert_eq!(vcpu_op(&hv, &d, 1, VCPUOP_is_up, 0, none), 0);
+    assert_eq!(vcpu_op(&hv, &d, 1, VCPUOP_is_up, 1, none), 1);
+    assert_eq!(d.state().shutdown_code, None);
+}
+
+// x86/domain.c do_vcpu_op VCPUOP_send_nmi: `if ( !test_and_set_bool(v->arch.nmi_pending) )
+// vcpu_kick(v)`: the first NMI wakes the vCPU from SCHEDOP_block; another sent while it is still
+// pending returns 0 as well but kicks nothing. xen-rs does not inject NMIs yet: the vendor layer's
+// take (`Vcpu::take_nmi`, which no hypercall reaches) stands in for the injection that clears
+// `nmi_pending`, after which the next NMI kicks again.
+#[test]
+fn send_nmi_kicks_only_when_none_is_pending() {
+    let (hv, d) = setup(2);
+    let v1 = &d.vcpu_slots()[1];
+    let none: Option<&u64> = None;
+    let mut g = guest();
+    let mut block = || {
+        let op = SCHEDOP_block.into();
+        let out = call_as(&hv, &d, 1, &mut g, __HYPERVISOR_sched_op, [op, 0, 0, 0, 0]);
+        assert_eq!(out, (0, Some(SchedRequest::Block)));
+        assert!(v1.is_blocked());
+    };
+    block();
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_send_nmi, 1, none), 0);
+    assert!(!v1.is_blocked(), "kicked");
+    block();
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_send_nmi, 1, none), 0);
+    assert!(v1.is_blocked(), "one pending already: no kick");
+    assert!(v1.take_nmi(), "pending");
+    assert!(!v1.take_nmi(), "taken");
+    assert_eq!(vcpu_op(&hv, &d, 0, VCPUOP_send_nmi, 1, none), 0);
+    assert!(!v1.is_blocked(), "kicked again");
+    assert!(
+        !d.vcpu_slots()[0].take_nmi(),
+        "vCPU 0 never had one: each vCPU its own"
+    );
+}
+
+// x86/domain.c do_vcpu_op VCPUOP_register_vcpu_time_memory_area records the area
+// (`v->arch.time_info_guest`) and calls force_update_vcpu_system_time, whose
+// update_secondary_system_time (time.c) copies the vcpu_info's time record there at once.
+#[test]
+fn register_vcpu_time_memory_area_gets_the_time_record_at_once() {
+    let (hv, d) = setup(1);
+    let v = &d.vcpu_slots()[0];
+    let mut g = guest();
+    g.put(
+        ARG,
+        &vcpu_register_time_memory_area {
+            addr: GuestHandle::new(AREA),
+        },
+    );
+    let op = VCPUOP_register_vcpu_time_memory_area.into();
+    let (rc, _) = call_as(&hv, &d, 0, &mut g, __HYPERVISOR_vcpu_op, [op, 0, ARG, 0, 0]);
+    assert_eq!(rc, 0);
+    assert_eq!(v.state().time_area, Some(AREA));
+    let (mfn, word) = v.vcpu_info().word(32).unwrap();
+    let record = time_record(&hv, mfn, word);
+    let copy: vcpu_time_info = g.get(AREA);
+    assert_eq!(copy.as_bytes(), record.as_bytes());
+    assert!(copy.version != 0 && copy.version.is_multiple_of(2));
+    assert_eq!(copy.system_time, hv.clock.time_info().system_time);
+}
+
+// sched/core.c vcpu_unblock does nothing unless `test_and_clear_bit(_VPF_blocked, ...)` finds
+// the vCPU blocked; Vcpu::unblock answers that test, leaving VPF_down alone. No caller in the
+// hypercall crate (nor in Xen, whose vcpu_unblock returns void) looks at the answer, so no
+// hypercall shows it: tested on the public Vcpu API.
+#[test]
+fn unblock_answers_whether_the_vcpu_was_blocked() {
+    let v = hypercall::vcpu::Vcpu::new(0, VcpuInfoArea::Dummy);
+    assert!(v.is_down() && !v.is_blocked());
+    assert!(!v.unblock(), "down, not blocked");
+    v.block();
+    assert!(v.unblock());
+    assert!(!v.is_blocked() && v.is_down(), "VPF_down stays");
+    assert!(!v.unblock());
+    v.set_down(false);
+    v.block();
+    assert!(v.unblock(), "up and blocked");
+    assert!(!v.unblock(), "up, not blocked");
+}
+
 #[test]
 fn runstate_times_only_grow_and_the_area_gets_a_copy() {
     let (hv, d) = setup(1);
@@ -755,6 +898,12 @@ fn vm_assist_offers_hvm_guests_the_runstate_update_flag_only() {
         0
     );
     assert!(d.state().runstate_update_flag);
+    // do_vm_assist: VMASST_CMD_disable clears it again.
+    assert_eq!(
+        assist(VMASST_CMD_disable, VMASST_TYPE_runstate_update_flag),
+        0
+    );
+    assert!(!d.state().runstate_update_flag);
 }
 
 // sched/core.c do_poll: a poll of one port records it (`v->poll_evtchn = port`), and
