@@ -5,9 +5,11 @@
 //!   Xen first sorts and de-overlaps (`sanitize_e820_map`, xen/arch/x86/e820.c);
 //! - where the kernel's PT_LOAD segments, the modules, the command lines, the module list and
 //!   `hvm_start_info` go: `pvh_load_kernel` (and its `find_memory`);
+//! - dom0's p2m: RAM from the heap, the host's low memory copied into it, identity maps below
+//!   1 MiB and over the ACPI ranges: `pvh_populate_p2m` and `pvh_setup_acpi`;
 //! - the boot vCPU's state: `pvh_setup_cpus`.
 //!
-//! Nothing here touches memory. The caller allocates dom0's pages ([`Dom0Plan::ram_ranges`]),
+//! Nothing here touches memory. The caller backs dom0's p2m ([`Dom0Plan::p2m_ranges`]),
 //! copies [`Dom0Plan::writes`] into guest-physical memory and starts the vCPU with
 //! [`Dom0Plan::vcpu`]. Nothing allocates either: the lists have fixed capacities (errors past them).
 //!
@@ -43,6 +45,7 @@ use crate::boot_memory::PAGE_SIZE;
 use crate::multiboot2::MemoryRegion;
 use crate::options::{Dom0Mem, FixedList, MemSize};
 use libelf::{Elf, ElfError, PvhKernel};
+use xen_mm::p2m::types::P2mType;
 
 /// e820 type: usable RAM.
 pub const E820_RAM: u32 = 1;
@@ -57,6 +60,11 @@ pub const E820_UNUSABLE: u32 = 5;
 
 /// How many entries a memory map may have here.
 pub const E820_MAX: usize = 128;
+/// How many entries dom0's memory map may have here: the host's, one more where dom0's RAM ends
+/// inside a RAM entry (`pvh_setup_e820`), and the ACPI tables' ranges `pvh_setup_acpi` adds.
+pub const DOM0_E820_MAX: usize = 2 * E820_MAX;
+/// dom0's memory map.
+pub type Dom0E820 = FixedList<E820Entry, DOM0_E820_MAX>;
 /// How many PT_LOAD segments a kernel may have here.
 pub const MAX_LOAD_SEGMENTS: usize = 32;
 /// How many modules dom0 may get here.
@@ -69,9 +77,12 @@ pub const MAX_GUEST_WRITES: usize = 2 * MAX_LOAD_SEGMENTS + 3 * MAX_DOM0_MODULES
 pub const START_INFO_SIZE: u64 = 56;
 /// `sizeof(struct hvm_modlist_entry)`.
 pub const MODLIST_ENTRY_SIZE: u64 = 32;
-/// The first MiB: identity-mapped for dom0 and never used for its metadata (`find_memory`: "could
+/// The first MiB: dom0's RAM there holds a copy of the host's, the rest is identity-mapped
+/// (`pvh_populate_p2m`), and none of it is used for dom0's metadata (`find_memory`: "could
 /// overwrite BDA/EBDA/IBFT").
 pub const LOW_MEMORY_END: u64 = 1 << 20;
+/// The frames below 1 MiB (`MB1_PAGES`).
+const LOW_PAGES: u64 = LOW_MEMORY_END / PAGE_SIZE;
 /// `X86_CR0_PE | X86_CR0_ET`: protected mode, paging off.
 pub const PVH_CR0: u32 = 0x11;
 /// 4 GiB: where EBX (the start_info address) stops.
@@ -142,7 +153,7 @@ pub enum Dom0BuildError {
     },
     /// The computation leaves dom0 no page.
     NoMemoryForDom0,
-    /// The memory map has more entries than [`E820_MAX`].
+    /// The host's memory map has more entries than [`E820_MAX`], or dom0's than [`DOM0_E820_MAX`].
     E820TooLarge,
     /// The host's RAM holds fewer whole pages than dom0 gets (Xen asserts).
     HostRamTooSmall {
@@ -407,47 +418,67 @@ pub fn sanitize_e820(
     Ok(out)
 }
 
-/// hvm/dom0_build.c `pvh_setup_e820` (4.17): dom0's map is the host's, with RAM cut to whole pages
-/// and to `nr_pages` in address order. Non-RAM entries are copied; RAM past dom0's share is left
-/// out (a hole; later Xen marks it E820_UNUSABLE). So dom0's RAM sits where the host has RAM,
-/// with the host's holes below 4 GiB, and whatever does not fit below continues above.
+/// hvm/dom0_build.c `pvh_setup_e820` (4.17): dom0's map is the host's, entry for entry, with RAM
+/// cut to whole pages (an entry without a whole page is dropped) and given to dom0 in address order
+/// until it has `nr_pages`. The RAM entry in which dom0's share ends is split: its first part stays
+/// RAM, the rest of its pages become an E820_UNUSABLE entry; every RAM entry after it becomes
+/// E820_UNUSABLE as it is (not page-rounded), "to prevent Dom0 from placing BARs in this area".
+/// Non-RAM entries are copied. So dom0's RAM sits where the host has RAM, with the host's holes
+/// below 4 GiB, and whatever does not fit below continues above.
 pub fn pvh_setup_e820(
     host: &FixedList<E820Entry, E820_MAX>,
     nr_pages: u64,
-) -> Result<FixedList<E820Entry, E820_MAX>, Dom0BuildError> {
+) -> Result<Dom0E820, Dom0BuildError> {
     let mut out = FixedList::new();
+    let mut push = |e: E820Entry| {
+        if out.push(e) {
+            Ok(())
+        } else {
+            Err(Dom0BuildError::E820TooLarge)
+        }
+    };
     let mut cur_pages = 0u64;
     for entry in host.iter() {
-        let guest = if entry.r#type != E820_RAM {
-            entry
-        } else {
-            if cur_pages == nr_pages {
-                continue;
-            }
-            let Some(start) = page_round_up(entry.addr) else {
-                continue;
-            };
-            let end = entry.end() & !(PAGE_SIZE - 1);
-            if start >= end {
-                continue;
-            }
-            let pages = (end - start) / PAGE_SIZE;
-            let size = if cur_pages + pages > nr_pages {
-                let size = (nr_pages - cur_pages) * PAGE_SIZE;
-                cur_pages = nr_pages;
-                size
-            } else {
-                cur_pages += pages;
-                end - start
-            };
-            E820Entry {
-                addr: start,
-                size,
-                r#type: E820_RAM,
-            }
+        if entry.r#type != E820_RAM {
+            push(entry)?;
+            continue;
+        }
+        if cur_pages == nr_pages {
+            // Checked before the rounding: even a RAM entry without a whole page is kept.
+            push(E820Entry {
+                r#type: E820_UNUSABLE,
+                ..entry
+            })?;
+            continue;
+        }
+        let Some(start) = page_round_up(entry.addr) else {
+            continue;
         };
-        if !out.push(guest) {
-            return Err(Dom0BuildError::E820TooLarge);
+        let end = entry.end() & !(PAGE_SIZE - 1);
+        if start >= end {
+            continue;
+        }
+        let pages = (end - start) / PAGE_SIZE;
+        if cur_pages + pages > nr_pages {
+            let split = start + (nr_pages - cur_pages) * PAGE_SIZE;
+            push(E820Entry {
+                addr: start,
+                size: split - start,
+                r#type: E820_RAM,
+            })?;
+            push(E820Entry {
+                addr: split,
+                size: end - split,
+                r#type: E820_UNUSABLE,
+            })?;
+            cur_pages = nr_pages;
+        } else {
+            cur_pages += pages;
+            push(E820Entry {
+                addr: start,
+                size: end - start,
+                r#type: E820_RAM,
+            })?;
         }
     }
     if cur_pages != nr_pages {
@@ -460,7 +491,7 @@ pub fn pvh_setup_e820(
 }
 
 /// Later Xen's `check_load_address`: `[start, end)` lies inside one RAM entry.
-fn check_load_address(e820: &FixedList<E820Entry, E820_MAX>, start: u64, end: u64) -> bool {
+fn check_load_address(e820: &Dom0E820, start: u64, end: u64) -> bool {
     e820.iter()
         .any(|e| e.r#type == E820_RAM && e.addr <= start && e.end() >= end)
 }
@@ -469,12 +500,7 @@ fn check_load_address(e820: &FixedList<E820Entry, E820_MAX>, start: u64, end: u6
 /// the kernel `[kernel_start, kernel_end)` (page-rounded). When the kernel sits inside a range, the
 /// larger side is used, as in 4.17 (the side after the kernel on a tie); a kernel overlapping only
 /// one end of a range leaves the other side (4.17 miscomputed that case, fixed in later Xen).
-fn find_memory(
-    e820: &FixedList<E820Entry, E820_MAX>,
-    kernel_start: u64,
-    kernel_end: u64,
-    size: u64,
-) -> Option<u64> {
+fn find_memory(e820: &Dom0E820, kernel_start: u64, kernel_end: u64, size: u64) -> Option<u64> {
     for e in e820.iter() {
         let end = e.end();
         if end <= LOW_MEMORY_END || e.r#type != E820_RAM {
@@ -561,16 +587,43 @@ pub struct ModulePlacement {
     pub cmdline_paddr: u64,
 }
 
-/// A range of dom0's RAM to back with pages.
+/// What backs a range of dom0's guest frames, and with which p2m type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dom0RamRange {
+pub enum Dom0Backing {
+    /// Frames from the domain heap, `p2m_ram_rw` (`pvh_populate_memory_range`).
+    Ram,
+    /// Frames from the domain heap, `p2m_ram_rw`, filled with a copy of the host's memory at the
+    /// same physical addresses: dom0's RAM below 1 MiB (`pvh_populate_p2m`:
+    /// `hvm_copy_to_guest_phys(mfn_to_maddr(addr), mfn_to_virt(addr), ...)`), so that dom0 sees
+    /// the BIOS data area, the EBDA's neighbourhood and whatever the firmware left there, in
+    /// frames of its own.
+    RamCopiedFromHost,
+    /// The host's own frames at the same addresses (gfn == mfn), `p2m_mmio_direct`: every page
+    /// below 1 MiB that is not dom0's RAM (`pvh_populate_p2m`: `set_mmio_p2m_entry`), and the
+    /// ACPI and ACPI NVS ranges of dom0's map (`pvh_setup_acpi`: `modify_identity_mmio`).
+    Identity,
+}
+
+impl Dom0Backing {
+    /// The p2m type Xen gives such frames.
+    pub const fn p2m_type(self) -> P2mType {
+        match self {
+            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost => P2mType::RamRw,
+            Dom0Backing::Identity => P2mType::MmioDirect,
+        }
+    }
+}
+
+/// A range of dom0's guest frames and what backs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dom0P2mRange {
     /// First guest frame.
     pub gfn: u64,
     /// Number of frames.
     pub nr_pages: u64,
-    /// Below 1 MiB: Xen hands dom0 the host's own frames (gfn == mfn, `pvh_steal_low_ram`) instead
-    /// of allocating.
-    pub identity: bool,
+    /// What backs them: for [`Dom0Backing::Identity`] and [`Dom0Backing::RamCopiedFromHost`],
+    /// the host frames from `gfn` on.
+    pub backing: Dom0Backing,
 }
 
 /// What to put in guest memory.
@@ -753,7 +806,7 @@ pub struct Dom0Plan<'a> {
     /// dom0's size.
     pub pages: Dom0Pages,
     /// dom0's memory map (what XENMEM_memory_map returns to it).
-    pub e820: FixedList<E820Entry, E820_MAX>,
+    pub e820: Dom0E820,
     /// The kernel's Xen notes, entry and extent.
     pub kernel: PvhKernel<'a>,
     /// The loadable segments, in program header order.
@@ -1014,38 +1067,79 @@ impl<'a> Dom0Plan<'a> {
         });
     }
 
-    /// dom0's RAM as frames to back, from its map: below 1 MiB the host's own frames
-    /// (`pvh_steal_low_ram`), above it frames from the heap (`pvh_populate_memory_range`).
-    pub fn ram_ranges(&self) -> impl Iterator<Item = Dom0RamRange> + '_ {
-        const LOW_PAGES: u64 = LOW_MEMORY_END / PAGE_SIZE;
-        self.e820
+    /// dom0's p2m, range by range, in the order Xen 4.17 builds it:
+    ///
+    /// 1. `pvh_populate_p2m`: each RAM entry of dom0's map from the domain heap; the part below
+    ///    1 MiB gets a copy of the host's memory there ([`Dom0Backing::RamCopiedFromHost`]);
+    /// 2. `pvh_populate_p2m`, "Identity map everything below 1MB that's not already mapped": the
+    ///    gaps between those RAM entries below gfn 0x100, gfn == mfn as `p2m_mmio_direct`
+    ///    (holes, the EBDA, the VGA window, option ROMs and the BIOS, and the partial pages the
+    ///    rounding of RAM left out);
+    /// 3. `pvh_setup_acpi`, "Identity map ACPI e820 regions": each E820_ACPI and E820_NVS entry
+    ///    of dom0's map, from the page holding its first byte to the page holding its last
+    ///    (`PFN_DOWN(addr)`, `PFN_UP((addr & ~PAGE_MASK) + size)`), with what lies below 1 MiB
+    ///    left out ("Memory below 1MB has been dealt with by pvh_populate_p2m()").
+    ///
+    /// RAM entries of dom0's map are whole pages and no entry overlaps another, so no identity
+    /// page is also a RAM page; two ACPI ranges may share a page, which is then mapped twice to
+    /// the same frame, as in Xen. No hypervisor frame is identity-mapped: below 1 MiB a frame
+    /// that is RAM on the host is always dom0's RAM (copied, not shared) unless dom0 has fewer
+    /// pages than the host's low RAM, and above it only ACPI and NVS frames are, which the heap
+    /// never holds.
+    pub fn p2m_ranges(&self) -> impl Iterator<Item = Dom0P2mRange> + '_ {
+        let ram = self
+            .e820
             .iter()
             .filter(|e| e.r#type == E820_RAM)
             .flat_map(|e| {
                 let (gfn, end) = (e.addr / PAGE_SIZE, e.end() / PAGE_SIZE);
                 let split = end.min(LOW_PAGES).max(gfn);
                 [
-                    Dom0RamRange {
+                    Dom0P2mRange {
                         gfn,
                         nr_pages: split - gfn,
-                        identity: true,
+                        backing: Dom0Backing::RamCopiedFromHost,
                     },
-                    Dom0RamRange {
+                    Dom0P2mRange {
                         gfn: split,
                         nr_pages: end - split,
-                        identity: false,
+                        backing: Dom0Backing::Ram,
                     },
                 ]
-            })
+            });
+        // The gaps below gfn 0x100 between the RAM entries (sorted, disjoint, whole pages).
+        let low_ram = self
+            .e820
+            .iter()
+            .filter(|e| e.r#type == E820_RAM && e.addr < LOW_MEMORY_END)
+            .map(|e| (e.addr / PAGE_SIZE, (e.end() / PAGE_SIZE).min(LOW_PAGES)))
+            .chain([(LOW_PAGES, LOW_PAGES)]);
+        let low_identity = low_ram.scan(0u64, |next, (start, end)| {
+            let gap = Dom0P2mRange {
+                gfn: *next,
+                nr_pages: start.saturating_sub(*next),
+                backing: Dom0Backing::Identity,
+            };
+            *next = (*next).max(end);
+            Some(gap)
+        });
+        let acpi = self
+            .e820
+            .iter()
+            .filter(|e| e.r#type == E820_ACPI || e.r#type == E820_NVS)
+            .filter_map(|e| {
+                let pfn = e.addr / PAGE_SIZE;
+                let nr_pages = ((e.addr % PAGE_SIZE) + e.size).div_ceil(PAGE_SIZE);
+                let end = pfn + nr_pages;
+                (end > LOW_PAGES).then(|| Dom0P2mRange {
+                    gfn: pfn.max(LOW_PAGES),
+                    nr_pages: end - pfn.max(LOW_PAGES),
+                    backing: Dom0Backing::Identity,
+                })
+            });
+        ram.chain(low_identity)
+            .chain(acpi)
             .filter(|r| r.nr_pages != 0)
-    }
-
-    /// The pages to allocate from the heap: dom0's pages minus those it takes below 1 MiB.
-    pub fn heap_pages(&self) -> u64 {
-        self.ram_ranges()
-            .filter(|r| !r.identity)
-            .map(|r| r.nr_pages)
-            .sum()
     }
 
     /// The boot vCPU as the `vcpu_hvm_context` Xen hands `arch_set_info_hvm_guest`.
@@ -1071,7 +1165,7 @@ mod tests {
         }
     }
 
-    fn map(entries: &[E820Entry]) -> FixedList<E820Entry, E820_MAX> {
+    fn map(entries: &[E820Entry]) -> Dom0E820 {
         let mut l = FixedList::new();
         for e in entries {
             l.push(*e);

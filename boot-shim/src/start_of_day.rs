@@ -494,26 +494,8 @@ pub fn build_pvh_dom0<X: Vendor>(
         .create_domain(Some(0), dom0)
         .map_err(|e| fail("creating domain 0", e))?;
     d.mem.set_max_pages(plan.pages.max_pages);
-    for range in plan.ram_ranges() {
-        // The low 1 MiB is identity-mapped in Xen; here it is ordinary RAM like the rest.
-        let end = range.gfn + range.nr_pages;
-        let mut gfn = range.gfn;
-        while gfn < end {
-            let order = if gfn.is_multiple_of(512) && end - gfn >= 512 {
-                9
-            } else {
-                0
-            };
-            let mfn = hv
-                .heap
-                .alloc_domheap_pages(&d.mem, order, &Default::default())
-                .map_err(|e| fail("populating dom0", e))?;
-            let mut p2m = d.p2m.locked();
-            d.pod
-                .physmap_add_page(&mut p2m, &hv.heap, Gfn(gfn), mfn, order, P2mType::RamRw)
-                .map_err(|e| fail("mapping dom0's memory", e))?;
-            gfn += 1 << order;
-        }
+    for range in plan.p2m_ranges() {
+        populate_dom0_range(hv, &d, range)?;
     }
     let zeros = [0u8; PAGE as usize];
     for write in plan.writes().iter() {
@@ -555,6 +537,79 @@ pub fn build_pvh_dom0<X: Vendor>(
     let mut vcpu = X::new_pvh(plan.vcpu.eip, plan.vcpu.ebx, ncr3);
     X::allow_hardware_io(&mut vcpu);
     Ok((d, vcpu))
+}
+
+/// Backs one range of dom0's p2m as the plan says (`pvh_populate_p2m`, `pvh_setup_acpi`): RAM
+/// from the domain heap in 2 MiB pieces where aligned, filled with the host's memory at the same
+/// addresses below 1 MiB; identity ranges as `p2m_mmio_direct` entries to the host's own frames,
+/// in the largest aligned pieces (Xen's `modify_identity_mmio`; below 1 MiB it maps page by page,
+/// which gives the same entries since the p2m's set-entry splits a range the same way).
+fn populate_dom0_range<Fmt: P2mFormat>(
+    hv: &Hv<Fmt>,
+    d: &Domain<Fmt>,
+    range: boot_shim::dom0_build::Dom0P2mRange,
+) -> Result<(), Dom0Error> {
+    use alloc::format;
+    use boot_shim::dom0_build::Dom0Backing;
+    use xen_mm::p2m::types::P2mAccess;
+
+    let fail = |what: &str, gfn: u64, e: hypercall::Errno| {
+        Dom0Error::Build(format!("{what} at gfn {gfn:#x}: {e:?}"))
+    };
+    let end = range.gfn + range.nr_pages;
+    let mut gfn = range.gfn;
+    while gfn < end {
+        match range.backing {
+            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost => {
+                let order = if gfn.is_multiple_of(512) && end - gfn >= 512 {
+                    9
+                } else {
+                    0
+                };
+                let mfn = hv
+                    .heap
+                    .alloc_domheap_pages(&d.mem, order, &Default::default())
+                    .map_err(|e| fail("populating dom0", gfn, e))?;
+                let mut p2m = d.p2m.locked();
+                d.pod
+                    .physmap_add_page(&mut p2m, &hv.heap, Gfn(gfn), mfn, order, P2mType::RamRw)
+                    .map_err(|e| fail("mapping dom0's memory", gfn, e))?;
+                gfn += 1 << order;
+            }
+            Dom0Backing::Identity => {
+                let align = gfn.trailing_zeros().min(xen_mm::p2m::PAGE_ORDER_1G);
+                let order = align.min((end - gfn).ilog2());
+                d.p2m
+                    .set_entry(
+                        &hv.heap,
+                        Gfn(gfn),
+                        Some(Mfn(gfn)),
+                        order,
+                        P2mType::MmioDirect,
+                        P2mAccess::Rwx,
+                    )
+                    .map_err(|e| fail("identity-mapping for dom0", gfn, e))?;
+                gfn += 1 << order;
+            }
+        }
+    }
+    if range.backing == Dom0Backing::RamCopiedFromHost {
+        // hvm_copy_to_guest_phys(mfn_to_maddr(addr), mfn_to_virt(addr), ...): the host's low
+        // memory, page by page, into dom0's new frames.
+        let mut page = [0u8; PAGE as usize];
+        for gfn in range.gfn..end {
+            if !arch_x86::directmap::read_phys(gfn * PAGE, &mut page) {
+                return Err(Dom0Error::Build(format!(
+                    "host memory at {:#x} is not mapped",
+                    gfn * PAGE
+                )));
+            }
+            copy_to_domain(hv, d, gfn * PAGE, &page).map_err(|e| {
+                Dom0Error::Build(format!("copying low memory at gfn {gfn:#x}: {e}"))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The Xen notes libelf read, as Xen's VERBOSE libelf logs them ("ELF: note: GUEST_OS = ...").
