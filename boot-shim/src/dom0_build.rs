@@ -25,7 +25,17 @@
 //! - the space for the metadata counts the module command lines (4.17 forgets them; fixed later);
 //! - several modules may be passed (Xen passes only the first, the initrd): each one is laid out
 //!   as Xen lays out the initrd, so one module gives Xen's exact layout;
-//! - the host RSDP is passed through; Xen crafts its own RSDP/XSDT/MADT in stolen dom0 RAM;
+//! - the host RSDP is passed through (found as Xen finds it, `acpi_find_root_pointer`); Xen
+//!   crafts its own RSDP/XSDT/MADT in stolen dom0 RAM (`pvh_setup_acpi`), marked E820_ACPI;
+//! - `pvh_setup_acpi`'s first loop, which adds each allowed ACPI table's range to dom0's map as
+//!   E820_ACPI (`pvh_add_mem_range`), is not done: a table is allowed only when each of its pages
+//!   lies wholly in one reserved, ACPI or NVS entry of the host's map (`acpi_memory_banned`), and
+//!   dom0's map holds those entries as they are, so `pvh_add_mem_range` finds an overlap and
+//!   returns -EEXIST for every allowed table of non-zero length;
+//! - `arch_iommu_hwdom_init`'s identity maps of reserved ranges are made without an IOMMU (Xen
+//!   needs one for a PVH dom0); its `mfn_valid` test above 4 GiB is "below the end of the
+//!   host's RAM", and every MCFG region is kept out, where Xen may reject an MCFG and then map
+//!   it;
 //! - a bzImage or compressed kernel reaches this plan decompressed (start_of_day.rs, with the
 //!   bzimage crate, into a block of the domain heap freed once dom0 is built; Xen decompresses
 //!   into the module's own memory, moved up by `bzimage_headroom` at boot), and that block is not
@@ -45,7 +55,7 @@ use crate::boot_memory::PAGE_SIZE;
 use crate::multiboot2::MemoryRegion;
 use crate::options::{Dom0Mem, FixedList, MemSize};
 use libelf::{Elf, ElfError, PvhKernel};
-use xen_mm::p2m::types::P2mType;
+use xen_mm::p2m::types::{P2mAccess, P2mType};
 
 /// e820 type: usable RAM.
 pub const E820_RAM: u32 = 1;
@@ -559,6 +569,12 @@ pub struct Dom0Config<'a> {
     pub modules: &'a [Dom0Module<'a>],
     /// The ACPI RSDP's physical address (0 if none), passed through in start_info.
     pub rsdp_paddr: u64,
+    /// The host's IO-APICs' register addresses (the MADT's): Xen's PVH dom0 has an emulated
+    /// IO-APIC at each, so their pages are not identity-mapped.
+    pub ioapics: &'a [u64],
+    /// The host's PCI configuration-space regions (the MCFG's), `[start, end)` in bytes: vPCI
+    /// traps them for Xen's PVH dom0, so they are not identity-mapped.
+    pub mmcfg: &'a [(u64, u64)],
 }
 
 /// Where one PT_LOAD segment goes: `p_filesz` bytes from the image at `p_offset`, then zeros up to
@@ -598,10 +614,15 @@ pub enum Dom0Backing {
     /// the BIOS data area, the EBDA's neighbourhood and whatever the firmware left there, in
     /// frames of its own.
     RamCopiedFromHost,
-    /// The host's own frames at the same addresses (gfn == mfn), `p2m_mmio_direct`: every page
-    /// below 1 MiB that is not dom0's RAM (`pvh_populate_p2m`: `set_mmio_p2m_entry`), and the
-    /// ACPI and ACPI NVS ranges of dom0's map (`pvh_setup_acpi`: `modify_identity_mmio`).
+    /// The host's own frames at the same addresses (gfn == mfn), `p2m_mmio_direct` with the
+    /// p2m's default access (read, write, execute): every page below 1 MiB that is not dom0's
+    /// RAM nor mapped already (`pvh_populate_p2m`: `set_mmio_p2m_entry`), and the ACPI and ACPI
+    /// NVS ranges of dom0's map (`pvh_setup_acpi`: `modify_identity_mmio`).
     Identity,
+    /// The host's own frames at the same addresses, `p2m_mmio_direct` with `p2m_access_rw`: the
+    /// pages touching the host's reserved ranges (`arch_iommu_hwdom_init`:
+    /// `p2m_add_identity_entry`).
+    IdentityReserved,
 }
 
 impl Dom0Backing {
@@ -609,8 +630,22 @@ impl Dom0Backing {
     pub const fn p2m_type(self) -> P2mType {
         match self {
             Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost => P2mType::RamRw,
-            Dom0Backing::Identity => P2mType::MmioDirect,
+            Dom0Backing::Identity | Dom0Backing::IdentityReserved => P2mType::MmioDirect,
         }
+    }
+
+    /// The access Xen gives them: `p2m_access_rw` for `p2m_add_identity_entry`'s, else the
+    /// default, `p2m_access_rwx`.
+    pub const fn p2m_access(self) -> P2mAccess {
+        match self {
+            Dom0Backing::IdentityReserved => P2mAccess::Rw,
+            _ => P2mAccess::Rwx,
+        }
+    }
+
+    /// Whether the range maps the host's own frames (gfn == mfn).
+    pub const fn is_identity(self) -> bool {
+        matches!(self, Dom0Backing::Identity | Dom0Backing::IdentityReserved)
     }
 }
 
@@ -826,6 +861,10 @@ pub struct Dom0Plan<'a> {
     /// The boot vCPU's registers.
     pub vcpu: vcpu_hvm_x86_32,
     image: &'a [u8],
+    /// The host's sanitized map, for `arch_iommu_hwdom_init`'s rules.
+    host_e820: FixedList<E820Entry, E820_MAX>,
+    ioapics: &'a [u64],
+    mmcfg: &'a [(u64, u64)],
     module_images: &'a [Dom0Module<'a>],
     start_info_bytes: [u8; START_INFO_SIZE as usize],
     modlist_bytes: [u8; MODLIST_ENTRY_SIZE as usize * MAX_DOM0_MODULES],
@@ -989,9 +1028,36 @@ pub fn plan_pvh_dom0<'a>(
         start_info,
         vcpu: pvh_vcpu_state(kernel.phys32_entry, ebx),
         image: cfg.kernel,
+        host_e820: host,
+        ioapics: cfg.ioapics,
+        mmcfg: cfg.mmcfg,
         module_images: cfg.modules,
         start_info_bytes: start_info_bytes(&start_info),
         modlist_bytes,
+    })
+}
+
+/// The maximal runs of frames in `[start, end)` where `keep` holds, as ranges of `backing`.
+fn runs(
+    start: u64,
+    end: u64,
+    backing: Dom0Backing,
+    keep: impl Fn(u64) -> bool,
+) -> impl Iterator<Item = Dom0P2mRange> {
+    let mut pfn = start;
+    core::iter::from_fn(move || {
+        while pfn < end && !keep(pfn) {
+            pfn += 1;
+        }
+        let gfn = pfn;
+        while pfn < end && keep(pfn) {
+            pfn += 1;
+        }
+        (pfn > gfn).then_some(Dom0P2mRange {
+            gfn,
+            nr_pages: pfn - gfn,
+            backing,
+        })
     })
 }
 
@@ -1067,26 +1133,39 @@ impl<'a> Dom0Plan<'a> {
         });
     }
 
-    /// dom0's p2m, range by range, in the order Xen 4.17 builds it:
+    /// dom0's p2m, range by range, in the order Xen 4.17's `dom0_construct_pvh` builds it:
     ///
-    /// 1. `pvh_populate_p2m`: each RAM entry of dom0's map from the domain heap; the part below
+    /// 1. `iommu_hwdom_init` -> `arch_iommu_hwdom_init` (xen/drivers/passthrough/x86/iommu.c),
+    ///    which runs before the RAM is populated: for a PVH dom0 (`check_hwdom_reqs` makes it
+    ///    strict, `iommu_hwdom_reserved` defaults to 1), `hwdom_iommu_map` identity-maps every page
+    ///    that `page_get_ram_type` finds touching an E820_RESERVED entry of the host's map, with
+    ///    `p2m_add_identity_entry(.., p2m_access_rw, ..)` ([`Dom0Backing::IdentityReserved`]),
+    ///    except pages above 4 GiB that are not `mfn_valid` (here: at or beyond the end of the
+    ///    host's RAM), the local APIC's range 0xfee00-0xfeeff, the pages of the IO-APICs (dom0
+    ///    has an emulated one at each) and the PCI configuration space of the MCFG (vPCI traps
+    ///    it); conventional RAM, unusable, ACPI-only pages and holes are not mapped this way;
+    /// 2. `pvh_populate_p2m`: each RAM entry of dom0's map from the domain heap; the part below
     ///    1 MiB gets a copy of the host's memory there ([`Dom0Backing::RamCopiedFromHost`]);
-    /// 2. `pvh_populate_p2m`, "Identity map everything below 1MB that's not already mapped": the
-    ///    gaps between those RAM entries below gfn 0x100, gfn == mfn as `p2m_mmio_direct`
-    ///    (holes, the EBDA, the VGA window, option ROMs and the BIOS, and the partial pages the
-    ///    rounding of RAM left out);
-    /// 3. `pvh_setup_acpi`, "Identity map ACPI e820 regions": each E820_ACPI and E820_NVS entry
+    /// 3. `pvh_populate_p2m`, "Identity map everything below 1MB that's not already mapped": the
+    ///    pages below gfn 0x100 that are neither RAM nor mapped in step 1, gfn == mfn as
+    ///    `p2m_mmio_direct` with the default access (holes such as the VGA window and the ROMs,
+    ///    and the partial pages the rounding of RAM left out);
+    /// 4. `pvh_setup_acpi`, "Identity map ACPI e820 regions": each E820_ACPI and E820_NVS entry
     ///    of dom0's map, from the page holding its first byte to the page holding its last
     ///    (`PFN_DOWN(addr)`, `PFN_UP((addr & ~PAGE_MASK) + size)`), with what lies below 1 MiB
-    ///    left out ("Memory below 1MB has been dealt with by pvh_populate_p2m()").
+    ///    left out ("Memory below 1MB has been dealt with by pvh_populate_p2m()"), through
+    ///    `map_mmio_regions` with the default access (a page also mapped in step 1 gets it too,
+    ///    as `set_typed_p2m_entry` rewrites an identical entry whose access differs).
     ///
     /// RAM entries of dom0's map are whole pages and no entry overlaps another, so no identity
-    /// page is also a RAM page; two ACPI ranges may share a page, which is then mapped twice to
+    /// page is also a RAM page; identity ranges may share pages, which are then mapped again to
     /// the same frame, as in Xen. No hypervisor frame is identity-mapped: below 1 MiB a frame
     /// that is RAM on the host is always dom0's RAM (copied, not shared) unless dom0 has fewer
-    /// pages than the host's low RAM, and above it only ACPI and NVS frames are, which the heap
-    /// never holds.
+    /// pages than the host's low RAM, and elsewhere only pages touching reserved, ACPI or NVS
+    /// ranges are, of which the heap, the xenheap and the image hold none (they are whole RAM
+    /// frames; Xen's `xen_in_range` check has nothing to exclude).
     pub fn p2m_ranges(&self) -> impl Iterator<Item = Dom0P2mRange> + '_ {
+        let reserved = self.hwdom_reserved_ranges();
         let ram = self
             .e820
             .iter()
@@ -1107,21 +1186,14 @@ impl<'a> Dom0Plan<'a> {
                     },
                 ]
             });
-        // The gaps below gfn 0x100 between the RAM entries (sorted, disjoint, whole pages).
-        let low_ram = self
-            .e820
-            .iter()
-            .filter(|e| e.r#type == E820_RAM && e.addr < LOW_MEMORY_END)
-            .map(|e| (e.addr / PAGE_SIZE, (e.end() / PAGE_SIZE).min(LOW_PAGES)))
-            .chain([(LOW_PAGES, LOW_PAGES)]);
-        let low_identity = low_ram.scan(0u64, |next, (start, end)| {
-            let gap = Dom0P2mRange {
-                gfn: *next,
-                nr_pages: start.saturating_sub(*next),
-                backing: Dom0Backing::Identity,
-            };
-            *next = (*next).max(end);
-            Some(gap)
+        let is_ram = |pfn: u64| {
+            let addr = pfn * PAGE_SIZE;
+            self.e820
+                .iter()
+                .any(|e| e.r#type == E820_RAM && e.addr <= addr && addr < e.end())
+        };
+        let low_identity = runs(0, LOW_PAGES, Dom0Backing::Identity, move |pfn| {
+            !is_ram(pfn) && !self.hwdom_maps_reserved(pfn)
         });
         let acpi = self
             .e820
@@ -1137,9 +1209,67 @@ impl<'a> Dom0Plan<'a> {
                     backing: Dom0Backing::Identity,
                 })
             });
-        ram.chain(low_identity)
+        reserved
+            .chain(ram)
+            .chain(low_identity)
             .chain(acpi)
             .filter(|r| r.nr_pages != 0)
+    }
+
+    /// The frames `hwdom_iommu_map` may map (pfn <= 0xfffff or `mfn_valid`): below 4 GiB, or below
+    /// the end of the host's RAM. (Xen's `mfn_valid` also needs the frame's PDX group to hold
+    /// RAM; that granularity is not modelled.)
+    fn hwdom_top(&self) -> u64 {
+        let ram_end = self
+            .host_e820
+            .iter()
+            .filter(|e| e.r#type == E820_RAM)
+            .map(|e| e.end() / PAGE_SIZE)
+            .max()
+            .unwrap_or(0);
+        ram_end.max(GB4 / PAGE_SIZE)
+    }
+
+    /// `hwdom_iommu_map`'s exclusions for a PVH dom0: the interrupt address range, the emulated
+    /// IO-APICs' pages and the MMCFG regions vPCI traps.
+    fn hwdom_excluded(&self, pfn: u64) -> bool {
+        let addr = pfn * PAGE_SIZE;
+        (0xfee00..=0xfeeff).contains(&pfn)
+            || self.ioapics.iter().any(|&a| a / PAGE_SIZE == pfn)
+            || self.mmcfg.iter().any(|&(s, e)| s <= addr && addr < e)
+    }
+
+    /// Whether `hwdom_iommu_map` identity-maps `pfn` for a PVH dom0: it touches a reserved entry
+    /// of the host's map and is not excluded.
+    fn hwdom_maps_reserved(&self, pfn: u64) -> bool {
+        let (start, end) = (pfn * PAGE_SIZE, (pfn + 1) * PAGE_SIZE);
+        pfn < self.hwdom_top()
+            && self
+                .host_e820
+                .iter()
+                .any(|e| e.r#type == E820_RESERVED && e.addr < end && e.end() > start)
+            && !self.hwdom_excluded(pfn)
+    }
+
+    /// Step 1 of [`Dom0Plan::p2m_ranges`]: the host's reserved entries page by page, each page
+    /// once (sorted entries may share a page), cut at [`Dom0Plan::hwdom_top`] and around the
+    /// exclusions.
+    fn hwdom_reserved_ranges(&self) -> impl Iterator<Item = Dom0P2mRange> + '_ {
+        let top = self.hwdom_top();
+        self.host_e820
+            .iter()
+            .filter(|e| e.r#type == E820_RESERVED)
+            .scan(0u64, move |done, e| {
+                let start = (e.addr / PAGE_SIZE).max(*done);
+                let end = e.end().div_ceil(PAGE_SIZE).min(top).max(start);
+                *done = end.max(*done);
+                Some((start, end))
+            })
+            .flat_map(move |(start, end)| {
+                runs(start, end, Dom0Backing::IdentityReserved, move |pfn| {
+                    !self.hwdom_excluded(pfn)
+                })
+            })
     }
 
     /// The boot vCPU as the `vcpu_hvm_context` Xen hands `arch_set_info_hvm_guest`.

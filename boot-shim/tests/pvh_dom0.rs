@@ -6,7 +6,7 @@ use boot_shim::dom0_build::*;
 use boot_shim::options::{parse_dom0_mem, Dom0Mem};
 use libelf::*;
 use proptest::prelude::*;
-use xen_mm::p2m::types::P2mType;
+use xen_mm::p2m::types::{P2mAccess, P2mType};
 use xen_public::elfnote::*;
 
 const MIB: u64 = 1 << 20;
@@ -799,6 +799,8 @@ fn config<'a>(
         cmdline: Some(cmdline),
         modules,
         rsdp_paddr: 0xf5a30,
+        ioapics: &[0xfec0_0000],
+        mmcfg: &[],
     }
 }
 
@@ -958,27 +960,12 @@ fn long_command_lines_are_cut_like_xen() {
     assert_eq!(cook_dom0_cmdline(b"  a b\0c"), (&b"a b"[..], false));
 }
 
-fn ram(gfn: u64, nr_pages: u64) -> Dom0P2mRange {
-    Dom0P2mRange {
+/// A range of dom0's p2m backed by `backing`.
+fn p2m(backing: Dom0Backing) -> impl Fn(u64, u64) -> Dom0P2mRange {
+    move |gfn, nr_pages| Dom0P2mRange {
         gfn,
         nr_pages,
-        backing: Dom0Backing::Ram,
-    }
-}
-
-fn copied(gfn: u64, nr_pages: u64) -> Dom0P2mRange {
-    Dom0P2mRange {
-        gfn,
-        nr_pages,
-        backing: Dom0Backing::RamCopiedFromHost,
-    }
-}
-
-fn identity(gfn: u64, nr_pages: u64) -> Dom0P2mRange {
-    Dom0P2mRange {
-        gfn,
-        nr_pages,
-        backing: Dom0Backing::Identity,
+        backing,
     }
 }
 
@@ -997,15 +984,22 @@ fn acpi_map() -> Vec<E820Entry> {
     ]
 }
 
-/// xen/arch/x86/hvm/dom0_build.c `pvh_populate_p2m` and `pvh_setup_acpi` (4.17), by hand: RAM
-/// entries populated in map order, the part below 1 MiB a copy of the host's
-/// (`hvm_copy_to_guest_phys(.., mfn_to_virt(addr), ..)`); then every page below 1 MiB not yet
-/// mapped identity-mapped (`set_mmio_p2m_entry`, p2m_mmio_direct); then the ACPI and NVS entries,
-/// from `PFN_DOWN(addr)` for `PFN_UP((addr & ~PAGE_MASK) + size)` pages (`modify_identity_mmio`).
-/// Reserved ranges above 1 MiB (the IO-APIC's and local APIC's pages here) are not mapped, and
-/// neither is dom0's E820_UNUSABLE tail.
+/// Xen 4.17's `dom0_construct_pvh`, by hand: first `arch_iommu_hwdom_init`
+/// (xen/drivers/passthrough/x86/iommu.c `hwdom_iommu_map`: pages touching a reserved range,
+/// p2m_mmio_direct with p2m_access_rw, not the IO-APIC's nor the local APIC's page); then
+/// xen/arch/x86/hvm/dom0_build.c `pvh_populate_p2m`: RAM entries populated in map order, the part
+/// below 1 MiB a copy of the host's (`hvm_copy_to_guest_phys(.., mfn_to_virt(addr), ..)`), then
+/// every page below 1 MiB not yet mapped identity-mapped (`set_mmio_p2m_entry`); then
+/// `pvh_setup_acpi`: the ACPI and NVS entries, from `PFN_DOWN(addr)` for
+/// `PFN_UP((addr & ~PAGE_MASK) + size)` pages (`modify_identity_mmio`). dom0's E820_UNUSABLE
+/// tail is not mapped.
 #[test]
 fn p2m_plan_copies_low_ram_and_identity_maps_the_rest_of_the_first_mib_and_acpi() {
+    let (ram, copied) = (p2m(Dom0Backing::Ram), p2m(Dom0Backing::RamCopiedFromHost));
+    let (identity, reserved) = (
+        p2m(Dom0Backing::Identity),
+        p2m(Dom0Backing::IdentityReserved),
+    );
     let kernel = kernel64();
     let cfg = config(&kernel, &[], b"");
     let plan = plan_pvh_dom0(&cfg, acpi_map()).unwrap();
@@ -1015,28 +1009,29 @@ fn p2m_plan_copies_low_ram_and_identity_maps_the_rest_of_the_first_mib_and_acpi(
     assert_eq!(
         got,
         [
+            // The EBDA's page (with the last KiB of the host's low RAM) and the BIOS.
+            reserved(0x9f, 1),
+            reserved(0xe8, 0x18),
+            // The reserved range after the NVS one; the IO-APIC's and local APIC's pages not.
+            reserved(0x3ff20, 0xe0),
             copied(0, 0x9f),
             ram(0x100, nr_pages - 0x9f),
-            // 0x9f000: the page with the EBDA (and the last KiB of the host's low RAM), the VGA
-            // window, option ROMs and the BIOS.
-            identity(0x9f, 0x100 - 0x9f),
+            // The VGA window and the option ROMs: no e820 entry, below 1 MiB.
+            identity(0xa0, 0xe8 - 0xa0),
             // ACPI: [0x3ff00000, 0x3ff10800) touches pages 0x3ff00..=0x3ff10.
             identity(0x3ff00, 0x11),
             // NVS: [0x3ff10800, 0x3ff20000) from page 0x3ff10 (shared with the ACPI range).
             identity(0x3ff10, 0x10),
         ]
     );
-    let types: Vec<_> = got.iter().map(|r| r.backing.p2m_type()).collect();
-    assert_eq!(
-        types,
-        [
-            P2mType::RamRw,
-            P2mType::RamRw,
-            P2mType::MmioDirect,
-            P2mType::MmioDirect,
-            P2mType::MmioDirect
-        ]
-    );
+    let how: Vec<_> = got
+        .iter()
+        .map(|r| (r.backing.p2m_type(), r.backing.p2m_access()))
+        .collect();
+    let rw = (P2mType::MmioDirect, P2mAccess::Rw);
+    let rwx = (P2mType::MmioDirect, P2mAccess::Rwx);
+    let ram_rw = (P2mType::RamRw, P2mAccess::Rwx);
+    assert_eq!(how, [rw, rw, rw, ram_rw, ram_rw, rwx, rwx, rwx]);
     // dom0's map says so: RAM, then what was RAM beyond dom0's share as UNUSABLE.
     let ram_end = MIB + (nr_pages - 0x9f) * 4096;
     assert!(plan
@@ -1045,11 +1040,66 @@ fn p2m_plan_copies_low_ram_and_identity_maps_the_rest_of_the_first_mib_and_acpi(
         .any(|x| x == e(ram_end, 0x3ff0_0000 - ram_end, E820_UNUSABLE)));
 }
 
+/// hwdom_iommu_map's other rules: a page that only touches a reserved range is mapped (its type
+/// has RAM_TYPE_RESERVED), pages shared by two reserved ranges are mapped once, MMCFG regions
+/// (`vpci_is_mmcfg_address`) are not, and above 4 GiB only frames below the end of RAM
+/// (`mfn_valid`) are. A reserved page below 1 MiB is not mapped again by the first-MiB loop.
+#[test]
+fn reserved_ranges_are_identity_mapped_as_hwdom_iommu_map_does() {
+    let (identity, reserved) = (
+        p2m(Dom0Backing::Identity),
+        p2m(Dom0Backing::IdentityReserved),
+    );
+    let kernel = kernel64();
+    let mut cfg = config(&kernel, &[], b"");
+    let mmcfg = [(0xb000_0000, 0xc000_0000)];
+    cfg.mmcfg = &mmcfg;
+    cfg.ioapics = &[0xfec0_0000, 0xfec2_0000];
+    let host = [
+        e(0, 0x9f000, E820_RAM),
+        e(0x9f000, 0x1000, E820_RESERVED),
+        e(0xf0000, 0x10000, E820_RESERVED),
+        e(MIB, (1 << 30) - MIB, E820_RAM),
+        e(0x4000_0800, 0x800, E820_RESERVED), // shares page 0x40000 with the next
+        e(0x4000_1000, 0x1800, E820_RESERVED), // its last page is partly a hole
+        e(0xaff0_0000, 0x20_0000, E820_RESERVED), // ends inside the MMCFG region
+        e(0xfec0_0000, 0x3_0000, E820_RESERVED), // two IO-APICs inside
+        e(0xfee0_0000, 0x10_0000, E820_RESERVED),
+        e(4 << 30, 1 << 30, E820_RAM),
+        e(5 << 30, 0x1000, E820_RESERVED), // above 4 GiB, past the end of RAM
+        e(0x1_0800_0000, 0x1000, E820_RESERVED), // overlaps RAM: reserved wins in sanitize
+    ];
+    let plan = plan_pvh_dom0(&cfg, host).unwrap();
+    let got: Vec<_> = plan
+        .p2m_ranges()
+        .filter(|r| r.backing == Dom0Backing::IdentityReserved)
+        .collect();
+    assert_eq!(
+        got,
+        [
+            reserved(0x9f, 1),
+            reserved(0xf0, 0x10),
+            reserved(0x40000, 3),
+            reserved(0xaff00, 0x100),
+            reserved(0xfec01, 0x1f),
+            reserved(0xfec21, 0xf),
+            reserved(0x108000, 1),
+        ]
+    );
+    let low: Vec<_> = plan
+        .p2m_ranges()
+        .filter(|r| r.backing == Dom0Backing::Identity)
+        .collect();
+    assert_eq!(low, [identity(0xa0, 0x50)]);
+}
+
 /// The same rules where ranges cross 1 MiB: a RAM entry is split at gfn 0x100 between the copy
 /// and plain RAM, no page below 1 MiB is left unmapped, and an NVS range crossing 1 MiB is mapped
 /// only above it ("This shouldn't happen, but is easy to deal with").
 #[test]
 fn p2m_plan_splits_ranges_that_cross_the_first_mib() {
+    let (ram, copied) = (p2m(Dom0Backing::Ram), p2m(Dom0Backing::RamCopiedFromHost));
+    let identity = p2m(Dom0Backing::Identity);
     let kernel = kernel64();
     let cfg = config(&kernel, &[], b"");
     let plan = plan_pvh_dom0(
@@ -1260,8 +1310,9 @@ proptest! {
     /// Whatever the host's map: dom0's RAM is nr_pages frames, copied from the host exactly
     /// below 1 MiB; every page below 1 MiB is mapped once (RAM or identity); no RAM page is also
     /// identity-mapped (pvh_populate_p2m's ASSERT: a page already mapped "must ... be identity
-    /// mapped, or else be a RAM region"); identity pages above 1 MiB are exactly those an ACPI or
-    /// NVS entry touches, and none lies wholly in the host's RAM, where the hypervisor's frames are.
+    /// mapped, or else be a RAM region"); pages mapped for being reserved touch a reserved host
+    /// range, other identity pages above 1 MiB an ACPI or NVS entry; and no identity page lies
+    /// wholly in the host's RAM, where the hypervisor's frames are.
     #[test]
     fn p2m_plan_maps_low_memory_once_and_identity_apart_from_ram(
         extra in proptest::collection::vec((0u64..0x3c00, 1u64..0x400, 1u32..6), 0..12),
@@ -1278,7 +1329,7 @@ proptest! {
         let ranges: Vec<_> = plan.p2m_ranges().collect();
         let ram_pages: u64 = ranges
             .iter()
-            .filter(|r| r.backing != Dom0Backing::Identity)
+            .filter(|r| !r.backing.is_identity())
             .map(|r| r.nr_pages)
             .sum();
         prop_assert_eq!(ram_pages, plan.pages.nr_pages);
@@ -1289,7 +1340,7 @@ proptest! {
             match r.backing {
                 Dom0Backing::RamCopiedFromHost => prop_assert!(end <= 0x100),
                 Dom0Backing::Ram => prop_assert!(r.gfn >= 0x100),
-                Dom0Backing::Identity => {}
+                Dom0Backing::Identity | Dom0Backing::IdentityReserved => {}
             }
             for gfn in r.gfn..end.min(0x100) {
                 low[gfn as usize] += 1;
@@ -1298,7 +1349,7 @@ proptest! {
                 let overlap = r.gfn < o.gfn + o.nr_pages && o.gfn < end;
                 if overlap && !core::ptr::eq(r, o) {
                     prop_assert!(
-                        r.backing == Dom0Backing::Identity && o.backing == Dom0Backing::Identity,
+                        r.backing.is_identity() && o.backing.is_identity(),
                         "{:?} overlaps {:?}", r, o
                     );
                 }
@@ -1306,12 +1357,18 @@ proptest! {
         }
         prop_assert!(low.iter().all(|&n| n == 1), "{:?}", low);
         let host = sanitize_e820(host).unwrap();
-        for r in ranges.iter().filter(|r| r.backing == Dom0Backing::Identity && r.gfn >= 0x100) {
+        for r in ranges.iter().filter(|r| r.backing.is_identity()) {
             for gfn in r.gfn..r.gfn + r.nr_pages {
                 let (s, t) = (gfn * 4096, gfn * 4096 + 4096);
-                let acpi = |x: &E820Entry| x.r#type == E820_ACPI || x.r#type == E820_NVS;
-                let touched = plan.e820.iter().any(|x| acpi(&x) && x.addr < t && x.end() > s);
-                prop_assert!(touched, "gfn {:#x}", gfn);
+                let touches = |x: &E820Entry, types: &[u32]| {
+                    types.contains(&x.r#type) && x.addr < t && x.end() > s
+                };
+                if r.backing == Dom0Backing::IdentityReserved {
+                    prop_assert!(host.iter().any(|x| touches(&x, &[E820_RESERVED])));
+                } else if gfn >= 0x100 {
+                    let acpi = plan.e820.iter().any(|x| touches(&x, &[E820_ACPI, E820_NVS]));
+                    prop_assert!(acpi, "gfn {:#x}", gfn);
+                }
                 let host_ram = host.iter().any(|x| x.r#type == E820_RAM && x.addr <= s && x.end() >= t);
                 prop_assert!(!host_ram, "gfn {:#x}", gfn);
             }
