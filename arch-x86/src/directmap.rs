@@ -80,3 +80,32 @@ impl FrameAccess for DirectMap {
         unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len()) }
     }
 }
+
+/// Copies the host's physical memory at `[paddr, paddr + buf.len())` into `buf` through the direct
+/// map (virtual = physical), as Xen reads firmware memory through `mfn_to_virt` and
+/// `acpi_os_map_memory`: the host's RAM below 1 MiB that dom0 gets a copy of, and the ACPI tables.
+/// Callers name RAM, reserved or ACPI ranges of the memory map, never device registers (the map
+/// is write-back). `false`, and `buf` untouched, when the range is not all in the direct map.
+#[cfg(target_os = "none")]
+pub fn read_phys(paddr: u64, buf: &mut [u8]) -> bool {
+    match paddr.checked_add(buf.len() as u64) {
+        Some(end) if end <= directmap_end() => {}
+        _ => return false,
+    }
+    // SAFETY: every byte of [paddr, paddr + len) is mapped, present and readable, at the same
+    // virtual address (the direct map, checked just above), and `buf` is borrowed mutably, so the
+    // copy writes only memory this function owns for its duration. It is a `rep movsb` rather
+    // than a slice because the range may start at physical address 0 (null, which no Rust
+    // reference may be) and lies outside any Rust allocation. DF is clear, as the ABI requires
+    // at every call.
+    unsafe {
+        core::arch::asm!(
+            "rep movsb",
+            inout("rcx") buf.len() => _,
+            inout("rsi") paddr => _,
+            inout("rdi") buf.as_mut_ptr() => _,
+            options(nostack, preserves_flags)
+        );
+    }
+    true
+}

@@ -5,9 +5,11 @@
 //!   Xen first sorts and de-overlaps (`sanitize_e820_map`, xen/arch/x86/e820.c);
 //! - where the kernel's PT_LOAD segments, the modules, the command lines, the module list and
 //!   `hvm_start_info` go: `pvh_load_kernel` (and its `find_memory`);
+//! - dom0's p2m: RAM from the heap, the host's low memory copied into it, identity maps below
+//!   1 MiB and over the ACPI ranges: `pvh_populate_p2m` and `pvh_setup_acpi`;
 //! - the boot vCPU's state: `pvh_setup_cpus`.
 //!
-//! Nothing here touches memory. The caller allocates dom0's pages ([`Dom0Plan::ram_ranges`]),
+//! Nothing here touches memory. The caller backs dom0's p2m ([`Dom0Plan::p2m_ranges`]),
 //! copies [`Dom0Plan::writes`] into guest-physical memory and starts the vCPU with
 //! [`Dom0Plan::vcpu`]. Nothing allocates either: the lists have fixed capacities (errors past them).
 //!
@@ -23,7 +25,17 @@
 //! - the space for the metadata counts the module command lines (4.17 forgets them; fixed later);
 //! - several modules may be passed (Xen passes only the first, the initrd): each one is laid out
 //!   as Xen lays out the initrd, so one module gives Xen's exact layout;
-//! - the host RSDP is passed through; Xen crafts its own RSDP/XSDT/MADT in stolen dom0 RAM;
+//! - the host RSDP is passed through (found as Xen finds it, `acpi_find_root_pointer`); Xen
+//!   crafts its own RSDP/XSDT/MADT in stolen dom0 RAM (`pvh_setup_acpi`), marked E820_ACPI;
+//! - `pvh_setup_acpi`'s first loop, which adds each allowed ACPI table's range to dom0's map as
+//!   E820_ACPI (`pvh_add_mem_range`), is not done: a table is allowed only when each of its pages
+//!   lies wholly in one reserved, ACPI or NVS entry of the host's map (`acpi_memory_banned`), and
+//!   dom0's map holds those entries as they are, so `pvh_add_mem_range` finds an overlap and
+//!   returns -EEXIST for every allowed table of non-zero length;
+//! - `arch_iommu_hwdom_init`'s identity maps of reserved ranges are made without an IOMMU (Xen
+//!   needs one for a PVH dom0); its `mfn_valid` test above 4 GiB is "below the end of the
+//!   host's RAM", and every MCFG region is kept out, where Xen may reject an MCFG and then map
+//!   it;
 //! - a bzImage or compressed kernel reaches this plan decompressed (start_of_day.rs, with the
 //!   bzimage crate, into a block of the domain heap freed once dom0 is built; Xen decompresses
 //!   into the module's own memory, moved up by `bzimage_headroom` at boot), and that block is not
@@ -43,6 +55,7 @@ use crate::boot_memory::PAGE_SIZE;
 use crate::multiboot2::MemoryRegion;
 use crate::options::{Dom0Mem, FixedList, MemSize};
 use libelf::{Elf, ElfError, PvhKernel};
+use xen_mm::p2m::types::{P2mAccess, P2mType};
 
 /// e820 type: usable RAM.
 pub const E820_RAM: u32 = 1;
@@ -57,6 +70,11 @@ pub const E820_UNUSABLE: u32 = 5;
 
 /// How many entries a memory map may have here.
 pub const E820_MAX: usize = 128;
+/// How many entries dom0's memory map may have here: the host's, one more where dom0's RAM ends
+/// inside a RAM entry (`pvh_setup_e820`), and the ACPI tables' ranges `pvh_setup_acpi` adds.
+pub const DOM0_E820_MAX: usize = 2 * E820_MAX;
+/// dom0's memory map.
+pub type Dom0E820 = FixedList<E820Entry, DOM0_E820_MAX>;
 /// How many PT_LOAD segments a kernel may have here.
 pub const MAX_LOAD_SEGMENTS: usize = 32;
 /// How many modules dom0 may get here.
@@ -69,9 +87,12 @@ pub const MAX_GUEST_WRITES: usize = 2 * MAX_LOAD_SEGMENTS + 3 * MAX_DOM0_MODULES
 pub const START_INFO_SIZE: u64 = 56;
 /// `sizeof(struct hvm_modlist_entry)`.
 pub const MODLIST_ENTRY_SIZE: u64 = 32;
-/// The first MiB: identity-mapped for dom0 and never used for its metadata (`find_memory`: "could
+/// The first MiB: dom0's RAM there holds a copy of the host's, the rest is identity-mapped
+/// (`pvh_populate_p2m`), and none of it is used for dom0's metadata (`find_memory`: "could
 /// overwrite BDA/EBDA/IBFT").
 pub const LOW_MEMORY_END: u64 = 1 << 20;
+/// The frames below 1 MiB (`MB1_PAGES`).
+const LOW_PAGES: u64 = LOW_MEMORY_END / PAGE_SIZE;
 /// `X86_CR0_PE | X86_CR0_ET`: protected mode, paging off.
 pub const PVH_CR0: u32 = 0x11;
 /// 4 GiB: where EBX (the start_info address) stops.
@@ -142,7 +163,7 @@ pub enum Dom0BuildError {
     },
     /// The computation leaves dom0 no page.
     NoMemoryForDom0,
-    /// The memory map has more entries than [`E820_MAX`].
+    /// The host's memory map has more entries than [`E820_MAX`], or dom0's than [`DOM0_E820_MAX`].
     E820TooLarge,
     /// The host's RAM holds fewer whole pages than dom0 gets (Xen asserts).
     HostRamTooSmall {
@@ -407,47 +428,67 @@ pub fn sanitize_e820(
     Ok(out)
 }
 
-/// hvm/dom0_build.c `pvh_setup_e820` (4.17): dom0's map is the host's, with RAM cut to whole pages
-/// and to `nr_pages` in address order. Non-RAM entries are copied; RAM past dom0's share is left
-/// out (a hole; later Xen marks it E820_UNUSABLE). So dom0's RAM sits where the host has RAM,
-/// with the host's holes below 4 GiB, and whatever does not fit below continues above.
+/// hvm/dom0_build.c `pvh_setup_e820` (4.17): dom0's map is the host's, entry for entry, with RAM
+/// cut to whole pages (an entry without a whole page is dropped) and given to dom0 in address order
+/// until it has `nr_pages`. The RAM entry in which dom0's share ends is split: its first part stays
+/// RAM, the rest of its pages become an E820_UNUSABLE entry; every RAM entry after it becomes
+/// E820_UNUSABLE as it is (not page-rounded), "to prevent Dom0 from placing BARs in this area".
+/// Non-RAM entries are copied. So dom0's RAM sits where the host has RAM, with the host's holes
+/// below 4 GiB, and whatever does not fit below continues above.
 pub fn pvh_setup_e820(
     host: &FixedList<E820Entry, E820_MAX>,
     nr_pages: u64,
-) -> Result<FixedList<E820Entry, E820_MAX>, Dom0BuildError> {
+) -> Result<Dom0E820, Dom0BuildError> {
     let mut out = FixedList::new();
+    let mut push = |e: E820Entry| {
+        if out.push(e) {
+            Ok(())
+        } else {
+            Err(Dom0BuildError::E820TooLarge)
+        }
+    };
     let mut cur_pages = 0u64;
     for entry in host.iter() {
-        let guest = if entry.r#type != E820_RAM {
-            entry
-        } else {
-            if cur_pages == nr_pages {
-                continue;
-            }
-            let Some(start) = page_round_up(entry.addr) else {
-                continue;
-            };
-            let end = entry.end() & !(PAGE_SIZE - 1);
-            if start >= end {
-                continue;
-            }
-            let pages = (end - start) / PAGE_SIZE;
-            let size = if cur_pages + pages > nr_pages {
-                let size = (nr_pages - cur_pages) * PAGE_SIZE;
-                cur_pages = nr_pages;
-                size
-            } else {
-                cur_pages += pages;
-                end - start
-            };
-            E820Entry {
-                addr: start,
-                size,
-                r#type: E820_RAM,
-            }
+        if entry.r#type != E820_RAM {
+            push(entry)?;
+            continue;
+        }
+        if cur_pages == nr_pages {
+            // Checked before the rounding: even a RAM entry without a whole page is kept.
+            push(E820Entry {
+                r#type: E820_UNUSABLE,
+                ..entry
+            })?;
+            continue;
+        }
+        let Some(start) = page_round_up(entry.addr) else {
+            continue;
         };
-        if !out.push(guest) {
-            return Err(Dom0BuildError::E820TooLarge);
+        let end = entry.end() & !(PAGE_SIZE - 1);
+        if start >= end {
+            continue;
+        }
+        let pages = (end - start) / PAGE_SIZE;
+        if cur_pages + pages > nr_pages {
+            let split = start + (nr_pages - cur_pages) * PAGE_SIZE;
+            push(E820Entry {
+                addr: start,
+                size: split - start,
+                r#type: E820_RAM,
+            })?;
+            push(E820Entry {
+                addr: split,
+                size: end - split,
+                r#type: E820_UNUSABLE,
+            })?;
+            cur_pages = nr_pages;
+        } else {
+            cur_pages += pages;
+            push(E820Entry {
+                addr: start,
+                size: end - start,
+                r#type: E820_RAM,
+            })?;
         }
     }
     if cur_pages != nr_pages {
@@ -460,7 +501,7 @@ pub fn pvh_setup_e820(
 }
 
 /// Later Xen's `check_load_address`: `[start, end)` lies inside one RAM entry.
-fn check_load_address(e820: &FixedList<E820Entry, E820_MAX>, start: u64, end: u64) -> bool {
+fn check_load_address(e820: &Dom0E820, start: u64, end: u64) -> bool {
     e820.iter()
         .any(|e| e.r#type == E820_RAM && e.addr <= start && e.end() >= end)
 }
@@ -469,12 +510,7 @@ fn check_load_address(e820: &FixedList<E820Entry, E820_MAX>, start: u64, end: u6
 /// the kernel `[kernel_start, kernel_end)` (page-rounded). When the kernel sits inside a range, the
 /// larger side is used, as in 4.17 (the side after the kernel on a tie); a kernel overlapping only
 /// one end of a range leaves the other side (4.17 miscomputed that case, fixed in later Xen).
-fn find_memory(
-    e820: &FixedList<E820Entry, E820_MAX>,
-    kernel_start: u64,
-    kernel_end: u64,
-    size: u64,
-) -> Option<u64> {
+fn find_memory(e820: &Dom0E820, kernel_start: u64, kernel_end: u64, size: u64) -> Option<u64> {
     for e in e820.iter() {
         let end = e.end();
         if end <= LOW_MEMORY_END || e.r#type != E820_RAM {
@@ -533,6 +569,12 @@ pub struct Dom0Config<'a> {
     pub modules: &'a [Dom0Module<'a>],
     /// The ACPI RSDP's physical address (0 if none), passed through in start_info.
     pub rsdp_paddr: u64,
+    /// The host's IO-APICs' register addresses (the MADT's): Xen's PVH dom0 has an emulated
+    /// IO-APIC at each, so their pages are not identity-mapped.
+    pub ioapics: &'a [u64],
+    /// The host's PCI configuration-space regions (the MCFG's), `[start, end)` in bytes: vPCI
+    /// traps them for Xen's PVH dom0, so they are not identity-mapped.
+    pub mmcfg: &'a [(u64, u64)],
 }
 
 /// Where one PT_LOAD segment goes: `p_filesz` bytes from the image at `p_offset`, then zeros up to
@@ -561,16 +603,62 @@ pub struct ModulePlacement {
     pub cmdline_paddr: u64,
 }
 
-/// A range of dom0's RAM to back with pages.
+/// What backs a range of dom0's guest frames, and with which p2m type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dom0RamRange {
+pub enum Dom0Backing {
+    /// Frames from the domain heap, `p2m_ram_rw` (`pvh_populate_memory_range`).
+    Ram,
+    /// Frames from the domain heap, `p2m_ram_rw`, filled with a copy of the host's memory at the
+    /// same physical addresses: dom0's RAM below 1 MiB (`pvh_populate_p2m`:
+    /// `hvm_copy_to_guest_phys(mfn_to_maddr(addr), mfn_to_virt(addr), ...)`), so that dom0 sees
+    /// the BIOS data area, the EBDA's neighbourhood and whatever the firmware left there, in
+    /// frames of its own.
+    RamCopiedFromHost,
+    /// The host's own frames at the same addresses (gfn == mfn), `p2m_mmio_direct` with the
+    /// p2m's default access (read, write, execute): every page below 1 MiB that is not dom0's
+    /// RAM nor mapped already (`pvh_populate_p2m`: `set_mmio_p2m_entry`), and the ACPI and ACPI
+    /// NVS ranges of dom0's map (`pvh_setup_acpi`: `modify_identity_mmio`).
+    Identity,
+    /// The host's own frames at the same addresses, `p2m_mmio_direct` with `p2m_access_rw`: the
+    /// pages touching the host's reserved ranges (`arch_iommu_hwdom_init`:
+    /// `p2m_add_identity_entry`).
+    IdentityReserved,
+}
+
+impl Dom0Backing {
+    /// The p2m type Xen gives such frames.
+    pub const fn p2m_type(self) -> P2mType {
+        match self {
+            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost => P2mType::RamRw,
+            Dom0Backing::Identity | Dom0Backing::IdentityReserved => P2mType::MmioDirect,
+        }
+    }
+
+    /// The access Xen gives them: `p2m_access_rw` for `p2m_add_identity_entry`'s, else the
+    /// default, `p2m_access_rwx`.
+    pub const fn p2m_access(self) -> P2mAccess {
+        match self {
+            Dom0Backing::IdentityReserved => P2mAccess::Rw,
+            _ => P2mAccess::Rwx,
+        }
+    }
+
+    /// Whether the range maps the host's own frames (gfn == mfn).
+    pub const fn is_identity(self) -> bool {
+        matches!(self, Dom0Backing::Identity | Dom0Backing::IdentityReserved)
+    }
+}
+
+/// A range of dom0's guest frames and what backs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dom0P2mRange {
     /// First guest frame.
     pub gfn: u64,
     /// Number of frames.
     pub nr_pages: u64,
-    /// Below 1 MiB: Xen hands dom0 the host's own frames (gfn == mfn, `pvh_steal_low_ram`) instead
-    /// of allocating.
-    pub identity: bool,
+    /// What backs them: for [`Dom0Backing::Identity`] and [`Dom0Backing::RamCopiedFromHost`],
+    /// the host frames from `gfn` on.
+    pub backing: Dom0Backing,
 }
 
 /// What to put in guest memory.
@@ -753,7 +841,7 @@ pub struct Dom0Plan<'a> {
     /// dom0's size.
     pub pages: Dom0Pages,
     /// dom0's memory map (what XENMEM_memory_map returns to it).
-    pub e820: FixedList<E820Entry, E820_MAX>,
+    pub e820: Dom0E820,
     /// The kernel's Xen notes, entry and extent.
     pub kernel: PvhKernel<'a>,
     /// The loadable segments, in program header order.
@@ -773,6 +861,10 @@ pub struct Dom0Plan<'a> {
     /// The boot vCPU's registers.
     pub vcpu: vcpu_hvm_x86_32,
     image: &'a [u8],
+    /// The host's sanitized map, for `arch_iommu_hwdom_init`'s rules.
+    host_e820: FixedList<E820Entry, E820_MAX>,
+    ioapics: &'a [u64],
+    mmcfg: &'a [(u64, u64)],
     module_images: &'a [Dom0Module<'a>],
     start_info_bytes: [u8; START_INFO_SIZE as usize],
     modlist_bytes: [u8; MODLIST_ENTRY_SIZE as usize * MAX_DOM0_MODULES],
@@ -936,9 +1028,36 @@ pub fn plan_pvh_dom0<'a>(
         start_info,
         vcpu: pvh_vcpu_state(kernel.phys32_entry, ebx),
         image: cfg.kernel,
+        host_e820: host,
+        ioapics: cfg.ioapics,
+        mmcfg: cfg.mmcfg,
         module_images: cfg.modules,
         start_info_bytes: start_info_bytes(&start_info),
         modlist_bytes,
+    })
+}
+
+/// The maximal runs of frames in `[start, end)` where `keep` holds, as ranges of `backing`.
+fn runs(
+    start: u64,
+    end: u64,
+    backing: Dom0Backing,
+    keep: impl Fn(u64) -> bool,
+) -> impl Iterator<Item = Dom0P2mRange> {
+    let mut pfn = start;
+    core::iter::from_fn(move || {
+        while pfn < end && !keep(pfn) {
+            pfn += 1;
+        }
+        let gfn = pfn;
+        while pfn < end && keep(pfn) {
+            pfn += 1;
+        }
+        (pfn > gfn).then_some(Dom0P2mRange {
+            gfn,
+            nr_pages: pfn - gfn,
+            backing,
+        })
     })
 }
 
@@ -1014,38 +1133,143 @@ impl<'a> Dom0Plan<'a> {
         });
     }
 
-    /// dom0's RAM as frames to back, from its map: below 1 MiB the host's own frames
-    /// (`pvh_steal_low_ram`), above it frames from the heap (`pvh_populate_memory_range`).
-    pub fn ram_ranges(&self) -> impl Iterator<Item = Dom0RamRange> + '_ {
-        const LOW_PAGES: u64 = LOW_MEMORY_END / PAGE_SIZE;
-        self.e820
+    /// dom0's p2m, range by range, in the order Xen 4.17's `dom0_construct_pvh` builds it:
+    ///
+    /// 1. `iommu_hwdom_init` -> `arch_iommu_hwdom_init` (xen/drivers/passthrough/x86/iommu.c),
+    ///    which runs before the RAM is populated: for a PVH dom0 (`check_hwdom_reqs` makes it
+    ///    strict, `iommu_hwdom_reserved` defaults to 1), `hwdom_iommu_map` identity-maps every page
+    ///    that `page_get_ram_type` finds touching an E820_RESERVED entry of the host's map, with
+    ///    `p2m_add_identity_entry(.., p2m_access_rw, ..)` ([`Dom0Backing::IdentityReserved`]),
+    ///    except pages above 4 GiB that are not `mfn_valid` (here: at or beyond the end of the
+    ///    host's RAM), the local APIC's range 0xfee00-0xfeeff, the pages of the IO-APICs (dom0
+    ///    has an emulated one at each) and the PCI configuration space of the MCFG (vPCI traps
+    ///    it); conventional RAM, unusable, ACPI-only pages and holes are not mapped this way;
+    /// 2. `pvh_populate_p2m`: each RAM entry of dom0's map from the domain heap; the part below
+    ///    1 MiB gets a copy of the host's memory there ([`Dom0Backing::RamCopiedFromHost`]);
+    /// 3. `pvh_populate_p2m`, "Identity map everything below 1MB that's not already mapped": the
+    ///    pages below gfn 0x100 that are neither RAM nor mapped in step 1, gfn == mfn as
+    ///    `p2m_mmio_direct` with the default access (holes such as the VGA window and the ROMs,
+    ///    and the partial pages the rounding of RAM left out);
+    /// 4. `pvh_setup_acpi`, "Identity map ACPI e820 regions": each E820_ACPI and E820_NVS entry
+    ///    of dom0's map, from the page holding its first byte to the page holding its last
+    ///    (`PFN_DOWN(addr)`, `PFN_UP((addr & ~PAGE_MASK) + size)`), with what lies below 1 MiB
+    ///    left out ("Memory below 1MB has been dealt with by pvh_populate_p2m()"), through
+    ///    `map_mmio_regions` with the default access (a page also mapped in step 1 gets it too,
+    ///    as `set_typed_p2m_entry` rewrites an identical entry whose access differs).
+    ///
+    /// RAM entries of dom0's map are whole pages and no entry overlaps another, so no identity
+    /// page is also a RAM page; identity ranges may share pages, which are then mapped again to
+    /// the same frame, as in Xen. No hypervisor frame is identity-mapped: below 1 MiB a frame
+    /// that is RAM on the host is always dom0's RAM (copied, not shared) unless dom0 has fewer
+    /// pages than the host's low RAM, and elsewhere only pages touching reserved, ACPI or NVS
+    /// ranges are, of which the heap, the xenheap and the image hold none (they are whole RAM
+    /// frames; Xen's `xen_in_range` check has nothing to exclude).
+    pub fn p2m_ranges(&self) -> impl Iterator<Item = Dom0P2mRange> + '_ {
+        let reserved = self.hwdom_reserved_ranges();
+        let ram = self
+            .e820
             .iter()
             .filter(|e| e.r#type == E820_RAM)
             .flat_map(|e| {
                 let (gfn, end) = (e.addr / PAGE_SIZE, e.end() / PAGE_SIZE);
                 let split = end.min(LOW_PAGES).max(gfn);
                 [
-                    Dom0RamRange {
+                    Dom0P2mRange {
                         gfn,
                         nr_pages: split - gfn,
-                        identity: true,
+                        backing: Dom0Backing::RamCopiedFromHost,
                     },
-                    Dom0RamRange {
+                    Dom0P2mRange {
                         gfn: split,
                         nr_pages: end - split,
-                        identity: false,
+                        backing: Dom0Backing::Ram,
                     },
                 ]
-            })
+            });
+        let is_ram = |pfn: u64| {
+            let addr = pfn * PAGE_SIZE;
+            self.e820
+                .iter()
+                .any(|e| e.r#type == E820_RAM && e.addr <= addr && addr < e.end())
+        };
+        let low_identity = runs(0, LOW_PAGES, Dom0Backing::Identity, move |pfn| {
+            !is_ram(pfn) && !self.hwdom_maps_reserved(pfn)
+        });
+        let acpi = self
+            .e820
+            .iter()
+            .filter(|e| e.r#type == E820_ACPI || e.r#type == E820_NVS)
+            .filter_map(|e| {
+                let pfn = e.addr / PAGE_SIZE;
+                let nr_pages = ((e.addr % PAGE_SIZE) + e.size).div_ceil(PAGE_SIZE);
+                let end = pfn + nr_pages;
+                (end > LOW_PAGES).then(|| Dom0P2mRange {
+                    gfn: pfn.max(LOW_PAGES),
+                    nr_pages: end - pfn.max(LOW_PAGES),
+                    backing: Dom0Backing::Identity,
+                })
+            });
+        reserved
+            .chain(ram)
+            .chain(low_identity)
+            .chain(acpi)
             .filter(|r| r.nr_pages != 0)
     }
 
-    /// The pages to allocate from the heap: dom0's pages minus those it takes below 1 MiB.
-    pub fn heap_pages(&self) -> u64 {
-        self.ram_ranges()
-            .filter(|r| !r.identity)
-            .map(|r| r.nr_pages)
-            .sum()
+    /// The frames `hwdom_iommu_map` may map (pfn <= 0xfffff or `mfn_valid`): below 4 GiB, or below
+    /// the end of the host's RAM. (Xen's `mfn_valid` also needs the frame's PDX group to hold
+    /// RAM; that granularity is not modelled.)
+    fn hwdom_top(&self) -> u64 {
+        let ram_end = self
+            .host_e820
+            .iter()
+            .filter(|e| e.r#type == E820_RAM)
+            .map(|e| e.end() / PAGE_SIZE)
+            .max()
+            .unwrap_or(0);
+        ram_end.max(GB4 / PAGE_SIZE)
+    }
+
+    /// `hwdom_iommu_map`'s exclusions for a PVH dom0: the interrupt address range, the emulated
+    /// IO-APICs' pages and the MMCFG regions vPCI traps.
+    fn hwdom_excluded(&self, pfn: u64) -> bool {
+        let addr = pfn * PAGE_SIZE;
+        (0xfee00..=0xfeeff).contains(&pfn)
+            || self.ioapics.iter().any(|&a| a / PAGE_SIZE == pfn)
+            || self.mmcfg.iter().any(|&(s, e)| s <= addr && addr < e)
+    }
+
+    /// Whether `hwdom_iommu_map` identity-maps `pfn` for a PVH dom0: it touches a reserved entry
+    /// of the host's map and is not excluded.
+    fn hwdom_maps_reserved(&self, pfn: u64) -> bool {
+        let (start, end) = (pfn * PAGE_SIZE, (pfn + 1) * PAGE_SIZE);
+        pfn < self.hwdom_top()
+            && self
+                .host_e820
+                .iter()
+                .any(|e| e.r#type == E820_RESERVED && e.addr < end && e.end() > start)
+            && !self.hwdom_excluded(pfn)
+    }
+
+    /// Step 1 of [`Dom0Plan::p2m_ranges`]: the host's reserved entries page by page, each page
+    /// once (sorted entries may share a page), cut at [`Dom0Plan::hwdom_top`] and around the
+    /// exclusions.
+    fn hwdom_reserved_ranges(&self) -> impl Iterator<Item = Dom0P2mRange> + '_ {
+        let top = self.hwdom_top();
+        self.host_e820
+            .iter()
+            .filter(|e| e.r#type == E820_RESERVED)
+            .scan(0u64, move |done, e| {
+                let start = (e.addr / PAGE_SIZE).max(*done);
+                let end = e.end().div_ceil(PAGE_SIZE).min(top).max(start);
+                *done = end.max(*done);
+                Some((start, end))
+            })
+            .flat_map(move |(start, end)| {
+                runs(start, end, Dom0Backing::IdentityReserved, move |pfn| {
+                    !self.hwdom_excluded(pfn)
+                })
+            })
     }
 
     /// The boot vCPU as the `vcpu_hvm_context` Xen hands `arch_set_info_hvm_guest`.
@@ -1071,7 +1295,7 @@ mod tests {
         }
     }
 
-    fn map(entries: &[E820Entry]) -> FixedList<E820Entry, E820_MAX> {
+    fn map(entries: &[E820Entry]) -> Dom0E820 {
         let mut l = FixedList::new();
         for e in entries {
             l.push(*e);

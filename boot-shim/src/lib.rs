@@ -10,6 +10,7 @@
 #[cfg(test)]
 extern crate std;
 
+pub mod acpi;
 pub mod boot_memory;
 pub mod cmdline;
 pub mod dom0_build;

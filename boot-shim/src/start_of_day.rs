@@ -424,6 +424,7 @@ pub fn build_pvh_dom0<X: Vendor>(
     dom0_mem: boot_shim::options::Dom0Mem,
 ) -> Result<Dom0<X>, Dom0Error> {
     use alloc::format;
+    use boot_shim::acpi;
     use boot_shim::dom0_build::{plan_pvh_dom0, Dom0Config, Dom0Module, E820Entry, GuestData};
 
     let Some(first) = info.modules().next() else {
@@ -467,7 +468,32 @@ pub fn build_pvh_dom0<X: Vendor>(
             cmdline: Some(cmdline),
         })
         .collect();
-    let rsdp_paddr = 0;
+    // What Xen's ACPI code found at boot: the RSDP (acpi_os_get_root_pointer on a BIOS machine),
+    // the root table list, the MADT's IO-APICs and the MCFG's regions (see boot_shim::acpi).
+    let read = |at: u64, buf: &mut [u8]| arch_x86::directmap::read_phys(at, buf);
+    let rsdp_paddr = acpi::find_root_pointer(&read).unwrap_or(0);
+    let tables = match rsdp_paddr {
+        0 => Default::default(),
+        rsdp => acpi::root_tables(&read, rsdp),
+    };
+    let tables: Vec<acpi::AcpiTable> = tables.iter().collect();
+    let ioapics: Vec<u64> = acpi::find_table(&tables, b"APIC")
+        .map(|madt| acpi::madt_ioapics(&read, &madt).iter().collect())
+        .unwrap_or_default();
+    let mmcfg: Vec<(u64, u64)> = acpi::find_table(&tables, b"MCFG")
+        .map(|mcfg| {
+            acpi::mcfg_regions(&read, &mcfg)
+                .iter()
+                .map(|r| r.range())
+                .collect()
+        })
+        .unwrap_or_default();
+    printk!(
+        "d0: ACPI: RSDP at {rsdp_paddr:#x}, {} tables, {} IO-APICs, {} MMCFG regions\n",
+        tables.len(),
+        ioapics.len(),
+        mmcfg.len()
+    );
     let config = Dom0Config {
         avail_pages: hv.heap.physinfo().free_pages,
         max_vcpus: 1,
@@ -476,6 +502,8 @@ pub fn build_pvh_dom0<X: Vendor>(
         cmdline: Some(cmdlines[0]),
         modules: &rest,
         rsdp_paddr,
+        ioapics: &ioapics,
+        mmcfg: &mmcfg,
     };
     let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);
     let plan = plan_pvh_dom0(&config, host_e820).map_err(|e| Dom0Error::Build(format!("{e}")))?;
@@ -494,26 +522,8 @@ pub fn build_pvh_dom0<X: Vendor>(
         .create_domain(Some(0), dom0)
         .map_err(|e| fail("creating domain 0", e))?;
     d.mem.set_max_pages(plan.pages.max_pages);
-    for range in plan.ram_ranges() {
-        // The low 1 MiB is identity-mapped in Xen; here it is ordinary RAM like the rest.
-        let end = range.gfn + range.nr_pages;
-        let mut gfn = range.gfn;
-        while gfn < end {
-            let order = if gfn.is_multiple_of(512) && end - gfn >= 512 {
-                9
-            } else {
-                0
-            };
-            let mfn = hv
-                .heap
-                .alloc_domheap_pages(&d.mem, order, &Default::default())
-                .map_err(|e| fail("populating dom0", e))?;
-            let mut p2m = d.p2m.locked();
-            d.pod
-                .physmap_add_page(&mut p2m, &hv.heap, Gfn(gfn), mfn, order, P2mType::RamRw)
-                .map_err(|e| fail("mapping dom0's memory", e))?;
-            gfn += 1 << order;
-        }
+    for range in plan.p2m_ranges() {
+        populate_dom0_range(hv, &d, range)?;
     }
     let zeros = [0u8; PAGE as usize];
     for write in plan.writes().iter() {
@@ -555,6 +565,86 @@ pub fn build_pvh_dom0<X: Vendor>(
     let mut vcpu = X::new_pvh(plan.vcpu.eip, plan.vcpu.ebx, ncr3);
     X::allow_hardware_io(&mut vcpu);
     Ok((d, vcpu))
+}
+
+/// Backs one range of dom0's p2m as the plan says (`arch_iommu_hwdom_init`, `pvh_populate_p2m`,
+/// `pvh_setup_acpi`): RAM from the domain heap in 2 MiB pieces where aligned, filled with the
+/// host's memory at the same addresses below 1 MiB; identity ranges as `p2m_mmio_direct` entries
+/// to the host's own frames with the plan's access, in the largest aligned pieces, as Xen's
+/// `modify_identity_mmio` does (the other two map page by page: the same translations, which
+/// xen-mm may hold in superpages where Xen holds 4 KiB entries).
+fn populate_dom0_range<Fmt: P2mFormat>(
+    hv: &Hv<Fmt>,
+    d: &Domain<Fmt>,
+    range: boot_shim::dom0_build::Dom0P2mRange,
+) -> Result<(), Dom0Error> {
+    use alloc::format;
+    use boot_shim::dom0_build::Dom0Backing;
+
+    let fail = |what: &str, gfn: u64, e: hypercall::Errno| {
+        Dom0Error::Build(format!("{what} at gfn {gfn:#x}: {e:?}"))
+    };
+    let end = range.gfn + range.nr_pages;
+    let mut gfn = range.gfn;
+    while gfn < end {
+        match range.backing {
+            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost => {
+                let order = if gfn.is_multiple_of(512) && end - gfn >= 512 {
+                    9
+                } else {
+                    0
+                };
+                let mfn = hv
+                    .heap
+                    .alloc_domheap_pages(&d.mem, order, &Default::default())
+                    .map_err(|e| fail("populating dom0", gfn, e))?;
+                let mut p2m = d.p2m.locked();
+                d.pod
+                    .physmap_add_page(
+                        &mut p2m,
+                        &hv.heap,
+                        Gfn(gfn),
+                        mfn,
+                        order,
+                        range.backing.p2m_type(),
+                    )
+                    .map_err(|e| fail("mapping dom0's memory", gfn, e))?;
+                gfn += 1 << order;
+            }
+            Dom0Backing::Identity | Dom0Backing::IdentityReserved => {
+                let align = gfn.trailing_zeros().min(xen_mm::p2m::PAGE_ORDER_1G);
+                let order = align.min((end - gfn).ilog2());
+                d.p2m
+                    .set_entry(
+                        &hv.heap,
+                        Gfn(gfn),
+                        Some(Mfn(gfn)),
+                        order,
+                        range.backing.p2m_type(),
+                        range.backing.p2m_access(),
+                    )
+                    .map_err(|e| fail("identity-mapping for dom0", gfn, e))?;
+                gfn += 1 << order;
+            }
+        }
+    }
+    if range.backing == Dom0Backing::RamCopiedFromHost {
+        // hvm_copy_to_guest_phys(mfn_to_maddr(addr), mfn_to_virt(addr), ...): the host's low
+        // memory, page by page, into dom0's new frames.
+        let mut page = [0u8; PAGE as usize];
+        for gfn in range.gfn..end {
+            if !arch_x86::directmap::read_phys(gfn * PAGE, &mut page) {
+                return Err(Dom0Error::Build(format!(
+                    "host memory at {:#x} is not mapped",
+                    gfn * PAGE
+                )));
+            }
+            copy_to_domain(hv, d, gfn * PAGE, &page).map_err(|e| {
+                Dom0Error::Build(format!("copying low memory at gfn {gfn:#x}: {e}"))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The Xen notes libelf read, as Xen's VERBOSE libelf logs them ("ELF: note: GUEST_OS = ...").

@@ -6,6 +6,7 @@ use boot_shim::dom0_build::*;
 use boot_shim::options::{parse_dom0_mem, Dom0Mem};
 use libelf::*;
 use proptest::prelude::*;
+use xen_mm::p2m::types::{P2mAccess, P2mType};
 use xen_public::elfnote::*;
 
 const MIB: u64 = 1 << 20;
@@ -695,29 +696,47 @@ fn host_map_is_sanitized() {
     );
 }
 
-/// pvh_setup_e820 (4.17): RAM follows the host's, page-aligned and cut at nr_pages; non-RAM
-/// entries are copied; RAM past dom0's share is left out.
+/// xen/arch/x86/hvm/dom0_build.c `pvh_setup_e820` (4.17.5): RAM follows the host's, page-aligned
+/// and given in address order up to nr_pages; the RAM entry where dom0's share ends is split into
+/// RAM and E820_UNUSABLE, and later RAM entries become E820_UNUSABLE; non-RAM entries are copied.
 #[test]
 fn dom0_map_follows_the_host_map() {
     let host = sanitize_e820(qemu_map()).unwrap();
     let low = 0x9f; // 0x9fc00 rounded down to pages
     let map = pvh_setup_e820(&host, 512 * 256).unwrap();
     let got: Vec<_> = map.iter().collect();
+    let ram_end = MIB + (512 * 256 - low) * 4096;
     assert_eq!(
         got,
         [
             e(0, low * 4096, E820_RAM),
             e(0x9fc00, 0x400, E820_RESERVED),
             e(0xf0000, 0x10000, E820_RESERVED),
-            e(MIB, (512 * 256 - low) * 4096, E820_RAM),
+            e(MIB, ram_end - MIB, E820_RAM),
+            // "Add the remaining of the RAM region as UNUSABLE."
+            e(ram_end, 3 * 1024 * MIB - ram_end, E820_UNUSABLE),
             e(0xfeffc000, 0x4000, E820_RESERVED),
             e(0xfffc0000, 0x40000, E820_RESERVED),
+            // "turn this RAM region into a UNUSABLE region in order to prevent Dom0 from placing
+            // BARs in this area"
+            e(4 << 30, 1 << 30, E820_UNUSABLE),
         ]
     );
     // More than fits below 4 GiB continues above it, after the host's hole.
     let below = low + (3 * 1024 - 1) * 256;
     let map = pvh_setup_e820(&host, below + 256).unwrap();
-    assert_eq!(map.last(), Some(e(4 << 30, MIB, E820_RAM)));
+    let got: Vec<_> = map.iter().collect();
+    assert_eq!(
+        got[got.len() - 2..],
+        [
+            e(4 << 30, MIB, E820_RAM),
+            e((4 << 30) + MIB, (1 << 30) - MIB, E820_UNUSABLE)
+        ]
+    );
+    assert_eq!(got[3], e(MIB, 3 * 1024 * MIB - MIB, E820_RAM));
+    // Exactly the host's RAM: no UNUSABLE entry at all.
+    let map = pvh_setup_e820(&host, below + GIB_PAGES).unwrap();
+    assert!(map.iter().all(|x| x.r#type != E820_UNUSABLE));
     // More than the host has (Xen asserts).
     assert_eq!(
         pvh_setup_e820(&host, below + GIB_PAGES + 1).err(),
@@ -726,6 +745,42 @@ fn dom0_map_follows_the_host_map() {
             ram_pages: below + GIB_PAGES
         })
     );
+}
+
+/// pvh_setup_e820 (4.17.5) checks `nr_pages == cur_pages` before rounding: once dom0 is full, a
+/// RAM entry is kept as E820_UNUSABLE with its own unrounded bounds, even without a whole page;
+/// before that, a RAM entry without a whole page is dropped (`continue`), and a partial one is
+/// rounded inwards.
+#[test]
+fn dom0_map_rounds_ram_and_keeps_unusable_entries_unrounded() {
+    let host = sanitize_e820([
+        e(0x800, 0x400, E820_RAM),    // no whole page: dropped
+        e(0x1800, 0x1800, E820_RAM),  // page 2 (0x2000..0x3000)
+        e(0x3800, 0x3000, E820_RAM),  // pages 4..=5; dom0's share ends after page 4
+        e(0x6800, 0x100, E820_NVS),   // copied
+        e(0x7000, 0x200, E820_RAM),   // dom0 is full: UNUSABLE as it is
+        e(0x8000, 0x1000, E820_ACPI), // copied
+    ])
+    .unwrap();
+    let map = pvh_setup_e820(&host, 2).unwrap();
+    let got: Vec<_> = map.iter().collect();
+    assert_eq!(
+        got,
+        [
+            e(0x2000, 0x1000, E820_RAM),
+            e(0x4000, 0x1000, E820_RAM),
+            e(0x5000, 0x1000, E820_UNUSABLE),
+            e(0x6800, 0x100, E820_NVS),
+            e(0x7000, 0x200, E820_UNUSABLE),
+            e(0x8000, 0x1000, E820_ACPI),
+        ]
+    );
+    // The split adds an entry: a full host map still fits dom0's (Xen allocates nr_map + 1).
+    let full =
+        sanitize_e820((0..E820_MAX as u64).map(|i| e(i * 0x4000, 0x2000, E820_RAM))).unwrap();
+    let map = pvh_setup_e820(&full, 1).unwrap();
+    assert_eq!(map.len(), E820_MAX + 1);
+    assert_eq!(map.get(1), Some(e(0x1000, 0x1000, E820_UNUSABLE)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -744,6 +799,8 @@ fn config<'a>(
         cmdline: Some(cmdline),
         modules,
         rsdp_paddr: 0xf5a30,
+        ioapics: &[0xfec0_0000],
+        mmcfg: &[],
     }
 }
 
@@ -903,45 +960,195 @@ fn long_command_lines_are_cut_like_xen() {
     assert_eq!(cook_dom0_cmdline(b"  a b\0c"), (&b"a b"[..], false));
 }
 
+/// A range of dom0's p2m backed by `backing`.
+fn p2m(backing: Dom0Backing) -> impl Fn(u64, u64) -> Dom0P2mRange {
+    move |gfn, nr_pages| Dom0P2mRange {
+        gfn,
+        nr_pages,
+        backing,
+    }
+}
+
+/// A BIOS machine's map with ACPI and NVS ranges above 1 MiB that share a page.
+fn acpi_map() -> Vec<E820Entry> {
+    vec![
+        e(0, 0x9fc00, E820_RAM),
+        e(0x9fc00, 0x400, E820_RESERVED),
+        e(0xe8000, 0x18000, E820_RESERVED),
+        e(MIB, 0x3ff0_0000 - MIB, E820_RAM),
+        e(0x3ff0_0000, 0x1_0800, E820_ACPI),
+        e(0x3ff1_0800, 0xf800, E820_NVS),
+        e(0x3ff2_0000, 0xe_0000, E820_RESERVED),
+        e(0xfec0_0000, 0x1000, E820_RESERVED),
+        e(0xfee0_0000, 0x1000, E820_RESERVED),
+    ]
+}
+
+/// Xen 4.17's `dom0_construct_pvh`, by hand: first `arch_iommu_hwdom_init`
+/// (xen/drivers/passthrough/x86/iommu.c `hwdom_iommu_map`: pages touching a reserved range,
+/// p2m_mmio_direct with p2m_access_rw, not the IO-APIC's nor the local APIC's page); then
+/// xen/arch/x86/hvm/dom0_build.c `pvh_populate_p2m`: RAM entries populated in map order, the part
+/// below 1 MiB a copy of the host's (`hvm_copy_to_guest_phys(.., mfn_to_virt(addr), ..)`), then
+/// every page below 1 MiB not yet mapped identity-mapped (`set_mmio_p2m_entry`); then
+/// `pvh_setup_acpi`: the ACPI and NVS entries, from `PFN_DOWN(addr)` for
+/// `PFN_UP((addr & ~PAGE_MASK) + size)` pages (`modify_identity_mmio`). dom0's E820_UNUSABLE
+/// tail is not mapped.
 #[test]
-fn ram_ranges_split_identity_low_memory_from_heap_memory() {
+fn p2m_plan_copies_low_ram_and_identity_maps_the_rest_of_the_first_mib_and_acpi() {
+    let (ram, copied) = (p2m(Dom0Backing::Ram), p2m(Dom0Backing::RamCopiedFromHost));
+    let (identity, reserved) = (
+        p2m(Dom0Backing::Identity),
+        p2m(Dom0Backing::IdentityReserved),
+    );
     let kernel = kernel64();
     let cfg = config(&kernel, &[], b"");
-    let plan = plan_pvh_dom0(&cfg, qemu_map()).unwrap();
-    let ranges: Vec<_> = plan.ram_ranges().collect();
+    let plan = plan_pvh_dom0(&cfg, acpi_map()).unwrap();
+    let nr_pages = 512 * 256;
+    assert_eq!(plan.pages.nr_pages, nr_pages);
+    let got: Vec<_> = plan.p2m_ranges().collect();
     assert_eq!(
-        ranges[0],
-        Dom0RamRange {
-            gfn: 0,
-            nr_pages: 0x9f,
-            identity: true
-        }
+        got,
+        [
+            // The EBDA's page (with the last KiB of the host's low RAM) and the BIOS.
+            reserved(0x9f, 1),
+            reserved(0xe8, 0x18),
+            // The reserved range after the NVS one; the IO-APIC's and local APIC's pages not.
+            reserved(0x3ff20, 0xe0),
+            copied(0, 0x9f),
+            ram(0x100, nr_pages - 0x9f),
+            // The VGA window and the option ROMs: no e820 entry, below 1 MiB.
+            identity(0xa0, 0xe8 - 0xa0),
+            // ACPI: [0x3ff00000, 0x3ff10800) touches pages 0x3ff00..=0x3ff10.
+            identity(0x3ff00, 0x11),
+            // NVS: [0x3ff10800, 0x3ff20000) from page 0x3ff10 (shared with the ACPI range).
+            identity(0x3ff10, 0x10),
+        ]
     );
-    assert_eq!(ranges[1].gfn, 0x100);
-    assert!(!ranges[1].identity);
-    assert_eq!(plan.heap_pages(), 512 * 256 - 0x9f);
-    // A RAM range crossing 1 MiB is split there.
+    let how: Vec<_> = got
+        .iter()
+        .map(|r| (r.backing.p2m_type(), r.backing.p2m_access()))
+        .collect();
+    let rw = (P2mType::MmioDirect, P2mAccess::Rw);
+    let rwx = (P2mType::MmioDirect, P2mAccess::Rwx);
+    let ram_rw = (P2mType::RamRw, P2mAccess::Rwx);
+    assert_eq!(how, [rw, rw, rw, ram_rw, ram_rw, rwx, rwx, rwx]);
+    // dom0's map says so: RAM, then what was RAM beyond dom0's share as UNUSABLE.
+    let ram_end = MIB + (nr_pages - 0x9f) * 4096;
+    assert!(plan
+        .e820
+        .iter()
+        .any(|x| x == e(ram_end, 0x3ff0_0000 - ram_end, E820_UNUSABLE)));
+}
+
+/// hwdom_iommu_map's other rules: a page that only touches a reserved range is mapped (its type
+/// has RAM_TYPE_RESERVED), pages shared by two reserved ranges are mapped once, MMCFG regions
+/// (`vpci_is_mmcfg_address`) are not, and above 4 GiB only frames below the end of RAM
+/// (`mfn_valid`) are. A reserved page below 1 MiB is not mapped again by the first-MiB loop.
+#[test]
+fn reserved_ranges_are_identity_mapped_as_hwdom_iommu_map_does() {
+    let (identity, reserved) = (
+        p2m(Dom0Backing::Identity),
+        p2m(Dom0Backing::IdentityReserved),
+    );
+    let kernel = kernel64();
+    let mut cfg = config(&kernel, &[], b"");
+    let mmcfg = [(0xb000_0000, 0xc000_0000)];
+    cfg.mmcfg = &mmcfg;
+    cfg.ioapics = &[0xfec0_0000, 0xfec2_0000];
+    let host = [
+        e(0, 0x9f000, E820_RAM),
+        e(0x9f000, 0x1000, E820_RESERVED),
+        e(0xf0000, 0x10000, E820_RESERVED),
+        e(MIB, (1 << 30) - MIB, E820_RAM),
+        e(0x4000_0800, 0x800, E820_RESERVED), // shares page 0x40000 with the next
+        e(0x4000_1000, 0x1800, E820_RESERVED), // its last page is partly a hole
+        e(0xaff0_0000, 0x20_0000, E820_RESERVED), // ends inside the MMCFG region
+        e(0xfec0_0000, 0x3_0000, E820_RESERVED), // two IO-APICs inside
+        e(0xfee0_0000, 0x10_0000, E820_RESERVED),
+        e(4 << 30, 1 << 30, E820_RAM),
+        e(5 << 30, 0x1000, E820_RESERVED), // above 4 GiB, past the end of RAM
+        e(0x1_0800_0000, 0x1000, E820_RESERVED), // overlaps RAM: reserved wins in sanitize
+    ];
+    let plan = plan_pvh_dom0(&cfg, host).unwrap();
+    let got: Vec<_> = plan
+        .p2m_ranges()
+        .filter(|r| r.backing == Dom0Backing::IdentityReserved)
+        .collect();
+    assert_eq!(
+        got,
+        [
+            reserved(0x9f, 1),
+            reserved(0xf0, 0x10),
+            reserved(0x40000, 3),
+            reserved(0xaff00, 0x100),
+            reserved(0xfec01, 0x1f),
+            reserved(0xfec21, 0xf),
+            reserved(0x108000, 1),
+        ]
+    );
+    let low: Vec<_> = plan
+        .p2m_ranges()
+        .filter(|r| r.backing == Dom0Backing::Identity)
+        .collect();
+    assert_eq!(low, [identity(0xa0, 0x50)]);
+}
+
+/// The same rules where ranges cross 1 MiB: a RAM entry is split at gfn 0x100 between the copy
+/// and plain RAM, no page below 1 MiB is left unmapped, and an NVS range crossing 1 MiB is mapped
+/// only above it ("This shouldn't happen, but is easy to deal with").
+#[test]
+fn p2m_plan_splits_ranges_that_cross_the_first_mib() {
+    let (ram, copied) = (p2m(Dom0Backing::Ram), p2m(Dom0Backing::RamCopiedFromHost));
+    let identity = p2m(Dom0Backing::Identity);
+    let kernel = kernel64();
+    let cfg = config(&kernel, &[], b"");
     let plan = plan_pvh_dom0(
         &cfg,
         [e(0, 64 * MIB, E820_RAM), e(64 * MIB, 1 << 30, E820_RAM)],
     )
     .unwrap();
-    let ranges: Vec<_> = plan.ram_ranges().collect();
+    let got: Vec<_> = plan.p2m_ranges().collect();
+    assert_eq!(got, [copied(0, 0x100), ram(0x100, 512 * 256 - 0x100)]);
+
+    let plan = plan_pvh_dom0(
+        &cfg,
+        [
+            e(0x1000, 0x7_f000, E820_RAM),
+            e(0xfc000, 0x8000, E820_NVS),
+            e(0x104000, 1 << 30, E820_RAM),
+        ],
+    )
+    .unwrap();
+    let got: Vec<_> = plan.p2m_ranges().collect();
     assert_eq!(
-        ranges[0],
-        Dom0RamRange {
-            gfn: 0,
-            nr_pages: 256,
-            identity: true
-        }
+        got,
+        [
+            copied(1, 0x7f),
+            ram(0x104, 512 * 256 - 0x7f),
+            // Page 0 is not RAM in this map: identity-mapped like the rest.
+            identity(0, 1),
+            identity(0x80, 0x80),
+            identity(0x100, 4),
+        ]
     );
+    // An ACPI range wholly below 1 MiB adds nothing: the first loop mapped it.
+    let plan = plan_pvh_dom0(
+        &cfg,
+        [
+            e(0, 0x9f000, E820_RAM),
+            e(0xe0000, 0x1000, E820_ACPI),
+            e(MIB, 1 << 30, E820_RAM),
+        ],
+    )
+    .unwrap();
+    let got: Vec<_> = plan.p2m_ranges().collect();
     assert_eq!(
-        ranges[1],
-        Dom0RamRange {
-            gfn: 256,
-            nr_pages: 512 * 256 - 256,
-            identity: false
-        }
+        got,
+        [
+            copied(0, 0x9f),
+            ram(0x100, 512 * 256 - 0x9f),
+            identity(0x9f, 0x61)
+        ]
     );
 }
 
@@ -1062,7 +1269,7 @@ fn exercise(img: &[u8]) {
     }];
     if let Ok(plan) = plan_pvh_dom0(&config(img, &modules, b"c"), qemu_map()) {
         let _ = plan.writes();
-        let _ = plan.ram_ranges().count();
+        let _ = plan.p2m_ranges().count();
     }
 }
 
@@ -1098,6 +1305,74 @@ proptest! {
         let mut spec = kernel_spec(class64);
         spec.notes_in = NotesIn::Both;
         exercise(&mutate(build(&spec), &edits, None));
+    }
+
+    /// Whatever the host's map: dom0's RAM is nr_pages frames, copied from the host exactly
+    /// below 1 MiB; every page below 1 MiB is mapped once (RAM or identity); no RAM page is also
+    /// identity-mapped (pvh_populate_p2m's ASSERT: a page already mapped "must ... be identity
+    /// mapped, or else be a RAM region"); pages mapped for being reserved touch a reserved host
+    /// range, other identity pages above 1 MiB an ACPI or NVS entry; and no identity page lies
+    /// wholly in the host's RAM, where the hypervisor's frames are.
+    #[test]
+    fn p2m_plan_maps_low_memory_once_and_identity_apart_from_ram(
+        extra in proptest::collection::vec((0u64..0x3c00, 1u64..0x400, 1u32..6), 0..12),
+    ) {
+        // Random entries below 15 MiB (in KiB), then RAM for the kernel at 16 MiB.
+        let mut host: Vec<_> = extra
+            .iter()
+            .map(|&(kib, len, t)| e(kib << 10, len << 10, t))
+            .collect();
+        host.push(e(16 * MIB, 1 << 30, E820_RAM));
+        let kernel = kernel64();
+        let cfg = config(&kernel, &[], b"");
+        let plan = plan_pvh_dom0(&cfg, host.clone()).unwrap();
+        let ranges: Vec<_> = plan.p2m_ranges().collect();
+        let ram_pages: u64 = ranges
+            .iter()
+            .filter(|r| !r.backing.is_identity())
+            .map(|r| r.nr_pages)
+            .sum();
+        prop_assert_eq!(ram_pages, plan.pages.nr_pages);
+        let mut low = [0u32; 256];
+        for r in &ranges {
+            prop_assert!(r.nr_pages > 0);
+            let end = r.gfn + r.nr_pages;
+            match r.backing {
+                Dom0Backing::RamCopiedFromHost => prop_assert!(end <= 0x100),
+                Dom0Backing::Ram => prop_assert!(r.gfn >= 0x100),
+                Dom0Backing::Identity | Dom0Backing::IdentityReserved => {}
+            }
+            for gfn in r.gfn..end.min(0x100) {
+                low[gfn as usize] += 1;
+            }
+            for o in &ranges {
+                let overlap = r.gfn < o.gfn + o.nr_pages && o.gfn < end;
+                if overlap && !core::ptr::eq(r, o) {
+                    prop_assert!(
+                        r.backing.is_identity() && o.backing.is_identity(),
+                        "{:?} overlaps {:?}", r, o
+                    );
+                }
+            }
+        }
+        prop_assert!(low.iter().all(|&n| n == 1), "{:?}", low);
+        let host = sanitize_e820(host).unwrap();
+        for r in ranges.iter().filter(|r| r.backing.is_identity()) {
+            for gfn in r.gfn..r.gfn + r.nr_pages {
+                let (s, t) = (gfn * 4096, gfn * 4096 + 4096);
+                let touches = |x: &E820Entry, types: &[u32]| {
+                    types.contains(&x.r#type) && x.addr < t && x.end() > s
+                };
+                if r.backing == Dom0Backing::IdentityReserved {
+                    prop_assert!(host.iter().any(|x| touches(&x, &[E820_RESERVED])));
+                } else if gfn >= 0x100 {
+                    let acpi = plan.e820.iter().any(|x| touches(&x, &[E820_ACPI, E820_NVS]));
+                    prop_assert!(acpi, "gfn {:#x}", gfn);
+                }
+                let host_ram = host.iter().any(|x| x.r#type == E820_RAM && x.addr <= s && x.end() >= t);
+                prop_assert!(!host_ram, "gfn {:#x}", gfn);
+            }
+        }
     }
 
     #[test]

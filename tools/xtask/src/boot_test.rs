@@ -447,9 +447,12 @@ fn check_gzip_guest_hello(case: &Case, cpu: Cpu, outcome: &QemuOutcome) -> Resul
 
 /// Debian's own kernel (./x linux-dom0's), a bzImage with an xz payload as the first module: the
 /// payload decompressed (bzimage.c bzimage_parse), its Xen notes read as Xen reads them (FEATURES
-/// ends in its padding: libelf-dominfo.c elf_xen_parse_note), and dom0 built and entered. How far
-/// Linux then gets is up to the rest of the hypervisor (its clock, APIC and ACPI); only a failure
-/// of the hypervisor itself fails the case.
+/// ends in its padding: libelf-dominfo.c elf_xen_parse_note), and dom0 built and entered. Linux
+/// must then print its banner, find the RSDP below 1 MiB (dom0's first MiB as
+/// hvm/dom0_build.c pvh_populate_p2m builds it) and read its MADT in the host's reserved range
+/// (identity-mapped as passthrough/x86/iommu.c arch_iommu_hwdom_init maps it). How far it gets
+/// after that is up to the rest of the hypervisor (its APIC next); a failure of the hypervisor
+/// itself fails the case.
 fn check_debian_bzimage(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), String> {
     if outcome.exit == QemuExit::Failure {
         return Err("xen-rs stopped with a failure".into());
@@ -467,6 +470,11 @@ fn check_debian_bzimage(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), S
     ] {
         if !lines.iter().any(|l| l.contains(text)) {
             return Err(format!("no line with {text:?}"));
+        }
+    }
+    for text in ["Linux version ", "ACPI: RSDP 0x", "ACPI: APIC 0x"] {
+        if !outcome.console.lines().any(|l| l.contains(text)) {
+            return Err(format!("Linux printed no line with {text:?}"));
         }
     }
     // The trailer's size, as the line gives it, is the decompressed ELF's.
@@ -964,11 +972,13 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    /// A recorded run of Debian's 6.1.0-57 vmlinuz (QEMU, 1 GiB, dom0_mem=512M): Linux gets as
-    /// far as reading the BIOS area below 1 MiB, which dom0's p2m does not map yet.
+    /// A recorded run of Debian's 6.1.0-57 vmlinuz (QEMU, 1 GiB, dom0_mem=512M), cut: Linux reads
+    /// the BIOS area and its ACPI tables and stops at the local APIC, which xen-rs does not
+    /// emulate yet.
     const DEBIAN_RUN: &str = "\
 (XEN) d0: bzImage v2.15, xz payload of 8122340 bytes at 0x52cc
 (XEN) d0: kernel decompressed to 65906612 bytes (32768 KiB of scratch, freed)
+(XEN) d0: ACPI: RSDP at 0xf59d0, 6 tables, 1 IO-APICs, 0 MMCFG regions
 (XEN) d0: ELF: note: GUEST_OS = \"linux\"
 (XEN) d0: ELF: note: GUEST_VERSION = \"2.6\"
 (XEN) d0: ELF: note: XEN_VERSION = \"xen-3.0\"
@@ -977,7 +987,12 @@ mod tests {
 (XEN) d0: ELF: note: PHYS32_ENTRY = 0x1000850
 (XEN) d0: PVH kernel at [0x1000000, 0x4a00000), entry 0x1000850, 131072 pages (512 MiB), start_info at 0x4a00020
 (XEN) *** Serial input to DOM0 (type 'CTRL-a' three times to switch input)
-(XEN) d0v0 nested page fault at 0x9f000 (FaultAccess { write: false, exec: false, present: false }): Emulate not supported yet
+[    0.000000] Linux version 6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3
+[    0.000000] Command line: console=hvc0 earlyprintk=xen
+[    3.304886] ACPI: RSDP 0x00000000000F59D0 000014 (v00 BOCHS )
+[    3.310699] ACPI: RSDT 0x000000003FFE1AD8 000034 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+[    3.312760] ACPI: APIC 0x000000003FFE1A00 000078 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+(XEN) d0v0 nested page fault at 0xfee00020 (FaultAccess { write: false, exec: false, present: false }): Emulate not supported yet
 (XEN) domain_crash called for d0v0: unhandled nested page fault
 (XEN) Hardware Dom0 crashed: halting machine
 ";
@@ -1006,6 +1021,13 @@ mod tests {
         assert!(err.contains("FEATURES"), "{err}");
         let small = DEBIAN_RUN.replace("65906612 bytes", "4096 bytes");
         assert!(check(QemuExit::Dom0Crashed, &small).is_err());
+        // Stopped at the BIOS area or at the ACPI tables in reserved memory: a failure.
+        for cut in ["[    3.304886] ACPI: RSDP", "[    3.312760] ACPI: APIC"] {
+            let at = DEBIAN_RUN.find(cut).unwrap();
+            let stopped = &DEBIAN_RUN[..at];
+            let err = check(QemuExit::Dom0Crashed, stopped).unwrap_err();
+            assert!(err.contains("Linux printed no line"), "{err}");
+        }
     }
 
     #[test]
