@@ -37,6 +37,7 @@ pub mod time;
 pub mod timer;
 pub mod vcpu;
 pub mod vcpu_op;
+pub mod vlapic;
 pub mod xen_version;
 
 pub use dispatch::{dispatch, Call, Outcome, Preempt};
