@@ -4,6 +4,7 @@
 
 use crate::common;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use common::{TestDomain, TestHv};
@@ -13,6 +14,7 @@ use hypercall::timer::{run_timers, TimerId, TimerKind};
 use hypercall::vlapic::access::{self, Done, Now};
 use hypercall::vlapic::bits::*;
 use hypercall::vlapic::*;
+use proptest::prelude::*;
 
 /// System time the tests start at.
 const T0: u64 = 1_000_000_000;
@@ -484,6 +486,10 @@ fn send(hv: &TestHv, d: &TestDomain, from: usize, dest: u32, icr_low: u32) -> Do
 fn ipis_reach_the_domains_vcpus_as_vlapic_ipi_sends_them() {
     let (hv, d) = domain(3);
     let v = d.vcpu_slots();
+    // Each vCPU's APIC has the ID vlapic_reset gives vCPU n: 2n.
+    for (n, vcpu) in v.iter().enumerate() {
+        assert_eq!(access::mmio_read(vcpu, reg::ID + 3, 1, T0), 2 * n as u32);
+    }
     // Fixed, physical: vCPU 1 has ID 2; it is woken (vcpu_kick).
     v[1].block();
     send(&hv, &d, 0, 2, 0x40);
@@ -546,6 +552,9 @@ fn interrupt_api_for_the_vendor_layer() {
     // vlapic_ack_pending_irq, then the guest's EOI (vlapic_EOI_set).
     let (hv, d) = domain(1);
     let v = &d.vcpu_slots()[0];
+    assert!(access::mmio_range(v, APIC_DEFAULT_PHYS_BASE + 0x20));
+    assert!(!access::mmio_range(v, APIC_DEFAULT_PHYS_BASE + 0x1000));
+    assert_eq!(access::mmio_read(v, reg::ID, 4, T0), 0);
     assert_eq!(access::pending_irq(v), None);
     v.block();
     access::set_irq(v, 0xf3, false);
@@ -655,6 +664,34 @@ fn a_new_divisor_rescales_what_is_left() {
     let _ = l.reg_write(reg::TMICT, 0, T0 + 6_000);
     assert_eq!(l.timer_deadline(), None);
     assert_eq!(l.read_aligned(reg::TMCCT, T0 + 6_000), 0);
+}
+
+#[test]
+fn a_mode_change_keeps_the_count_running() {
+    // vlapic_update_timer from an LVTT write: what is left of the count (in the old mode's
+    // terms) becomes the new mode's first delta; a periodic timer's count restarts from the
+    // time already passed.
+    let mut l = enabled(0);
+    let _ = l.reg_write(reg::TDCR, 0xb, T0);
+    let _ = l.reg_write(reg::LVTT, 0x34, T0);
+    let _ = l.reg_write(reg::TMICT, 100_000, T0); // 1 ms one-shot
+    let _ = l.reg_write(reg::LVTT, TIMER_MODE_PERIODIC | 0x34, T0 + 400_000);
+    // 600 us left, then half of that as the LAPIC offset; period 1 ms.
+    assert_eq!(l.timer_deadline(), Some(T0 + 400_000 + 600_000 + 300_000));
+    assert_eq!(l.timer_period(), Some(1_000_000));
+    assert_eq!(l.read_aligned(reg::TMCCT, T0 + 400_000), 60_000);
+    // Back to one-shot 100 us later: 500 us left, no offset.
+    let _ = l.reg_write(reg::LVTT, 0x34, T0 + 500_000);
+    assert_eq!(l.timer_deadline(), Some(T0 + 1_000_000));
+    assert_eq!(l.timer_period(), Some(0));
+    // To TSC-deadline: TMICT cleared, the count stops.
+    let _ = l.reg_write(reg::LVTT, TIMER_MODE_TSC_DEADLINE | 0x34, T0 + 600_000);
+    assert_eq!(l.timer_deadline(), None);
+    // A count that ran out: a mode change does not restart it.
+    let _ = l.reg_write(reg::LVTT, 0x34, T0);
+    let _ = l.reg_write(reg::TMICT, 100, T0);
+    let _ = l.reg_write(reg::LVTT, TIMER_MODE_PERIODIC | 0x34, T0 + 5_000);
+    assert_eq!(l.timer_deadline(), None);
 }
 
 #[test]
@@ -832,5 +869,75 @@ fn guest_writes_never_panic() {
         let _ = l.reg_write(reg::TDCR, 0xa, 0);
         let _ = l.timer_expired(u64::MAX);
         let _ = l.read_aligned(reg::TMCCT, 0);
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    SetIrq(u8, bool),
+    Inject,
+    Eoi,
+    Tpr(u8),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (any::<u8>(), any::<bool>()).prop_map(|(v, l)| Op::SetIrq(v, l)),
+        Just(Op::Inject),
+        Just(Op::Eoi),
+        any::<u8>().prop_map(Op::Tpr),
+    ]
+}
+
+proptest! {
+    /// Against sets of requested and in-service vectors: what the vendor layer is told to inject
+    /// is the highest request whose class is above the PPR's (`vlapic_get_ppr`,
+    /// `vlapic_has_pending_irq`, `hvm_interrupt_blocked`); injecting moves it to service
+    /// (`vlapic_ack_pending_irq`); an EOI ends the highest in service (`vlapic_EOI_set`);
+    /// vectors below 16 are never requested (`vlapic_set_irq`).
+    #[test]
+    fn delivery_follows_the_processor_priority(ops in proptest::collection::vec(op(), 1..64)) {
+        let mut l = enabled(0);
+        let mut irr = BTreeSet::new();
+        let mut isr = BTreeSet::new();
+        let mut tpr = 0u32;
+        for op in ops {
+            match op {
+                Op::SetIrq(v, level) => {
+                    let kick = l.set_irq(v, level);
+                    if v >= 16 {
+                        prop_assert_eq!(kick, irr.insert(v));
+                        prop_assert_eq!(l.tmr_test(v), level);
+                    } else {
+                        prop_assert!(!l.irr_test(v));
+                    }
+                }
+                Op::Inject => {
+                    if let Some(v) = l.pending_irq() {
+                        l.ack_pending_irq(v);
+                        irr.remove(&v);
+                        isr.insert(v);
+                    }
+                }
+                Op::Eoi => {
+                    let top = isr.last().copied();
+                    prop_assert_eq!(l.reg_write(reg::EOI, 0, T0).eoi, top);
+                    if let Some(v) = top {
+                        isr.remove(&v);
+                    }
+                }
+                Op::Tpr(t) => {
+                    let _ = l.reg_write(reg::TASKPRI, u32::from(t), T0);
+                    tpr = u32::from(t);
+                }
+            }
+            let isrv = u32::from(isr.last().copied().unwrap_or(0));
+            let ppr = if tpr & 0xf0 >= isrv & 0xf0 { tpr } else { isrv & 0xf0 };
+            prop_assert_eq!(l.ppr(), ppr);
+            let expect = irr.last().copied().filter(|&v| u32::from(v) & 0xf0 > ppr & 0xf0);
+            prop_assert_eq!(l.pending_irq(), expect);
+            prop_assert_eq!(l.highest_irr(), irr.last().copied());
+            prop_assert_eq!(l.highest_isr(), isr.last().copied());
+        }
     }
 }

@@ -81,6 +81,12 @@ fn with_vlapic<Fmt: P2mFormat, R>(
     Ok((done, r))
 }
 
+/// Whether guest-physical `addr` is in `v`'s xAPIC page (`vlapic_range`): the vendor layer asks
+/// before decoding a nested-page fault as a vLAPIC access.
+pub fn mmio_range(v: &Vcpu, addr: u64) -> bool {
+    v.state().vlapic.mmio_range(addr)
+}
+
 /// `vlapic_mmio_read` of `len` bytes at `offset` in the xAPIC page, at system time `now`.
 pub fn mmio_read(v: &Vcpu, offset: u32, len: u32, now: u64) -> u32 {
     v.state().vlapic.mmio_read(offset, len, now)
