@@ -124,7 +124,6 @@ fn register_write_rules_are_vlapic_reg_write() {
         reg::TMR,
         reg::IRR,
         reg::TMCCT,
-        reg::ESR,
     ] {
         let old = l.reg(r);
         let _ = l.reg_write(r, 0xffff_ffff, T0);
@@ -241,31 +240,50 @@ fn pending_irq_needs_enabled_apic_and_a_class_above_tpr() {
     assert_eq!(l.pending_irq(), Some(0x80));
 }
 
+/// `l`'s ESR as a guest reads it, after the write that latches the errors since the last one.
+fn esr(l: &mut Vlapic) -> u32 {
+    let _ = l.reg_write(reg::ESR, 0xdead, T0);
+    l.mmio_read(reg::ESR, 4, T0)
+}
+
 #[test]
 fn illegal_vectors_latch_esr_and_raise_lvterr() {
-    // vlapic_set_irq: below 16 is RECVILL; vlapic_error: once, and LVTERR if unmasked.
+    // vlapic_set_irq: below 16 is RECVILL; vlapic_error: once per ESR write, and LVTERR if
+    // unmasked. Upstream's ESR: errors show after the next ESR write, which re-arms LVTERR.
     let mut l = enabled(0);
     assert!(!l.set_irq(15, false));
-    assert_eq!(l.reg(reg::ESR), ESR_RECVILL);
+    assert_eq!(l.reg(reg::ESR), 0, "not visible before an ESR write");
     assert_eq!(l.highest_irr(), None, "LVTERR masked");
     let _ = l.reg_write(reg::LVTERR, 0xe3, T0);
     let mut l2 = l.clone();
-    // Already latched: no second error interrupt.
+    // Already pending: no second error interrupt.
     assert!(!l.set_irq(3, false));
     assert_eq!(l.highest_irr(), None);
+    assert_eq!(esr(&mut l), ESR_RECVILL);
+    assert_eq!(esr(&mut l), 0, "a second write clears it");
     // A fresh error (SENDILL from an ICR with vector < 16) raises LVTERR's vector.
     let fx = l2.reg_write(reg::ICR, 0x0f, T0);
     assert_eq!(fx.ipi, None);
     assert!(fx.kick);
-    assert_eq!(l2.reg(reg::ESR), ESR_RECVILL | ESR_SENDILL);
+    assert!(l2.irr_test(0xe3));
+    assert_eq!(esr(&mut l2), ESR_RECVILL | ESR_SENDILL);
+    // After the write, the same error raises LVTERR again.
+    l2.ack_pending_irq(0xe3);
+    let _ = l2.reg_write(reg::EOI, 0, T0);
+    assert!(l2.set_irq(2, false), "LVTERR newly requested");
     assert!(l2.irr_test(0xe3));
     // LVTERR with an illegal vector folds RECVILL in instead of looping.
     let mut l3 = enabled(0);
     let _ = l3.reg_write(reg::LVTERR, 0x05, T0);
     let fx = l3.reg_write(reg::ICR, DM_LOWEST | 0x01, T0);
     assert!(!fx.kick);
-    assert_eq!(l3.reg(reg::ESR), ESR_SENDILL | ESR_RECVILL);
     assert_eq!(l3.highest_irr(), None);
+    assert_eq!(esr(&mut l3), ESR_SENDILL | ESR_RECVILL);
+    // x2APIC: ESR is written with 0 only (guest_wrmsr_x2apic), with the same effect.
+    let mut x = x2apic(0);
+    assert!(!x.set_irq(1, false));
+    assert!(x.wrmsr_x2apic(x2msr(reg::ESR), 0, T0).is_ok());
+    assert_eq!(x.rdmsr_x2apic(x2msr(reg::ESR), T0), Ok(ESR_RECVILL.into()));
 }
 
 #[test]
@@ -509,7 +527,7 @@ fn ipis_reach_the_domains_vcpus_as_vlapic_ipi_sends_them() {
     // Illegal vector: SENDILL on the sender, nothing sent.
     send(&hv, &d, 0, 0xff, 0x0e);
     assert!(!irr(&d, 1, 0x0e));
-    assert_eq!(v[0].state().vlapic.reg(reg::ESR), ESR_SENDILL);
+    assert_eq!(esr(&mut v[0].state().vlapic), ESR_SENDILL);
     // NMI: flagged for injection; SMI and remote read ignored; ExtINT crashes (in Xen).
     send(&hv, &d, 0, 2, DM_NMI);
     assert!(v[1].take_nmi() && !v[0].take_nmi());
@@ -543,7 +561,7 @@ fn lowest_priority_picks_the_lowest_ppr() {
     send(&hv, &d, 0, 9, DM_LOWEST | 0x62);
     assert!((0..3).all(|i| !irr(&d, i, 0x62)));
     send(&hv, &d, 0, 0xff, DM_LOWEST | 0x02);
-    assert_eq!(v[0].state().vlapic.reg(reg::ESR), ESR_SENDILL);
+    assert_eq!(esr(&mut v[0].state().vlapic), ESR_SENDILL);
 }
 
 #[test]

@@ -310,6 +310,8 @@ pub struct Vlapic {
     timer_divisor: u32,
     /// `hw.tdt_msr`.
     tdt_msr: u64,
+    /// `hw.pending_esr` (upstream): errors since the last ESR write.
+    pending_esr: u32,
     /// `timer_last_update`: when the count last started (or a periodic timer last ticked).
     timer_last_update: Option<u64>,
     timer: Option<Armed>,
@@ -330,6 +332,7 @@ impl Vlapic {
             disabled: 0,
             timer_divisor: 2,
             tdt_msr: 0,
+            pending_esr: 0,
             timer_last_update: None,
             timer: None,
         };
@@ -522,10 +525,15 @@ impl Vlapic {
 
     // ---- interrupt acceptance and delivery -----------------------------------------------
 
-    /// `vlapic_error`: latches `errmask` in ESR and, the first time, raises LVTERR if it is
-    /// unmasked with a legal vector (an illegal one adds RECVILL instead, not to loop).
+    /// `vlapic_error`: accumulates `errmask` in the pending errors and, the first time since the
+    /// last ESR write, raises LVTERR if it is unmasked with a legal vector (an illegal one adds
+    /// RECVILL instead, not to loop).
+    ///
+    /// Upstream, not 4.17: errors collect in `hw.pending_esr` and only an ESR write makes them
+    /// visible ("x86/vlapic: Fix handling of writes to APIC_ESR", Xen 4.20, the SDM's rule); Xen
+    /// 4.17 ORs them straight into ESR, which no write clears.
     fn error(&mut self, mut errmask: u32) -> bool {
-        let esr = self.reg(reg::ESR);
+        let esr = self.pending_esr;
         if esr & errmask == errmask {
             return false;
         }
@@ -538,7 +546,7 @@ impl Vlapic {
                 errmask |= ESR_RECVILL;
             }
         }
-        self.set_reg(reg::ESR, esr | errmask);
+        self.pending_esr = esr | errmask;
         inj && self.set_irq((lvterr & VECTOR_MASK) as u8, false)
     }
 
@@ -738,6 +746,12 @@ impl Vlapic {
         let mut fx = Effects::default();
         match offset {
             reg::ID => self.set_reg(reg::ID, val),
+            // Upstream `vlapic_reg_write` (see `error`): the value written is dropped; the
+            // errors since the last write become ESR.
+            reg::ESR => {
+                self.set_reg(reg::ESR, self.pending_esr);
+                self.pending_esr = 0;
+            }
             reg::TASKPRI => self.set_reg(reg::TASKPRI, val & 0xff),
             reg::EOI => fx.eoi = self.eoi_set(),
             reg::LDR => self.set_reg(reg::LDR, val & 0xff00_0000),
