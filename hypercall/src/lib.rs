@@ -5,9 +5,9 @@
 //!
 //! Lock order (checked by `xen_mm::lock_order`): the domain table (`domlist`, level 2), then one
 //! domain's state (`domain`, 4), then its event channels (`event`, 6; a second domain's at 7),
-//! then a vCPU's registered areas (`vcpu`, 10), then the mm locks of xen-mm (gfn 12, p2m 16, pod
-//! 48, page_alloc 56, heap 1000). The timer queue's lock (`timer`, 950) and the console ring's are
-//! leaves: nothing is taken inside them.
+//! then a vCPU's registered areas and its vLAPIC (`vcpu`, 10; one vCPU's at a time), then the mm
+//! locks of xen-mm (gfn 12, p2m 16, pod 48, page_alloc 56, heap 1000). The timer queue's lock
+//! (`timer`, 950) and the console ring's are leaves: nothing is taken inside them.
 #![no_std]
 #![forbid(unsafe_code)]
 // Xen's names (`__HYPERVISOR_memory_op`, `XENMEM_populate_physmap`) are kept, also in patterns.
@@ -37,6 +37,7 @@ pub mod time;
 pub mod timer;
 pub mod vcpu;
 pub mod vcpu_op;
+pub mod vlapic;
 pub mod xen_version;
 
 pub use dispatch::{dispatch, Call, Outcome, Preempt};

@@ -1,14 +1,15 @@
 //! The hypervisor's timer queue (xen/common/timer.c, one queue for the one CPU): each vCPU's
 //! single-shot timer (VCPUOP_set_singleshot_timer, set_timer_op), periodic timer
-//! (VCPUOP_set_periodic_timer) and SCHEDOP_poll timeout, ordered by deadline in system time.
-//! The arch layer programs the local APIC for the earliest deadline and calls [`run_timers`]
+//! (VCPUOP_set_periodic_timer), SCHEDOP_poll timeout and local-APIC timer, ordered by
+//! deadline in system time. The arch layer programs the local APIC for the earliest deadline and calls [`run_timers`]
 //! when it passes; nothing ticks at a fixed rate.
 //!
-//! At most three timers per vCPU are queued (setting one replaces it), so a guest cannot make
+//! At most four timers per vCPU are queued (setting one replaces it), so a guest cannot make
 //! the queue grow. A dying domain's timers are stopped with its event channels.
 //!
 //! Lock order: the queue's lock (`timer`, 950) is a leaf; expired timers are taken out under it
-//! and acted on after it is released.
+//! and acted on after it is released. The vLAPIC re-queues its timer under the vCPU lock
+//! (`vcpu`, 10), which comes before it.
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
@@ -31,6 +32,9 @@ pub enum TimerKind {
     Periodic,
     /// `v->poll_timer`: ends a SCHEDOP_poll.
     Poll,
+    /// The local APIC's timer (`vlapic->pt`): one-shot, periodic or TSC-deadline, as the
+    /// vCPU's [`crate::vlapic::Vlapic`] says.
+    Lapic,
 }
 
 /// A timer: whose and which.
@@ -151,7 +155,7 @@ impl TimerQueue {
 /// Fires every timer due at `now` (Xen's `timer_softirq_action`): a single-shot timer sends
 /// VIRQ_TIMER to its vCPU (`vcpu_singleshot_timer_fn`); a periodic one sends it and re-arms one
 /// period after now (`vcpu_periodic_timer_work`); a poll timeout wakes its vCPU if it still
-/// polls (`poll_timer_fn`). Timers of domains gone or dying are dropped.
+/// polls (`poll_timer_fn`); a LAPIC timer is handed to its vLAPIC (`pt_timer_fn`). Timers of domains gone or dying are dropped.
 pub fn run_timers<F: FrameAccess, Fmt: P2mFormat>(hv: &Hypervisor<F, Fmt>, now: u64) {
     for (id, _) in hv.timers.take_expired(now) {
         let Some(d) = hv.domains.get(id.domid) else {
@@ -179,6 +183,7 @@ pub fn run_timers<F: FrameAccess, Fmt: P2mFormat>(hv: &Hypervisor<F, Fmt>, now: 
                     v.unblock();
                 }
             }
+            TimerKind::Lapic => crate::vlapic::access::timer_fn(hv, &d, v, now),
         }
     }
 }

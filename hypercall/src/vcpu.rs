@@ -120,6 +120,9 @@ pub struct VcpuState {
     pub context: Option<crate::hvm_context::HvmVcpuContext>,
     /// Its PAT and MTRR MSRs (the save format's MTRR record).
     pub mtrr: xen_public::arch_x86::hvm::save::hvm_hw_mtrr,
+    /// Its local APIC (`v->arch.hvm.vlapic`), reached by the vendor layer through
+    /// [`crate::vlapic::access`].
+    pub vlapic: crate::vlapic::Vlapic,
 }
 
 /// A vCPU of a domain.
@@ -173,6 +176,7 @@ impl Vcpu {
                     is_initialised: false,
                     context: None,
                     mtrr: crate::hvm_context::HvmVcpuState::new().mtrr,
+                    vlapic: crate::vlapic::Vlapic::new(vcpu_id),
                 },
             ),
         }

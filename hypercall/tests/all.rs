@@ -20,4 +20,5 @@ mod memory_op;
 mod sched_op;
 mod sysctl;
 mod vcpu_op;
+mod vlapic;
 mod xen_version;
