@@ -120,6 +120,8 @@ pub struct VcpuState {
     pub context: Option<crate::hvm_context::HvmVcpuContext>,
     /// Its PAT and MTRR MSRs (the save format's MTRR record).
     pub mtrr: xen_public::arch_x86::hvm::save::hvm_hw_mtrr,
+    /// Its other MSRs the policy keeps ([`crate::msr`]: vMCE, TSC_AUX, DEBUGCTL, ...).
+    pub msrs: crate::msr::VcpuMsrs,
 }
 
 /// A vCPU of a domain.
@@ -173,6 +175,7 @@ impl Vcpu {
                     is_initialised: false,
                     context: None,
                     mtrr: crate::hvm_context::HvmVcpuState::new().mtrr,
+                    msrs: crate::msr::VcpuMsrs::default(),
                 },
             ),
         }
@@ -244,6 +247,36 @@ impl Vcpu {
     /// Takes the pending NMI, for the vendor layer to inject.
     pub fn take_nmi(&self) -> bool {
         self.nmi_pending.swap(false, Ordering::SeqCst)
+    }
+
+    /// The guest's RDMSR of `msr` under the domain's policy `p` ([`crate::msr::rdmsr`]).
+    pub fn rdmsr<H: crate::msr::HostMsrs>(
+        &self,
+        p: &crate::msr::MsrPolicy,
+        host: &H,
+        msr: u32,
+    ) -> crate::msr::Rdmsr {
+        let st = self.state.lock();
+        crate::msr::rdmsr(p, &st.mtrr, &st.msrs, host, msr)
+    }
+
+    /// The guest's WRMSR of `value` to `msr` under the domain's policy `p`
+    /// ([`crate::msr::wrmsr`]).
+    pub fn wrmsr<H: crate::msr::HostMsrs>(
+        &self,
+        p: &crate::msr::MsrPolicy,
+        host: &H,
+        msr: u32,
+        value: u64,
+    ) -> crate::msr::Wrmsr {
+        let mut guard = self.state.lock();
+        let st = &mut *guard;
+        crate::msr::wrmsr(p, &mut st.mtrr, &mut st.msrs, host, msr, value)
+    }
+
+    /// The guest's MSR_INTEL_MISC_FEATURES_ENABLES asks for CPUID faulting.
+    pub fn cpuid_faulting(&self) -> bool {
+        self.state.lock().msrs.misc_features_enables & crate::msr::MISC_FEATURES_CPUID_FAULTING != 0
     }
 
     /// Its id in its domain.
