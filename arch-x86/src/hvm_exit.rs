@@ -299,7 +299,11 @@ fn policy_msr<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     let policy = msr::guest_msr_policy(d.domid() == 0);
     let host = msr::ArchitecturalHostMsrs(policy.vendor);
     if write {
-        matches!(vcpu.wrmsr(&policy, &host, index, value), Wrmsr::Done)
+        let done = matches!(vcpu.wrmsr(&policy, &host, index, value), Wrmsr::Done);
+        if done && index == hypercall::msr::MSR_TSC_AUX {
+            msr::load_guest_tsc_aux(value);
+        }
+        done
     } else {
         match vcpu.rdmsr(&policy, &host, index) {
             Rdmsr::Value(val) => {

@@ -118,6 +118,27 @@ pub fn guest_msr_policy(hardware_domain: bool) -> hypercall::msr::MsrPolicy {
     }
 }
 
+/// Puts a vCPU's MSR_TSC_AUX in the hardware, which guests read with RDTSCP and RDPID without
+/// an exit (Xen's `wrmsr_tsc_aux` in `svm_ctxt_switch_to` and `vmx_restore_guest_msrs`, and in
+/// `guest_wrmsr` for the running vCPU). Nothing on a CPU without RDTSCP or RDPID; the
+/// hypervisor itself never reads TSC_AUX.
+pub fn load_guest_tsc_aux(value: u64) {
+    let has_tsc_aux = cpuid(0x8000_0000, 0).eax >= 0x8000_0001
+        && cpuid(0x8000_0001, 0).edx & (1 << 27) != 0
+        || cpuid(0, 0).eax >= 7 && cpuid(7, 0).ecx & (1 << 22) != 0;
+    if !has_tsc_aux {
+        return;
+    }
+    #[cfg(target_os = "none")]
+    // SAFETY: CPUID says TSC_AUX exists; the policy only lets guests put 32-bit values in it,
+    // which is all the MSR takes, and nothing in the hypervisor reads it.
+    unsafe {
+        wrmsr(hypercall::msr::MSR_TSC_AUX, value)
+    };
+    #[cfg(not(target_os = "none"))]
+    let _ = value;
+}
+
 /// The host MSRs the policy forwards, read only where the architecture guarantees them for the
 /// vendor: there is no `rdmsr_safe` (no exception fixup in the hypervisor yet), so anything
 /// else answers `None`, Xen's answer when `rdmsr_safe` faults.

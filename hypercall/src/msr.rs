@@ -1510,5 +1510,8 @@ mod tests {
         assert!(!vcpu.cpuid_faulting());
         vcpu.wrmsr(&p, &NoHostMsrs, MSR_INTEL_MISC_FEATURES_ENABLES, 1);
         assert!(vcpu.cpuid_faulting());
+        // TSC_AUX, which the arch layer loads into the hardware when the vCPU runs.
+        assert_eq!(vcpu.wrmsr(&p, &NoHostMsrs, MSR_TSC_AUX, 3), Wrmsr::Done);
+        assert_eq!(vcpu.tsc_aux(), 3);
     }
 }

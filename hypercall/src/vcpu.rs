@@ -274,6 +274,11 @@ impl Vcpu {
         crate::msr::wrmsr(p, &mut st.mtrr, &mut st.msrs, host, msr, value)
     }
 
+    /// Its MSR_TSC_AUX, which the hardware must hold while it runs (RDTSCP and RDPID read it).
+    pub fn tsc_aux(&self) -> u64 {
+        self.state.lock().msrs.tsc_aux
+    }
+
     /// The guest's MSR_INTEL_MISC_FEATURES_ENABLES asks for CPUID faulting.
     pub fn cpuid_faulting(&self) -> bool {
         self.state.lock().msrs.misc_features_enables & crate::msr::MISC_FEATURES_CPUID_FAULTING != 0
