@@ -67,11 +67,18 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         // The upcall waiting for it is injected before the next entry.
         VmExit::InterruptWindow => Next::Resume,
         VmExit::Cpuid => {
-            cpuid(hv, d, v);
+            // CPUID faulting, which the guest asked for in MSR_INTEL_MISC_FEATURES_ENABLES:
+            // #GP outside ring 0, RIP left on the instruction (hvm.c `hvm_vmexit_cpuid`).
+            let faulting = d.vcpu(vcpu_id).is_some_and(|vc| vc.cpuid_faulting());
+            if faulting && v.cpl() > 0 {
+                v.inject_exception(VECTOR_GP, Some(0));
+            } else {
+                cpuid(hv, d, v);
+            }
             Next::Resume
         }
         VmExit::Msr { write } => {
-            msr_access(hv, d, v, write);
+            msr_access(hv, d, vcpu_id, v, write);
             Next::Resume
         }
         VmExit::Hypercall => hypercall(hv, d, vcpu_id, v),
@@ -216,6 +223,7 @@ fn set_cpuid_result<V: HvmVcpu + ?Sized>(v: &mut V, r: CpuidResult) {
 fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     hv: &Hv<Fmt>,
     d: &Domain<Fmt>,
+    vcpu_id: u32,
     v: &mut V,
     write: bool,
 ) {
@@ -263,13 +271,48 @@ fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             true
         }
         (MSR_TSC, true) => true,
-        // Everything else: #GP, as Xen's guest_rdmsr/guest_wrmsr do for MSRs they do not know.
-        _ => false,
+        // The rest as Xen's policy answers it (guest_rdmsr/guest_wrmsr, the vMTRRs and vMCE,
+        // the vendor intercepts), kept in the portable vCPU; what it does not know is #GP.
+        _ => policy_msr(d, vcpu_id, v, index, value, write),
     };
     if ok {
         v.skip_instruction(2);
     } else {
         v.inject_exception(VECTOR_GP, Some(0));
+    }
+}
+
+/// An MSR the portable policy answers (`hypercall::msr`): `false` for #GP.
+fn policy_msr<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    d: &Domain<Fmt>,
+    vcpu_id: u32,
+    v: &mut V,
+    index: u32,
+    value: u64,
+    write: bool,
+) -> bool {
+    use hypercall::msr::{Rdmsr, Wrmsr};
+    let Some(vcpu) = d.vcpu(vcpu_id) else {
+        return false;
+    };
+    // Dom0 is the hardware domain.
+    let policy = msr::guest_msr_policy(d.domid() == 0);
+    let host = msr::ArchitecturalHostMsrs(policy.vendor);
+    if write {
+        let done = matches!(vcpu.wrmsr(&policy, &host, index, value), Wrmsr::Done);
+        if done && index == hypercall::msr::MSR_TSC_AUX {
+            msr::load_guest_tsc_aux(value);
+        }
+        done
+    } else {
+        match vcpu.rdmsr(&policy, &host, index) {
+            Rdmsr::Value(val) => {
+                v.set_rax(val & 0xffff_ffff);
+                v.regs().rdx = val >> 32;
+                true
+            }
+            Rdmsr::Gp | Rdmsr::NotHere => false,
+        }
     }
 }
 

@@ -247,6 +247,7 @@ fn run_slice<Fmt: P2mFormat>(hv: &crate::hvm_exit::Hv<Fmt>, v: &mut SchedVcpu<Fm
     let start = hv.clock.now();
     let slice_end = start + SLICE_NS;
     vcpu.runstate_change(RUNSTATE_running, start);
+    crate::msr::load_guest_tsc_aux(vcpu.tsc_aux());
     let written =
         hypercall::time::update_vcpu_system_time(&hv.clock, hv.heap.frames(), vcpu, false);
     update_guest_areas(hv, &d, vcpu, &*v.hw, written);

@@ -200,6 +200,13 @@ pub fn create_dom0<Fmt: P2mFormat>(
         st.creation_finished = true;
         st.vcpus = 1;
     }
+    // The hardware domain's vCPUs start with a copy of the host's MTRRs
+    // (mtrr.c `hvm_vcpu_cacheattr_init`).
+    let host_mtrrs = arch_x86::msr::host_mtrrs();
+    let maxphysaddr = arch_x86::msr::guest_msr_policy(true).maxphysaddr;
+    for v in d.vcpu_slots() {
+        v.state().mtrr = hypercall::msr::vcpu_cacheattr_init(host_mtrrs.as_ref(), maxphysaddr);
+    }
     // The builder gives vCPU 0 its start state (Xen's `dom0_construct_pvh` sets it up).
     d.start_vcpu(0);
     Ok(d)
@@ -549,6 +556,13 @@ pub fn build_pvh_dom0<X: Vendor>(
         st.controller_pause_count = 0;
         st.creation_finished = true;
         st.vcpus = 1;
+    }
+    // The hardware domain's vCPUs start with a copy of the host's MTRRs
+    // (mtrr.c `hvm_vcpu_cacheattr_init`).
+    let host_mtrrs = arch_x86::msr::host_mtrrs();
+    let maxphysaddr = arch_x86::msr::guest_msr_policy(true).maxphysaddr;
+    for v in d.vcpu_slots() {
+        v.state().mtrr = hypercall::msr::vcpu_cacheattr_init(host_mtrrs.as_ref(), maxphysaddr);
     }
     // The builder gives vCPU 0 its start state (Xen's `dom0_construct_pvh` sets it up).
     d.start_vcpu(0);

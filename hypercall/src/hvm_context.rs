@@ -250,12 +250,7 @@ impl HvmVcpuState {
     /// A new vCPU: down, no context, MTRRs as `hvm_vcpu_cacheattr_init` leaves them for a domU
     /// (MTRRcap = fixed ranges | WC | MTRR_VCNT, everything disabled, the power-on PAT).
     pub fn new() -> Self {
-        let mtrr = hvm_hw_mtrr {
-            msr_mtrr_cap: (1 << 10) | (1 << 8) | u64::from(MTRR_VCNT),
-            // PAT0 WB, PAT1 WT, PAT2 UC-, PAT3 UC, repeated.
-            msr_pat_cr: 0x0007_0406_0007_0406,
-            ..Default::default()
-        };
+        let mtrr = crate::msr::vcpu_cacheattr_init(None, 0);
         HvmVcpuState {
             context: None,
             online: false,

@@ -30,6 +30,7 @@ pub mod hvm_op;
 pub mod hypervisor;
 pub mod ioreq;
 pub mod memory_op;
+pub mod msr;
 pub mod policy;
 pub mod sched_op;
 pub mod sysctl;

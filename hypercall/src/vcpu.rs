@@ -123,6 +123,8 @@ pub struct VcpuState {
     /// Its local APIC (`v->arch.hvm.vlapic`), reached by the vendor layer through
     /// [`crate::vlapic::access`].
     pub vlapic: crate::vlapic::Vlapic,
+    /// Its other MSRs the policy keeps ([`crate::msr`]: vMCE, TSC_AUX, DEBUGCTL, ...).
+    pub msrs: crate::msr::VcpuMsrs,
 }
 
 /// A vCPU of a domain.
@@ -177,6 +179,7 @@ impl Vcpu {
                     context: None,
                     mtrr: crate::hvm_context::HvmVcpuState::new().mtrr,
                     vlapic: crate::vlapic::Vlapic::new(vcpu_id),
+                    msrs: crate::msr::VcpuMsrs::default(),
                 },
             ),
         }
@@ -248,6 +251,41 @@ impl Vcpu {
     /// Takes the pending NMI, for the vendor layer to inject.
     pub fn take_nmi(&self) -> bool {
         self.nmi_pending.swap(false, Ordering::SeqCst)
+    }
+
+    /// The guest's RDMSR of `msr` under the domain's policy `p` ([`crate::msr::rdmsr`]).
+    pub fn rdmsr<H: crate::msr::HostMsrs>(
+        &self,
+        p: &crate::msr::MsrPolicy,
+        host: &H,
+        msr: u32,
+    ) -> crate::msr::Rdmsr {
+        let st = self.state.lock();
+        crate::msr::rdmsr(p, &st.mtrr, &st.msrs, host, msr)
+    }
+
+    /// The guest's WRMSR of `value` to `msr` under the domain's policy `p`
+    /// ([`crate::msr::wrmsr`]).
+    pub fn wrmsr<H: crate::msr::HostMsrs>(
+        &self,
+        p: &crate::msr::MsrPolicy,
+        host: &H,
+        msr: u32,
+        value: u64,
+    ) -> crate::msr::Wrmsr {
+        let mut guard = self.state.lock();
+        let st = &mut *guard;
+        crate::msr::wrmsr(p, &mut st.mtrr, &mut st.msrs, host, msr, value)
+    }
+
+    /// Its MSR_TSC_AUX, which the hardware must hold while it runs (RDTSCP and RDPID read it).
+    pub fn tsc_aux(&self) -> u64 {
+        self.state.lock().msrs.tsc_aux
+    }
+
+    /// The guest's MSR_INTEL_MISC_FEATURES_ENABLES asks for CPUID faulting.
+    pub fn cpuid_faulting(&self) -> bool {
+        self.state.lock().msrs.misc_features_enables & crate::msr::MISC_FEATURES_CPUID_FAULTING != 0
     }
 
     /// Its id in its domain.

@@ -17,6 +17,7 @@ mod hvm_guest;
 mod hvm_op;
 mod hvmcontext;
 mod memory_op;
+mod msr;
 mod sched_op;
 mod sysctl;
 mod vcpu_op;
