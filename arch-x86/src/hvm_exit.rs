@@ -47,8 +47,6 @@ const HYPERCALL_PREEMPT_STEPS: u64 = 256;
 
 const VECTOR_UD: u8 = 6;
 const VECTOR_GP: u8 = 13;
-/// IA32_APIC_BASE.
-const MSR_APIC_BASE: u32 = 0x1b;
 /// IA32_TIME_STAMP_COUNTER.
 const MSR_TSC: u32 = 0x10;
 /// IA32_PAT.
@@ -79,7 +77,11 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         }
         VmExit::Msr { write } => {
             msr_access(hv, d, vcpu_id, v, write);
-            Next::Resume
+            if d.is_shut_down() {
+                Next::Stop
+            } else {
+                Next::Resume
+            }
         }
         VmExit::Hypercall => hypercall(hv, d, vcpu_id, v),
         VmExit::Io {
@@ -229,6 +231,17 @@ fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
 ) {
     let index = v.regs().rcx as u32;
     let value = (v.regs().rdx << 32) | (v.rax() & 0xffff_ffff);
+    // The vLAPIC's MSRs first: APIC_BASE, the TSC deadline and the x2APIC range (Xen's
+    // `hvm_msr_read_intercept` / `hvm_msr_write_intercept` ask the vLAPIC before
+    // `guest_rdmsr` / `guest_wrmsr`).
+    if let Some(ok) = vlapic_msr(hv, d, vcpu_id, v, index, value, write) {
+        if ok {
+            v.skip_instruction(2);
+        } else if !d.is_shut_down() {
+            v.inject_exception(VECTOR_GP, Some(0));
+        }
+        return;
+    }
     let ok = match (index, write) {
         (HYPERCALL_MSR, true) => {
             let insn = v.hypercall_instruction();
@@ -239,14 +252,6 @@ fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             let efer = v.guest_efer();
             v.set_rax(efer & 0xffff_ffff);
             v.regs().rdx = efer >> 32;
-            true
-        }
-        // The local APIC's base belongs to the hypervisor: writes are dropped; reads see the
-        // architectural default (xAPIC enabled at 0xfee00000, the boot CPU).
-        (MSR_APIC_BASE, true) => true,
-        (MSR_APIC_BASE, false) => {
-            v.set_rax(0xfee0_0000 | (1 << 11) | (1 << 8));
-            v.regs().rdx = 0;
             true
         }
         (MSR_PAT, false) => {
@@ -280,6 +285,78 @@ fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     } else {
         v.inject_exception(VECTOR_GP, Some(0));
     }
+}
+
+/// Whether the guest sees x2APIC in CPUID leaf 1 (ECX bit 21, passed through from the host):
+/// `guest_wrmsr_apic_base`'s `cp->basic.x2apic`.
+fn x2apic_allowed() -> bool {
+    msr::cpuid(1, 0).ecx & (1 << 21) != 0
+}
+
+/// A vLAPIC MSR (`hypercall::vlapic::access`): `None` when `index` is not one, `Some(false)` for
+/// #GP, `Some(true)` when done (a read's value in EDX:EAX).
+fn vlapic_msr<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Domain<Fmt>,
+    vcpu_id: u32,
+    v: &mut V,
+    index: u32,
+    value: u64,
+    write: bool,
+) -> Option<bool> {
+    use hypercall::vlapic::access;
+    let vcpu = d.vcpu(vcpu_id)?;
+    if !write {
+        return Some(match access::rdmsr(vcpu, index, hv.clock.now())? {
+            Ok(val) => {
+                v.set_rax(val & 0xffff_ffff);
+                v.regs().rdx = val >> 32;
+                true
+            }
+            Err(_) => false,
+        });
+    }
+    let tsc = hv.clock.tsc();
+    let now = access::Now {
+        ns: hv.clock.now_at(tsc),
+        tsc,
+        scale: hv.clock.scale(),
+    };
+    Some(
+        match access::wrmsr(&hv.timers, d, vcpu, index, value, x2apic_allowed(), now)? {
+            Ok(done) => vlapic_done(d, vcpu_id, v, done),
+            Err(_) => false,
+        },
+    )
+}
+
+/// Acts on what a vLAPIC access asked of the caller; `false` if the domain was crashed. An EOI
+/// has nobody to tell yet (no vIOAPIC, and the upcall does not go through the vLAPIC);
+/// INIT/SIPI are not delivered yet (Xen's `vlapic_init_sipi_action`).
+fn vlapic_done<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    d: &Domain<Fmt>,
+    vcpu_id: u32,
+    v: &V,
+    done: hypercall::vlapic::access::Done,
+) -> bool {
+    if done.crash {
+        // vlapic_accept_irq: "vlapic: ExtINT ... not supported".
+        printk!(
+            "d{}v{vcpu_id} vLAPIC: ExtINT IPI not supported\n",
+            d.domid()
+        );
+        crash(d, vcpu_id, v, "vLAPIC ExtINT IPI");
+        return false;
+    }
+    if let Some(ipi) = done.init_sipi {
+        printk!(
+            "d{}v{vcpu_id} vLAPIC: INIT/STARTUP IPI {:#x} to {:#x} not delivered yet\n",
+            d.domid(),
+            ipi.icr_low,
+            ipi.dest
+        );
+    }
+    true
 }
 
 /// An MSR the portable policy answers (`hypercall::msr`): `false` for #GP.
@@ -430,6 +507,13 @@ fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     gpa: u64,
     access: FaultAccess,
 ) -> Next {
+    // Internally emulated MMIO before the p2m (hvm.c `hvm_hap_nested_page_fault`,
+    // `hvm_mmio_internal`): the vLAPIC page.
+    if d.vcpu(vcpu_id)
+        .is_some_and(|vc| hypercall::vlapic::access::mmio_range(vc, gpa))
+    {
+        return vlapic_mmio(hv, d, vcpu_id, v, gpa);
+    }
     let gfn = Gfn(gpa >> 12);
     match d.p2m.handle_fault(&hv.heap, gfn, access) {
         Ok(FaultOutcome::Retry) if retried_too_often(d.domid(), gfn) => {
@@ -466,6 +550,88 @@ fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
                 d.domid()
             );
             crash(d, vcpu_id, v, "nested page fault");
+            Next::Stop
+        }
+    }
+}
+
+/// The instruction bytes at the faulting RIP: the CPU's (SVM decode assists), else read
+/// through the guest's page tables (CS base 0: long mode, or PVH's flat segments). Up to 15
+/// bytes, fewer if the next page cannot be read.
+fn fetch_instruction<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Domain<Fmt>,
+    v: &V,
+) -> ([u8; crate::mmio::MAX_INSN_LEN], usize) {
+    use hypercall::guest::GuestMemory;
+    if let Some(given) = v.fault_instruction_bytes() {
+        return given;
+    }
+    let mut bytes = [0u8; crate::mmio::MAX_INSN_LEN];
+    let mut guest = HvmGuestMemory {
+        heap: &hv.heap,
+        domain: d,
+        paging: v.paging_state(),
+    };
+    let rip = v.rip();
+    let first = ((4096 - (rip & 0xfff)) as usize).min(bytes.len());
+    if guest.copy_from_guest(rip, &mut bytes[..first]).is_err() {
+        return (bytes, 0);
+    }
+    if first < bytes.len()
+        && guest
+            .copy_from_guest(rip.wrapping_add(first as u64), &mut bytes[first..])
+            .is_ok()
+    {
+        return (bytes, bytes.len());
+    }
+    (bytes, first)
+}
+
+/// An access to the vCPU's xAPIC page (`vlapic_mmio_read` / `vlapic_mmio_write` behind
+/// `hvmemul_do_io`): one MOV, emulated on the vLAPIC model.
+fn vlapic_mmio<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Arc<Domain<Fmt>>,
+    vcpu_id: u32,
+    v: &mut V,
+    gpa: u64,
+) -> Next {
+    use hypercall::vlapic::access;
+    let Some(vcpu) = d.vcpu(vcpu_id) else {
+        return Next::Stop;
+    };
+    let (bytes, n) = fetch_instruction(hv, d, v);
+    let offset = (gpa & 0xfff) as u32;
+    let now = hv.clock.now();
+    let mut done = access::Done::default();
+    let result = crate::mmio::emulate(v, &bytes[..n], |a| match a {
+        crate::mmio::Access::Read { size } => {
+            u64::from(access::mmio_read(vcpu, offset, u32::from(size), now))
+        }
+        crate::mmio::Access::Write { size, value } => {
+            done = access::mmio_write(
+                &hv.timers,
+                d,
+                vcpu,
+                offset,
+                u32::from(size),
+                value as u32,
+                now,
+            );
+            0
+        }
+    });
+    match result {
+        Ok(_) if vlapic_done(d, vcpu_id, v, done) => Next::Resume,
+        Ok(_) => Next::Stop,
+        Err(e) => {
+            printk!(
+                "d{}v{vcpu_id} vLAPIC access at {gpa:#x}: {e} (bytes {:02x?})\n",
+                d.domid(),
+                &bytes[..n]
+            );
+            crash(d, vcpu_id, v, "MMIO instruction not emulated");
             Next::Stop
         }
     }

@@ -14,22 +14,40 @@ use xen_mm::p2m::format::P2mFormat;
 use crate::hvm_exit::Hv;
 use crate::vcpu::HvmVcpu;
 
-/// Injects `vcpu`'s pending upcall into `hw` if it can be taken now, else asks for the window.
+/// Injects `vcpu`'s pending interrupt into `hw` if it can take one now, else asks for the
+/// window. The order is Xen's `hvm_vcpu_has_pending_irq`: the event-channel upcall (the callback
+/// vector, or the per-vCPU upcall vector) first, then the vLAPIC's highest requested vector
+/// above its processor priority, which is moved from IRR to ISR once injected
+/// (`vlapic_ack_pending_irq` through `hvm_vcpu_ack_pending_irq`).
 pub fn intr_assist<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     hv: &Hv<Fmt>,
     d: &Domain<Fmt>,
     vcpu: &Vcpu,
     hw: &mut V,
 ) {
-    let vector = hypercall::event::upcall_vector(d, vcpu);
-    let pending = vector.is_some() && vcpu.upcall_pending(hv.heap.frames());
-    match (vector, pending) {
-        (Some(vector), true) if hw.interrupts_deliverable() => {
+    let upcall =
+        hypercall::event::upcall_vector(d, vcpu).filter(|_| vcpu.upcall_pending(hv.heap.frames()));
+    let lapic = hypercall::vlapic::access::pending_irq(vcpu);
+    if upcall.is_none() && lapic.is_none() {
+        hw.request_interrupt_window(false);
+        return;
+    }
+    if !hw.interrupts_deliverable() {
+        hw.request_interrupt_window(true);
+        return;
+    }
+    match (upcall, lapic) {
+        (Some(vector), _) => {
             hw.inject_interrupt(vector);
-            hw.request_interrupt_window(false);
+            // A vLAPIC vector still waiting needs the next window.
+            hw.request_interrupt_window(lapic.is_some());
         }
-        (Some(_), true) => hw.request_interrupt_window(true),
-        _ => hw.request_interrupt_window(false),
+        (None, Some(vector)) => {
+            hw.inject_interrupt(vector);
+            hypercall::vlapic::access::ack_irq(vcpu, vector);
+            hw.request_interrupt_window(hypercall::vlapic::access::pending_irq(vcpu).is_some());
+        }
+        (None, None) => hw.request_interrupt_window(false),
     }
 }
 

@@ -110,6 +110,14 @@ pub trait HvmVcpu {
     fn rflags(&self) -> u64;
     /// Moves RIP past the intercepted instruction of `len` bytes.
     fn skip_instruction(&mut self, len: u64);
+    /// Moves RIP forward by exactly `len` bytes, past an instruction the hypervisor decoded
+    /// itself (an emulated MMIO access, whose exit gives no length), out of any interrupt shadow.
+    fn advance_rip(&mut self, len: u64);
+    /// The bytes of the instruction that caused this nested page fault, when the CPU fetched
+    /// them (SVM decode assists); `None` to fetch them from guest memory at RIP.
+    fn fault_instruction_bytes(&self) -> Option<([u8; 15], usize)> {
+        None
+    }
     /// Whether the guest runs 64-bit code.
     fn in_long_mode(&self) -> bool;
     /// The current privilege level.

@@ -123,9 +123,11 @@ pub fn vcpu_block<F: FrameAccess, Fmt: P2mFormat>(
         return false;
     };
     v.block();
+    // `local_events_need_delivery`: an upcall, or a vLAPIC vector above the processor priority
+    // (`hvm_local_events_need_delivery` through `hvm_vcpu_has_pending_irq`).
     let deliverable = interrupts_enabled
-        && crate::event::upcall_vector(d, v).is_some()
-        && v.upcall_pending(&hv.heap);
+        && ((crate::event::upcall_vector(d, v).is_some() && v.upcall_pending(&hv.heap))
+            || crate::vlapic::access::pending_irq(v).is_some());
     if deliverable {
         v.unblock();
     }

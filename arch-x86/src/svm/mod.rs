@@ -370,6 +370,13 @@ impl SvmVcpu {
         self.leave_interrupt_shadow();
     }
 
+    /// Moves RIP by `len`, whatever next-RIP says.
+    fn advance(&mut self, len: u64) {
+        let rip = self.vmcb.read_u64(save::RIP);
+        self.vmcb.write_u64(save::RIP, rip.wrapping_add(len));
+        self.leave_interrupt_shadow();
+    }
+
     /// The instruction after an emulated one runs outside any STI or MOV SS shadow (Xen's
     /// `__update_guest_eip` clears `intr_shadow`): `sti; hlt` must take its interrupt at once.
     fn leave_interrupt_shadow(&mut self) {
@@ -468,6 +475,28 @@ impl HvmVcpu for SvmVcpu {
             return;
         }
         self.skip(len);
+    }
+
+    fn advance_rip(&mut self, len: u64) {
+        self.advance(len);
+    }
+
+    /// With decode assists the CPU fetched up to 15 bytes at RIP on a nested page fault
+    /// (APM volume 2, 15.33.4): number of bytes at 0xd0, the bytes from 0xd1. Zero when it did
+    /// not (no decode assists, or the fetch itself faulted).
+    fn fault_instruction_bytes(&self) -> Option<([u8; 15], usize)> {
+        if self.vmcb.read_u64(ctrl::EXITCODE) != exit::NPF {
+            return None;
+        }
+        let n = usize::from(self.vmcb.read_u8(ctrl::INSN_LEN));
+        if n == 0 || n > 15 {
+            return None;
+        }
+        let mut bytes = [0u8; 15];
+        for (i, b) in bytes.iter_mut().enumerate().take(n) {
+            *b = self.vmcb.read_u8(ctrl::INSN_BYTES + i);
+        }
+        Some((bytes, n))
     }
 
     /// EFER.LMA and CS.L.

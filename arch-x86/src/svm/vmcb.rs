@@ -42,6 +42,10 @@ pub mod ctrl {
     pub const VMCB_CLEAN: usize = 0x0c0;
     /// The next sequential RIP after an intercepted instruction (with NRIPS).
     pub const NRIP: usize = 0x0c8;
+    /// Decode assists: how many instruction bytes the CPU fetched on a nested page fault.
+    pub const INSN_LEN: usize = 0x0d0;
+    /// Decode assists: those bytes (up to 15).
+    pub const INSN_BYTES: usize = 0x0d1;
 }
 
 /// State-save-area offsets.

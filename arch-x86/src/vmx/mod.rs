@@ -765,6 +765,11 @@ impl HvmVcpu for VmxVcpu {
         } else {
             len
         };
+        self.advance_rip(len);
+    }
+
+    /// EPT violations give no instruction length: `len` is the decoder's.
+    fn advance_rip(&mut self, len: u64) {
         let rip = self.vmcs.read(field::GUEST_RIP);
         self.vmcs.write(field::GUEST_RIP, rip.wrapping_add(len));
         // The next instruction runs outside any STI or MOV SS shadow (Xen's
