@@ -214,12 +214,26 @@ fn cpuid<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(hv: &Hv<Fmt>, d: &Domain<Fmt>, v: 
     v.skip_instruction(2);
 }
 
+/// A 64-bit result in EDX:EAX (RDMSR).
+fn set_edx_eax<V: HvmVcpu + ?Sized>(v: &mut V, value: u64) {
+    v.set_rax(value & 0xffff_ffff);
+    v.regs().rdx = value >> 32;
+}
+
 fn set_cpuid_result<V: HvmVcpu + ?Sized>(v: &mut V, r: CpuidResult) {
     v.set_rax(u64::from(r.eax));
     let regs = v.regs();
     regs.rbx = u64::from(r.ebx);
     regs.rcx = u64::from(r.ecx);
     regs.rdx = u64::from(r.edx);
+}
+
+/// An RDMSR or WRMSR: the MSR, the value written (EDX:EAX), and which.
+#[derive(Clone, Copy, Debug)]
+struct MsrOp {
+    index: u32,
+    value: u64,
+    write: bool,
 }
 
 fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
@@ -234,7 +248,12 @@ fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     // The vLAPIC's MSRs first: APIC_BASE, the TSC deadline and the x2APIC range (Xen's
     // `hvm_msr_read_intercept` / `hvm_msr_write_intercept` ask the vLAPIC before
     // `guest_rdmsr` / `guest_wrmsr`).
-    if let Some(ok) = vlapic_msr(hv, d, vcpu_id, v, index, value, write) {
+    let op = MsrOp {
+        index,
+        value,
+        write,
+    };
+    if let Some(ok) = vlapic_msr(hv, d, vcpu_id, v, op) {
         if ok {
             v.skip_instruction(2);
         } else if !d.is_shut_down() {
@@ -250,14 +269,12 @@ fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         (msr::IA32_EFER, true) => v.set_guest_efer(value),
         (msr::IA32_EFER, false) => {
             let efer = v.guest_efer();
-            v.set_rax(efer & 0xffff_ffff);
-            v.regs().rdx = efer >> 32;
+            set_edx_eax(v, efer);
             true
         }
         (MSR_PAT, false) => {
             let pat = v.guest_pat();
-            v.set_rax(pat & 0xffff_ffff);
-            v.regs().rdx = pat >> 32;
+            set_edx_eax(v, pat);
             true
         }
         // Each of the eight PAT entries must be a valid memory type (0, 1, 4, 5, 6, 7).
@@ -271,14 +288,13 @@ fn msr_access<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         // The time-stamp counter reads as the host's (no offset yet); writes are dropped.
         (MSR_TSC, false) => {
             let tsc = crate::cpu::read_tsc();
-            v.set_rax(tsc & 0xffff_ffff);
-            v.regs().rdx = tsc >> 32;
+            set_edx_eax(v, tsc);
             true
         }
         (MSR_TSC, true) => true,
         // The rest as Xen's policy answers it (guest_rdmsr/guest_wrmsr, the vMTRRs and vMCE,
         // the vendor intercepts), kept in the portable vCPU; what it does not know is #GP.
-        _ => policy_msr(d, vcpu_id, v, index, value, write),
+        _ => policy_msr(d, vcpu_id, v, op),
     };
     if ok {
         v.skip_instruction(2);
@@ -300,17 +316,19 @@ fn vlapic_msr<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     d: &Domain<Fmt>,
     vcpu_id: u32,
     v: &mut V,
-    index: u32,
-    value: u64,
-    write: bool,
+    op: MsrOp,
 ) -> Option<bool> {
     use hypercall::vlapic::access;
+    let MsrOp {
+        index,
+        value,
+        write,
+    } = op;
     let vcpu = d.vcpu(vcpu_id)?;
     if !write {
         return Some(match access::rdmsr(vcpu, index, hv.clock.now())? {
             Ok(val) => {
-                v.set_rax(val & 0xffff_ffff);
-                v.regs().rdx = val >> 32;
+                set_edx_eax(v, val);
                 true
             }
             Err(_) => false,
@@ -364,11 +382,14 @@ fn policy_msr<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     d: &Domain<Fmt>,
     vcpu_id: u32,
     v: &mut V,
-    index: u32,
-    value: u64,
-    write: bool,
+    op: MsrOp,
 ) -> bool {
     use hypercall::msr::{Rdmsr, Wrmsr};
+    let MsrOp {
+        index,
+        value,
+        write,
+    } = op;
     let Some(vcpu) = d.vcpu(vcpu_id) else {
         return false;
     };
@@ -384,8 +405,7 @@ fn policy_msr<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     } else {
         match vcpu.rdmsr(&policy, &host, index) {
             Rdmsr::Value(val) => {
-                v.set_rax(val & 0xffff_ffff);
-                v.regs().rdx = val >> 32;
+                set_edx_eax(v, val);
                 true
             }
             Rdmsr::Gp | Rdmsr::NotHere => false,

@@ -198,16 +198,21 @@ pub fn decode(bytes: &[u8], long_mode: bool) -> Result<MmioInsn, EmulateError> {
                 size: dst.width,
             }
         }
-        Code::Movzx_r16_rm8 | Code::Movzx_r32_rm8 | Code::Movzx_r64_rm8 if is_mem(1) => {
+        Code::Movzx_r16_rm8
+        | Code::Movzx_r32_rm8
+        | Code::Movzx_r64_rm8
+        | Code::Movzx_r16_rm16
+        | Code::Movzx_r32_rm16
+        | Code::Movzx_r64_rm16
+            if is_mem(1) =>
+        {
+            let byte = matches!(
+                code,
+                Code::Movzx_r16_rm8 | Code::Movzx_r32_rm8 | Code::Movzx_r64_rm8
+            );
             MmioOp::Load {
                 dst: reg(0)?,
-                size: 1,
-            }
-        }
-        Code::Movzx_r16_rm16 | Code::Movzx_r32_rm16 | Code::Movzx_r64_rm16 if is_mem(1) => {
-            MmioOp::Load {
-                dst: reg(0)?,
-                size: 2,
+                size: if byte { 1 } else { 2 },
             }
         }
         Code::Mov_rm8_imm8 | Code::Mov_rm16_imm16 | Code::Mov_rm32_imm32 | Code::Mov_rm64_imm32
@@ -249,52 +254,20 @@ pub enum Access {
     },
 }
 
-/// Reads general register `index` (not RSP).
+/// Reads general register `index` (the decoder refused RSP).
 fn read_gpr<V: HvmVcpu + ?Sized>(v: &mut V, index: u8) -> u64 {
-    let r = v.regs();
-    match index {
-        0 => v.rax(),
-        1 => r.rcx,
-        2 => r.rdx,
-        3 => r.rbx,
-        5 => r.rbp,
-        6 => r.rsi,
-        7 => r.rdi,
-        8 => r.r8,
-        9 => r.r9,
-        10 => r.r10,
-        11 => r.r11,
-        12 => r.r12,
-        13 => r.r13,
-        14 => r.r14,
-        _ => r.r15,
+    match v.regs().gpr_mut(index) {
+        Some(r) => *r,
+        None => v.rax(),
     }
 }
 
-/// Writes general register `index` (not RSP).
+/// Writes general register `index` (the decoder refused RSP).
 fn write_gpr<V: HvmVcpu + ?Sized>(v: &mut V, index: u8, value: u64) {
-    if index == 0 {
-        v.set_rax(value);
-        return;
+    match v.regs().gpr_mut(index) {
+        Some(r) => *r = value,
+        None => v.set_rax(value),
     }
-    let r = v.regs();
-    let slot = match index {
-        1 => &mut r.rcx,
-        2 => &mut r.rdx,
-        3 => &mut r.rbx,
-        5 => &mut r.rbp,
-        6 => &mut r.rsi,
-        7 => &mut r.rdi,
-        8 => &mut r.r8,
-        9 => &mut r.r9,
-        10 => &mut r.r10,
-        11 => &mut r.r11,
-        12 => &mut r.r12,
-        13 => &mut r.r13,
-        14 => &mut r.r14,
-        _ => &mut r.r15,
-    };
-    *slot = value;
 }
 
 /// Emulates the instruction in `bytes` (fetched at the vCPU's RIP) as an access to `device`:

@@ -94,6 +94,30 @@ pub struct GuestRegs {
     pub r15: u64,
 }
 
+impl GuestRegs {
+    /// General register `n` in the encoding order (RAX 0, RCX 1, ... R15 15); `None` for RAX
+    /// and RSP, which live in the vendor's control block.
+    pub fn gpr_mut(&mut self, n: u8) -> Option<&mut u64> {
+        Some(match n {
+            1 => &mut self.rcx,
+            2 => &mut self.rdx,
+            3 => &mut self.rbx,
+            5 => &mut self.rbp,
+            6 => &mut self.rsi,
+            7 => &mut self.rdi,
+            8 => &mut self.r8,
+            9 => &mut self.r9,
+            10 => &mut self.r10,
+            11 => &mut self.r11,
+            12 => &mut self.r12,
+            13 => &mut self.r13,
+            14 => &mut self.r14,
+            15 => &mut self.r15,
+            _ => return None,
+        })
+    }
+}
+
 /// One hardware vCPU.
 pub trait HvmVcpu {
     /// Runs the guest until the next exit.

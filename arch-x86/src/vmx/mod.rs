@@ -656,7 +656,7 @@ impl VmxVcpu {
         let value = match gpr {
             0 => self.gprs.rax,
             4 => self.vmcs.read(field::GUEST_RSP),
-            n => gpr_value(&self.gprs.regs, n),
+            n => self.gprs.regs.gpr_mut(n as u8).map_or(0, |r| *r),
         };
         match cr {
             0 => {
@@ -683,26 +683,6 @@ impl VmxVcpu {
         }
         HvmVcpu::skip_instruction(self, 3);
         true
-    }
-}
-
-/// General register `n` (1-3, 5-15 in the exit qualification's numbering) from `r`.
-fn gpr_value(r: &GuestRegs, n: u64) -> u64 {
-    match n {
-        1 => r.rcx,
-        2 => r.rdx,
-        3 => r.rbx,
-        5 => r.rbp,
-        6 => r.rsi,
-        7 => r.rdi,
-        8 => r.r8,
-        9 => r.r9,
-        10 => r.r10,
-        11 => r.r11,
-        12 => r.r12,
-        13 => r.r13,
-        14 => r.r14,
-        _ => r.r15,
     }
 }
 
