@@ -106,6 +106,30 @@ fn yield_and_block_ask_the_scheduler() {
     assert_eq!(shutdown_state(&domu), (None, false));
 }
 
+// SCHEDOP_block (vcpu_block_enable_events -> local_events_need_delivery ->
+// hvm_local_events_need_delivery -> hvm_vcpu_has_pending_irq): a vLAPIC vector above the
+// processor priority is an event to deliver, so the vCPU does not block when its interrupts are
+// on; with them off it blocks as before.
+#[test]
+fn block_returns_at_once_for_a_pending_vlapic_vector() {
+    let (hv, _dom0) = hypervisor(1024);
+    let domu = hv.create_domain(None, pvh_config(false)).unwrap();
+    let mut g = guest();
+    let v = &domu.vcpu_slots()[0];
+    // The guest software-enables its APIC (SPIV bit 8), then a vector is requested.
+    hypercall::vlapic::access::mmio_write(&hv.timers, &domu, v, 0xf0, 4, 0x1ff, 0);
+    hypercall::vlapic::access::set_irq(v, 0xf3, false);
+    assert_eq!(
+        sched_op_with_interrupts(&hv, &domu, &mut g, 1, BAD, true),
+        (0, None)
+    );
+    assert!(!v.is_blocked());
+    assert_eq!(
+        sched_op(&hv, &domu, &mut g, 1, BAD),
+        (0, Some(SchedRequest::Block))
+    );
+}
+
 // core.c SCHEDOP_shutdown -> domain.c domain_shutdown: every SHUTDOWN_* reason is recorded and
 // the caller shuts down.
 #[test]
