@@ -845,4 +845,24 @@ mod tests {
         assert_eq!(v.decode_exit(exit::INVALID), VmExit::InvalidState);
         assert_eq!(v.decode_exit(0x7e), VmExit::Other(0x7e));
     }
+
+    #[test]
+    fn decode_assists_bytes_are_used_on_nested_page_faults_only() {
+        let mut v = SvmVcpu::new_pvh(0, 0, 0);
+        v.vmcb.write_u64(ctrl::EXITCODE, exit::NPF);
+        // Nothing fetched (no decode assists): the caller reads guest memory.
+        assert_eq!(v.fault_instruction_bytes(), None);
+        v.vmcb.write_u8(ctrl::INSN_LEN, 2);
+        v.vmcb.write_u8(ctrl::INSN_BYTES, 0x8b);
+        v.vmcb.write_u8(ctrl::INSN_BYTES + 1, 0x00);
+        let (bytes, n) = v.fault_instruction_bytes().unwrap();
+        assert_eq!(&bytes[..n], &[0x8b, 0x00]);
+        v.vmcb.write_u64(ctrl::EXITCODE, exit::HLT);
+        assert_eq!(v.fault_instruction_bytes(), None);
+        // An emulated instruction moves RIP by its decoded length, whatever next-RIP holds.
+        v.vmcb.write_u64(save::RIP, 0x1000);
+        v.vmcb.write_u64(ctrl::NRIP, 0x1003);
+        v.advance_rip(2);
+        assert_eq!(v.rip(), 0x1002);
+    }
 }
