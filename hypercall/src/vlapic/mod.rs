@@ -10,11 +10,12 @@
 //! the vendor layer calls: it takes the vCPU lock, runs the model, keeps the timer queue in step
 //! and delivers IPIs to the domain's other vCPUs.
 //!
-//! # How the vendor layer reaches it (the wiring step, not done yet)
+//! # How the vendor layer reaches it (arch-x86: `hvm_exit.rs`, `mmio.rs`, `intr.rs`)
 //! - xAPIC MMIO: a nested-page fault (NPF / EPT violation) in the page at
 //!   [`Vlapic::base_address`] while [`Vlapic::mmio_range`] holds (Xen's `vlapic_range`: enabled
-//!   in APIC_BASE and not in x2APIC mode) is decoded (iced-x86) into a read or a write of 1, 2 or
-//!   4 bytes at an offset in the page, then [`access::mmio_read`] / [`access::mmio_write`]
+//!   in APIC_BASE and not in x2APIC mode) is decoded (iced-x86, `arch-x86/src/mmio.rs`) into a
+//!   read or a write of 1, 2 or 4 bytes (8 reach the model too, which ignores them as Xen does)
+//!   at an offset in the page, then [`access::mmio_read`] / [`access::mmio_write`]
 //!   (Xen's `vlapic_mmio_read` / `vlapic_mmio_write`); the p2m keeps no RAM there.
 //! - MSRs: RDMSR/WRMSR of MSR_APIC_BASE (0x1b), the x2APIC range 0x800-0x8ff and
 //!   MSR_IA32_TSC_DEADLINE (0x6e0) go to [`access::rdmsr`] / [`access::wrmsr`], whose `None`
@@ -26,7 +27,8 @@
 //!   it and calls [`access::ack_irq`] (`vlapic_ack_pending_irq`: IRR -> ISR), otherwise it asks
 //!   for an interrupt window and tries again at that exit. A guest EOI then clears the ISR bit
 //!   and is reported as [`Effects::eoi`].
-//! - The event-channel upcall (HVMOP_set_evtchn_upcall_vector), later: `hvm_assert_evtchn_irq`
+//! - The event-channel upcall (HVMOP_set_evtchn_upcall_vector), not wired yet (the upcall is
+//!   still injected directly, before the vLAPIC's vectors): `hvm_assert_evtchn_irq`
 //!   becomes [`access::set_irq`] of the upcall vector (IRR, edge), so it is taken and EOI'd like
 //!   any other LAPIC interrupt; [`Effects::sw_enabled`] tells the caller to re-assert a pending
 //!   upcall when the guest software-enables its APIC (the SPIV case of `vlapic_reg_write`).
