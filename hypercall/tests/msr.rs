@@ -590,3 +590,177 @@ fn the_portable_vcpu_keeps_them_for_the_save_record() {
     assert_eq!(vcpu.wrmsr(&p, &NoHostMsrs, MSR_TSC_AUX, 3), Wrmsr::Done);
     assert_eq!(vcpu.tsc_aux(), 3);
 }
+
+// --- Mutation-testing follow-ups: edges the tests above leave open.
+
+#[test]
+fn no_host_msrs_answers_as_a_host_without_them() {
+    // NoHostMsrs is what the hypervisor passes when it cannot read the host's MSRs: every
+    // rdmsr_safe Xen forwards (guest_rdmsr's PLATFORM_ID, UCODE_REV and the hardware domain's
+    // AMD MSRs, vmx_msr_read_intercept's MISC_ENABLE) faults, so each is #GP, as with a host
+    // lacking them.
+    for (p, msrs) in [
+        (
+            policy(INTEL),
+            &[
+                MSR_IA32_PLATFORM_ID,
+                MSR_AMD_PATCHLEVEL,
+                MSR_IA32_MISC_ENABLE,
+            ][..],
+        ),
+        (
+            MsrPolicy {
+                hardware_domain: true,
+                ..policy(AMD)
+            },
+            &[
+                MSR_AMD_PATCHLEVEL,
+                MSR_K8_SYSCFG,
+                MSR_K8_TOP_MEM1,
+                MSR_K8_TSEG_MASK,
+            ][..],
+        ),
+    ] {
+        let mut v = Vcpu::new(p);
+        for &msr in msrs {
+            let no_host = rdmsr(&v.p, &v.mtrr, &v.msrs, &NoHostMsrs, msr);
+            assert_eq!(no_host, Rdmsr::Gp, "{msr:#x}");
+            assert_eq!(no_host, v.rd(msr), "{msr:#x}");
+        }
+        // A MISC_ENABLE write compares with what a read gives: with no host value, #GP.
+        if p.vendor == INTEL {
+            for value in [0, MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL] {
+                let w = wrmsr(
+                    &v.p,
+                    &mut v.mtrr,
+                    &mut v.msrs,
+                    &NoHostMsrs,
+                    MSR_IA32_MISC_ENABLE,
+                    value,
+                );
+                assert_eq!(w, Wrmsr::Gp);
+            }
+        }
+    }
+}
+
+#[test]
+fn misc_enable_keeps_the_hosts_unavailable_bits_set() {
+    // vmx_msr_read_intercept: `*msr_content |= MSR_IA32_MISC_ENABLE_BTS_UNAVAIL |
+    // MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL`: bits the host already has stay set.
+    let mut v = Vcpu::new(policy(INTEL));
+    v.host.0.insert(MSR_IA32_MISC_ENABLE, 0x1889);
+    assert_eq!(v.rd(MSR_IA32_MISC_ENABLE), Rdmsr::Value(0x1889));
+    assert_eq!(v.wr(MSR_IA32_MISC_ENABLE, 0x1889), Wrmsr::Done);
+}
+
+#[test]
+fn debugctl_btf_is_bit_1_on_vmx() {
+    // vmx_msr_write_intercept: IA32_DEBUGCTLMSR_BTF is bit 1 (the literal, so the constant is
+    // checked too), allowed; bit 2 is reserved.
+    assert_eq!(DEBUGCTL_BTF, 2);
+    assert_eq!(DEBUGCTL_LBR, 1);
+    let mut v = Vcpu::new(policy(INTEL));
+    assert_eq!(v.wr(MSR_IA32_DEBUGCTLMSR, 0x2), Wrmsr::Done);
+    assert_eq!(v.rd(MSR_IA32_DEBUGCTLMSR), Rdmsr::Value(0x2));
+    assert_eq!(v.wr(MSR_IA32_DEBUGCTLMSR, 0x4), Wrmsr::Gp);
+}
+
+#[test]
+fn lbr_msrs_on_vmx_follow_model_specific_lbr() {
+    // vmx_msr_read_intercept / vmx_msr_write_intercept: is_last_branch_msr only for a model
+    // whose LBRs Xen knows; otherwise #GP both ways.
+    let mut v = Vcpu::new(policy(INTEL));
+    for msr in MSR_IA32_LASTBRANCHFROMIP..=MSR_IA32_LASTINTTOIP {
+        assert_eq!(v.rd(msr), Rdmsr::Gp, "{msr:#x}");
+        assert_eq!(v.wr(msr, 0), Wrmsr::Gp, "{msr:#x}");
+    }
+    let mut v = Vcpu::new(MsrPolicy {
+        model_specific_lbr: true,
+        ..policy(INTEL)
+    });
+    for msr in MSR_IA32_LASTBRANCHFROMIP..=MSR_IA32_LASTINTTOIP {
+        assert_eq!(v.rd(msr), Rdmsr::Value(0), "{msr:#x}");
+        assert_eq!(v.wr(msr, 0), Wrmsr::Done, "{msr:#x}");
+    }
+}
+
+#[test]
+fn lbr_msr_writes_on_svm_are_taken() {
+    // svm_msr_write_intercept: MSR_IA32_LASTBRANCHFROMIP .. MSR_IA32_LASTINTTOIP go to the
+    // VMCB (vmcb_set_lastbranchfromip and co.), never #GP.
+    let mut v = Vcpu::new(policy(AMD));
+    for msr in MSR_IA32_LASTBRANCHFROMIP..=MSR_IA32_LASTINTTOIP {
+        assert_eq!(v.wr(msr, 0x1234), Wrmsr::Done, "{msr:#x}");
+    }
+}
+
+#[test]
+fn vm_hsave_pa_may_be_0xfd00000000_itself() {
+    // svm_msr_write_intercept: `msr_content > 0xfd00000000ULL` is #GP, the bound itself is not.
+    let mut v = Vcpu::new(policy(AMD));
+    assert_eq!(v.wr(MSR_K8_VM_HSAVE_PA, 0xfd_0000_0000), Wrmsr::Done);
+    assert_eq!(v.rd(MSR_K8_VM_HSAVE_PA), Rdmsr::Value(0xfd_0000_0000));
+    assert_eq!(v.wr(MSR_K8_VM_HSAVE_PA, 0xfd_0000_1000), Wrmsr::Gp);
+}
+
+#[test]
+fn var_range_reserved_low_bits_stay_reserved_with_a_small_maxphysaddr() {
+    // mtrr.c mtrr_var_range_msr_set: `msr_mask = ~((1 << phys_addr) - 1); msr_mask |= (index
+    // & 1) ? 0x7ff : 0xf00`: the reserved low bits are reserved even where the bits above
+    // MAXPHYADDR already cover them.
+    let mut m = vcpu_cacheattr_init(None, 8);
+    assert!(!mtrr_var_range_msr_set(&mut m, 0, 0x100, 8));
+    assert!(!mtrr_var_range_msr_set(&mut m, 0, 0x800, 8));
+    assert!(!mtrr_var_range_msr_set(&mut m, 1, 0x400, 8));
+    assert!(!mtrr_var_range_msr_set(&mut m, 1, 0x100, 8));
+    assert_eq!(m.msr_mtrr_var[..2], [0, 0]);
+    // With MAXPHYADDR 12, bit 11 of a mask is reserved only by the MAXPHYADDR part.
+    assert!(!mtrr_var_range_msr_set(&mut m, 0, 0x100, 12));
+    assert!(mtrr_var_range_msr_set(&mut m, 0, 0x6, 12));
+}
+
+#[test]
+fn host_mtrrs_read_the_default_type_and_two_msrs_per_range() {
+    // generic.c get_mtrr_state: rdmsrl(MSR_MTRRdefType, ...), and a PHYSBASE and a PHYSMASK for
+    // each of MTRRcap.VCNT's ranges.
+    let mut read = Vec::new();
+    let h = HostMtrrs::read(|msr| {
+        read.push(msr);
+        match msr {
+            MSR_MTRRCAP => 0x503,
+            MSR_MTRRDEFTYPE => 0xc06,
+            _ => u64::from(msr),
+        }
+    });
+    assert_eq!(h.def_type, 0xc06);
+    assert!(read.contains(&MSR_MTRRDEFTYPE));
+    assert_eq!(h.var[..6], [0x200, 0x201, 0x202, 0x203, 0x204, 0x205]);
+    assert_eq!(h.var[6], 0);
+    assert!(!read.contains(&0x206));
+}
+
+#[test]
+fn hardware_domain_copies_all_eight_host_ranges() {
+    // hvm_vcpu_cacheattr_init: `for ( i = 0; i < num_var_ranges; i++ )` both the PHYSBASE and
+    // the PHYSMASK of every range.
+    let mut var = [0; 16];
+    for (i, slot) in var.iter_mut().enumerate() {
+        *slot = if i % 2 == 0 {
+            (i as u64 + 1) << 28
+        } else {
+            0xff_f000_0800
+        };
+    }
+    let host = HostMtrrs {
+        cap: 0x508,
+        def_type: 0xc06,
+        fixed: [0x0606_0606_0606_0606; 11],
+        var,
+    };
+    let m = vcpu_cacheattr_init(Some(&host), 40);
+    assert_eq!(m.msr_mtrr_var, var);
+    let m = vcpu_cacheattr_init(Some(&HostMtrrs { cap: 0x503, ..host }), 40);
+    assert_eq!(m.msr_mtrr_var[..6], var[..6]);
+    assert_eq!(m.msr_mtrr_var[6..], [0; 10]);
+}
