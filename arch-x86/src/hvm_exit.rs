@@ -349,8 +349,8 @@ fn vlapic_msr<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
 }
 
 /// Acts on what a vLAPIC access asked of the caller; `false` if the domain was crashed. An EOI
-/// has nobody to tell yet (no vIOAPIC, and the upcall does not go through the vLAPIC);
-/// INIT/SIPI are not delivered yet (Xen's `vlapic_init_sipi_action`).
+/// goes to the vIOAPICs (`vlapic_handle_EOI`); INIT/SIPI are not delivered yet (Xen's
+/// `vlapic_init_sipi_action`).
 fn vlapic_done<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     d: &Domain<Fmt>,
     vcpu_id: u32,
@@ -365,6 +365,9 @@ fn vlapic_done<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         );
         crash(d, vcpu_id, v, "vLAPIC ExtINT IPI");
         return false;
+    }
+    if let (Some(vector), Some(vcpu)) = (done.effects.eoi, d.vcpu(vcpu_id)) {
+        hypercall::vioapic::vlapic_eoi(d, vcpu, vector);
     }
     if let Some(ipi) = done.init_sipi {
         printk!(
@@ -528,11 +531,22 @@ fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     access: FaultAccess,
 ) -> Next {
     // Internally emulated MMIO before the p2m (hvm.c `hvm_hap_nested_page_fault`,
-    // `hvm_mmio_internal`): the vLAPIC page.
+    // `hvm_mmio_internal`): the vLAPIC page and the vIOAPICs.
     if d.vcpu(vcpu_id)
         .is_some_and(|vc| hypercall::vlapic::access::mmio_range(vc, gpa))
     {
         return vlapic_mmio(hv, d, vcpu_id, v, gpa);
+    }
+    if hypercall::vioapic::mmio_range(d, gpa) {
+        return emulate_mmio(hv, d, vcpu_id, v, gpa, "vIOAPIC", |a| match a {
+            crate::mmio::Access::Read { .. } => u64::from(hypercall::vioapic::mmio_read(d, gpa)),
+            crate::mmio::Access::Write { value, .. } => {
+                // The hardware domain's unmasked pin is not bound to the machine's GSI yet
+                // (`vioapic_hwdom_map_gsi`): dom0's devices get no interrupts through it.
+                let _ = hypercall::vioapic::mmio_write(d, gpa, value as u32);
+                0
+            }
+        });
     }
     let gfn = Gfn(gpa >> 12);
     match d.p2m.handle_fault(&hv.heap, gfn, access) {
@@ -555,8 +569,16 @@ fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
                 Next::Stop
             }
         }
+        Ok(FaultOutcome::Emulate) => {
+            // Nothing claims the access and no ioreq server takes it: emulate.c's
+            // `null_handler` reads all ones and drops writes (`hvmemul_do_io` without a server).
+            emulate_mmio(hv, d, vcpu_id, v, gpa, "unclaimed MMIO", |a| match a {
+                crate::mmio::Access::Read { size } => u64::MAX >> (64 - 8 * u32::from(size)),
+                crate::mmio::Access::Write { .. } => 0,
+            })
+        }
         Ok(outcome) => {
-            // No device model or emulator yet: MMIO and ioreq-server accesses cannot be served.
+            // No device model yet: ioreq-server accesses cannot be served.
             printk!(
                 "d{}v{vcpu_id} nested page fault at {gpa:#x} ({access:?}): {outcome:?} not supported yet\n",
                 d.domid()
@@ -608,8 +630,34 @@ fn fetch_instruction<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     (bytes, first)
 }
 
-/// An access to the vCPU's xAPIC page (`vlapic_mmio_read` / `vlapic_mmio_write` behind
-/// `hvmemul_do_io`): one MOV, emulated on the vLAPIC model.
+/// One MOV at the faulting RIP, emulated on `device` (`hvmemul_do_io` for a handler that
+/// claimed the address): the instruction is fetched and decoded, and an instruction the
+/// emulator cannot do crashes the domain, saying which `what` it touched.
+fn emulate_mmio<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Arc<Domain<Fmt>>,
+    vcpu_id: u32,
+    v: &mut V,
+    gpa: u64,
+    what: &str,
+    device: impl FnMut(crate::mmio::Access) -> u64,
+) -> Next {
+    let (bytes, n) = fetch_instruction(hv, d, v);
+    match crate::mmio::emulate(v, &bytes[..n], device) {
+        Ok(_) => Next::Resume,
+        Err(e) => {
+            printk!(
+                "d{}v{vcpu_id} {what} access at {gpa:#x}: {e} (bytes {:02x?})\n",
+                d.domid(),
+                &bytes[..n]
+            );
+            crash(d, vcpu_id, v, "MMIO instruction not emulated");
+            Next::Stop
+        }
+    }
+}
+
+/// An access to the vCPU's xAPIC page (`vlapic_mmio_read` / `vlapic_mmio_write`).
 fn vlapic_mmio<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     hv: &Hv<Fmt>,
     d: &Arc<Domain<Fmt>>,
@@ -621,11 +669,10 @@ fn vlapic_mmio<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     let Some(vcpu) = d.vcpu(vcpu_id) else {
         return Next::Stop;
     };
-    let (bytes, n) = fetch_instruction(hv, d, v);
     let offset = (gpa & 0xfff) as u32;
     let now = hv.clock.now();
     let mut done = access::Done::default();
-    let result = crate::mmio::emulate(v, &bytes[..n], |a| match a {
+    let next = emulate_mmio(hv, d, vcpu_id, v, gpa, "vLAPIC", |a| match a {
         crate::mmio::Access::Read { size } => {
             u64::from(access::mmio_read(vcpu, offset, u32::from(size), now))
         }
@@ -642,18 +689,9 @@ fn vlapic_mmio<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             0
         }
     });
-    match result {
-        Ok(_) if vlapic_done(d, vcpu_id, v, done) => Next::Resume,
-        Ok(_) => Next::Stop,
-        Err(e) => {
-            printk!(
-                "d{}v{vcpu_id} vLAPIC access at {gpa:#x}: {e} (bytes {:02x?})\n",
-                d.domid(),
-                &bytes[..n]
-            );
-            crash(d, vcpu_id, v, "MMIO instruction not emulated");
-            Next::Stop
-        }
+    match next {
+        Next::Resume if !vlapic_done(d, vcpu_id, v, done) => Next::Stop,
+        next => next,
     }
 }
 

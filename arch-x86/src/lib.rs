@@ -20,6 +20,7 @@ pub mod hvm_exit;
 pub mod idt;
 pub mod intr;
 pub mod io;
+pub mod ioapic;
 pub mod mmio;
 pub mod msr;
 pub mod paging;

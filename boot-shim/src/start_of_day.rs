@@ -529,6 +529,26 @@ pub fn build_pvh_dom0<X: Vendor>(
         .create_domain(Some(0), dom0)
         .map_err(|e| fail("creating domain 0", e))?;
     d.mem.set_max_pages(plan.pages.max_pages);
+    // vioapic.c vioapic_init for the hardware domain: one vIOAPIC per host IO-APIC, at its
+    // address with its pin count. The GSI bases run on from one IO-APIC to the next here, and
+    // the IDs are the MADT's order; the MADT's own values replace both.
+    let mut base_gsi = 0u32;
+    let vioapics: Vec<hypercall::vioapic::VioapicConfig> = ioapics
+        .iter()
+        .enumerate()
+        .map(|(i, &base_address)| {
+            let nr_pins = arch_x86::ioapic::nr_pins(base_address);
+            let config = hypercall::vioapic::VioapicConfig {
+                base_address,
+                id: i as u8,
+                base_gsi,
+                nr_pins,
+            };
+            base_gsi += nr_pins;
+            config
+        })
+        .collect();
+    d.init_vioapics(&vioapics);
     for range in plan.p2m_ranges() {
         populate_dom0_range(hv, &d, range)?;
     }

@@ -20,7 +20,7 @@ use xen_mm::buddy::DomId;
 use xen_mm::errno::Errno;
 use xen_mm::frame::{FrameAccess, Gfn, Mfn};
 use xen_mm::heap::{DomHeap, DomainMemory};
-use xen_mm::lock_order::{DOMAIN, DOMLIST};
+use xen_mm::lock_order::{DOMAIN, DOMLIST, HVM_IRQ};
 use xen_mm::p2m::format::P2mFormat;
 use xen_mm::p2m::{Lookup, P2m, Query, Superpages};
 use xen_mm::pod::{Pod, PodFiller};
@@ -32,6 +32,7 @@ use xen_public::xen::DOMID_FIRST_RESERVED;
 use crate::domctl::HVM_MAX_VCPUS;
 use crate::event::Events;
 use crate::vcpu::{Vcpu, VcpuInfoArea, VCPU_INFO_SIZE};
+use crate::vioapic::{VioapicConfig, Vioapics};
 
 /// Where a domain is in its life (Xen's `d->is_dying`: DOMDYING_alive, _dying, _dead).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,6 +117,8 @@ pub struct Domain<Fmt: P2mFormat> {
     /// brought up yet (Xen's `d->vcpu[]` entries still NULL) and [`Domain::vcpu`] does not
     /// return them.
     vcpus: Box<[Vcpu]>,
+    /// Its vIOAPICs (none until a builder configures them: [`Domain::init_vioapics`]).
+    pub vioapics: Mutex<Vioapics>,
     state: Mutex<DomainState>,
 }
 
@@ -142,6 +145,11 @@ impl<Fmt: P2mFormat> Domain<Fmt> {
             v.state().is_initialised = true;
             v.set_down(false);
         }
+    }
+
+    /// Gives the domain the vIOAPICs of `configs`, every pin masked (`vioapic_init`).
+    pub fn init_vioapics(&self, configs: &[VioapicConfig]) {
+        *self.vioapics.lock() = Vioapics::new(configs);
     }
 
     /// Every vCPU slot, brought up or not: for code that holds a vCPU id the domain handed out
@@ -338,6 +346,7 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
             shared_info,
             events: Events::new(config.max_evtchn_port),
             vcpus,
+            vioapics: Mutex::new(HVM_IRQ, Vioapics::default()),
             state: Mutex::new(
                 DOMAIN,
                 DomainState {

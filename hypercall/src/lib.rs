@@ -5,7 +5,7 @@
 //!
 //! Lock order (checked by `xen_mm::lock_order`): the domain table (`domlist`, level 2), then one
 //! domain's state (`domain`, 4), then its event channels (`event`, 6; a second domain's at 7),
-//! then a vCPU's registered areas and its vLAPIC (`vcpu`, 10; one vCPU's at a time), then the mm
+//! then its vIOAPICs (`irq_lock`, 9), then a vCPU's registered areas and its vLAPIC (`vcpu`, 10; one vCPU's at a time), then the mm
 //! locks of xen-mm (gfn 12, p2m 16, pod 48, page_alloc 56, heap 1000). The timer queue's lock
 //! (`timer`, 950) and the console ring's are leaves: nothing is taken inside them.
 #![no_std]
@@ -38,6 +38,7 @@ pub mod time;
 pub mod timer;
 pub mod vcpu;
 pub mod vcpu_op;
+pub mod vioapic;
 pub mod vlapic;
 pub mod xen_version;
 

@@ -21,5 +21,6 @@ mod msr;
 mod sched_op;
 mod sysctl;
 mod vcpu_op;
+mod vioapic;
 mod vlapic;
 mod xen_version;

@@ -78,6 +78,12 @@ pub const NESTEDP2M: LockClass = LockClass {
     name: "nestedp2m",
     level: 8,
 };
+/// A domain's emulated interrupt controllers' state (Xen's `d->arch.hvm.irq_lock`): its
+/// vIOAPICs. Delivery requests vectors in vLAPICs under it, so it comes before the vCPU lock.
+pub const HVM_IRQ: LockClass = LockClass {
+    name: "irq_lock",
+    level: 9,
+};
 /// One vCPU's registered areas (vcpu_info, runstate, time) and timers. Registering an area looks
 /// the guest frame up in the p2m and references it, so it comes before the mm locks.
 pub const VCPU: LockClass = LockClass {

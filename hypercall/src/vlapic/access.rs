@@ -218,27 +218,33 @@ fn accept_irq(target: &Vcpu, vlapic: &mut Vlapic, icr_low: u32, done: &mut Done)
     }
 }
 
+/// `vlapic_lowest_prio`: of the enabled vLAPICs `ipi` matches, the one of lowest PPR, ties to
+/// the first from vCPU 1 on (Xen's round robin starts after the last target, vCPU 0 at first).
+/// One vCPU lock at a time.
+pub fn lowest_prio<'a>(vcpus: &'a [Vcpu], ipi: &Ipi) -> Option<&'a Vcpu> {
+    let n = vcpus.len();
+    let mut best: Option<(u32, &Vcpu)> = None;
+    for i in 0..n {
+        let v = &vcpus[(i + 1) % n];
+        let l = &v.state().vlapic;
+        if l.match_dest(ipi) && l.enabled() {
+            let ppr = l.ppr();
+            if best.is_none_or(|(b, _)| ppr < b) {
+                best = Some((ppr, v));
+            }
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
 /// Delivers `ipi` to the vCPUs of its domain (`vlapic_ipi` after the sender's checks): INIT and
-/// STARTUP are handed back; lowest priority goes to the matching enabled APIC of lowest PPR
-/// (`vlapic_lowest_prio`, ties to the first from vCPU 1 on, as Xen's round robin starts);
+/// STARTUP are handed back; lowest priority goes to [`lowest_prio`]'s choice;
 /// every other mode to each matching APIC (`vlapic_match_dest`). One vCPU lock at a time.
 pub fn deliver_ipi(vcpus: &[Vcpu], ipi: &Ipi, done: &mut Done) {
     match ipi.mode() {
         DM_INIT | DM_STARTUP => done.init_sipi = Some(*ipi),
         DM_LOWEST => {
-            let n = vcpus.len();
-            let mut best: Option<(u32, &Vcpu)> = None;
-            for i in 0..n {
-                let v = &vcpus[(i + 1) % n];
-                let l = &v.state().vlapic;
-                if l.match_dest(ipi) && l.enabled() {
-                    let ppr = l.ppr();
-                    if best.is_none_or(|(b, _)| ppr < b) {
-                        best = Some((ppr, v));
-                    }
-                }
-            }
-            if let Some((_, v)) = best {
+            if let Some(v) = lowest_prio(vcpus, ipi) {
                 let mut st = v.state();
                 accept_irq(v, &mut st.vlapic, ipi.icr_low, done);
             }
