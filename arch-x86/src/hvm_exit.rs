@@ -342,16 +342,17 @@ fn vlapic_msr<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     };
     Some(
         match access::wrmsr(&hv.timers, d, vcpu, index, value, x2apic_allowed(), now)? {
-            Ok(done) => vlapic_done(d, vcpu_id, v, done),
+            Ok(done) => vlapic_done(hv, d, vcpu_id, v, done),
             Err(_) => false,
         },
     )
 }
 
 /// Acts on what a vLAPIC access asked of the caller; `false` if the domain was crashed. An EOI
-/// goes to the vIOAPICs (`vlapic_handle_EOI`); INIT/SIPI are not delivered yet (Xen's
-/// `vlapic_init_sipi_action`).
+/// goes to the vIOAPICs (`vlapic_handle_EOI`); software-enabling the APIC re-raises a flagged
+/// upcall; INIT/SIPI are not delivered yet (Xen's `vlapic_init_sipi_action`).
 fn vlapic_done<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
     d: &Domain<Fmt>,
     vcpu_id: u32,
     v: &V,
@@ -366,8 +367,13 @@ fn vlapic_done<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         crash(d, vcpu_id, v, "vLAPIC ExtINT IPI");
         return false;
     }
-    if let (Some(vector), Some(vcpu)) = (done.effects.eoi, d.vcpu(vcpu_id)) {
-        hypercall::vioapic::vlapic_eoi(d, vcpu, vector);
+    if let Some(vcpu) = d.vcpu(vcpu_id) {
+        if let Some(vector) = done.effects.eoi {
+            hypercall::vioapic::vlapic_eoi(d, vcpu, vector);
+        }
+        if done.effects.sw_enabled {
+            vcpu.reassert_upcall(hv.heap.frames());
+        }
     }
     if let Some(ipi) = done.init_sipi {
         printk!(
@@ -690,7 +696,7 @@ fn vlapic_mmio<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
         }
     });
     match next {
-        Next::Resume if !vlapic_done(d, vcpu_id, v, done) => Next::Stop,
+        Next::Resume if !vlapic_done(hv, d, vcpu_id, v, done) => Next::Stop,
         next => next,
     }
 }

@@ -1,10 +1,11 @@
-//! Event upcalls into HVM guests, before each entry (Xen's hvm/svm/intr.c `svm_intr_assist` and
-//! hvm/vmx/intr.c `vmx_intr_assist`, for the callback vector): while a vCPU's
-//! `evtchn_upcall_pending` is set and the domain has a vector to deliver it by, the vector is
-//! injected as soon as the guest can take an interrupt; until then the vendor is asked to exit at
-//! the first instruction where it can (an interrupt window), instead of waiting for whatever exit
-//! comes next. Like Xen's callback vector, the upcall is level-triggered: the guest clears the
-//! flag in its handler, and a flag still set at the next entry is injected again.
+//! Interrupts into HVM guests, before each entry (Xen's hvm/svm/intr.c `svm_intr_assist` and
+//! hvm/vmx/intr.c `vmx_intr_assist`): the domain's event-channel callback vector while a vCPU's
+//! `evtchn_upcall_pending` is set (level-like: the guest clears the flag in its handler, and a
+//! flag still set at the next entry is injected again), then the vLAPIC's vectors, which include
+//! a vCPU's own upcall vector (`hvm_assert_evtchn_irq` requests it there). Each is injected as
+//! soon as the guest can take an interrupt; until then the vendor is asked to exit at the first
+//! instruction where it can (an interrupt window), instead of waiting for whatever exit comes
+//! next.
 
 use hypercall::domain::Domain;
 use hypercall::vcpu::Vcpu;
@@ -15,8 +16,8 @@ use crate::hvm_exit::Hv;
 use crate::vcpu::HvmVcpu;
 
 /// Injects `vcpu`'s pending interrupt into `hw` if it can take one now, else asks for the
-/// window. The order is Xen's `hvm_vcpu_has_pending_irq`: the event-channel upcall (the callback
-/// vector, or the per-vCPU upcall vector) first, then the vLAPIC's highest requested vector
+/// window. The order is Xen's `hvm_vcpu_has_pending_irq`: the callback vector first, then the
+/// vLAPIC's highest requested vector
 /// above its processor priority, which is moved from IRR to ISR once injected
 /// (`vlapic_ack_pending_irq` through `hvm_vcpu_ack_pending_irq`).
 pub fn intr_assist<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
@@ -25,8 +26,7 @@ pub fn intr_assist<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     vcpu: &Vcpu,
     hw: &mut V,
 ) {
-    let upcall =
-        hypercall::event::upcall_vector(d, vcpu).filter(|_| vcpu.upcall_pending(hv.heap.frames()));
+    let upcall = hypercall::event::pending_callback(hv.heap.frames(), d, vcpu);
     let lapic = hypercall::vlapic::access::pending_irq(vcpu);
     if upcall.is_none() && lapic.is_none() {
         hw.request_interrupt_window(false);
@@ -51,11 +51,12 @@ pub fn intr_assist<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
     }
 }
 
-/// Whether `vcpu` has an upcall it could take if it ran: for a blocked vCPU, a reason to wake.
+/// Whether `vcpu` has an interrupt it could take if it ran: for a blocked vCPU, a reason to
+/// wake.
 pub fn upcall_deliverable<F: FrameAccess, Fmt: P2mFormat>(
     frames: &F,
     d: &Domain<Fmt>,
     vcpu: &Vcpu,
 ) -> bool {
-    hypercall::event::upcall_vector(d, vcpu).is_some() && vcpu.upcall_pending(frames)
+    hypercall::event::has_pending_irq(frames, d, vcpu)
 }

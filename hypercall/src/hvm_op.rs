@@ -52,7 +52,7 @@ pub fn do_hvm_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         Ok(HVMOP_get_param) => hvmop_get_param(hv, call, GuestHandle::new(arg)),
         Ok(HVMOP_get_mem_type) => hvmop_get_mem_type(hv, call, GuestHandle::new(arg)),
         Ok(HVMOP_set_evtchn_upcall_vector) => {
-            hvmop_set_evtchn_upcall_vector(hv, call, GuestHandle::new(arg))
+            hvmop_set_evtchn_upcall_vector(call, GuestHandle::new(arg))
         }
         _ => Err(Errno::ENOSYS),
     };
@@ -61,9 +61,9 @@ pub fn do_hvm_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
 
 /// hvm.c `hvmop_set_evtchn_upcall_vector`: the calling domain's vCPU `vcpu` takes its upcalls
 /// on `vector` from now on. `EFAULT`, then `EINVAL` for a vector below 0x10 (the exceptions),
-/// then `ENOENT` for a vCPU the domain does not have. An upcall already flagged is raised.
-fn hvmop_set_evtchn_upcall_vector<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
-    hv: &Hypervisor<F, Fmt>,
+/// then `ENOENT` for a vCPU the domain does not have. The upcall is then raised on the new
+/// vector whether or not one is flagged (`hvm_assert_evtchn_irq`): a spurious one at worst.
+fn hvmop_set_evtchn_upcall_vector<Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     call: &mut Call<'_, Fmt, G, P>,
     arg: GuestHandle<xen_hvm_evtchn_upcall_vector>,
 ) -> Result<(), Errno> {
@@ -77,10 +77,7 @@ fn hvmop_set_evtchn_upcall_vector<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory
     }
     let v = d.vcpu(op.vcpu).ok_or(Errno::ENOENT)?;
     v.set_upcall_vector(op.vector);
-    // `hvm_assert_evtchn_irq`: wake it, so that a flagged upcall is injected.
-    if v.upcall_pending(&hv.heap) {
-        v.unblock();
-    }
+    v.assert_evtchn_irq();
     Ok(())
 }
 

@@ -88,16 +88,14 @@ fn shutdown_reason(reason: u32) -> u32 {
 }
 
 /// Whether the calling vCPU has an event to take now (`local_events_need_delivery`, for HVM
-/// `hvm_local_events_need_delivery`): an upcall flagged, a vector to deliver it by, and the
-/// vCPU's interrupts on.
+/// `hvm_local_events_need_delivery`): an interrupt to inject ([`crate::event::has_pending_irq`])
+/// and the vCPU's interrupts on.
 fn local_events_need_delivery<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     hv: &Hypervisor<F, Fmt>,
     call: &Call<'_, Fmt, G, P>,
     v: &Vcpu,
 ) -> bool {
-    call.interrupts_enabled
-        && crate::event::upcall_vector(call.caller, v).is_some()
-        && v.upcall_pending(&hv.heap)
+    call.interrupts_enabled && crate::event::has_pending_irq(&hv.heap, call.caller, v)
 }
 
 /// `vcpu_block`: blocked, unless an event is already waiting.
@@ -123,11 +121,8 @@ pub fn vcpu_block<F: FrameAccess, Fmt: P2mFormat>(
         return false;
     };
     v.block();
-    // `local_events_need_delivery`: an upcall, or a vLAPIC vector above the processor priority
-    // (`hvm_local_events_need_delivery` through `hvm_vcpu_has_pending_irq`).
-    let deliverable = interrupts_enabled
-        && ((crate::event::upcall_vector(d, v).is_some() && v.upcall_pending(&hv.heap))
-            || crate::vlapic::access::pending_irq(v).is_some());
+    // `local_events_need_delivery`.
+    let deliverable = interrupts_enabled && crate::event::has_pending_irq(&hv.heap, d, v);
     if deliverable {
         v.unblock();
     }

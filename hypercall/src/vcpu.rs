@@ -383,15 +383,37 @@ impl Vcpu {
     }
 
     /// Flags an upcall (`vcpu_mark_events_pending`): sets `evtchn_upcall_pending`, and if it was
-    /// clear wakes the vCPU (`hvm_assert_evtchn_irq` -> `vcpu_kick`). The vendor layer injects
-    /// the upcall vector before the vCPU next runs, for as long as the flag is set.
+    /// clear raises it ([`assert_evtchn_irq`](Self::assert_evtchn_irq)).
     pub fn mark_events_pending<F: FrameAccess>(&self, frames: &F) {
         let Some((mfn, word)) = self.vcpu_info().word(layout::UPCALL) else {
             return;
         };
         let before = frames.fetch_or_u64(mfn, word, layout::UPCALL_PENDING_BIT);
         if before & layout::UPCALL_PENDING_BIT == 0 {
+            self.assert_evtchn_irq();
+        }
+    }
+
+    /// `hvm_assert_evtchn_irq`: with an upcall vector of its own (HVMOP_set_evtchn_upcall_vector)
+    /// the vector is requested in its vLAPIC, edge-triggered, and the guest EOIs it
+    /// (`vlapic_set_irq`, which kicks the vCPU when the vector is newly requested); otherwise the
+    /// vCPU is kicked and the vendor layer injects the domain's callback vector while the upcall
+    /// stays flagged (`hvm_vcpu_has_pending_irq`). Takes the vCPU's lock.
+    pub fn assert_evtchn_irq(&self) {
+        let kick = match self.upcall_vector() {
+            Some(vector) => self.state().vlapic.set_irq(vector, false),
+            None => true,
+        };
+        if kick {
             self.unblock();
+        }
+    }
+
+    /// The guest software-enabled its vLAPIC (`vlapic_reg_write` of SPIV): an upcall still
+    /// flagged is requested again on its upcall vector.
+    pub fn reassert_upcall<F: FrameAccess>(&self, frames: &F) {
+        if self.upcall_vector().is_some() && self.upcall_pending(frames) {
+            self.assert_evtchn_irq();
         }
     }
 

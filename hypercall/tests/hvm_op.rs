@@ -796,19 +796,28 @@ fn upcall_vectors_are_for_hvm_guests_only() {
     assert_eq!(unreadable(&domu, &mut g), err(Errno::EFAULT));
 }
 
-/// hvm.c `hvmop_set_evtchn_upcall_vector` ends with `hvm_assert_evtchn_irq(v)`, which kicks the
-/// vCPU: one that blocked with an upcall already flagged wakes to take it on its new vector.
+/// hvm.c `hvmop_set_evtchn_upcall_vector` ends with `hvm_assert_evtchn_irq(v)`, which requests
+/// the new vector in the vCPU's vLAPIC (`vlapic_set_irq`) whether or not an upcall is flagged,
+/// and kicks it (`vcpu_kick` unblocks): a blocked vCPU wakes, to a spurious upcall at worst.
 #[test]
-fn a_new_upcall_vector_wakes_a_vcpu_with_an_upcall_flagged() {
+fn a_new_upcall_vector_is_raised_at_once() {
     let (hv, _dom0, domu, mut g) = setup();
     domu.state().vcpus = 1;
     let v = &domu.vcpu_slots()[0];
     v.block();
     assert_eq!(set_upcall_vector(&hv, &domu, &mut g, 0, 0xf3), 0);
-    assert!(v.is_blocked(), "nothing flagged: it sleeps on");
-    v.mark_events_pending(&hv.heap);
     assert!(!v.is_blocked());
+    assert!(v.state().vlapic.irr_test(0xf3));
+    // Edge-triggered: an EOI of it is not for the vIOAPIC.
+    assert!(!v.state().vlapic.tmr_test(0xf3));
+    // A flagged upcall requests it again (`vcpu_mark_events_pending`); already requested, no
+    // kick.
+    v.block();
+    v.mark_events_pending(&hv.heap);
+    assert!(v.is_blocked());
+    v.state().vlapic.ack_pending_irq(0xf3);
     v.block();
     assert_eq!(set_upcall_vector(&hv, &domu, &mut g, 0, 0xf4), 0);
     assert!(!v.is_blocked());
+    assert!(v.state().vlapic.irr_test(0xf4));
 }

@@ -312,28 +312,45 @@ fn poll_sleeps_until_its_timeout() {
 }
 // core.c do_poll: `if ( local_events_need_delivery() ) goto out;`: an upcall the vCPU can take now
 // ends the poll at once, the vCPU running and not polling. For an HVM vCPU that is
-// hvm_local_events_need_delivery (hvm/irq.c): an interrupt pending (the event channel upcall,
-// flagged and with a vector to deliver it by) that RFLAGS.IF does not block. Without any one of
-// the three the vCPU sleeps.
+// hvm_local_events_need_delivery (hvm/irq.c): an interrupt pending that RFLAGS.IF does not block,
+// from hvm_vcpu_has_pending_irq: the domain's callback vector while the upcall is flagged, or the
+// vLAPIC's vectors, where the vCPU's own upcall vector is requested (hvm_assert_evtchn_irq) but
+// only counts while the APIC is enabled (vlapic_has_pending_irq).
 #[test]
 fn poll_returns_at_once_when_an_upcall_can_be_taken() {
     let (hv, _dom0) = hypervisor(1024);
     let mut g = guest();
-    // (upcall vector, upcall flagged, interrupts on): whether the poll sleeps.
-    for (vector, flagged, interrupts, sleeps) in [
-        (Some(0xf3), true, true, false),
-        (Some(0xf3), true, false, true),
-        (Some(0xf3), false, true, true),
-        (None, true, true, true),
+    // Upcalls by the vCPU's vector, in its vLAPIC.
+    const OWN: u8 = 1;
+    // Upcalls by the domain's callback vector (HVM_PARAM_CALLBACK_IRQ of type vector).
+    const VIA: u8 = 2;
+    // (how, APIC software-enabled, upcall flagged, interrupts on): whether the poll sleeps.
+    for (how, apic_on, flagged, interrupts, sleeps) in [
+        (OWN, true, true, true, false),
+        (OWN, true, true, false, true),
+        (OWN, true, false, true, true),
+        (OWN, false, true, true, true),
+        (VIA, false, true, true, false),
+        (VIA, false, true, false, true),
+        (VIA, false, false, true, true),
+        (0, true, true, true, true),
     ] {
         let domu = hv.create_domain(None, pvh_config(false)).unwrap();
         let v = &domu.vcpu_slots()[0];
-        if let Some(vector) = vector {
-            v.set_upcall_vector(vector);
+        if how == OWN {
+            v.set_upcall_vector(0xf3);
+        }
+        if how == VIA {
+            domu.state().hvm_params[xen_public::hvm::params::HVM_PARAM_CALLBACK_IRQ as usize] =
+                2 << 56 | 0xf3;
+        }
+        if apic_on {
+            let _ = v.state().vlapic.mmio_write(0xf0, 4, 0x1ff, 0);
         }
         if flagged {
             v.mark_events_pending(&hv.heap);
         }
+        let vector = (how, apic_on);
         let arg = poll_arg(&mut g, BAD, 0);
         let case = format!("vector {vector:?}, flagged {flagged}, interrupts {interrupts}");
         let (rc, sched) = sched_op_with_interrupts(&hv, &domu, &mut g, 3, arg, interrupts);

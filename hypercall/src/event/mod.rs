@@ -389,19 +389,38 @@ impl<'a> Locked<'a> {
     }
 }
 
-/// The vector an upcall of vCPU `v` is delivered with, if any (Xen's `hvm_assert_evtchn_irq` and
-/// `hvm_vcpu_has_pending_irq`): the vCPU's own (HVMOP_set_evtchn_upcall_vector), else the
-/// domain's callback vector (HVM_PARAM_CALLBACK_IRQ of type vector). Without either a PVH guest
-/// gets no upcall (the GSI and PCI INTx callbacks need an emulated interrupt controller).
-pub fn upcall_vector<Fmt: P2mFormat>(d: &Domain<Fmt>, v: &Vcpu) -> Option<u8> {
-    v.upcall_vector().or_else(|| {
-        let via = d.state().hvm_params[xen_public::hvm::params::HVM_PARAM_CALLBACK_IRQ as usize];
-        use xen_public::hvm::params::{
-            HVM_PARAM_CALLBACK_IRQ_TYPE_MASK, HVM_PARAM_CALLBACK_TYPE_VECTOR,
-        };
-        let kind = (via & HVM_PARAM_CALLBACK_IRQ_TYPE_MASK) >> 56;
-        (kind == u64::from(HVM_PARAM_CALLBACK_TYPE_VECTOR)).then_some(via as u8)
-    })
+/// The domain's callback vector, HVM_PARAM_CALLBACK_IRQ of type vector
+/// (`HVMIRQ_callback_vector`), if it set one. Without it (and without a vCPU upcall vector) a
+/// PVH guest gets no upcall: the GSI and PCI INTx callbacks are not implemented.
+pub fn callback_vector<Fmt: P2mFormat>(d: &Domain<Fmt>) -> Option<u8> {
+    use xen_public::hvm::params::{
+        HVM_PARAM_CALLBACK_IRQ, HVM_PARAM_CALLBACK_IRQ_TYPE_MASK, HVM_PARAM_CALLBACK_TYPE_VECTOR,
+    };
+    let via = d.state().hvm_params[HVM_PARAM_CALLBACK_IRQ as usize];
+    let kind = (via & HVM_PARAM_CALLBACK_IRQ_TYPE_MASK) >> 56;
+    (kind == u64::from(HVM_PARAM_CALLBACK_TYPE_VECTOR)).then_some(via as u8)
+}
+
+/// `hvm_vcpu_has_pending_irq`'s event-channel source: the callback vector while `v` has an
+/// upcall flagged. It is injected without the vLAPIC and stays pending as long as the flag
+/// does (a vCPU's own upcall vector goes through its vLAPIC instead).
+pub fn pending_callback<F: FrameAccess, Fmt: P2mFormat>(
+    frames: &F,
+    d: &Domain<Fmt>,
+    v: &Vcpu,
+) -> Option<u8> {
+    callback_vector(d).filter(|_| v.upcall_pending(frames))
+}
+
+/// `hvm_vcpu_has_pending_irq` without NMIs: the flagged callback vector, or a vLAPIC vector
+/// above the processor priority. With interrupts on, a reason for a blocked vCPU to wake
+/// (`hvm_local_events_need_delivery`).
+pub fn has_pending_irq<F: FrameAccess, Fmt: P2mFormat>(
+    frames: &F,
+    d: &Domain<Fmt>,
+    v: &Vcpu,
+) -> bool {
+    pending_callback(frames, d, v).is_some() || crate::vlapic::access::pending_irq(v).is_some()
 }
 
 /// What the port operations of domain `d` touch.
