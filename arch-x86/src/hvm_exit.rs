@@ -112,8 +112,25 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
                 v.skip_instruction(1);
                 return Next::Resume;
             }
+            // The hardware domain's PCI configuration mechanism (hvm/io.c `vpci_portio_*`).
+            if d.domid() == 0 && hypercall::vpci::portio_accept(port, u32::from(size)) {
+                let hw = crate::pci::MachineConfigSpace;
+                let size32 = u32::from(size);
+                if input {
+                    let val = hypercall::vpci::portio_read(d, &hw, port, size32)
+                        .map_or(u64::MAX, u64::from);
+                    let mask = (1u64 << (8 * size32)) - 1;
+                    let rax = v.rax();
+                    v.set_rax((rax & !mask) | (val & mask));
+                } else {
+                    let mask = (1u64 << (8 * size32)) - 1;
+                    hypercall::vpci::portio_write(d, &hw, port, size32, (v.rax() & mask) as u32);
+                }
+                v.skip_instruction(1);
+                return Next::Resume;
+            }
             // No device behind the port: reads give all ones, writes are dropped (what a PC
-            // does for a port nothing decodes).
+            // does for a port nothing decodes; emulate.c's `null_handler`).
             if input {
                 let ones = (1u64 << (8 * u32::from(size))) - 1;
                 let rax = v.rax();

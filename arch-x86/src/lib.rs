@@ -24,6 +24,7 @@ pub mod ioapic;
 pub mod mmio;
 pub mod msr;
 pub mod paging;
+pub mod pci;
 pub mod rtc;
 pub mod sched;
 pub mod serial;

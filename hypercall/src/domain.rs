@@ -24,6 +24,7 @@ use xen_mm::lock_order::{DOMAIN, DOMLIST, HVM_IRQ};
 use xen_mm::p2m::format::P2mFormat;
 use xen_mm::p2m::{Lookup, P2m, Query, Superpages};
 use xen_mm::pod::{Pod, PodFiller};
+use xen_mm::sync::atomic::AtomicU32;
 use xen_mm::sync::{Mutex, MutexGuard};
 use xen_public::arch_x86::xen::XEN_LEGACY_MAX_VCPUS;
 use xen_public::hvm::params::HVM_NR_PARAMS;
@@ -119,6 +120,9 @@ pub struct Domain<Fmt: P2mFormat> {
     vcpus: Box<[Vcpu]>,
     /// Its vIOAPICs (none until a builder configures them: [`Domain::init_vioapics`]).
     pub vioapics: Mutex<Vioapics>,
+    /// The PCI configuration address latch of port 0xcf8 (`d->arch.hvm.pci_cf8`,
+    /// [`crate::vpci`]).
+    pub pci_cf8: AtomicU32,
     state: Mutex<DomainState>,
 }
 
@@ -347,6 +351,7 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
             events: Events::new(config.max_evtchn_port),
             vcpus,
             vioapics: Mutex::new(HVM_IRQ, Vioapics::default()),
+            pci_cf8: AtomicU32::new(0),
             state: Mutex::new(
                 DOMAIN,
                 DomainState {

@@ -40,6 +40,7 @@ pub mod vcpu;
 pub mod vcpu_op;
 pub mod vioapic;
 pub mod vlapic;
+pub mod vpci;
 pub mod xen_version;
 
 pub use dispatch::{dispatch, Call, Outcome, Preempt};

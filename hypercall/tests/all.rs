@@ -23,4 +23,5 @@ mod sysctl;
 mod vcpu_op;
 mod vioapic;
 mod vlapic;
+mod vpci;
 mod xen_version;

@@ -157,14 +157,19 @@ const GUEST_SWITCHED_MSRS: [u32; 10] = [
     0x176,       // SYSENTER_EIP
 ];
 
-/// Ports the hypervisor keeps even from dom0: the legacy PICs, the PIT, COM1 (its console) and
-/// the PC reset control ports.
-pub const HYPERVISOR_PORTS: [(u16, u16); 5] = [
+/// Ports that exit even for dom0: those the hypervisor drives itself (the legacy PICs, the PIT
+/// and its channel-2 gate at 0x61, COM1, its console, and the reset control port), as Xen's
+/// `dom0_setup_permissions` denies them, and the PCI configuration ports it emulates for dom0
+/// (0xcf8 for 4-byte accesses and 0xcfc-0xcff: `setup_io_bitmap`, hvm/io.c `vpci_portio_*`).
+pub const HYPERVISOR_PORTS: [(u16, u16); 8] = [
     (0x20, 0x21),
     (0x40, 0x43),
+    (0x61, 0x61),
     (0xa0, 0xa1),
     (0x3f8, 0x3ff),
+    (0xcf8, 0xcf8),
     (0xcf9, 0xcf9),
+    (0xcfc, 0xcff),
 ];
 
 impl SvmVcpu {
@@ -810,6 +815,17 @@ mod tests {
         v.allow_hardware_io();
         assert!(!v.iopm.intercepts(0xf4) && !v.iopm.intercepts(0x60));
         assert!(v.iopm.intercepts(0x3f8) && v.iopm.intercepts(0x20) && v.iopm.intercepts(0xcf9));
+        // dom0_setup_permissions' 0x61 (the PIT gate xen-rs calibrates with); setup_io_bitmap's
+        // 0xcf8 and the denied 0xcfc-0xcff, for vPCI; 0xcfa-0xcfb reach the chipset.
+        for port in [0x61, 0xcf8, 0xcfc, 0xcfd, 0xcfe, 0xcff] {
+            assert!(v.iopm.intercepts(port), "{port:#x}");
+        }
+        assert!(
+            !v.iopm.intercepts(0xcfa)
+                && !v.iopm.intercepts(0xcfb)
+                && !v.iopm.intercepts(0xcf7)
+                && !v.iopm.intercepts(0xd00)
+        );
         // OUT to port 0x80, one byte: EXITINFO1 = port << 16 | SZ8.
         v.vmcb.write_u64(ctrl::EXITINFO1, (0x80 << 16) | (1 << 4));
         assert_eq!(

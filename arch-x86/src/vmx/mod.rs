@@ -1312,6 +1312,17 @@ mod tests {
         v.allow_hardware_io();
         assert!(!v.intercepts_port(0xf4) && !v.intercepts_port(0x60));
         assert!(v.intercepts_port(0x3f8) && v.intercepts_port(0x20) && v.intercepts_port(0xcf9));
+        // dom0_setup_permissions' 0x61 (the PIT gate xen-rs calibrates with); setup_io_bitmap's
+        // 0xcf8 and the denied 0xcfc-0xcff, for vPCI; 0xcfa-0xcfb reach the chipset.
+        for port in [0x61, 0xcf8, 0xcfc, 0xcfd, 0xcfe, 0xcff] {
+            assert!(v.intercepts_port(port), "{port:#x}");
+        }
+        assert!(
+            !v.intercepts_port(0xcfa)
+                && !v.intercepts_port(0xcfb)
+                && !v.intercepts_port(0xcf7)
+                && !v.intercepts_port(0xd00)
+        );
     }
 
     #[test]
