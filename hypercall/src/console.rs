@@ -17,8 +17,10 @@ struct Rings {
     out: VecDeque<u8>,
     /// Bytes ever written (`conringp`): readers' indices are in this space.
     produced: u64,
-    /// How far the arch layer has printed ([`Console::take_unprinted`]).
-    printed: u64,
+    /// Bytes for the serial line that the arch layer has not printed yet
+    /// ([`Console::take_unprinted`]): what went to the ring, and the hardware domain's output,
+    /// which does not. At most `CONRING_SIZE`, the oldest dropped.
+    serial: VecDeque<u8>,
     /// Serial input not yet read by a guest.
     input: VecDeque<u8>,
 }
@@ -41,13 +43,14 @@ impl Console {
             rings: spin::Mutex::new(Rings {
                 out: VecDeque::with_capacity(CONRING_SIZE),
                 produced: 0,
-                printed: 0,
+                serial: VecDeque::new(),
                 input: VecDeque::with_capacity(SERIAL_RX_SIZE),
             }),
         }
     }
 
-    /// Appends to the output ring, dropping the oldest bytes beyond its size.
+    /// Appends to the output ring, dropping the oldest bytes beyond its size, and queues the
+    /// bytes for the serial line.
     pub fn write(&self, bytes: &[u8]) {
         let mut r = self.rings.lock();
         for &b in bytes {
@@ -57,22 +60,29 @@ impl Console {
             r.out.push_back(b);
         }
         r.produced += bytes.len() as u64;
+        Self::queue_serial(&mut r, bytes);
     }
 
-    /// Bytes written since the last call, for the arch layer to send to the serial port (as much
-    /// as the ring still holds).
-    pub fn take_unprinted(&self) -> Vec<u8> {
+    /// Queues bytes for the serial line only, not the ring: the hardware domain's
+    /// CONSOLEIO_write (`console_serial_puts` without `conring_puts`, Xen's default when
+    /// `console_to_ring` is off).
+    pub fn write_serial_only(&self, bytes: &[u8]) {
         let mut r = self.rings.lock();
-        let oldest = r.produced - r.out.len() as u64;
-        let from = r.printed.max(oldest);
-        let bytes = r
-            .out
-            .iter()
-            .skip((from - oldest) as usize)
-            .copied()
-            .collect();
-        r.printed = r.produced;
-        bytes
+        Self::queue_serial(&mut r, bytes);
+    }
+
+    fn queue_serial(r: &mut Rings, bytes: &[u8]) {
+        for &b in bytes {
+            if r.serial.len() == CONRING_SIZE {
+                r.serial.pop_front();
+            }
+            r.serial.push_back(b);
+        }
+    }
+
+    /// Bytes queued for the serial line since the last call, for the arch layer to print.
+    pub fn take_unprinted(&self) -> Vec<u8> {
+        self.rings.lock().serial.drain(..).collect()
     }
 
     /// Reads from the output ring starting at byte `index` (in the space of bytes ever written),
@@ -95,9 +105,7 @@ impl Console {
 
     /// Empties the output ring (readconsole's `clear`).
     pub fn clear(&self) {
-        let mut r = self.rings.lock();
-        r.out.clear();
-        r.printed = r.produced;
+        self.rings.lock().out.clear();
     }
 
     /// Serial input arrived: kept for CONSOLEIO_read, the oldest dropped when full.

@@ -6,14 +6,13 @@
 //! `XSM_HOOK`; everything else is `XSM_PRIV`. xen-rs has no `is_console` domains and follows a
 //! release build, so only the control domain gets past the check; a domU gets `EPERM`.
 //!
-//! Output goes to [`crate::console::Console`], which is both Xen's console ring and the path to the
-//! serial port (the arch layer prints what [`crate::console::Console::take_unprinted`] returns).
-//! The hardware domain's bytes go there raw, as Xen sends them straight to the serial line. Any other
-//! (privileged) caller's text is filtered and printed line by line with `guest_printk`'s "(d<N>) "
-//! prefix.
+//! Output goes to [`crate::console::Console`], Xen's console ring and the queue for the serial
+//! port (the arch layer prints what [`crate::console::Console::take_unprinted`] returns). The
+//! hardware domain's bytes go to the serial port raw and not into the ring, as Xen does without
+//! `console_to_ring`. Any other (privileged) caller's text is filtered and printed line by line
+//! with `guest_printk`'s "(d<N>) " prefix, into the ring.
 //!
-//! Deviations: Xen copies dom0's output into the ring only with `console_to_ring`; here the ring
-//! is the serial path, so it always does. Xen keeps a non-hardware domain's partial line in
+//! Deviations: Xen keeps a non-hardware domain's partial line in
 //! `d->pbuf` until a newline arrives; xen-rs has no per-domain line buffer, so a chunk that ends
 //! without a newline is printed at once as its own line (what Xen does when `pbuf` is full). Xen
 //! prints those lines at `XENLOG_G_DEBUG`, which a release build's default `guest_loglvl` drops;
@@ -91,8 +90,8 @@ fn guest_console_write<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preemp
         kcount = count.min(CONSOLE_WRITE_CHUNK);
         let kbuf = guest::read_bytes(call.guest, buffer, kcount as usize)?;
         let consumed = if hardware {
-            // Direct output: it may be interactive.
-            hv.console.write(&kbuf);
+            // Direct output: it may be interactive. Not into the ring (no `console_to_ring`).
+            hv.console.write_serial_only(&kbuf);
             kcount
         } else {
             guest_line(hv, domid, &kbuf)
