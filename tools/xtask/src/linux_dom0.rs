@@ -1,8 +1,17 @@
 //! `./x linux-dom0`: Debian's Linux 6.1 as a PV dom0 under Debian's Xen 4.17 (xen_ref.rs), with a
 //! busybox initramfs whose /init (tests/linux-dom0/init) loads the Xen modules and runs the Rust
 //! `xl` (tools/xl) through a fixed sequence: info, list, create a PVH domU with a claim, claims,
-//! mem-set, destroy, info again. The console is split at the init script's markers and each
-//! command's output is checked against what Xen's own xl prints (tools/xl/xl_info.c).
+//! mem-set, destroy, info again, then prints the kernel log. The console is split at the init
+//! script's markers and each command's output is checked against what Xen's own xl prints
+//! (tools/xl/xl_info.c), and the kernel log for the Xen clock source, the event channels and the
+//! absence of warnings.
+//!
+//! `--hypervisor xen-rs` then boots the same kernel, exactly as Debian ships it, as the PVH dom0
+//! of xen-rs on QEMU's default machine, with the same initramfs and checks, in the same
+//! invocation: both runs must pass the same number of checks, and every warning-like kernel
+//! line of the xen-rs run must also be in the Xen run's log or be explained in
+//! tests/linux-dom0/pvh-dom0-lines.txt (a line real Xen 4.17 prints for a PVH dom0 too, or one
+//! QEMU's machine causes).
 //!
 //! The kernel (`linux-image-6.1.0-N-amd64`, the package that Debian's `linux-image-amd64` depends
 //! on) and busybox (`busybox-static`) are fetched with apt-get and unpacked with dpkg into
@@ -85,6 +94,7 @@ pub fn command(args: &[String]) -> Result<(), String> {
     let mut timeout = DEFAULT_TIMEOUT;
     let mut echo = true;
     let mut xl = None;
+    let mut with_xen_rs = false;
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         match flag.as_str() {
@@ -96,6 +106,11 @@ pub fn command(args: &[String]) -> Result<(), String> {
             }
             "--quiet" => echo = false,
             "--xl" => xl = Some(PathBuf::from(rest.next().ok_or("--xl needs a file")?)),
+            "--hypervisor" => match rest.next().map(String::as_str) {
+                Some("xen") => with_xen_rs = false,
+                Some("xen-rs") => with_xen_rs = true,
+                _ => return Err("--hypervisor takes xen or xen-rs".into()),
+            },
             other => return Err(format!("unknown option `{other}` for linux-dom0")),
         }
     }
@@ -103,7 +118,6 @@ pub fn command(args: &[String]) -> Result<(), String> {
     let cache = root().join("target/linux-dom0");
     let linux = linux(&cache)?;
     let busybox = busybox(&cache)?;
-    let xen = xen_ref::hypervisor()?;
     let xl = match xl {
         Some(xl) => xl,
         None => build_xl()?,
@@ -116,21 +130,53 @@ pub fn command(args: &[String]) -> Result<(), String> {
     let archive = initramfs_archive(&busybox, &xl, &test_guest, &linux.modules, &modules)?;
     fs::write(&initramfs, archive).map_err(|e| format!("{}: {e}", initramfs.display()))?;
 
+    let modules = vec![
+        GrubModule {
+            path: linux.vmlinuz.clone(),
+            args: LINUX_CMDLINE.into(),
+        },
+        GrubModule {
+            path: initramfs,
+            args: String::new(),
+        },
+    ];
+    let timeout = Duration::from_secs(timeout);
+    let xen_run = boot_xen(&cache, &modules, timeout, echo)?;
+    let runs = if with_xen_rs {
+        let xen_rs_run = boot_xen_rs(&cache, &modules, timeout, echo, &xen_run)?;
+        vec![xen_run, xen_rs_run]
+    } else {
+        vec![xen_run]
+    };
+    report(&runs)
+}
+
+/// One boot of Linux as dom0 and what came of it.
+struct Run {
+    /// "Xen 4.17" or "xen-rs".
+    hypervisor: &'static str,
+    /// How dom0 ran.
+    dom0: &'static str,
+    checks: Vec<Check>,
+    /// From QEMU's start to dom0's power-off (or whatever ended the run).
+    elapsed: Duration,
+    /// The kernel log /init printed (`dmesg`), without timestamps.
+    kernel_log: Vec<String>,
+}
+
+/// Boots Xen 4.17 with Linux as a PV dom0.
+fn boot_xen(
+    cache: &Path,
+    modules: &[GrubModule],
+    timeout: Duration,
+    echo: bool,
+) -> Result<Run, String> {
+    let xen = xen_ref::hypervisor()?;
     let entry = GrubEntry {
         cmdline: XEN_CMDLINE.into(),
-        modules: vec![
-            GrubModule {
-                path: linux.vmlinuz.clone(),
-                args: LINUX_CMDLINE.into(),
-            },
-            GrubModule {
-                path: initramfs,
-                args: String::new(),
-            },
-        ],
+        modules: modules.to_vec(),
     };
     let iso = grub::make_iso(&xen, &entry, &cache.join("run"))?;
-    let timeout = Duration::from_secs(timeout);
     let mut qemu = QemuRun {
         iso,
         memory: MEMORY.into(),
@@ -140,25 +186,209 @@ pub fn command(args: &[String]) -> Result<(), String> {
     .command();
     qemu.args(["-cpu", QEMU_CPU]);
     let outcome = xen_ref::watch(qemu, timeout, echo)?;
-    let log_path = cache.join("console.log");
+    finish_run(
+        cache,
+        "Xen 4.17",
+        "PV dom0",
+        "console.log",
+        outcome,
+        powered_off,
+    )
+}
+
+/// Boots xen-rs with the same kernel and initramfs as its PVH dom0, on QEMU's default machine
+/// and CPU, and adds the comparison of its kernel log with `xen`'s.
+fn boot_xen_rs(
+    cache: &Path,
+    modules: &[GrubModule],
+    timeout: Duration,
+    echo: bool,
+    xen: &Run,
+) -> Result<Run, String> {
+    let image = crate::image::build()?;
+    let entry = GrubEntry {
+        cmdline: XEN_RS_CMDLINE.into(),
+        modules: modules.to_vec(),
+    };
+    let iso = grub::make_iso(&image, &entry, &cache.join("run-xen-rs"))?;
+    let qemu = QemuRun {
+        iso,
+        memory: MEMORY.into(),
+        timeout_secs: timeout.as_secs(),
+        echo,
+    }
+    .command();
+    let outcome = xen_ref::watch(qemu, timeout, echo)?;
+    let mut run = finish_run(
+        cache,
+        "xen-rs",
+        "PVH dom0",
+        "console-xen-rs.log",
+        outcome,
+        xen_rs_powered_off,
+    )?;
+    let explained = fs::read_to_string(root().join(PVH_DOM0_LINES))
+        .map_err(|e| format!("{PVH_DOM0_LINES}: {e}"))?;
+    run.checks.extend(check_kernel_log_against(
+        &run.kernel_log,
+        &xen.kernel_log,
+        &explained_lines(&explained),
+    ));
+    Ok(run)
+}
+
+/// Keeps the console, says how the boot ended, and checks the log.
+fn finish_run(
+    cache: &Path,
+    hypervisor: &'static str,
+    dom0: &'static str,
+    log_name: &str,
+    outcome: xen_ref::XenOutcome,
+    powered_off: fn(XenEnd, &str) -> bool,
+) -> Result<Run, String> {
+    let log_path = cache.join(log_name);
     fs::write(&log_path, &outcome.console).map_err(|e| format!("{}: {e}", log_path.display()))?;
     println!(
-        "\nx: Xen 4.17 with Linux as dom0 ended: {:?} after {:.1} s; the console is in {}",
+        "\nx: {hypervisor} with Linux as {dom0} ended: {:?} after {:.1} s; the console is in {}",
         outcome.end,
         outcome.elapsed.as_secs_f64(),
         log_path.display()
     );
-
     let log = split(&outcome.console);
     let mut checks = vec![Check::new(
         powered_off(outcome.end, &outcome.console),
-        format!(
-            "dom0 powered off: Xen entered ACPI S5 and QEMU exited 0 (ended: {:?})",
-            outcome.end
-        ),
+        format!("dom0 powered off (ended: {:?})", outcome.end),
     )];
     checks.extend(check(&log));
-    report(&checks)
+    let kernel_log = log
+        .nth("dmesg", 0)
+        .map(|section| section.output.iter().map(|l| kernel_line(l)).collect())
+        .unwrap_or_default();
+    Ok(Run {
+        hypervisor,
+        dom0,
+        checks,
+        elapsed: outcome.elapsed,
+        kernel_log,
+    })
+}
+
+/// xen-rs's command line: the same dom0 memory as Xen's run, every message on COM1.
+const XEN_RS_CMDLINE: &str = "console=com1 com1=115200,8n1 noreboot loglvl=all \
+                              guest_loglvl=all dom0_mem=512M,max:512M dom0_max_vcpus=1";
+
+/// Kernel lines of a PVH dom0 on xen-rs that the Xen run (a PV dom0) does not print, each with
+/// the reason it is not xen-rs's fault.
+const PVH_DOM0_LINES: &str = "tests/linux-dom0/pvh-dom0-lines.txt";
+
+/// A dmesg line without its `[    1.234567] ` timestamp.
+fn kernel_line(line: &str) -> String {
+    match line
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once("] "))
+    {
+        Some((_, text)) => text.to_string(),
+        None => line.to_string(),
+    }
+}
+
+/// Whether a kernel line reports something going wrong: a warning, a BUG, an error or a failed
+/// call.
+fn warning_like(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    [
+        "fail",
+        "error",
+        "warn",
+        "bug",
+        "unable",
+        "cannot",
+        "not supported",
+        "invalid",
+        "refused",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+}
+
+/// The line with every number (a run of hex digits holding a decimal digit) replaced by `#`, so
+/// that addresses, sizes and times do not count as differences; words stay.
+fn without_numbers(line: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().any(|c| c.is_ascii_digit()) {
+            out.push('#');
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in line.chars() {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// The explained lines of tests/linux-dom0/pvh-dom0-lines.txt: each non-comment line is a
+/// kernel line (timestamps and numbers do not matter) followed by ` # ` and the reason.
+fn explained_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let text = line.split_once(" # ").map_or(line, |(text, _)| text);
+            without_numbers(text.trim())
+        })
+        .collect()
+}
+
+/// Every warning-like line of the xen-rs run's kernel log must be in the Xen run's log, or
+/// explained: one check per line that is neither, and one that passes when there is none.
+fn check_kernel_log_against(xen_rs: &[String], xen: &[String], explained: &[String]) -> Vec<Check> {
+    let known: std::collections::BTreeSet<String> = xen
+        .iter()
+        .map(|l| without_numbers(l))
+        .chain(explained.iter().cloned())
+        .collect();
+    let mut unexplained: Vec<&String> = xen_rs
+        .iter()
+        .filter(|l| warning_like(l) && !known.contains(&without_numbers(l)))
+        .collect();
+    unexplained.dedup();
+    if unexplained.is_empty() {
+        return vec![Check::new(
+            true,
+            "every warning-like kernel line is also in Xen's run or explained".into(),
+        )];
+    }
+    unexplained
+        .into_iter()
+        .map(|l| {
+            Check::new(
+                false,
+                format!("kernel line not in Xen's run nor explained: {l}"),
+            )
+        })
+        .collect()
+}
+
+/// xen-rs's end of a dom0 power-off: Linux's ACPI S5 reaches QEMU's power management (dom0 owns
+/// the ACPI ports, as a PVH dom0 of Xen does) and QEMU exits 0 after Linux's "reboot: Power
+/// down"; or dom0 asks xen-rs (SCHEDOP_shutdown, or `cli; hlt` on its last vCPU) and xen-rs
+/// halts ("Hardware Dom0 halted").
+fn xen_rs_powered_off(end: XenEnd, console: &str) -> bool {
+    match end {
+        XenEnd::PoweredOff => true,
+        XenEnd::QemuExited(0) => console.contains("reboot: Power down"),
+        _ => false,
+    }
 }
 
 /// Xen's line when it powers the machine off for dom0 (xen/arch/x86/acpi/power.c).
@@ -734,8 +964,58 @@ pub fn check(log: &Log) -> Vec<Check> {
         domu_printed,
         "`xl dmesg` holds the domU's own line `(d1) xen-rs test guest: idle: dom1 up`".into(),
     ));
+    checks.extend(check_dom0_kernel(log));
     checks
 }
+
+/// The kernel's own view: xenfs says it is the control domain, its log shows the Xen clock
+/// source and the event-channel ABI, and no warning, BUG or oops.
+fn check_dom0_kernel(log: &Log) -> Vec<Check> {
+    let capabilities = log
+        .nth("cat /proc/xen/capabilities", 0)
+        .map(|section| section.output.clone());
+    let kernel: Vec<&str> = log
+        .nth("dmesg", 0)
+        .map(|section| section.output.clone())
+        .unwrap_or_default();
+    let has = |text: &str| kernel.iter().any(|line| line.contains(text));
+    let trouble: Vec<&&str> = kernel
+        .iter()
+        .filter(|line| KERNEL_TROUBLE.iter().any(|t| line.contains(t)))
+        .collect();
+    vec![
+        Check::new(
+            capabilities.as_deref() == Some(&["control_d"][..]),
+            format!("/proc/xen/capabilities says control_d ({capabilities:?})"),
+        ),
+        Check::new(
+            has("clocksource: xen: mask:"),
+            "the kernel log shows the Xen clock source (`clocksource: xen:`)".into(),
+        ),
+        Check::new(
+            has("xen:events: Using FIFO-based ABI") || has("xen:events: Using 2-level ABI"),
+            "the kernel log shows the FIFO or 2-level event channels".into(),
+        ),
+        Check::new(
+            !kernel.is_empty() && trouble.is_empty(),
+            match trouble.first() {
+                None => format!("no kernel warning, BUG or oops in {} lines", kernel.len()),
+                Some(line) => format!("kernel trouble: {line}"),
+            },
+        ),
+    ]
+}
+
+/// What the kernel prints for a warning, a BUG or an oops (include/asm-generic/bug.h,
+/// arch/x86/kernel/dumpstack.c).
+const KERNEL_TROUBLE: [&str; 6] = [
+    "WARNING:",
+    "BUG:",
+    "Oops",
+    "cut here",
+    "Call Trace:",
+    "Kernel panic",
+];
 
 /// `free_memory` after destroy equals `free_memory` at the start: every page came back.
 fn check_free_memory(log: &Log) -> Check {
@@ -829,28 +1109,66 @@ fn check_claim_cancelled(log: &Log) -> Check {
     }
 }
 
-/// Prints one line per check and a summary; an error if any failed.
-fn report(checks: &[Check]) -> Result<(), String> {
-    println!();
-    for check in checks {
-        let tag = match check.verdict {
-            Verdict::Pass => "ok  ",
-            Verdict::Fail => "FAIL",
-            Verdict::Note => "note",
-        };
-        println!("{tag} {}", check.what);
+/// Prints each run's checks and summary, and the runs' times side by side; an error if a check
+/// failed or the runs passed different numbers of checks.
+fn report(runs: &[Run]) -> Result<(), String> {
+    let mut failures = Vec::new();
+    for run in runs {
+        println!("\n{} ({}):", run.hypervisor, run.dom0);
+        for check in &run.checks {
+            let tag = match check.verdict {
+                Verdict::Pass => "ok  ",
+                Verdict::Fail => "FAIL",
+                Verdict::Note => "note",
+            };
+            println!("{tag} {}", check.what);
+        }
     }
-    let count = |verdict| checks.iter().filter(|c| c.verdict == verdict).count();
-    let failed = count(Verdict::Fail);
-    println!(
-        "\nlinux-dom0: {} passed, {failed} failed, {} noted",
-        count(Verdict::Pass),
-        count(Verdict::Note)
-    );
-    if failed == 0 {
+    println!();
+    let passed = |run: &Run| {
+        run.checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Pass)
+            .count()
+    };
+    for run in runs {
+        let count = |verdict| run.checks.iter().filter(|c| c.verdict == verdict).count();
+        let failed = count(Verdict::Fail);
+        println!(
+            "linux-dom0: {} passed, {failed} failed, {} noted ({}, {})",
+            count(Verdict::Pass),
+            count(Verdict::Note),
+            run.hypervisor,
+            run.dom0
+        );
+        if failed > 0 {
+            failures.push(format!(
+                "{failed} linux-dom0 check(s) failed under {}",
+                run.hypervisor
+            ));
+        }
+    }
+    if let [xen, xen_rs] = runs {
+        println!(
+            "linux-dom0: from QEMU's start to dom0's power-off: {} {:.1} s, {} {:.1} s (xen-rs/Xen {:.2})",
+            xen.hypervisor,
+            xen.elapsed.as_secs_f64(),
+            xen_rs.hypervisor,
+            xen_rs.elapsed.as_secs_f64(),
+            xen_rs.elapsed.as_secs_f64() / xen.elapsed.as_secs_f64()
+        );
+        if passed(xen) != passed(xen_rs) {
+            failures.push(format!(
+                "xen-rs passed {} checks, Xen {}",
+                passed(xen_rs),
+                passed(xen)
+            ));
+        }
+    }
+    if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!("{failed} linux-dom0 check(s) failed"))
+        Err(failures.join("; "))
     }
 }
 
@@ -931,6 +1249,9 @@ init: Linux 6.1.0-56-amd64
 @@@ rc=0
 @@@ test -c /dev/xen/privcmd
 @@@ rc=0
+@@@ cat /proc/xen/capabilities
+control_d
+@@@ rc=0
 @@@ xl info
 host                   : (none)
 total_memory           : 1023
@@ -979,6 +1300,11 @@ Domain-0                                     0   512     1     r-----       9.9
 @@@ xl info
 free_memory            : 440
 @@@ rc=0
+@@@ dmesg
+[    0.000000] Linux version 6.1.0-56-amd64
+[    2.946212] xen:events: Using FIFO-based ABI
+[    3.358223] clocksource: xen: mask: 0xffffffffffffffff max_cycles: 0x1cd42e4dffb
+@@@ rc=0
 @@@ end
 (XEN) Hardware Dom0 halted: halting machine
 ";
@@ -987,7 +1313,7 @@ free_memory            : 440
     fn the_console_splits_into_commands() {
         let log = split(SAMPLE);
         assert!(log.ended);
-        assert_eq!(log.sections.len(), 2 + XL_SEQUENCE.len());
+        assert_eq!(log.sections.len(), 4 + XL_SEQUENCE.len());
         assert_eq!(
             log.sections[0].command,
             "insmod /lib/modules/xen-privcmd.ko"
@@ -1056,6 +1382,59 @@ free_memory            : 440
         assert!(failed.is_empty(), "{failed:#?}");
         assert!(checks.iter().any(|c| c.what.contains("(d1)")));
         assert!(checks.iter().any(|c| c.what.contains("Mem 49 MiB")));
+    }
+
+    #[test]
+    fn kernel_trouble_or_a_missing_clock_source_fails() {
+        let failed = |console: &str| -> Vec<String> {
+            check(&split(console))
+                .into_iter()
+                .filter(|c| c.verdict == Verdict::Fail)
+                .map(|c| c.what)
+                .collect()
+        };
+        let warned = SAMPLE.replace(
+            "[    0.000000] Linux version",
+            "[    1.0] WARNING: CPU: 0 PID: 1 at x.c:1\n[    0.000000] Linux version",
+        );
+        assert_eq!(
+            failed(&warned),
+            ["kernel trouble: [    1.0] WARNING: CPU: 0 PID: 1 at x.c:1"]
+        );
+        let no_clock = SAMPLE.replace("clocksource: xen:", "clocksource: tsc:");
+        assert_eq!(failed(&no_clock).len(), 1);
+        let no_events = SAMPLE.replace("FIFO-based", "odd");
+        assert_eq!(failed(&no_events).len(), 1);
+        let domu = SAMPLE.replace("control_d", "");
+        assert_eq!(failed(&domu).len(), 1);
+    }
+
+    #[test]
+    fn xen_rs_kernel_lines_must_be_in_xens_log_or_explained() {
+        let xen = vec!["ACPI: 3 ACPI AML tables successfully acquired and loaded".to_string()];
+        let explained = explained_lines(
+            "# comment\nFailed to register legacy timer interrupt # Xen's PVH dom0 too\n",
+        );
+        let xen_rs: Vec<String> = [
+            "ACPI: 4 ACPI AML tables successfully acquired and loaded",
+            "Failed to register legacy timer interrupt",
+            "xen:grant_table: grant table add_to_physmap failed, err=-95",
+            "Linux version 6.1.0",
+        ]
+        .map(String::from)
+        .to_vec();
+        let checks = check_kernel_log_against(&xen_rs, &xen, &explained);
+        assert_eq!(checks.len(), 1);
+        assert_eq!(checks[0].verdict, Verdict::Fail);
+        assert!(checks[0].what.contains("add_to_physmap failed"));
+        let ok = check_kernel_log_against(&xen_rs[..2], &xen, &explained);
+        assert_eq!(ok.len(), 1);
+        assert_eq!(ok[0].verdict, Verdict::Pass);
+        assert_eq!(
+            without_numbers("mem 0x7ffe1a00-0x7ffe1a77 failed"),
+            "mem #x#-#x# failed"
+        );
+        assert_eq!(kernel_line("[    3.1] text] x"), "text] x");
     }
 
     #[test]
