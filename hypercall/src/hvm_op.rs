@@ -16,9 +16,9 @@ use xen_mm::p2m::types::P2mType;
 use xen_public::arch_x86::xen::XEN_X86_EMU_PM;
 use xen_public::domctl::XEN_DOMCTL_CDF_nested_virt;
 use xen_public::hvm::hvm_op::{
-    xen_hvm_evtchn_upcall_vector, xen_hvm_get_mem_type, xen_hvm_param, HVMMEM_ioreq_server,
-    HVMMEM_mmio_dm, HVMMEM_ram_ro, HVMMEM_ram_rw, HVMOP_get_mem_type, HVMOP_get_param,
-    HVMOP_set_evtchn_upcall_vector, HVMOP_set_param,
+    xen_hvm_evtchn_upcall_vector, xen_hvm_get_mem_type, xen_hvm_pagetable_dying, xen_hvm_param,
+    HVMMEM_ioreq_server, HVMMEM_mmio_dm, HVMMEM_ram_ro, HVMMEM_ram_rw, HVMOP_get_mem_type,
+    HVMOP_get_param, HVMOP_pagetable_dying, HVMOP_set_evtchn_upcall_vector, HVMOP_set_param,
 };
 use xen_public::hvm::params::*;
 use xen_public::sched::SHUTDOWN_MAX;
@@ -54,6 +54,7 @@ pub fn do_hvm_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         Ok(HVMOP_set_evtchn_upcall_vector) => {
             hvmop_set_evtchn_upcall_vector(call, GuestHandle::new(arg))
         }
+        Ok(HVMOP_pagetable_dying) => hvmop_pagetable_dying(hv, call, GuestHandle::new(arg)),
         _ => Err(Errno::ENOSYS),
     };
     rc.map(|()| Outcome::Return(0))
@@ -364,6 +365,25 @@ pub fn hvmmem_type(t: P2mType) -> u32 {
 /// XSM_TARGET, so a domain may ask about itself (older Xen used `rcu_lock_remote_domain_by_id` and
 /// refused that with `EPERM`); this follows 4.17. The type is read without populating or
 /// unsharing (`get_gfn_query_unlocked`).
+/// hvm.c `do_hvm_op`'s HVMOP_pagetable_dying, a hint for shadow paging: `EFAULT`, `ESRCH` for an
+/// unknown domain, `EOPNOTSUPP` for a domain other than the caller, and otherwise `EINVAL`, as
+/// for every domain on hardware-assisted paging (the only kind xen-rs runs; Linux then prints
+/// "HVMOP_pagetable_dying not supported" under Xen too).
+fn hvmop_pagetable_dying<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
+    hv: &Hypervisor<F, Fmt>,
+    call: &mut Call<'_, Fmt, G, P>,
+    arg: GuestHandle<xen_hvm_pagetable_dying>,
+) -> Result<(), Errno> {
+    let a = guest::read(call.guest, arg)?;
+    let d = hv
+        .domain_by_any_id(call.caller, a.domid)
+        .ok_or(Errno::ESRCH)?;
+    if !Arc::ptr_eq(&d, call.caller) {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    Err(Errno::EINVAL)
+}
+
 fn hvmop_get_mem_type<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     hv: &Hypervisor<F, Fmt>,
     call: &mut Call<'_, Fmt, G, P>,

@@ -821,3 +821,32 @@ fn a_new_upcall_vector_is_raised_at_once() {
     assert!(!v.is_blocked());
     assert!(v.state().vlapic.irr_test(0xf4));
 }
+
+/// hvm.c `do_hvm_op`, HVMOP_pagetable_dying: a shadow-paging hint. `EFAULT` for an unreadable
+/// argument, `ESRCH` for an unknown domain, `EOPNOTSUPP` for a domain other than the caller's
+/// own, and `EINVAL` for the caller itself, which runs on hardware-assisted paging
+/// (`paging_mode_shadow` is false), as every xen-rs domain does.
+#[test]
+fn pagetable_dying_is_for_shadow_paging_only() {
+    let (hv, dom0, domu, mut g) = setup();
+    let call = |caller: &Arc<TestDomain>, g: &mut FlatGuest, domid: u16, arg: u64| {
+        let mut a = xen_hvm_pagetable_dying::new_zeroed();
+        (a.domid, a.gpa) = (domid, 0x1000);
+        g.put(ARG, &a);
+        rc(common::hypercall(
+            &hv,
+            caller,
+            g,
+            __HYPERVISOR_hvm_op,
+            [HVMOP_pagetable_dying.into(), arg, 0, 0, 0],
+        ))
+    };
+    assert_eq!(call(&domu, &mut g, DOMID_SELF, ARG), err(Errno::EINVAL));
+    assert_eq!(call(&domu, &mut g, domu.domid(), ARG), err(Errno::EINVAL));
+    assert_eq!(
+        call(&dom0, &mut g, domu.domid(), ARG),
+        err(Errno::EOPNOTSUPP)
+    );
+    assert_eq!(call(&dom0, &mut g, 999, ARG), err(Errno::ESRCH));
+    assert_eq!(call(&dom0, &mut g, DOMID_SELF, 0x10), err(Errno::EFAULT));
+}
