@@ -35,6 +35,14 @@ pub fn read_cr4() -> u64 {
     Cr4::read_raw()
 }
 
+/// Writes back and invalidates the caches (WBINVD), for a guest that may flush them (Xen's
+/// `flush_all(FLUSH_CACHE)` on a domain with `cache_flush_permitted`).
+pub fn wbinvd() {
+    // SAFETY: WBINVD only writes dirty lines back and empties the caches; memory contents are
+    // unchanged. It is slow, never unsafe.
+    unsafe { core::arch::asm!("wbinvd", options(nostack, preserves_flags)) }
+}
+
 /// Writes CR0.
 ///
 /// # Safety

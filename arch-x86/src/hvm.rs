@@ -63,14 +63,16 @@ pub struct GuestCpuidView {
 /// The host's CPUID as a guest sees it (Xen's `guest_cpuid` over the HVM policy): the hypervisor
 /// bit set; the virtualisation extensions the guest cannot use hidden (SVM, VMX, and SVM's own
 /// leaf); OSXSAVE as the guest's own CR4 says; XSAVE offering only the states the hypervisor
-/// switches, without XSAVES (no IA32_XSS for guests); and no protection keys (PKRU is not
-/// switched).
+/// switches, without XSAVES (no IA32_XSS for guests); no protection keys (PKRU is not
+/// switched); and no MONITOR/MWAIT (nor AMD's MONITORX), its leaf 5 and the thermal and power
+/// leaf 6 empty (cpu-policy.c `recalculate_misc`: "MONITOR not exposed to guests").
 pub fn guest_cpuid(
     leaf: u32,
     subleaf: u32,
     host: CpuidResult,
     view: GuestCpuidView,
 ) -> CpuidResult {
+    const ECX1_MONITOR: u32 = 1 << 3;
     const ECX1_VMX: u32 = 1 << 5;
     const ECX1_XSAVE: u32 = 1 << 26;
     const ECX1_OSXSAVE: u32 = 1 << 27;
@@ -82,13 +84,14 @@ pub fn guest_cpuid(
     match (leaf, subleaf) {
         (1, _) => {
             r.ecx |= 1 << 31; // hypervisor present
-            r.ecx &= !(ECX1_VMX | ECX1_OSXSAVE);
+            r.ecx &= !(ECX1_MONITOR | ECX1_VMX | ECX1_OSXSAVE);
             if view.xfeature_mask == 0 {
                 r.ecx &= !(ECX1_XSAVE | ECX1_AVX);
             } else if view.cr4_osxsave {
                 r.ecx |= ECX1_OSXSAVE;
             }
         }
+        (5 | 6, _) => r = CpuidResult::default(),
         (7, 0) => r.ecx &= !(ECX7_PKU | ECX7_OSPKE),
         (0xd, _) if view.xfeature_mask == 0 => r = CpuidResult::default(),
         (0xd, 0) => {
@@ -103,7 +106,7 @@ pub fn guest_cpuid(
         }
         // A state component's size and offset, for the states offered only.
         (0xd, n) if n < 64 && view.xfeature_mask & (1 << n) == 0 => r = CpuidResult::default(),
-        (0x8000_0001, _) => r.ecx &= !(1 << 2), // SVM
+        (0x8000_0001, _) => r.ecx &= !(1 << 2 | 1 << 29), // SVM, MONITORX
         (0x8000_000a, _) => r = CpuidResult::default(),
         _ => {}
     }
@@ -222,6 +225,11 @@ mod tests {
         assert_eq!(guest_cpuid(0x8000_0001, 0, all, view).ecx & (1 << 2), 0);
         assert_eq!(guest_cpuid(0x8000_000a, 0, all, view), none);
         assert_eq!(guest_cpuid(2, 0, all, view), all);
+        // recalculate_misc: no MONITOR (leaf 1 ECX 3, leaf 5), no MONITORX, no leaf 6.
+        assert_eq!(guest_cpuid(1, 0, all, view).ecx & (1 << 3), 0);
+        assert_eq!(guest_cpuid(0x8000_0001, 0, all, view).ecx & (1 << 29), 0);
+        assert_eq!(guest_cpuid(5, 0, all, view), none);
+        assert_eq!(guest_cpuid(6, 0, all, view), none);
     }
 
     /// Xen's `guest_cpuid`: OSXSAVE follows the guest's CR4 (not the host's, which has it on);

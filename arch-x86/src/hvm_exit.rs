@@ -176,11 +176,24 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             }
             Next::Resume
         }
-        VmExit::VirtualisationInstruction => {
-            // The guest was told there is no SVM or VMX.
+        VmExit::VirtualisationInstruction | VmExit::MonitorMwait => {
+            // The guest was told there is no SVM or VMX, and no MONITOR/MWAIT (Xen injects
+            // #UD for both: svm.c and vmx.c's exit handlers).
             v.inject_exception(VECTOR_UD, None);
             Next::Resume
         }
+        VmExit::CacheFlush => {
+            // svm_vmexit_do_invalidate_cache / vmx's INVD and WBINVD: the caches are flushed
+            // for a domain that owns devices (`cache_flush_permitted`: dom0's I/O ports and
+            // memory), and skipped for any other; INVD is a WBINVD either way.
+            if d.domid() == 0 {
+                #[cfg(target_os = "none")]
+                crate::cpu::wbinvd();
+            }
+            v.skip_instruction(2);
+            Next::Resume
+        }
+        VmExit::Cr4Write { gpr } => cr4_write(hv, d, vcpu_id, v, gpr),
         VmExit::InvalidState => {
             printk!(
                 "d{}v{vcpu_id} the CPU refused the vCPU's state at entry\n",
@@ -196,6 +209,78 @@ pub fn handle_exit<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             Next::Stop
         }
     }
+}
+
+/// The CR4 bits a guest may set (hvm.c `hvm_cr4_guest_valid_bits`), from the CPUID leaves 1 and
+/// 7 it sees.
+pub fn guest_cr4_valid_bits() -> u64 {
+    let view = hvm::GuestCpuidView {
+        cr4_osxsave: false,
+        xfeature_mask: host_xfeature_mask(),
+    };
+    let leaf = |n| hvm::guest_cpuid(n, 0, msr::cpuid(n, 0), view);
+    let (l1, l7) = (leaf(1), leaf(7));
+    hypercall::hvm_cr::cr4_guest_valid_bits(&hypercall::hvm_cr::Cr4Features {
+        leaf1_ecx: l1.ecx,
+        leaf1_edx: l1.edx,
+        leaf7_ebx: l7.ebx,
+        leaf7_ecx: l7.ecx,
+        leaf7_edx: l7.edx,
+    })
+}
+
+/// A MOV to CR4 (hvm.c `hvm_mov_to_cr` -> `hvm_set_cr4`): the source register from the vendor,
+/// else from decoding the instruction; a value the rules refuse is #GP(0) and changes nothing;
+/// an accepted one is written, flushing the guest's TLB when the paging bits change.
+fn cr4_write<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
+    hv: &Hv<Fmt>,
+    d: &Arc<Domain<Fmt>>,
+    vcpu_id: u32,
+    v: &mut V,
+    gpr: Option<u8>,
+) -> Next {
+    use hypercall::hvm_cr::{cr4_write_allowed, cr4_write_flushes_tlb, Cr4Context};
+    let (gpr, len) = match gpr {
+        Some(gpr) => (gpr, 3),
+        None => {
+            let (bytes, n) = fetch_instruction(hv, d, v);
+            match crate::mmio::decode_mov_to_cr(&bytes[..n], v.in_long_mode()) {
+                Ok(insn) if insn.cr == 4 => (insn.gpr, u64::from(insn.len)),
+                other => {
+                    printk!(
+                        "d{}v{vcpu_id} CR4 write not decoded: {other:?} (bytes {:02x?})\n",
+                        d.domid(),
+                        &bytes[..n]
+                    );
+                    crash(d, vcpu_id, v, "CR4 write not emulated");
+                    return Next::Stop;
+                }
+            }
+        }
+    };
+    let mut value = crate::mmio::read_gpr(v, gpr);
+    if !v.in_long_mode() {
+        value &= 0xffff_ffff;
+    }
+    let p = v.paging_state();
+    let ctx = Cr4Context {
+        valid: guest_cr4_valid_bits(),
+        old: p.cr4,
+        // `hvm_long_mode_active`: EFER.LMA, compatibility mode included.
+        long_mode: p.efer & (1 << 10) != 0,
+        cr0: p.cr0,
+        cr3: p.cr3,
+    };
+    if !cr4_write_allowed(&ctx, value) {
+        v.inject_exception(VECTOR_GP, Some(0));
+        return Next::Resume;
+    }
+    v.set_guest_cr4(value);
+    if cr4_write_flushes_tlb(p.cr4, value) {
+        v.flush_guest_tlb();
+    }
+    v.skip_instruction(len);
+    Next::Resume
 }
 
 /// The states guests may enable (none off the bare-metal build, where no guest runs).

@@ -146,6 +146,42 @@ impl core::fmt::Display for EmulateError {
     }
 }
 
+/// A MOV to a control register, decoded (for an intercepted CR write without decode assists,
+/// as Xen's `hvm_emulate_one_insn(x86_insn_is_cr_access)` does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MovToCr {
+    /// The control register.
+    pub cr: u8,
+    /// The source general register, in the encoding order.
+    pub gpr: u8,
+    /// The instruction's length in bytes.
+    pub len: u8,
+}
+
+/// Decodes a MOV to CRn at the start of `bytes`, in 64-bit mode if `long_mode`.
+pub fn decode_mov_to_cr(bytes: &[u8], long_mode: bool) -> Result<MovToCr, EmulateError> {
+    let bitness = if long_mode { 64 } else { 32 };
+    let mut decoder = Decoder::new(bitness, bytes, DecoderOptions::NONE);
+    let insn = decoder.decode();
+    if insn.is_invalid() {
+        return Err(EmulateError::Invalid);
+    }
+    let code = insn.code();
+    if !matches!(code, Code::Mov_cr_r64 | Code::Mov_cr_r32) {
+        return Err(EmulateError::Unsupported(code));
+    }
+    let cr = (insn.op_register(0) as u32).wrapping_sub(Register::CR0 as u32) as u8;
+    let src = Gpr::from_iced(insn.op_register(1)).ok_or(EmulateError::Unsupported(code))?;
+    if src.index == 4 {
+        return Err(EmulateError::StackPointer);
+    }
+    Ok(MovToCr {
+        cr,
+        gpr: src.index,
+        len: insn.len() as u8,
+    })
+}
+
 /// Decodes the instruction at the start of `bytes`, in 64-bit mode if `long_mode`, else
 /// 32-bit, into the access it makes.
 pub fn decode(bytes: &[u8], long_mode: bool) -> Result<MmioInsn, EmulateError> {
@@ -255,7 +291,7 @@ pub enum Access {
 }
 
 /// Reads general register `index` (the decoder refused RSP).
-fn read_gpr<V: HvmVcpu + ?Sized>(v: &mut V, index: u8) -> u64 {
+pub fn read_gpr<V: HvmVcpu + ?Sized>(v: &mut V, index: u8) -> u64 {
     match v.regs().gpr_mut(index) {
         Some(r) => *r,
         None => v.rax(),
@@ -302,6 +338,53 @@ mod tests {
     use super::*;
     use crate::svm::SvmVcpu;
     use alloc::vec::Vec;
+
+    #[test]
+    fn moves_to_control_registers_decode_to_register_and_length() {
+        // mov cr4, rax; mov cr4, r9 (REX.B); mov cr0, rbx; in 32-bit code mov cr4, ecx.
+        assert_eq!(
+            decode_mov_to_cr(&[0x0f, 0x22, 0xe0], true),
+            Ok(MovToCr {
+                cr: 4,
+                gpr: 0,
+                len: 3
+            })
+        );
+        assert_eq!(
+            decode_mov_to_cr(&[0x41, 0x0f, 0x22, 0xe1], true),
+            Ok(MovToCr {
+                cr: 4,
+                gpr: 9,
+                len: 4
+            })
+        );
+        assert_eq!(
+            decode_mov_to_cr(&[0x0f, 0x22, 0xc3], true),
+            Ok(MovToCr {
+                cr: 0,
+                gpr: 3,
+                len: 3
+            })
+        );
+        assert_eq!(
+            decode_mov_to_cr(&[0x0f, 0x22, 0xe1], false),
+            Ok(MovToCr {
+                cr: 4,
+                gpr: 1,
+                len: 3
+            })
+        );
+        // From RSP, a read from CR4, or no instruction at all.
+        assert_eq!(
+            decode_mov_to_cr(&[0x0f, 0x22, 0xe4], true),
+            Err(EmulateError::StackPointer)
+        );
+        assert!(matches!(
+            decode_mov_to_cr(&[0x0f, 0x20, 0xe0], true),
+            Err(EmulateError::Unsupported(_))
+        ));
+        assert_eq!(decode_mov_to_cr(&[0x0f], true), Err(EmulateError::Invalid));
+    }
 
     const EAX: Gpr = Gpr {
         index: 0,

@@ -53,6 +53,17 @@ pub enum VmExit {
     Xsetbv,
     /// A virtualisation instruction the guest was told does not exist (VMRUN, VMLOAD, ...).
     VirtualisationInstruction,
+    /// A MOV to CR4 the hypervisor checks (Xen's `hvm_set_cr4`): the source register when the
+    /// vendor says which (VMX's exit qualification, SVM's decode assists), else `None` and the
+    /// instruction has to be decoded.
+    Cr4Write {
+        /// The general register, in the encoding order.
+        gpr: Option<u8>,
+    },
+    /// INVD or WBINVD.
+    CacheFlush,
+    /// MONITOR or MWAIT, which the guest was not offered.
+    MonitorMwait,
     /// The hardware refused the vCPU's state at entry.
     InvalidState,
     /// Anything else, with the vendor's exit code.
@@ -156,6 +167,9 @@ pub trait HvmVcpu {
     fn guest_pat(&self) -> u64;
     /// Sets the guest's PAT.
     fn set_guest_pat(&mut self, value: u64);
+    /// Sets the guest's CR4 to a value [`hypercall::hvm_cr`]'s rules accepted, as the guest
+    /// will read it back.
+    fn set_guest_cr4(&mut self, value: u64);
     /// Flushes the guest's cached translations at the next entry (its p2m changed).
     fn flush_guest_tlb(&mut self);
     /// Injects a hardware exception at the next entry.

@@ -25,6 +25,7 @@ pub mod event;
 pub mod event_channel_op;
 pub mod guest;
 pub mod hvm_context;
+pub mod hvm_cr;
 pub mod hvm_guest;
 pub mod hvm_op;
 pub mod hypervisor;

@@ -13,6 +13,7 @@ mod domctl;
 mod event_channel;
 mod event_fifo;
 mod foreign;
+mod hvm_cr;
 mod hvm_guest;
 mod hvm_op;
 mod hvmcontext;

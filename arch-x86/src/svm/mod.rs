@@ -15,8 +15,8 @@ use crate::xstate::Xstate;
 use hypercall::hvm_context::HvmVcpuContext;
 use hypercall::hvm_guest::PagingState;
 use vmcb::{
-    ctrl, exit, inject_exception, save, InterceptMisc1, InterceptMisc2, IoPermissionMap,
-    MsrPermissionMap, Segment, Vmcb,
+    ctrl, exit, inject_exception, intercept_cr_write, save, InterceptMisc1, InterceptMisc2,
+    IoPermissionMap, MsrPermissionMap, Segment, Vmcb,
 };
 use xen_mm::p2m::fault::FaultAccess;
 
@@ -194,7 +194,9 @@ impl SvmVcpu {
             ctrl::INTERCEPT_MISC1,
             (InterceptMisc1::INTR
                 | InterceptMisc1::NMI
+                | InterceptMisc1::INIT
                 | InterceptMisc1::CPUID
+                | InterceptMisc1::INVD
                 | InterceptMisc1::HLT
                 | InterceptMisc1::INVLPGA
                 | InterceptMisc1::IOIO_PROT
@@ -211,10 +213,16 @@ impl SvmVcpu {
                 | InterceptMisc2::STGI
                 | InterceptMisc2::CLGI
                 | InterceptMisc2::SKINIT
+                | InterceptMisc2::WBINVD
+                | InterceptMisc2::MONITOR
+                | InterceptMisc2::MWAIT
                 // XCR0 is the vCPU's own (xstate.rs): a guest must not load the CPU's directly.
                 | InterceptMisc2::XSETBV)
                 .bits(),
         );
+        // CR4 writes are checked against the guest's CPUID (hvm.c `hvm_set_cr4`); Xen's
+        // construct_vmcb intercepts the other CRs too, which xen-rs leaves to the guest.
+        v.write_u32(ctrl::INTERCEPT_CR, intercept_cr_write(4));
         v.write_u64(ctrl::IOPM_BASE_PA, &*iopm as *const IoPermissionMap as u64);
         v.write_u64(
             ctrl::MSRPM_BASE_PA,
@@ -429,6 +437,14 @@ impl SvmVcpu {
             exit::VMRUN | exit::VMLOAD | exit::VMSAVE | exit::STGI | exit::CLGI | exit::SKINIT => {
                 VmExit::VirtualisationInstruction
             }
+            exit::CR4_WRITE => {
+                let info = self.vmcb.read_u64(ctrl::EXITINFO1);
+                VmExit::Cr4Write {
+                    gpr: (info >> 63 != 0).then_some((info & 0xf) as u8),
+                }
+            }
+            exit::INVD | exit::WBINVD => VmExit::CacheFlush,
+            exit::MONITOR | exit::MWAIT | exit::MWAIT_CONDITIONAL => VmExit::MonitorMwait,
             exit::INVALID => VmExit::InvalidState,
             other => VmExit::Other(other),
         }
@@ -550,6 +566,10 @@ impl HvmVcpu for SvmVcpu {
     /// supports; flush-by-ASID would be cheaper).
     fn flush_guest_tlb(&mut self) {
         self.vmcb.write_u8(ctrl::TLB_CONTROL, 1);
+    }
+
+    fn set_guest_cr4(&mut self, value: u64) {
+        self.vmcb.write_u64(save::CR4, value);
     }
 
     fn inject_exception(&mut self, vector: u8, error_code: Option<u32>) {
@@ -806,6 +826,37 @@ mod tests {
         );
         assert_eq!(v.vmcb.read_u8(save::CPL), 0);
         assert_eq!(v.vmcb.read_u64(ctrl::N_CR3), 0x7000);
+    }
+
+    #[test]
+    fn cr4_writes_cache_flushes_monitor_and_init_are_intercepted() {
+        // construct_vmcb's intercepts that xen-rs keeps: CR4 writes (only), INIT, INVD,
+        // WBINVD, MONITOR and MWAIT.
+        let v = SvmVcpu::new_pvh(0, 0, 0);
+        assert_eq!(v.vmcb.read_u32(ctrl::INTERCEPT_CR), 1 << 20);
+        let misc1 = InterceptMisc1::from_bits_retain(v.vmcb.read_u32(ctrl::INTERCEPT_MISC1));
+        assert!(misc1.contains(InterceptMisc1::INIT | InterceptMisc1::INVD));
+        let misc2 = InterceptMisc2::from_bits_retain(v.vmcb.read_u32(ctrl::INTERCEPT_MISC2));
+        assert!(misc2
+            .contains(InterceptMisc2::WBINVD | InterceptMisc2::MONITOR | InterceptMisc2::MWAIT));
+        let mut v = v;
+        let mut decoded = |code, info1: u64| {
+            v.vmcb.write_u64(ctrl::EXITINFO1, info1);
+            v.decode_exit(code)
+        };
+        // With decode assists (bit 63) the GPR comes with the exit; without, it is decoded.
+        assert_eq!(
+            decoded(exit::CR4_WRITE, (1 << 63) | 9),
+            VmExit::Cr4Write { gpr: Some(9) }
+        );
+        assert_eq!(decoded(exit::CR4_WRITE, 0), VmExit::Cr4Write { gpr: None });
+        assert_eq!(decoded(exit::INVD, 0), VmExit::CacheFlush);
+        assert_eq!(decoded(exit::WBINVD, 0), VmExit::CacheFlush);
+        for code in [exit::MONITOR, exit::MWAIT, exit::MWAIT_CONDITIONAL] {
+            assert_eq!(decoded(code, 0), VmExit::MonitorMwait);
+        }
+        // svm_vmexit_handler has no case for INIT: crash_or_fault.
+        assert_eq!(decoded(exit::INIT, 0), VmExit::Other(exit::INIT));
     }
 
     #[test]

@@ -122,10 +122,16 @@ bitflags::bitflags! {
         const INTR = 1 << 0;
         /// NMIs.
         const NMI = 1 << 1;
+        /// SMIs.
+        const SMI = 1 << 2;
+        /// INIT signals.
+        const INIT = 1 << 3;
         /// The guest becoming able to take the virtual interrupt of V_IRQ (an interrupt window).
         const VINTR = 1 << 4;
         /// CPUID.
         const CPUID = 1 << 18;
+        /// INVD.
+        const INVD = 1 << 22;
         /// HLT.
         const HLT = 1 << 24;
         /// INVLPGA.
@@ -157,9 +163,22 @@ bitflags::bitflags! {
         const CLGI = 1 << 5;
         /// SKINIT.
         const SKINIT = 1 << 6;
+        /// ICEBP (INT1).
+        const ICEBP = 1 << 8;
+        /// WBINVD.
+        const WBINVD = 1 << 9;
+        /// MONITOR.
+        const MONITOR = 1 << 10;
+        /// MWAIT, unconditionally.
+        const MWAIT = 1 << 11;
         /// XSETBV.
         const XSETBV = 1 << 13;
     }
+}
+
+/// The write intercept of CR`n` in [`ctrl::INTERCEPT_CR`] (reads are bits 0-15, writes 16-31).
+pub const fn intercept_cr_write(n: u32) -> u32 {
+    1 << (16 + n)
 }
 
 /// Exit codes (APM volume 2, appendix C).
@@ -172,8 +191,16 @@ pub mod exit {
     pub const NMI: u64 = 0x61;
     /// A virtual interrupt window opened.
     pub const VINTR: u64 = 0x64;
+    /// MOV to CR4 (EXITINFO1 bit 63: the GPR in bits 3:0 is valid, with decode assists).
+    pub const CR4_WRITE: u64 = 0x14;
+    /// SMI.
+    pub const SMI: u64 = 0x62;
+    /// INIT.
+    pub const INIT: u64 = 0x63;
     /// CPUID.
     pub const CPUID: u64 = 0x72;
+    /// INVD.
+    pub const INVD: u64 = 0x76;
     /// HLT.
     pub const HLT: u64 = 0x78;
     /// I/O port access (EXITINFO1: bit 0 IN, bit 2 string, bits 4-6 size, bits 16-31 port;
@@ -197,6 +224,16 @@ pub mod exit {
     pub const CLGI: u64 = 0x85;
     /// SKINIT.
     pub const SKINIT: u64 = 0x86;
+    /// ICEBP.
+    pub const ICEBP: u64 = 0x88;
+    /// WBINVD.
+    pub const WBINVD: u64 = 0x89;
+    /// MONITOR.
+    pub const MONITOR: u64 = 0x8a;
+    /// MWAIT.
+    pub const MWAIT: u64 = 0x8b;
+    /// MWAIT with a monitor armed.
+    pub const MWAIT_CONDITIONAL: u64 = 0x8c;
     /// XSETBV.
     pub const XSETBV: u64 = 0x8d;
     /// A nested page fault (EXITINFO1: error code, EXITINFO2: guest-physical address).

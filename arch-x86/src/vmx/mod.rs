@@ -135,6 +135,8 @@ impl VmxControls {
         .map_err(|_| "VMX without external-interrupt or NMI exiting")?;
         let cpu = adjust_controls(
             CpuControls::HLT_EXITING
+                | CpuControls::MWAIT_EXITING
+                | CpuControls::MONITOR_EXITING
                 | CpuControls::USE_IO_BITMAPS
                 | CpuControls::USE_MSR_BITMAPS
                 | CpuControls::ACTIVATE_SECONDARY,
@@ -157,6 +159,10 @@ impl VmxControls {
             allowed1::<SecondaryControls>(m.secondary).contains(SecondaryControls::ENABLE_VPID);
         let mut want2 = SecondaryControls::ENABLE_EPT | SecondaryControls::UNRESTRICTED_GUEST;
         want2.set(SecondaryControls::ENABLE_VPID, vpid_possible);
+        // Optional, as in Xen's vmx_init_vmcs_config: without it WBINVD runs in the guest.
+        let wbinvd_possible =
+            allowed1::<SecondaryControls>(m.secondary).contains(SecondaryControls::WBINVD_EXITING);
+        want2.set(SecondaryControls::WBINVD_EXITING, wbinvd_possible);
         let secondary = adjust_controls(want2, SecondaryControls::empty(), m.secondary)
             .map_err(|_| "VMX without EPT and unrestricted guest")?;
         let exit = adjust_controls(
@@ -430,7 +436,12 @@ impl VmxVcpu {
         v.write(field::IO_BITMAP_B, io_bitmaps[1].paddr());
         v.write(field::VMCS_LINK_POINTER, u64::MAX);
         v.write(field::CR0_GUEST_HOST_MASK, c.cr0_fixed);
-        v.write(field::CR4_GUEST_HOST_MASK, c.cr4_fixed | CR4_VMXE);
+        // The bits VMX needs, and every bit the guest's CPUID does not offer, so that setting
+        // one exits to `hvm_set_cr4`'s checks (Xen's vmx `cr4_host_mask`).
+        v.write(
+            field::CR4_GUEST_HOST_MASK,
+            c.cr4_fixed | CR4_VMXE | !crate::hvm_exit::guest_cr4_valid_bits(),
+        );
 
         v.set_segment(Seg::Cs, 0, 0, 0xffff_ffff, 0xc09b);
         for s in [Seg::Ds, Seg::Es, Seg::Ss, Seg::Fs, Seg::Gs] {
@@ -605,6 +616,13 @@ impl VmxVcpu {
             reason::INTERRUPT_WINDOW => VmExit::InterruptWindow,
             reason::CPUID => VmExit::Cpuid,
             reason::HLT => VmExit::Hlt,
+            reason::INVD | reason::WBINVD => VmExit::CacheFlush,
+            reason::MWAIT | reason::MONITOR => VmExit::MonitorMwait,
+            // A MOV to CR4 (access type 0) that touched a bit the guest may not own:
+            // checked by the common code (`hvm_set_cr4`); CR0 is handled here (`cr_access`).
+            reason::CR_ACCESS if qual & 0xf == 4 && (qual >> 4) & 3 == 0 => VmExit::Cr4Write {
+                gpr: Some(((qual >> 8) & 0xf) as u8),
+            },
             reason::VMCALL => VmExit::Hypercall,
             reason::XSETBV => VmExit::Xsetbv,
             reason::VMCLEAR..=reason::VMXON | reason::INVEPT | reason::INVVPID => {
@@ -707,6 +725,11 @@ impl HvmVcpu for VmxVcpu {
                     self.inject_exception(13, Some(0));
                     continue;
                 }
+                if code == u64::from(reason::INIT) {
+                    // vmx_vmexit_handler: "Error: INIT received - ignoring".
+                    crate::printk!("Error: INIT received - ignoring\n");
+                    continue;
+                }
             }
             return exit;
         }
@@ -804,6 +827,10 @@ impl HvmVcpu for VmxVcpu {
 
     fn set_guest_pat(&mut self, value: u64) {
         self.vmcs.write(field::GUEST_PAT, value);
+    }
+
+    fn set_guest_cr4(&mut self, value: u64) {
+        self.set_cr4(value);
     }
 
     /// INVEPT before the next entry.
@@ -1369,6 +1396,17 @@ mod tests {
             VmExit::InvalidState
         );
         assert_eq!(exit(reason::XSETBV, 0), VmExit::Xsetbv);
+        assert_eq!(exit(reason::INVD, 0), VmExit::CacheFlush);
+        assert_eq!(exit(reason::WBINVD, 0), VmExit::CacheFlush);
+        assert_eq!(exit(reason::MWAIT, 0), VmExit::MonitorMwait);
+        assert_eq!(exit(reason::MONITOR, 0), VmExit::MonitorMwait);
+        // MOV to CR4 from RBX (qualification: CR 4, access 0, GPR 3); CR0 and reads stay here.
+        assert_eq!(
+            exit(reason::CR_ACCESS, 4 | (3 << 8)),
+            VmExit::Cr4Write { gpr: Some(3) }
+        );
+        assert_eq!(exit(reason::CR_ACCESS, 3 << 8), VmExit::Other(28));
+        assert_eq!(exit(reason::CR_ACCESS, 4 | (1 << 4)), VmExit::Other(28));
     }
 
     #[test]

@@ -212,6 +212,8 @@ bitflags::bitflags! {
         const INTERRUPT_WINDOW_EXITING = 1 << 2;
         /// HLT exits.
         const HLT_EXITING = 1 << 7;
+        /// MWAIT exits.
+        const MWAIT_EXITING = 1 << 10;
         /// CR3 loads exit (cleared: EPT makes guest CR3 the guest's own business).
         const CR3_LOAD_EXITING = 1 << 15;
         /// CR3 stores exit (cleared likewise).
@@ -220,6 +222,8 @@ bitflags::bitflags! {
         const USE_IO_BITMAPS = 1 << 25;
         /// MSR accesses go through the MSR bitmaps.
         const USE_MSR_BITMAPS = 1 << 28;
+        /// MONITOR exits.
+        const MONITOR_EXITING = 1 << 29;
         /// The secondary controls apply.
         const ACTIVATE_SECONDARY = 1 << 31;
     }
@@ -233,6 +237,8 @@ bitflags::bitflags! {
         const ENABLE_EPT = 1 << 1;
         /// VPID-tagged TLB entries.
         const ENABLE_VPID = 1 << 5;
+        /// WBINVD exits.
+        const WBINVD_EXITING = 1 << 6;
         /// Unrestricted guest: real mode and unpaged protected mode run natively (the PVH entry).
         const UNRESTRICTED_GUEST = 1 << 7;
     }
@@ -276,12 +282,16 @@ pub mod reason {
     pub const EXTERNAL_INTERRUPT: u32 = 1;
     /// A triple fault.
     pub const TRIPLE_FAULT: u32 = 2;
+    /// An INIT signal.
+    pub const INIT: u32 = 3;
     /// An interrupt window opened.
     pub const INTERRUPT_WINDOW: u32 = 7;
     /// CPUID.
     pub const CPUID: u32 = 10;
     /// HLT.
     pub const HLT: u32 = 12;
+    /// INVD.
+    pub const INVD: u32 = 13;
     /// VMCALL.
     pub const VMCALL: u32 = 18;
     /// VMCLEAR, VMLAUNCH, VMPTRLD, VMPTRST, VMREAD, VMRESUME, VMWRITE, VMXOFF, VMXON: 19-27.
@@ -290,6 +300,10 @@ pub mod reason {
     pub const VMXON: u32 = 27;
     /// A control-register access.
     pub const CR_ACCESS: u32 = 28;
+    /// MWAIT.
+    pub const MWAIT: u32 = 36;
+    /// MONITOR.
+    pub const MONITOR: u32 = 39;
     /// An I/O instruction.
     pub const IO_INSTRUCTION: u32 = 30;
     /// RDMSR.
@@ -310,6 +324,8 @@ pub mod reason {
     pub const INVEPT: u32 = 50;
     /// INVVPID.
     pub const INVVPID: u32 = 53;
+    /// WBINVD.
+    pub const WBINVD: u32 = 54;
     /// XSETBV.
     pub const XSETBV: u32 = 55;
 }
