@@ -116,8 +116,23 @@ pub fn command(args: &[String]) -> Result<(), String> {
     }
 
     let cache = root().join("target/linux-dom0");
-    let linux = linux(&cache)?;
-    let busybox = busybox(&cache)?;
+    let modules = dom0_modules(&cache, xl)?;
+    let timeout = Duration::from_secs(timeout);
+    let xen_run = boot_xen(&cache, &modules, timeout, echo)?;
+    let runs = if with_xen_rs {
+        let xen_rs_run = boot_xen_rs(&cache, &modules, timeout, echo, &xen_run)?;
+        vec![xen_run, xen_rs_run]
+    } else {
+        vec![xen_run]
+    };
+    report(&runs)
+}
+
+/// Debian's kernel with its command line and the initramfs of tests/linux-dom0 (built with
+/// tools/xl, or `xl`), as GRUB modules: dom0's kernel and its initramfs.
+pub fn dom0_modules(cache: &Path, xl: Option<PathBuf>) -> Result<Vec<GrubModule>, String> {
+    let linux = linux(cache)?;
+    let busybox = busybox(cache)?;
     let xl = match xl {
         Some(xl) => xl,
         None => build_xl()?,
@@ -129,8 +144,7 @@ pub fn command(args: &[String]) -> Result<(), String> {
     let initramfs = cache.join("initramfs.cpio");
     let archive = initramfs_archive(&busybox, &xl, &test_guest, &linux.modules, &modules)?;
     fs::write(&initramfs, archive).map_err(|e| format!("{}: {e}", initramfs.display()))?;
-
-    let modules = vec![
+    Ok(vec![
         GrubModule {
             path: linux.vmlinuz.clone(),
             args: LINUX_CMDLINE.into(),
@@ -139,16 +153,7 @@ pub fn command(args: &[String]) -> Result<(), String> {
             path: initramfs,
             args: String::new(),
         },
-    ];
-    let timeout = Duration::from_secs(timeout);
-    let xen_run = boot_xen(&cache, &modules, timeout, echo)?;
-    let runs = if with_xen_rs {
-        let xen_rs_run = boot_xen_rs(&cache, &modules, timeout, echo, &xen_run)?;
-        vec![xen_run, xen_rs_run]
-    } else {
-        vec![xen_run]
-    };
-    report(&runs)
+    ])
 }
 
 /// One boot of Linux as dom0 and what came of it.
@@ -278,7 +283,7 @@ fn finish_run(
 }
 
 /// xen-rs's command line: the same dom0 memory as Xen's run, every message on COM1.
-const XEN_RS_CMDLINE: &str = "console=com1 com1=115200,8n1 noreboot loglvl=all \
+pub const XEN_RS_CMDLINE: &str = "console=com1 com1=115200,8n1 noreboot loglvl=all \
                               guest_loglvl=all dom0_mem=512M,max:512M dom0_max_vcpus=1";
 
 /// Kernel lines of a PVH dom0 on xen-rs that the Xen run (a PV dom0) does not print, each with
@@ -415,7 +420,7 @@ fn check_kernel_log_against(
 /// the ACPI ports, as a PVH dom0 of Xen does) and QEMU exits 0 after Linux's "reboot: Power
 /// down"; or dom0 asks xen-rs (SCHEDOP_shutdown, or `cli; hlt` on its last vCPU) and xen-rs
 /// halts ("Hardware Dom0 halted").
-fn xen_rs_powered_off(end: XenEnd, console: &str) -> bool {
+pub fn xen_rs_powered_off(end: XenEnd, console: &str) -> bool {
     match end {
         XenEnd::PoweredOff => true,
         XenEnd::QemuExited(0) => console.contains("reboot: Power down"),

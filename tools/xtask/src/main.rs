@@ -35,10 +35,13 @@ commands:
                             is dom0's PVH kernel (default: the test guest, tests/guest, with
                             `mode=hello`)
       --memory SIZE         guest RAM, as QEMU's -m takes it (default: 1G)
-      --timeout SECONDS     stop QEMU after this long (default: 60)
+      --timeout SECONDS     stop QEMU after this long (default: 60; 120 with --linux)
+      --linux               dom0 is Debian's Linux as the package ships it, with the initramfs
+                            of linux-dom0 (it runs xl, prints the kernel log, powers off)
   test                  rustfmt, clippy (host and x86_64-unknown-none), cargo test, loom, the
                         fuzzers, the boot tests and conformance cases in QEMU (AMD SVM) and in
-                        Bochs (Intel VMX), and Linux as dom0 under Xen 4.17 running xl
+                        Bochs (Intel VMX), and Linux as dom0 under Xen 4.17 and under xen-rs
+                        running xl
   boot-test [--cpu amd|intel] [NAME]
                         only the boot tests (those whose name contains NAME); --cpu intel runs
                         those that run a guest on Intel VMX with EPT in Bochs
@@ -54,10 +57,12 @@ commands:
                         4.17's recorded lines (tests/conformance/); --against xen also boots Xen;
                         --cpu intel runs xen-rs on Intel VMX with EPT in Bochs and requires its
                         lines to equal the AMD SVM run's (every case runs; --all changes nothing)
-  linux-dom0 [--timeout SECONDS] [--quiet] [--xl FILE]
+  linux-dom0 [--hypervisor xen|xen-rs] [--timeout SECONDS] [--quiet] [--xl FILE]
                         Debian's Linux as a PV dom0 under real Xen 4.17 runs the Rust xl
                         (tools/xl, or FILE) through create/claims/mem-set/destroy, then checks
-                        its output (tests/linux-dom0/)
+                        its output and kernel log (tests/linux-dom0/); with xen-rs, the same
+                        kernel then boots as xen-rs's PVH dom0 with the same checks, and its
+                        kernel log is compared with Xen's
   bench [--runs N] [--no-qemu] [--no-callgrind]
                         every benchmark, written to target/bench/REPORT.md: host (claims, the
                         buddy allocator, populate next to memset, the p2m next to a flat array,
@@ -142,7 +147,8 @@ fn run(args: &[String]) -> Result<(), String> {
         modules: Vec::new(),
     };
     let mut memory = "1G".to_string();
-    let mut timeout = 60u64;
+    let mut timeout = None;
+    let mut linux = false;
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let mut value = || {
@@ -155,13 +161,28 @@ fn run(args: &[String]) -> Result<(), String> {
             "--module" => entry.modules.push(GrubModule::parse_line(&value()?)?),
             "--memory" => memory = value()?,
             "--timeout" => {
-                timeout = value()?
-                    .parse()
-                    .map_err(|_| "--timeout takes whole seconds".to_string())?
+                timeout = Some(
+                    value()?
+                        .parse()
+                        .map_err(|_| "--timeout takes whole seconds".to_string())?,
+                )
             }
+            "--linux" => linux = true,
             other => return Err(format!("unknown option `{other}` for run\n\n{USAGE}")),
         }
     }
+    if linux {
+        if !entry.modules.is_empty() {
+            return Err("--linux brings its own modules; leave out --module".into());
+        }
+        // Debian's kernel as PVH dom0 with the initramfs of ./x linux-dom0 (its /init runs xl,
+        // prints the kernel log and powers off).
+        entry.modules = linux_dom0::dom0_modules(&root().join("target/linux-dom0"), None)?;
+        if !args.iter().any(|a| a == "--cmdline") {
+            entry.cmdline = linux_dom0::XEN_RS_CMDLINE.into();
+        }
+    }
+    let timeout = timeout.unwrap_or(if linux { 120 } else { 60 });
     if entry.modules.is_empty() {
         // The default dom0: the workspace's test guest (tests/guest), saying hello.
         entry.modules.push(GrubModule {
@@ -181,6 +202,8 @@ fn run(args: &[String]) -> Result<(), String> {
     .run()?;
     match outcome.exit {
         QemuExit::Success => Ok(()),
+        // Linux powered the machine off through ACPI (it owns the PM ports as a PVH dom0).
+        QemuExit::Other(0) if linux && outcome.console.contains("reboot: Power down") => Ok(()),
         QemuExit::Failure => Err("xen-rs stopped with a failure (see the console above)".into()),
         QemuExit::Dom0Crashed => Err("dom0 crashed; xen-rs stopped the machine".into()),
         QemuExit::Dom0Reboot => Err("dom0 asked for a reboot; xen-rs stopped the machine".into()),
