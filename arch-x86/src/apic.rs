@@ -15,6 +15,7 @@ pub const TIMER_VECTOR: u8 = 0xef;
 /// The spurious-interrupt vector.
 pub const SPURIOUS_VECTOR: u8 = 0xff;
 
+const REG_ID: u64 = 0x20;
 const REG_EOI: u64 = 0xb0;
 const REG_SVR: u64 = 0xf0;
 const REG_LVT_TIMER: u64 = 0x320;
@@ -33,6 +34,11 @@ static COUNTS_PER_MS: AtomicU32 = AtomicU32::new(0);
 /// The physical address of the APIC's register page (IA32_APIC_BASE).
 pub fn register_base() -> u64 {
     base()
+}
+
+/// This CPU's local APIC id (Xen's `get_apic_id` in xAPIC mode: the ID register's top byte).
+pub fn id() -> u32 {
+    read(REG_ID) >> 24
 }
 
 fn base() -> u64 {

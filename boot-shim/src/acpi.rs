@@ -36,6 +36,19 @@ const FADT_HW_REDUCED: u32 = 1 << 20;
 /// `ACPI_MADT_TYPE_IO_APIC` and `sizeof(struct acpi_madt_io_apic)`.
 const MADT_TYPE_IO_APIC: u8 = 1;
 const MADT_IO_APIC_LENGTH: u8 = 12;
+/// `ACPI_MADT_TYPE_LOCAL_APIC` and `ACPI_MADT_TYPE_LOCAL_X2APIC`, with their entries' sizes, and
+/// `ACPI_MADT_ENABLED`.
+const MADT_TYPE_LOCAL_APIC: u8 = 0;
+const MADT_LOCAL_APIC_LENGTH: u8 = 8;
+const MADT_TYPE_LOCAL_X2APIC: u8 = 9;
+const MADT_LOCAL_X2APIC_LENGTH: u8 = 16;
+const MADT_ENABLED: u32 = 1;
+/// `MAX_MADT_ENTRIES` and `MAX_APICS` with Debian's `CONFIG_NR_CPUS` (256): x2APIC entries
+/// beyond them are ignored.
+const MAX_MADT_ENTRIES: u32 = 512;
+const MAX_APICS: u32 = 1024;
+/// How many processor entries are kept (`NR_CPUS`).
+pub const MAX_MADT_PROCESSORS: usize = 256;
 /// Where the MADT's and the MCFG's entries start (header, then 8 bytes).
 const SUBTABLES_OFFSET: u64 = 44;
 /// `sizeof(struct acpi_mcfg_allocation)`.
@@ -289,6 +302,79 @@ pub fn madt_ioapics<R: Fn(u64, &mut [u8]) -> bool>(
         off += u64::from(head[1]);
     }
     out
+}
+
+/// An enabled processor of the MADT: its ACPI processor id (UID) and local APIC id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MadtProcessor {
+    /// The ACPI processor id (`processor_id` of a local APIC entry, `uid` of an x2APIC one).
+    pub acpi_id: u32,
+    /// The local APIC id.
+    pub apic_id: u32,
+}
+
+/// The MADT's enabled processors in the order Xen registers them (boot.c
+/// `acpi_parse_madt_lapic_entries`): the x2APIC entries first (`acpi_parse_x2apic`, which skips
+/// an APIC id of `MAX_APICS` or more and a UID of `MAX_MADT_ENTRIES` or more), then the local
+/// APIC entries (`acpi_parse_lapic`). Disabled entries and entries shorter than their type's
+/// size are skipped; the walk stops at an entry of length 0.
+pub fn madt_processors<R: Fn(u64, &mut [u8]) -> bool>(
+    read: &R,
+    madt: &AcpiTable,
+) -> FixedList<MadtProcessor, MAX_MADT_PROCESSORS> {
+    let mut out = FixedList::new();
+    for wanted in [MADT_TYPE_LOCAL_X2APIC, MADT_TYPE_LOCAL_APIC] {
+        let mut off = SUBTABLES_OFFSET;
+        let mut head = [0u8; 2];
+        while read_at(read, madt, off, &mut head) && head[1] != 0 {
+            let mut e = [0u8; MADT_LOCAL_X2APIC_LENGTH as usize];
+            let found = match head[0] {
+                t if t != wanted => None,
+                MADT_TYPE_LOCAL_X2APIC if head[1] >= MADT_LOCAL_X2APIC_LENGTH => {
+                    read_at(read, madt, off, &mut e).then(|| {
+                        let (apic_id, flags, uid) = (u32_at(&e, 4), u32_at(&e, 8), u32_at(&e, 12));
+                        (flags & MADT_ENABLED != 0 && apic_id < MAX_APICS && uid < MAX_MADT_ENTRIES)
+                            .then_some(MadtProcessor {
+                                acpi_id: uid,
+                                apic_id,
+                            })
+                    })
+                }
+                MADT_TYPE_LOCAL_APIC if head[1] >= MADT_LOCAL_APIC_LENGTH => {
+                    let e = &mut e[..MADT_LOCAL_APIC_LENGTH as usize];
+                    read_at(read, madt, off, e).then(|| {
+                        (u32_at(e, 4) & MADT_ENABLED != 0).then_some(MadtProcessor {
+                            acpi_id: e[2].into(),
+                            apic_id: e[3].into(),
+                        })
+                    })
+                }
+                _ => None,
+            };
+            if let Some(Some(p)) = found {
+                out.push(p);
+            }
+            off += u64::from(head[1]);
+        }
+    }
+    out
+}
+
+/// lib.c `acpi_get_processor_id`: the lowest ACPI id whose entry in `x86_acpiid_to_apicid` (the
+/// APIC id of the last registered processor with that ACPI id) is `apic_id`; `None` if there is
+/// none (Xen's `INVALID_ACPIID`).
+pub fn acpi_processor_id(processors: &[MadtProcessor], apic_id: u32) -> Option<u32> {
+    processors
+        .iter()
+        .map(|p| p.acpi_id)
+        .filter(|&acpi_id| {
+            processors
+                .iter()
+                .rev()
+                .find(|q| q.acpi_id == acpi_id)
+                .is_some_and(|q| q.apic_id == apic_id)
+        })
+        .min()
 }
 
 /// A PCI segment's memory-mapped configuration space for buses `start_bus..=end_bus`, from an

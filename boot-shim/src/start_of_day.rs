@@ -105,7 +105,9 @@ pub fn init_hypervisor<X: Vendor>(ranges: &[(Mfn, Mfn)], commandline: &str) -> H
     let clock = hypercall::time::Clock::new(arch_x86::cpu::read_tsc);
     clock.calibrate(cal.tsc_hz);
     clock.set_wallclock(arch_x86::rtc::read_cmos_time(), 0, clock.now());
-    let hv = Hypervisor::new(heap, info, superpages, max_page).with_clock(clock);
+    let hv = Hypervisor::new(heap, info, superpages, max_page)
+        .with_clock(clock)
+        .with_cpus(phys_cpus());
     let phys = hv.heap.physinfo();
     printk!(
         "Heap for domains after the xenheap: {} frames ({} MiB) in {} ranges\n",
@@ -114,6 +116,54 @@ pub fn init_hypervisor<X: Vendor>(ranges: &[(Mfn, Mfn)], commandline: &str) -> H
         ranges.len()
     );
     hv
+}
+
+/// The physical CPUs (what XENPF_get_cpuinfo, XENPF_get_cpu_version and physinfo report): this
+/// CPU as CPU 0, online, as Xen's `identify_cpu` and `acpi_get_processor_id` describe it; then
+/// the MADT's other enabled processors in Xen's order, present but offline, as under Xen with
+/// `maxcpus=1` (xen-rs runs on the boot CPU only).
+fn phys_cpus() -> hypercall::pcpu::PhysCpus {
+    use boot_shim::acpi;
+    use hypercall::pcpu::{PhysCpu, PhysCpus, INVALID_ACPIID};
+
+    let read = |at: u64, buf: &mut [u8]| arch_x86::directmap::read_phys(at, buf);
+    let processors: Vec<acpi::MadtProcessor> = acpi::find_root_pointer(&read)
+        .map(|rsdp| acpi::root_tables(&read, rsdp))
+        .and_then(|tables| {
+            let tables: Vec<acpi::AcpiTable> = tables.iter().collect();
+            acpi::find_table(&tables, b"APIC")
+        })
+        .map(|madt| acpi::madt_processors(&read, &madt).iter().collect())
+        .unwrap_or_default();
+    let acpi_id = |apic_id| acpi::acpi_processor_id(&processors, apic_id).unwrap_or(INVALID_ACPIID);
+
+    let leaf0 = arch_x86::msr::cpuid(0, 0);
+    let leaf1 = arch_x86::msr::cpuid(1, 0);
+    let apic_id = apic::id();
+    let mut boot = PhysCpu::from_cpuid(
+        apic_id,
+        acpi_id(apic_id),
+        [leaf0.ebx, leaf0.edx, leaf0.ecx],
+        leaf1.eax,
+    );
+    // arch_acpi_set_pdc_bits: MONITOR (leaf 1 ECX bit 3), leaf 5 present, and its ECX with
+    // the MWAIT extensions and break-on-interrupt (bits 0 and 1).
+    boot.mwait_break = leaf1.ecx & (1 << 3) != 0
+        && leaf0.eax >= 5
+        && arch_x86::msr::cpuid(5, 0).ecx & 0b11 == 0b11;
+    let mut cpus = alloc::vec![Some(boot.clone())];
+    for p in &processors {
+        let known = cpus.iter().flatten().any(|c| c.apic_id == p.apic_id);
+        if !known && cpus.len() < acpi::MAX_MADT_PROCESSORS {
+            cpus.push(Some(PhysCpu {
+                apic_id: p.apic_id,
+                acpi_id: acpi_id(p.apic_id),
+                online: false,
+                ..boot.clone()
+            }));
+        }
+    }
+    PhysCpus::new(cpus)
 }
 
 /// Which hardware virtualisation the CPU has and the hypervisor turned on.

@@ -308,6 +308,61 @@ fn madt_io_apics_are_registered_like_xen() {
     assert_eq!(madt_ioapics(&m.reader(), &cut).len(), 0);
 }
 
+fn lapic(acpi_id: u8, apic_id: u8, flags: u32) -> Vec<u8> {
+    let mut e = vec![0u8, 8, acpi_id, apic_id];
+    e.extend_from_slice(&flags.to_le_bytes());
+    e
+}
+
+fn x2apic(apic_id: u32, flags: u32, uid: u32) -> Vec<u8> {
+    let mut e = vec![9u8, 16, 0, 0];
+    for w in [apic_id, flags, uid] {
+        e.extend_from_slice(&w.to_le_bytes());
+    }
+    e
+}
+
+/// boot.c acpi_parse_madt_lapic_entries: x2APIC entries (acpi_parse_x2apic) are registered
+/// before local APIC entries (acpi_parse_lapic); only enabled ones go into
+/// x86_acpiid_to_apicid, x2APIC ids from MAX_APICS (1024) and UIDs from MAX_MADT_ENTRIES (512)
+/// are ignored, short entries skipped.
+#[test]
+fn madt_processors_are_registered_like_xen() {
+    let madt = madt_with(&[
+        &lapic(0, 0, 1),
+        &lapic(1, 2, 0),
+        &[0, 6, 2, 4, 1, 0],
+        &x2apic(0x100, 1, 7),
+        &lapic(3, 6, 1),
+        &x2apic(1024, 1, 8),
+        &x2apic(9, 1, 512),
+        &x2apic(10, 0, 9),
+        &[1, 12, 0, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0],
+    ]);
+    let mut m = Mem::default();
+    m.put(0x5000, &madt);
+    let at = t(b"APIC", 0x5000, madt.len() as u32);
+    let got: Vec<_> = madt_processors(&m.reader(), &at)
+        .iter()
+        .map(|p| (p.acpi_id, p.apic_id))
+        .collect();
+    assert_eq!(got, [(7, 0x100), (0, 0), (3, 6)]);
+}
+
+/// lib.c acpi_get_processor_id: the lowest ACPI id whose x86_acpiid_to_apicid entry (the last
+/// registration wins) is the APIC id; INVALID_ACPIID (None) if none.
+#[test]
+fn acpi_processor_ids_are_looked_up_like_xen() {
+    let p = |acpi_id, apic_id| MadtProcessor { acpi_id, apic_id };
+    let procs = [p(5, 1), p(2, 1), p(2, 3), p(7, 3), p(0, 0)];
+    assert_eq!(acpi_processor_id(&procs, 0), Some(0));
+    // ACPI id 2 was re-registered for APIC 3: APIC 1 keeps only 5.
+    assert_eq!(acpi_processor_id(&procs, 1), Some(5));
+    assert_eq!(acpi_processor_id(&procs, 3), Some(2));
+    assert_eq!(acpi_processor_id(&procs, 4), None);
+    assert_eq!(acpi_processor_id(&[], 0), None);
+}
+
 /// acpi_mmcfg.c acpi_parse_mcfg: (length - 44) / 16 entries; vpci.c register_vpci_mmcfg_handler
 /// covers the buses from start_bus to end_bus.
 #[test]

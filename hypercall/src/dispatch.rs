@@ -16,8 +16,8 @@ use xen_mm::p2m::format::P2mFormat;
 use xen_public::xen::{
     __HYPERVISOR_console_io, __HYPERVISOR_dm_op, __HYPERVISOR_domctl,
     __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_memory_op,
-    __HYPERVISOR_sched_op, __HYPERVISOR_set_timer_op, __HYPERVISOR_sysctl, __HYPERVISOR_vcpu_op,
-    __HYPERVISOR_vm_assist, __HYPERVISOR_xen_version,
+    __HYPERVISOR_platform_op, __HYPERVISOR_sched_op, __HYPERVISOR_set_timer_op,
+    __HYPERVISOR_sysctl, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist, __HYPERVISOR_xen_version,
 };
 
 use crate::domain::Domain;
@@ -115,6 +115,7 @@ pub fn dispatch<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         Ok(__HYPERVISOR_vcpu_op) => crate::vcpu_op::do_vcpu_op(hv, call, args),
         Ok(__HYPERVISOR_set_timer_op) => crate::vcpu_op::do_set_timer_op(hv, call, args),
         Ok(__HYPERVISOR_vm_assist) => crate::vcpu_op::do_vm_assist(hv, call, args),
+        Ok(__HYPERVISOR_platform_op) => crate::platform_op::do_platform_op(hv, call, args),
         Ok(__HYPERVISOR_event_channel_op) => {
             crate::event_channel_op::do_event_channel_op(hv, call, args)
         }

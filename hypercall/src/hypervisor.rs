@@ -16,6 +16,7 @@ use xen_public::xen::DOMID_SELF;
 
 use crate::console::Console;
 use crate::domain::{Domain, DomainConfig, DomainTable};
+use crate::pcpu::PhysCpus;
 use crate::time::Clock;
 use crate::timer::TimerQueue;
 
@@ -68,6 +69,8 @@ pub struct Hypervisor<F: FrameAccess, Fmt: P2mFormat> {
     pub max_page: u64,
     /// System time and the wallclock.
     pub clock: Clock,
+    /// The physical CPUs.
+    pub cpus: PhysCpus,
     /// The vCPUs' timers.
     pub timers: TimerQueue,
     /// Bumped each time a domain's controller unpauses it for good (its pause count reaches
@@ -116,6 +119,7 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
             superpages,
             max_page,
             clock: Clock::new(no_tsc),
+            cpus: PhysCpus::default(),
             timers: TimerQueue::new(),
             unpauses: core::sync::atomic::AtomicU64::new(0),
         }
@@ -125,6 +129,12 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
     /// test's).
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The same hypervisor with `cpus` as its physical CPUs (the arch layer's).
+    pub fn with_cpus(mut self, cpus: PhysCpus) -> Self {
+        self.cpus = cpus;
         self
     }
 
@@ -138,8 +148,8 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
             .domains
             .create(&self.heap, self.superpages, domid, config)?;
         // `update_domain_wallclock_time`: the time of day the guest finds at boot.
-        let (wc_sec, wc_nsec) = self.clock.wallclock();
-        crate::time::write_wallclock(&self.heap, d.shared_info, wc_sec, wc_nsec);
+        self.clock
+            .update_domain_wallclock(&self.heap, d.shared_info);
         // `sched_init_vcpu`: each vCPU is offline from its creation on.
         let now = self.clock.now();
         for v in d.vcpu_slots() {

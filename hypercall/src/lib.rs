@@ -32,6 +32,8 @@ pub mod hypervisor;
 pub mod ioreq;
 pub mod memory_op;
 pub mod msr;
+pub mod pcpu;
+pub mod platform_op;
 pub mod policy;
 pub mod sched_op;
 pub mod sysctl;

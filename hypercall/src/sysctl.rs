@@ -17,9 +17,6 @@ use crate::guest::{self, GuestMemory};
 use crate::hypervisor::Hypervisor;
 use crate::policy::{self, XsmAction};
 
-/// CPUs the portable layer reports: one (`nr_cpu_ids`, `num_online_cpus`).
-pub const NR_CPUS: u32 = 1;
-
 /// XEN_SYSCTL_* for `call.caller`: `args[0]` is the guest handle of the `xen_sysctl`.
 pub fn do_sysctl<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
     hv: &Hypervisor<F, Fmt>,
@@ -63,8 +60,9 @@ pub fn do_sysctl<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
 }
 
 /// XEN_SYSCTL_physinfo, with x86 `arch_do_physinfo`: memory from the heap (free pages include
-/// claimed ones, read together with the claims as `get_outstanding_claims` does), one CPU, and
-/// the capabilities xen-rs offers: HVM guests with HAP.
+/// claimed ones, read together with the claims as `get_outstanding_claims` does), the CPUs the
+/// arch layer reported (`num_online_cpus()`, `nr_cpu_ids - 1`), and the capabilities xen-rs
+/// offers: HVM guests with HAP.
 fn physinfo<F: FrameAccess, Fmt: P2mFormat>(hv: &Hypervisor<F, Fmt>, op: &mut xen_sysctl) {
     let mem = hv.heap.physinfo();
     let nr_nodes = hv.heap.with_buddy(|b| b.nr_nodes());
@@ -73,8 +71,8 @@ fn physinfo<F: FrameAccess, Fmt: P2mFormat>(hv: &Hypervisor<F, Fmt>, op: &mut xe
     let pi = xen_sysctl_physinfo {
         threads_per_core: 1,
         cores_per_socket: 1,
-        nr_cpus: NR_CPUS,
-        // max_cpu_id stays 0: NR_CPUS - 1.
+        nr_cpus: hv.cpus.nr_online(),
+        max_cpu_id: hv.cpus.nr_cpu_ids().saturating_sub(1),
         nr_nodes: u32::try_from(nr_nodes).unwrap_or(u32::MAX),
         max_node_id: u32::try_from(MAX_NUMNODES - 1).unwrap_or(u32::MAX),
         capabilities: XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap,

@@ -13,9 +13,15 @@
 //! at system time 0, from the CMOS RTC at boot and from XENPF_settime later.
 
 use xen_mm::frame::{FrameAccess, Mfn};
+use xen_mm::lock_order::WALLCLOCK;
+use xen_mm::p2m::format::P2mFormat;
 use xen_mm::sync::atomic::{AtomicU64, Ordering};
+use xen_mm::sync::Mutex;
 use xen_public::xen::vcpu_time_info;
 use zerocopy::{FromZeros, IntoBytes};
+
+use crate::domain::Life;
+use crate::hypervisor::Hypervisor;
 
 /// Nanoseconds in a second.
 pub const NSEC_PER_SEC: u64 = 1_000_000_000;
@@ -74,9 +80,12 @@ pub struct Clock {
     stamp_stime: AtomicU64,
     /// `mul_frac | shift << 32`.
     scale: AtomicU64,
-    /// Wallclock seconds and nanoseconds at system time 0 (Xen's `wc_sec`, `wc_nsec`).
-    wc_sec: AtomicU64,
-    wc_nsec: AtomicU64,
+    /// The wallclock at system time 0 in nanoseconds, modulo 2^64: the `x` of Xen's
+    /// `do_settime`, of which `wc_sec` and `wc_nsec` are the quotient and remainder by 10^9.
+    /// One word, so that seconds and nanoseconds are never read torn.
+    wc_ns: AtomicU64,
+    /// Xen's `wc_lock`: serialises setting the wallclock and writing it into a shared_info.
+    wc_lock: Mutex<()>,
 }
 
 impl Clock {
@@ -89,8 +98,8 @@ impl Clock {
             stamp_tsc: AtomicU64::new(0),
             stamp_stime: AtomicU64::new(0),
             scale: AtomicU64::new(0),
-            wc_sec: AtomicU64::new(0),
-            wc_nsec: AtomicU64::new(0),
+            wc_ns: AtomicU64::new(0),
+            wc_lock: Mutex::new(WALLCLOCK, ()),
         }
     }
 
@@ -159,19 +168,54 @@ impl Clock {
     }
 
     /// Sets the wallclock to `secs`.`nsecs` since the epoch as of system time `system_time_base`
-    /// (Xen's `do_settime`): what is stored is the wallclock at system time 0.
+    /// (the first half of Xen's `do_settime`): what is stored is the wallclock at system time 0,
+    /// `SECONDS(secs) + nsecs - system_time_base` in 64-bit arithmetic that wraps as Xen's does
+    /// (a base later than the time set gives a wallclock near 2^64 ns, as in Xen), under
+    /// `wc_lock`. The domains' copies are not touched: see [`do_settime`].
     pub fn set_wallclock(&self, secs: u64, nsecs: u32, system_time_base: u64) {
-        let at_zero = (secs * NSEC_PER_SEC + u64::from(nsecs)).saturating_sub(system_time_base);
-        self.wc_sec.store(at_zero / NSEC_PER_SEC, Ordering::SeqCst);
-        self.wc_nsec.store(at_zero % NSEC_PER_SEC, Ordering::SeqCst);
+        let x = secs
+            .wrapping_mul(NSEC_PER_SEC)
+            .wrapping_add(u64::from(nsecs))
+            .wrapping_sub(system_time_base);
+        let _wc = self.wc_lock.lock();
+        self.wc_ns.store(x, Ordering::SeqCst);
     }
 
-    /// The wallclock at system time 0: (seconds, nanoseconds).
+    /// The wallclock at system time 0: (seconds, nanoseconds), Xen's `wc_sec` and `wc_nsec`
+    /// (`do_div(x, 1000000000)`).
     pub fn wallclock(&self) -> (u64, u32) {
-        (
-            self.wc_sec.load(Ordering::SeqCst),
-            self.wc_nsec.load(Ordering::SeqCst) as u32,
-        )
+        let x = self.wc_ns.load(Ordering::SeqCst);
+        (x / NSEC_PER_SEC, (x % NSEC_PER_SEC) as u32)
+    }
+
+    /// Writes the wallclock into the shared_info page `shared_info` under `wc_lock` (Xen's
+    /// `update_domain_wallclock_time`, with no per-domain time offset). The caller keeps the
+    /// page alive (see [`do_settime`]).
+    pub fn update_domain_wallclock<F: FrameAccess>(&self, frames: &F, shared_info: Mfn) {
+        let _wc = self.wc_lock.lock();
+        let (wc_sec, wc_nsec) = self.wallclock();
+        write_wallclock(frames, shared_info, wc_sec, wc_nsec);
+    }
+}
+
+/// Xen's `do_settime` (xen/common/time.c): sets the wallclock so that it reads `secs`.`nsecs`
+/// at system time `system_time_base`, then writes it into every domain's shared_info
+/// (`for_each_domain ( d ) update_domain_wallclock_time(d)`). A domain that is already dead (its
+/// shared_info page gone back to the heap) is skipped: each domain's state lock is held while its
+/// page is written, and a domain is marked dead under that lock before the page is freed.
+pub fn do_settime<F: FrameAccess, Fmt: P2mFormat>(
+    hv: &Hypervisor<F, Fmt>,
+    secs: u64,
+    nsecs: u32,
+    system_time_base: u64,
+) {
+    hv.clock.set_wallclock(secs, nsecs, system_time_base);
+    for d in hv.domains.list_from(0, usize::MAX) {
+        let st = d.state();
+        if st.life != Life::Dead {
+            hv.clock.update_domain_wallclock(&hv.heap, d.shared_info);
+        }
+        drop(st);
     }
 }
 

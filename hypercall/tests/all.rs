@@ -19,6 +19,7 @@ mod hvm_op;
 mod hvmcontext;
 mod memory_op;
 mod msr;
+mod platform_op;
 mod sched_op;
 mod sysctl;
 mod vcpu_op;

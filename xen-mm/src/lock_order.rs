@@ -19,6 +19,7 @@
 //! | 48 | pod | a p2m's populate-on-demand state |
 //! | 56 | page_alloc | a domain's page list, tot_pages, max_pages (Xen's `d->page_alloc_lock`) |
 //! | 64 | paging | the paging (log-dirty) state |
+//! | 900 | wc_lock | the wallclock and its copies in shared_info (Xen's `wc_lock`; hypercall crate) |
 //! | 950 | timer | the hypervisor's timer queue (Xen's per-CPU timer heap lock; hypercall crate) |
 //! | 1000 | heap | the heap: free lists, the frame table, claims (Xen's global `heap_lock`) |
 //!
@@ -131,6 +132,12 @@ pub const PAGING: LockClass = LockClass {
     name: "paging",
     level: 64,
 };
+/// The wallclock (Xen's `wc_lock`): held while it is set and while a domain's shared_info copy
+/// of it is written. Only frame writes happen inside.
+pub const WALLCLOCK: LockClass = LockClass {
+    name: "wc_lock",
+    level: 900,
+};
 /// The timer queue. Timer callbacks run after it is released.
 pub const TIMER: LockClass = LockClass {
     name: "timer",
@@ -142,7 +149,7 @@ pub const HEAP: LockClass = LockClass {
     level: 1000,
 };
 
-const KNOWN: [LockClass; 15] = [
+const KNOWN: [LockClass; 16] = [
     DOMLIST,
     DOMAIN,
     EVENT,
@@ -156,6 +163,7 @@ const KNOWN: [LockClass; 15] = [
     POD,
     PAGE_ALLOC,
     PAGING,
+    WALLCLOCK,
     TIMER,
     HEAP,
 ];

@@ -616,6 +616,7 @@ registry! {
         crate::elfnote,
         crate::domctl,
         crate::sysctl,
+        crate::platform,
         crate::privcmd,
     ]
 }
@@ -641,6 +642,7 @@ registry! {
         crate::version,
         crate::domctl,
         crate::sysctl,
+        crate::platform,
         crate::privcmd,
     ]
 }
@@ -804,6 +806,7 @@ mod tests {
         let unions = [
             ("xen_domctl", "xen_domctl_", 128),
             ("xen_sysctl", "xen_sysctl_", 128),
+            ("xen_platform_op", "xenpf_", 128),
             ("xen_dm_op", "xen_dm_op_", 24),
             ("xen_hvm_altp2m_op", "xen_hvm_altp2m_", 64),
         ];

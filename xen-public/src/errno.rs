@@ -118,6 +118,8 @@ impl Errno {
     pub const ENOENT: Errno = Errno(XEN_ENOENT);
     /// No such domain.
     pub const ESRCH: Errno = Errno(XEN_ESRCH);
+    /// I/O error (Xen: a CPU that did not come up).
+    pub const EIO: Errno = Errno(XEN_EIO);
     /// No such device or address (Xen: a vcpu_info that does not fit where it was put).
     pub const ENXIO: Errno = Errno(XEN_ENXIO);
     /// Argument list too long (Xen: an allocation over max_pages).
@@ -168,6 +170,7 @@ impl Errno {
             XEN_EPERM => "EPERM",
             XEN_ENOENT => "ENOENT",
             XEN_ESRCH => "ESRCH",
+            XEN_EIO => "EIO",
             XEN_ENXIO => "ENXIO",
             XEN_E2BIG => "E2BIG",
             XEN_EAGAIN => "EAGAIN",

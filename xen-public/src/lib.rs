@@ -77,6 +77,7 @@ pub mod grant_table;
 pub mod hvm;
 pub mod memory;
 pub mod physdev;
+pub mod platform;
 pub mod privcmd;
 pub mod sched;
 pub mod sysctl;

@@ -32,8 +32,9 @@ use xen_public::memory::{xen_memory_reservation, XENMEM_populate_physmap};
 use xen_public::xen::{
     __HYPERVISOR_console_io, __HYPERVISOR_dm_op, __HYPERVISOR_domctl,
     __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_memory_op,
-    __HYPERVISOR_sched_op, __HYPERVISOR_set_timer_op, __HYPERVISOR_sysctl, __HYPERVISOR_vcpu_op,
-    __HYPERVISOR_vm_assist, __HYPERVISOR_xen_version, DOMID_SELF,
+    __HYPERVISOR_platform_op, __HYPERVISOR_sched_op, __HYPERVISOR_set_timer_op,
+    __HYPERVISOR_sysctl, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist, __HYPERVISOR_xen_version,
+    DOMID_SELF,
 };
 use xen_public::GuestHandle;
 
@@ -52,7 +53,7 @@ const MAX_CALLS: usize = 64;
 const MAX_CONTINUATIONS: u32 = 64;
 
 /// The hypercalls xen-rs implements, which most calls go to.
-const IMPLEMENTED: [u32; 12] = [
+const IMPLEMENTED: [u32; 13] = [
     __HYPERVISOR_memory_op,
     __HYPERVISOR_xen_version,
     __HYPERVISOR_console_io,
@@ -65,6 +66,7 @@ const IMPLEMENTED: [u32; 12] = [
     __HYPERVISOR_vcpu_op,
     __HYPERVISOR_set_timer_op,
     __HYPERVISOR_vm_assist,
+    __HYPERVISOR_platform_op,
 ];
 
 /// Argument values that mean something to many handlers.

@@ -13,6 +13,7 @@ mod domctl;
 pub mod events;
 mod memory;
 mod misc;
+mod platform;
 mod pod;
 mod soak;
 mod sysctl;
@@ -229,6 +230,7 @@ pub fn run() {
     dm_op::run();
     events::run();
     timekeeping::run();
+    platform::run();
     soak::run();
     println!("SUMMARY {} cases", CASES.load(Ordering::Relaxed));
 }
