@@ -51,6 +51,7 @@ use xen_public::arch_x86::hvm::start_info::{
 use xen_public::hvm::hvm_vcpu::{vcpu_hvm_context, vcpu_hvm_x86_32, VCPU_HVM_MODE_32B};
 use xen_public::xen::{MAX_GUEST_CMDLINE, SIF_INITDOMAIN, SIF_PRIVILEGED};
 
+use crate::acpi::MadtIoapic;
 use crate::boot_memory::PAGE_SIZE;
 use crate::multiboot2::MemoryRegion;
 use crate::options::{Dom0Mem, FixedList, MemSize};
@@ -569,9 +570,9 @@ pub struct Dom0Config<'a> {
     pub modules: &'a [Dom0Module<'a>],
     /// The ACPI RSDP's physical address (0 if none), passed through in start_info.
     pub rsdp_paddr: u64,
-    /// The host's IO-APICs' register addresses (the MADT's): Xen's PVH dom0 has an emulated
-    /// IO-APIC at each, so their pages are not identity-mapped.
-    pub ioapics: &'a [u64],
+    /// The host's IO-APICs (the MADT's, in order): Xen's PVH dom0 has an emulated IO-APIC at
+    /// each, so their pages are not identity-mapped.
+    pub ioapics: &'a [MadtIoapic],
     /// The host's PCI configuration-space regions (the MCFG's), `[start, end)` in bytes: vPCI
     /// traps them for Xen's PVH dom0, so they are not identity-mapped.
     pub mmcfg: &'a [(u64, u64)],
@@ -863,7 +864,7 @@ pub struct Dom0Plan<'a> {
     image: &'a [u8],
     /// The host's sanitized map, for `arch_iommu_hwdom_init`'s rules.
     host_e820: FixedList<E820Entry, E820_MAX>,
-    ioapics: &'a [u64],
+    ioapics: &'a [MadtIoapic],
     mmcfg: &'a [(u64, u64)],
     module_images: &'a [Dom0Module<'a>],
     start_info_bytes: [u8; START_INFO_SIZE as usize],
@@ -1235,7 +1236,7 @@ impl<'a> Dom0Plan<'a> {
     fn hwdom_excluded(&self, pfn: u64) -> bool {
         let addr = pfn * PAGE_SIZE;
         (0xfee00..=0xfeeff).contains(&pfn)
-            || self.ioapics.iter().any(|&a| a / PAGE_SIZE == pfn)
+            || self.ioapics.iter().any(|io| io.address / PAGE_SIZE == pfn)
             || self.mmcfg.iter().any(|&(s, e)| s <= addr && addr < e)
     }
 

@@ -476,16 +476,19 @@ pub fn build_pvh_dom0<X: Vendor>(
         })
         .collect();
     // What Xen's ACPI code found at boot: the RSDP (acpi_os_get_root_pointer on a BIOS machine),
-    // the root table list, the MADT's IO-APICs and the MCFG's regions (see boot_shim::acpi).
+    // the root table list, the MADT and the MCFG's regions (see boot_shim::acpi).
     let read = |at: u64, buf: &mut [u8]| arch_x86::directmap::read_phys(at, buf);
     let rsdp_paddr = acpi::find_root_pointer(&read).unwrap_or(0);
-    let tables = match rsdp_paddr {
-        0 => Default::default(),
-        rsdp => acpi::root_tables(&read, rsdp),
+    let tables: Vec<acpi::AcpiTable> = match rsdp_paddr {
+        0 => Vec::new(),
+        rsdp => acpi::root_tables(&read, rsdp).iter().collect(),
     };
-    let tables: Vec<acpi::AcpiTable> = tables.iter().collect();
-    let ioapics: Vec<u64> = acpi::find_table(&tables, b"APIC")
-        .map(|madt| acpi::madt_ioapics(&read, &madt).iter().collect())
+    let host_madt = acpi::find_table(&tables, b"APIC").and_then(|t| acpi::parse_madt(&read, &t));
+    // The host's IO-APICs, in MADT order: Xen gives dom0 an emulated IO-APIC at each (vioapic.c
+    // vioapic_init for the hardware domain).
+    let host_ioapics: Vec<acpi::MadtIoapic> = host_madt
+        .as_ref()
+        .map(|m| m.ioapics.clone())
         .unwrap_or_default();
     let mmcfg: Vec<(u64, u64)> = acpi::find_table(&tables, b"MCFG")
         .map(|mcfg| {
@@ -496,9 +499,13 @@ pub fn build_pvh_dom0<X: Vendor>(
         })
         .unwrap_or_default();
     printk!(
-        "d0: ACPI: RSDP at {rsdp_paddr:#x}, {} tables, {} IO-APICs, {} MMCFG regions\n",
+        "d0: host ACPI: RSDP at {rsdp_paddr:#x}, {} tables, {} IO-APICs, {} overrides, \
+         {} NMI sources, {} LAPIC NMIs, {} MMCFG regions\n",
         tables.len(),
-        ioapics.len(),
+        host_ioapics.len(),
+        host_madt.as_ref().map_or(0, |m| m.overrides.len()),
+        host_madt.as_ref().map_or(0, |m| m.nmi_sources.len()),
+        host_madt.as_ref().map_or(0, |m| m.lapic_nmis.len()),
         mmcfg.len()
     );
     let config = Dom0Config {
@@ -509,7 +516,7 @@ pub fn build_pvh_dom0<X: Vendor>(
         cmdline: Some(cmdlines[0]),
         modules: &rest,
         rsdp_paddr,
-        ioapics: &ioapics,
+        ioapics: &host_ioapics,
         mmcfg: &mmcfg,
     };
     let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);

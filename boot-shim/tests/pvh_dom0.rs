@@ -2,6 +2,7 @@
 //! the Xen 4.17 function it follows (xen/common/libelf, xen/arch/x86/dom0_build.c,
 //! xen/arch/x86/hvm/dom0_build.c), plus a property test that no image makes them panic.
 
+use boot_shim::acpi::MadtIoapic;
 use boot_shim::dom0_build::*;
 use boot_shim::options::{parse_dom0_mem, Dom0Mem};
 use libelf::*;
@@ -786,6 +787,12 @@ fn dom0_map_rounds_ram_and_keeps_unusable_entries_unrounded() {
 // ---------------------------------------------------------------------------------------------
 // The plan (pvh_load_kernel, pvh_setup_cpus).
 
+const IOAPIC0: MadtIoapic = MadtIoapic {
+    id: 0,
+    address: 0xfec0_0000,
+    gsi_base: 0,
+};
+
 fn config<'a>(
     kernel: &'a [u8],
     modules: &'a [Dom0Module<'a>],
@@ -799,7 +806,7 @@ fn config<'a>(
         cmdline: Some(cmdline),
         modules,
         rsdp_paddr: 0xf5a30,
-        ioapics: &[0xfec0_0000],
+        ioapics: &[IOAPIC0],
         mmcfg: &[],
     }
 }
@@ -1054,7 +1061,14 @@ fn reserved_ranges_are_identity_mapped_as_hwdom_iommu_map_does() {
     let mut cfg = config(&kernel, &[], b"");
     let mmcfg = [(0xb000_0000, 0xc000_0000)];
     cfg.mmcfg = &mmcfg;
-    cfg.ioapics = &[0xfec0_0000, 0xfec2_0000];
+    cfg.ioapics = &[
+        IOAPIC0,
+        MadtIoapic {
+            id: 1,
+            address: 0xfec2_0000,
+            gsi_base: 24,
+        },
+    ];
     let host = [
         e(0, 0x9f000, E820_RAM),
         e(0x9f000, 0x1000, E820_RESERVED),
