@@ -107,7 +107,7 @@ fn u64_at(b: &[u8], off: usize) -> u64 {
 
 /// The `acpi` crate's [`Handler`] over the caller's `read`: a "mapping" is a fresh, 8-byte
 /// aligned heap copy of `min(size, MAP_LIMIT)` bytes (zeros where `read` fails) followed by
-/// [`MAP_SLACK`] zeroed bytes, freed when the crate unmaps it. The crate never sees the
+/// `MAP_SLACK` zeroed bytes, freed when the crate unmaps it. The crate never sees the
 /// firmware's memory, and a view of a structure longer than a short table stays inside the copy.
 ///
 /// A copy shorter than asked for (past `MAP_LIMIT`) is only handed to `AcpiTables::from_rsdt`,

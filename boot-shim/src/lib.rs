@@ -15,6 +15,7 @@ extern crate std;
 pub mod acpi;
 pub mod boot_memory;
 pub mod cmdline;
+pub mod dom0_acpi;
 pub mod dom0_build;
 pub mod multiboot2;
 pub mod options;

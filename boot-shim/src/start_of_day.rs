@@ -432,6 +432,7 @@ pub fn build_pvh_dom0<X: Vendor>(
 ) -> Result<Dom0<X>, Dom0Error> {
     use alloc::format;
     use boot_shim::acpi;
+    use boot_shim::dom0_acpi::HostAcpi;
     use boot_shim::dom0_build::{plan_pvh_dom0, Dom0Config, Dom0Module, E820Entry, GuestData};
 
     let Some(first) = info.modules().next() else {
@@ -476,19 +477,24 @@ pub fn build_pvh_dom0<X: Vendor>(
         })
         .collect();
     // What Xen's ACPI code found at boot: the RSDP (acpi_os_get_root_pointer on a BIOS machine),
-    // the root table list, the MADT and the MCFG's regions (see boot_shim::acpi).
+    // the root table list, the MADT and the MCFG's regions (see boot_shim::acpi), and what
+    // pvh_setup_acpi copies from them into dom0's own tables.
     let read = |at: u64, buf: &mut [u8]| arch_x86::directmap::read_phys(at, buf);
-    let rsdp_paddr = acpi::find_root_pointer(&read).unwrap_or(0);
-    let tables: Vec<acpi::AcpiTable> = match rsdp_paddr {
-        0 => Vec::new(),
-        rsdp => acpi::root_tables(&read, rsdp).iter().collect(),
+    let rsdp = acpi::find_root_pointer(&read).and_then(|at| acpi::read_rsdp(&read, at));
+    let tables: Vec<acpi::AcpiTable> = match &rsdp {
+        Some(r) => acpi::root_tables(&read, r.address).iter().collect(),
+        None => Vec::new(),
     };
     let host_madt = acpi::find_table(&tables, b"APIC").and_then(|t| acpi::parse_madt(&read, &t));
-    // The host's IO-APICs, in MADT order: Xen gives dom0 an emulated IO-APIC at each (vioapic.c
-    // vioapic_init for the hardware domain).
+    // The host's IO-APICs, in MADT order: dom0's MADT lists them, and Xen gives dom0 an emulated
+    // IO-APIC at each (vioapic.c vioapic_init for the hardware domain).
     let host_ioapics: Vec<acpi::MadtIoapic> = host_madt
         .as_ref()
         .map(|m| m.ioapics.clone())
+        .unwrap_or_default();
+    let host_overrides: Vec<acpi::MadtIntSrcOverride> = host_madt
+        .as_ref()
+        .map(|m| m.overrides.clone())
         .unwrap_or_default();
     let mmcfg: Vec<(u64, u64)> = acpi::find_table(&tables, b"MCFG")
         .map(|mcfg| {
@@ -499,15 +505,23 @@ pub fn build_pvh_dom0<X: Vendor>(
         })
         .unwrap_or_default();
     printk!(
-        "d0: host ACPI: RSDP at {rsdp_paddr:#x}, {} tables, {} IO-APICs, {} overrides, \
-         {} NMI sources, {} LAPIC NMIs, {} MMCFG regions\n",
+        "d0: host ACPI: RSDP at {:#x}, {} tables, {} IO-APICs, {} overrides, {} NMI sources, \
+         {} LAPIC NMIs, {} MMCFG regions\n",
+        rsdp.map_or(0, |r| r.address),
         tables.len(),
         host_ioapics.len(),
-        host_madt.as_ref().map_or(0, |m| m.overrides.len()),
+        host_overrides.len(),
         host_madt.as_ref().map_or(0, |m| m.nmi_sources.len()),
         host_madt.as_ref().map_or(0, |m| m.lapic_nmis.len()),
         mmcfg.len()
     );
+    let host_acpi = rsdp.map(|rsdp| HostAcpi {
+        rsdp,
+        root_header: acpi::root_table_header(&read, &rsdp),
+        tables: &tables,
+        madt_header: host_madt.as_ref().map(|m| m.header),
+        overrides: &host_overrides,
+    });
     let config = Dom0Config {
         avail_pages: hv.heap.physinfo().free_pages,
         max_vcpus: 1,
@@ -515,13 +529,31 @@ pub fn build_pvh_dom0<X: Vendor>(
         kernel,
         cmdline: Some(cmdlines[0]),
         modules: &rest,
-        rsdp_paddr,
+        acpi: host_acpi,
         ioapics: &host_ioapics,
         mmcfg: &mmcfg,
     };
     let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);
     let plan = plan_pvh_dom0(&config, host_e820).map_err(|e| Dom0Error::Build(format!("{e}")))?;
     print_xen_notes(&plan.kernel.notes);
+    if let Some(a) = &plan.acpi {
+        for t in a.skipped.iter() {
+            let sig = core::str::from_utf8(&t.signature).unwrap_or("????");
+            printk!("Skipping table {sig} in non-ACPI non-reserved region\n");
+        }
+        let (start, end) = a.range();
+        printk!(
+            "d0: ACPI: RSDP at {:#x}, XSDT at {:#x} (MADT and {} host tables), MADT at {:#x} \
+             ({} vCPUs, {} IO-APICs, {} overrides), E820_ACPI [{start:#x}, {end:#x})\n",
+            a.rsdp_paddr,
+            a.xsdt_paddr,
+            a.xsdt_tables.len(),
+            a.madt_paddr,
+            config.max_vcpus,
+            host_ioapics.len(),
+            host_overrides.len()
+        );
+    }
 
     let dom0 = DomainConfig {
         flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
