@@ -6,13 +6,14 @@
 //!
 //! rust-osdev's `acpi` crate reads what it reads as ACPICA does: the root table's entries
 //! (`AcpiTables::from_rsdt`, `table_entries`), the MADT's entries (`Madt::entries`) and the
-//! MCFG's (`Mcfg::entries`). Three parts stay by hand because the crate reads them differently
+//! MCFG's (`Mcfg::entries`). Four parts stay by hand because the crate reads them differently
 //! from Xen (README, "Dependencies"): the RSDP scan (`Rsdp::search_for_on_bios` searches the BIOS
 //! area before the EBDA, guesses an EBDA Xen would not search, skips an RSDP whose OEM ID is not
 //! UTF-8, and sums a revision-2 RSDP only as a whole), the choice of the RSDT when the XSDT has a
-//! null entry (`acpi_tb_check_xsdt`, which the crate lacks), and the FADT's DSDT and FACS
-//! addresses (the crate reads the 64-bit fields only from FADT revision 2 on; ACPICA's
-//! `acpi_tb_convert_fadt` whenever the table is long enough).
+//! null entry (`acpi_tb_check_xsdt`, which the crate lacks), the FADT's DSDT and FACS addresses
+//! (the crate reads the 64-bit fields only from FADT revision 2 on; ACPICA's
+//! `acpi_tb_convert_fadt` whenever the table is long enough), and table headers (the crate's
+//! `Signature` gives its bytes only through `as_str`, which panics on non-UTF-8).
 //!
 //! Memory is read through the caller's `read(paddr, buf) -> bool` (the hypervisor's direct map;
 //! byte buffers in the host tests); a read that fails is a table that is not there. The crate is
