@@ -7,7 +7,9 @@
 //!   `hvm_start_info` go: `pvh_load_kernel` (and its `find_memory`);
 //! - dom0's p2m: RAM from the heap, the host's low memory copied into it, identity maps below
 //!   1 MiB and over the ACPI ranges: `pvh_populate_p2m` and `pvh_setup_acpi`;
-//! - the boot vCPU's state: `pvh_setup_cpus`.
+//! - the boot vCPU's state: `pvh_setup_cpus`;
+//! - dom0's ACPI tables (its MADT, XSDT and RSDP, in RAM stolen from its map and marked
+//!   E820_ACPI): `pvh_setup_acpi` ([`crate::dom0_acpi`]).
 //!
 //! Nothing here touches memory. The caller backs dom0's p2m ([`Dom0Plan::p2m_ranges`]),
 //! copies [`Dom0Plan::writes`] into guest-physical memory and starts the vCPU with
@@ -25,13 +27,9 @@
 //! - the space for the metadata counts the module command lines (4.17 forgets them; fixed later);
 //! - several modules may be passed (Xen passes only the first, the initrd): each one is laid out
 //!   as Xen lays out the initrd, so one module gives Xen's exact layout;
-//! - the host RSDP is passed through (found as Xen finds it, `acpi_find_root_pointer`); Xen
-//!   crafts its own RSDP/XSDT/MADT in stolen dom0 RAM (`pvh_setup_acpi`), marked E820_ACPI;
-//! - `pvh_setup_acpi`'s first loop, which adds each allowed ACPI table's range to dom0's map as
-//!   E820_ACPI (`pvh_add_mem_range`), is not done: a table is allowed only when each of its pages
-//!   lies wholly in one reserved, ACPI or NVS entry of the host's map (`acpi_memory_banned`), and
-//!   dom0's map holds those entries as they are, so `pvh_add_mem_range` finds an overlap and
-//!   returns -EEXIST for every allowed table of non-zero length;
+//! - on a host without an RSDP, dom0 gets no ACPI tables and `rsdp_paddr` 0; Xen fails to build
+//!   it ("Failed to get MADT ACPI table, aborting."); dom0's own tables differ from Xen's where
+//!   [`crate::dom0_acpi`] says;
 //! - `arch_iommu_hwdom_init`'s identity maps of reserved ranges are made without an IOMMU (Xen
 //!   needs one for a PVH dom0); its `mfn_valid` test above 4 GiB is "below the end of the
 //!   host's RAM", and every MCFG region is kept out, where Xen may reject an MCFG and then map
@@ -51,7 +49,9 @@ use xen_public::arch_x86::hvm::start_info::{
 use xen_public::hvm::hvm_vcpu::{vcpu_hvm_context, vcpu_hvm_x86_32, VCPU_HVM_MODE_32B};
 use xen_public::xen::{MAX_GUEST_CMDLINE, SIF_INITDOMAIN, SIF_PRIVILEGED};
 
+use crate::acpi::MadtIoapic;
 use crate::boot_memory::PAGE_SIZE;
+use crate::dom0_acpi::{pvh_setup_acpi, Dom0Acpi, HostAcpi};
 use crate::multiboot2::MemoryRegion;
 use crate::options::{Dom0Mem, FixedList, MemSize};
 use libelf::{Elf, ElfError, PvhKernel};
@@ -80,8 +80,8 @@ pub const MAX_LOAD_SEGMENTS: usize = 32;
 /// How many modules dom0 may get here.
 pub const MAX_DOM0_MODULES: usize = 16;
 /// The most writes a plan makes: two per segment, three per module, two for the command line, the
-/// module list and start_info.
-pub const MAX_GUEST_WRITES: usize = 2 * MAX_LOAD_SEGMENTS + 3 * MAX_DOM0_MODULES + 4;
+/// module list, start_info and the three ACPI tables.
+pub const MAX_GUEST_WRITES: usize = 2 * MAX_LOAD_SEGMENTS + 3 * MAX_DOM0_MODULES + 7;
 
 /// `sizeof(struct hvm_start_info)`: Xen copies the whole structure, memmap fields zeroed.
 pub const START_INFO_SIZE: u64 = 56;
@@ -154,6 +154,27 @@ pub enum Dom0BuildError {
     },
     /// A negative `dom0_mem` amount is larger than the available memory (Xen wraps).
     NegativeAmountTooLarge,
+    /// The host has ACPI tables but no MADT (`pvh_setup_acpi_madt`).
+    NoMadt,
+    /// The host's XSDT or RSDT header cannot be read (`pvh_setup_acpi_xsdt`).
+    NoRootTable,
+    /// dom0's MADT, XSDT and RSDP need more room than the plan has.
+    AcpiTablesTooLarge {
+        /// Bytes needed.
+        size: u64,
+    },
+    /// No RAM below 4 GiB to steal for one of dom0's ACPI tables (`pvh_steal_ram`).
+    NoRamForAcpi {
+        /// "MADT", "XSDT" or "RSDP".
+        what: &'static str,
+    },
+    /// dom0's ACPI tables would land on the kernel, the modules or the metadata.
+    AcpiTablesOverlap {
+        /// First byte of the tables.
+        start: u64,
+        /// First byte past them.
+        end: u64,
+    },
     /// dom0_mem asks for more than is available (Xen silently clamps).
     Dom0MemTooLarge {
         /// Pages asked for (after min/max).
@@ -231,6 +252,18 @@ impl fmt::Display for Dom0BuildError {
                 "dom0_mem asks for {requested} pages, only {available} are available"
             ),
             Dom0BuildError::NoMemoryForDom0 => write!(f, "dom0 would get no memory"),
+            Dom0BuildError::NoMadt => write!(f, "Failed to get MADT ACPI table, aborting."),
+            Dom0BuildError::NoRootTable => write!(f, "Unable to map XSDT"),
+            Dom0BuildError::AcpiTablesTooLarge { size } => {
+                write!(f, "dom0's ACPI tables need {size} bytes")
+            }
+            Dom0BuildError::NoRamForAcpi { what } => {
+                write!(f, "Unable to steal guest RAM for {what}")
+            }
+            Dom0BuildError::AcpiTablesOverlap { start, end } => write!(
+                f,
+                "dom0's ACPI tables at [{start:#x}, {end:#x}) overlap the kernel or its modules"
+            ),
             Dom0BuildError::E820TooLarge => write!(f, "memory map has too many entries"),
             Dom0BuildError::HostRamTooSmall {
                 nr_pages,
@@ -567,11 +600,12 @@ pub struct Dom0Config<'a> {
     pub cmdline: Option<&'a [u8]>,
     /// The modules after the kernel, in order (Xen passes the first, the initrd).
     pub modules: &'a [Dom0Module<'a>],
-    /// The ACPI RSDP's physical address (0 if none), passed through in start_info.
-    pub rsdp_paddr: u64,
-    /// The host's IO-APICs' register addresses (the MADT's): Xen's PVH dom0 has an emulated
-    /// IO-APIC at each, so their pages are not identity-mapped.
-    pub ioapics: &'a [u64],
+    /// The host's ACPI tables, from which dom0's are made (`pvh_setup_acpi`); `None` for a host
+    /// without an RSDP: dom0 then gets no tables and `rsdp_paddr` 0.
+    pub acpi: Option<HostAcpi<'a>>,
+    /// The host's IO-APICs (the MADT's, in order): Xen's PVH dom0 has an emulated IO-APIC at
+    /// each, listed in its MADT, so their pages are not identity-mapped.
+    pub ioapics: &'a [MadtIoapic],
     /// The host's PCI configuration-space regions (the MCFG's), `[start, end)` in bytes: vPCI
     /// traps them for Xen's PVH dom0, so they are not identity-mapped.
     pub mmcfg: &'a [(u64, u64)],
@@ -840,8 +874,10 @@ pub fn pvh_vcpu_context(regs: &vcpu_hvm_x86_32) -> vcpu_hvm_context {
 pub struct Dom0Plan<'a> {
     /// dom0's size.
     pub pages: Dom0Pages,
-    /// dom0's memory map (what XENMEM_memory_map returns to it).
+    /// dom0's memory map (what XENMEM_memory_map returns to it), its ACPI tables' range included.
     pub e820: Dom0E820,
+    /// dom0's ACPI tables (`None` on a host without ACPI).
+    pub acpi: Option<Dom0Acpi>,
     /// The kernel's Xen notes, entry and extent.
     pub kernel: PvhKernel<'a>,
     /// The loadable segments, in program header order.
@@ -861,9 +897,11 @@ pub struct Dom0Plan<'a> {
     /// The boot vCPU's registers.
     pub vcpu: vcpu_hvm_x86_32,
     image: &'a [u8],
+    /// dom0's map before its ACPI tables were stolen from its RAM: what the p2m is built from.
+    p2m_e820: Dom0E820,
     /// The host's sanitized map, for `arch_iommu_hwdom_init`'s rules.
     host_e820: FixedList<E820Entry, E820_MAX>,
-    ioapics: &'a [u64],
+    ioapics: &'a [MadtIoapic],
     mmcfg: &'a [(u64, u64)],
     module_images: &'a [Dom0Module<'a>],
     start_info_bytes: [u8; START_INFO_SIZE as usize],
@@ -885,7 +923,7 @@ pub fn plan_pvh_dom0<'a>(
 
     let pages = dom0_compute_nr_pages(cfg.avail_pages, cfg.max_vcpus, &cfg.dom0_mem)?;
     let host = sanitize_e820(host_e820)?;
-    let e820 = pvh_setup_e820(&host, pages.nr_pages)?;
+    let mut e820 = pvh_setup_e820(&host, pages.nr_pages)?;
 
     // The segments: libelf copies each loadable one to its p_paddr.
     let mut segments = FixedList::<SegmentLoad, MAX_LOAD_SEGMENTS>::new();
@@ -1002,6 +1040,24 @@ pub fn plan_pvh_dom0<'a>(
             paddr: start_info_paddr,
         })?;
 
+    // pvh_setup_acpi, after the kernel and its metadata are placed (pvh_load_kernel).
+    let host_entries: [E820Entry; E820_MAX] =
+        core::array::from_fn(|i| host.get(i).unwrap_or_default());
+    let host_entries = &host_entries[..host.len()];
+    let (p2m_e820, acpi) = match &cfg.acpi {
+        Some(h) => {
+            let (map, acpi) =
+                pvh_setup_acpi(&mut e820, host_entries, h, cfg.ioapics, cfg.max_vcpus)?;
+            let (start, end) = acpi.range();
+            let overlaps = |(s, e): (u64, u64)| start < e && s < end;
+            if overlaps((kernel.pstart, kernel.pend)) || overlaps((metadata_start, metadata_end)) {
+                return Err(Dom0BuildError::AcpiTablesOverlap { start, end });
+            }
+            (map, Some(acpi))
+        }
+        None => (e820, None),
+    };
+
     let start_info = hvm_start_info {
         magic: XEN_HVM_START_MAGIC_VALUE,
         version: 0,
@@ -1009,7 +1065,7 @@ pub fn plan_pvh_dom0<'a>(
         nr_modules: modules.len() as u32,
         modlist_paddr,
         cmdline_paddr,
-        rsdp_paddr: cfg.rsdp_paddr,
+        rsdp_paddr: acpi.as_ref().map_or(0, |a| a.rsdp_paddr),
         memmap_paddr: 0,
         memmap_entries: 0,
         reserved: 0,
@@ -1018,6 +1074,7 @@ pub fn plan_pvh_dom0<'a>(
     Ok(Dom0Plan {
         pages,
         e820,
+        acpi,
         kernel,
         segments,
         modules,
@@ -1028,6 +1085,7 @@ pub fn plan_pvh_dom0<'a>(
         start_info,
         vcpu: pvh_vcpu_state(kernel.phys32_entry, ebx),
         image: cfg.kernel,
+        p2m_e820,
         host_e820: host,
         ioapics: cfg.ioapics,
         mmcfg: cfg.mmcfg,
@@ -1064,7 +1122,8 @@ fn runs(
 impl<'a> Dom0Plan<'a> {
     /// Everything to copy into dom0's memory, in Xen's order: the kernel segments (bytes, then the
     /// zeroed tail), each module and its NUL-terminated command line, dom0's command line, the
-    /// module list and start_info.
+    /// module list and start_info (`pvh_load_kernel`), then dom0's MADT, XSDT and RSDP
+    /// (`pvh_setup_acpi`, which also sets start_info's `rsdp_paddr`, here already in its bytes).
     pub fn writes(&self) -> FixedList<GuestWrite<'_>, MAX_GUEST_WRITES> {
         let mut w = FixedList::new();
         for seg in self.segments.iter() {
@@ -1112,6 +1171,18 @@ impl<'a> Dom0Plan<'a> {
             paddr: self.start_info_paddr,
             data: GuestData::Bytes(&self.start_info_bytes),
         });
+        if let Some(acpi) = &self.acpi {
+            for (paddr, bytes) in [
+                (acpi.madt_paddr, acpi.madt()),
+                (acpi.xsdt_paddr, acpi.xsdt()),
+                (acpi.rsdp_paddr, acpi.rsdp()),
+            ] {
+                w.push(GuestWrite {
+                    paddr,
+                    data: GuestData::Bytes(bytes),
+                });
+            }
+        }
         w
     }
 
@@ -1155,7 +1226,9 @@ impl<'a> Dom0Plan<'a> {
     ///    (`PFN_DOWN(addr)`, `PFN_UP((addr & ~PAGE_MASK) + size)`), with what lies below 1 MiB
     ///    left out ("Memory below 1MB has been dealt with by pvh_populate_p2m()"), through
     ///    `map_mmio_regions` with the default access (a page also mapped in step 1 gets it too,
-    ///    as `set_typed_p2m_entry` rewrites an identical entry whose access differs).
+    ///    as `set_typed_p2m_entry` rewrites an identical entry whose access differs). The map is
+    ///    the one before `pvh_setup_acpi` steals dom0's own tables from its RAM: their pages
+    ///    stay RAM, as in Xen, though dom0's map says E820_ACPI.
     ///
     /// RAM entries of dom0's map are whole pages and no entry overlaps another, so no identity
     /// page is also a RAM page; identity ranges may share pages, which are then mapped again to
@@ -1167,7 +1240,7 @@ impl<'a> Dom0Plan<'a> {
     pub fn p2m_ranges(&self) -> impl Iterator<Item = Dom0P2mRange> + '_ {
         let reserved = self.hwdom_reserved_ranges();
         let ram = self
-            .e820
+            .p2m_e820
             .iter()
             .filter(|e| e.r#type == E820_RAM)
             .flat_map(|e| {
@@ -1188,7 +1261,7 @@ impl<'a> Dom0Plan<'a> {
             });
         let is_ram = |pfn: u64| {
             let addr = pfn * PAGE_SIZE;
-            self.e820
+            self.p2m_e820
                 .iter()
                 .any(|e| e.r#type == E820_RAM && e.addr <= addr && addr < e.end())
         };
@@ -1196,7 +1269,7 @@ impl<'a> Dom0Plan<'a> {
             !is_ram(pfn) && !self.hwdom_maps_reserved(pfn)
         });
         let acpi = self
-            .e820
+            .p2m_e820
             .iter()
             .filter(|e| e.r#type == E820_ACPI || e.r#type == E820_NVS)
             .filter_map(|e| {
@@ -1235,7 +1308,7 @@ impl<'a> Dom0Plan<'a> {
     fn hwdom_excluded(&self, pfn: u64) -> bool {
         let addr = pfn * PAGE_SIZE;
         (0xfee00..=0xfeeff).contains(&pfn)
-            || self.ioapics.iter().any(|&a| a / PAGE_SIZE == pfn)
+            || self.ioapics.iter().any(|io| io.address / PAGE_SIZE == pfn)
             || self.mmcfg.iter().any(|&(s, e)| s <= addr && addr < e)
     }
 

@@ -3,16 +3,19 @@
 //! boot report. The image itself (`src/main.rs`) adds the 32-to-64-bit entry and the boot sequence.
 //!
 //! Unsafe code is denied here except for the one function that turns the boot loader's address into
-//! a slice ([`multiboot2::BootInfo::load`]).
+//! a slice ([`multiboot2::BootInfo::load`]) and the `acpi` crate's view of copied tables
+//! ([`acpi::CopyHandler`] and the two calls that hand it to the crate).
 #![no_std]
 #![deny(unsafe_code)]
 
+extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
 pub mod acpi;
 pub mod boot_memory;
 pub mod cmdline;
+pub mod dom0_acpi;
 pub mod dom0_build;
 pub mod multiboot2;
 pub mod options;

@@ -482,6 +482,7 @@ pub fn build_pvh_dom0<X: Vendor>(
 ) -> Result<Dom0<X>, Dom0Error> {
     use alloc::format;
     use boot_shim::acpi;
+    use boot_shim::dom0_acpi::HostAcpi;
     use boot_shim::dom0_build::{plan_pvh_dom0, Dom0Config, Dom0Module, E820Entry, GuestData};
 
     let Some(first) = info.modules().next() else {
@@ -526,16 +527,24 @@ pub fn build_pvh_dom0<X: Vendor>(
         })
         .collect();
     // What Xen's ACPI code found at boot: the RSDP (acpi_os_get_root_pointer on a BIOS machine),
-    // the root table list, the MADT's IO-APICs and the MCFG's regions (see boot_shim::acpi).
+    // the root table list, the MADT and the MCFG's regions (see boot_shim::acpi), and what
+    // pvh_setup_acpi copies from them into dom0's own tables.
     let read = |at: u64, buf: &mut [u8]| arch_x86::directmap::read_phys(at, buf);
-    let rsdp_paddr = acpi::find_root_pointer(&read).unwrap_or(0);
-    let tables = match rsdp_paddr {
-        0 => Default::default(),
-        rsdp => acpi::root_tables(&read, rsdp),
+    let rsdp = acpi::find_root_pointer(&read).and_then(|at| acpi::read_rsdp(&read, at));
+    let tables: Vec<acpi::AcpiTable> = match &rsdp {
+        Some(r) => acpi::root_tables(&read, r.address).iter().collect(),
+        None => Vec::new(),
     };
-    let tables: Vec<acpi::AcpiTable> = tables.iter().collect();
-    let ioapics: Vec<u64> = acpi::find_table(&tables, b"APIC")
-        .map(|madt| acpi::madt_ioapics(&read, &madt).iter().collect())
+    let host_madt = acpi::find_table(&tables, b"APIC").and_then(|t| acpi::parse_madt(&read, &t));
+    // The host's IO-APICs, in MADT order: dom0's MADT lists them, and Xen gives dom0 an emulated
+    // IO-APIC at each (vioapic.c vioapic_init for the hardware domain).
+    let host_ioapics: Vec<acpi::MadtIoapic> = host_madt
+        .as_ref()
+        .map(|m| m.ioapics.clone())
+        .unwrap_or_default();
+    let host_overrides: Vec<acpi::MadtIntSrcOverride> = host_madt
+        .as_ref()
+        .map(|m| m.overrides.clone())
         .unwrap_or_default();
     let mmcfg: Vec<(u64, u64)> = acpi::find_table(&tables, b"MCFG")
         .map(|mcfg| {
@@ -546,11 +555,23 @@ pub fn build_pvh_dom0<X: Vendor>(
         })
         .unwrap_or_default();
     printk!(
-        "d0: ACPI: RSDP at {rsdp_paddr:#x}, {} tables, {} IO-APICs, {} MMCFG regions\n",
+        "d0: host ACPI: RSDP at {:#x}, {} tables, {} IO-APICs, {} overrides, {} NMI sources, \
+         {} LAPIC NMIs, {} MMCFG regions\n",
+        rsdp.map_or(0, |r| r.address),
         tables.len(),
-        ioapics.len(),
+        host_ioapics.len(),
+        host_overrides.len(),
+        host_madt.as_ref().map_or(0, |m| m.nmi_sources.len()),
+        host_madt.as_ref().map_or(0, |m| m.lapic_nmis.len()),
         mmcfg.len()
     );
+    let host_acpi = rsdp.map(|rsdp| HostAcpi {
+        rsdp,
+        root_header: acpi::root_table_header(&read, &rsdp),
+        tables: &tables,
+        madt_header: host_madt.as_ref().map(|m| m.header),
+        overrides: &host_overrides,
+    });
     let config = Dom0Config {
         avail_pages: hv.heap.physinfo().free_pages,
         max_vcpus: 1,
@@ -558,13 +579,31 @@ pub fn build_pvh_dom0<X: Vendor>(
         kernel,
         cmdline: Some(cmdlines[0]),
         modules: &rest,
-        rsdp_paddr,
-        ioapics: &ioapics,
+        acpi: host_acpi,
+        ioapics: &host_ioapics,
         mmcfg: &mmcfg,
     };
     let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);
     let plan = plan_pvh_dom0(&config, host_e820).map_err(|e| Dom0Error::Build(format!("{e}")))?;
     print_xen_notes(&plan.kernel.notes);
+    if let Some(a) = &plan.acpi {
+        for t in a.skipped.iter() {
+            let sig = core::str::from_utf8(&t.signature).unwrap_or("????");
+            printk!("Skipping table {sig} in non-ACPI non-reserved region\n");
+        }
+        let (start, end) = a.range();
+        printk!(
+            "d0: ACPI: RSDP at {:#x}, XSDT at {:#x} (MADT and {} host tables), MADT at {:#x} \
+             ({} vCPUs, {} IO-APICs, {} overrides), E820_ACPI [{start:#x}, {end:#x})\n",
+            a.rsdp_paddr,
+            a.xsdt_paddr,
+            a.xsdt_tables.len(),
+            a.madt_paddr,
+            config.max_vcpus,
+            host_ioapics.len(),
+            host_overrides.len()
+        );
+    }
 
     let dom0 = DomainConfig {
         flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
@@ -579,23 +618,16 @@ pub fn build_pvh_dom0<X: Vendor>(
         .create_domain(Some(0), dom0)
         .map_err(|e| fail("creating domain 0", e))?;
     d.mem.set_max_pages(plan.pages.max_pages);
-    // vioapic.c vioapic_init for the hardware domain: one vIOAPIC per host IO-APIC, at its
-    // address with its pin count. The GSI bases run on from one IO-APIC to the next here, and
-    // the IDs are the MADT's order; the MADT's own values replace both.
-    let mut base_gsi = 0u32;
-    let vioapics: Vec<hypercall::vioapic::VioapicConfig> = ioapics
+    // vioapic.c vioapic_init / vioapic_reset for the hardware domain: one vIOAPIC per host
+    // IO-APIC, with the MADT's address, ID and GSI base (`mp_ioapics[i]`, `io_apic_gsi_base`)
+    // and the pin count the IO-APIC itself reports (`nr_ioapic_entries[i]`).
+    let vioapics: Vec<hypercall::vioapic::VioapicConfig> = host_ioapics
         .iter()
-        .enumerate()
-        .map(|(i, &base_address)| {
-            let nr_pins = arch_x86::ioapic::nr_pins(base_address);
-            let config = hypercall::vioapic::VioapicConfig {
-                base_address,
-                id: i as u8,
-                base_gsi,
-                nr_pins,
-            };
-            base_gsi += nr_pins;
-            config
+        .map(|io| hypercall::vioapic::VioapicConfig {
+            base_address: io.address,
+            id: io.id,
+            base_gsi: io.gsi_base,
+            nr_pins: arch_x86::ioapic::nr_pins(io.address),
         })
         .collect();
     d.init_vioapics(&vioapics);

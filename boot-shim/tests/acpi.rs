@@ -2,6 +2,7 @@
 //! a fake physical memory.
 
 use boot_shim::acpi::*;
+use proptest::prelude::*;
 
 /// Physical memory: a few regions, every other address unreadable.
 #[derive(Default)]
@@ -271,41 +272,189 @@ fn the_root_table_list_is_cut_at_its_size() {
 
 fn madt_with(entries: &[&[u8]]) -> Vec<u8> {
     let mut body = vec![0u8; 8];
+    body[..4].copy_from_slice(&0xfee0_0000u32.to_le_bytes());
+    body[4] = 1; // PCAT_COMPAT
     for e in entries {
         body.extend_from_slice(e);
     }
     table(b"APIC", &body)
 }
 
-/// boot.c acpi_parse_ioapic / mpparse.c mp_register_ioapic: type-1 entries of 12 bytes, a zero
-/// address skipped; other entries stepped over by their length; a zero length ends the walk.
+fn ioapic(id: u8, addr: u32, gsi_base: u32) -> Vec<u8> {
+    let mut e = vec![1u8, 12, id, 0];
+    e.extend_from_slice(&addr.to_le_bytes());
+    e.extend_from_slice(&gsi_base.to_le_bytes());
+    e
+}
+
+fn int_src_ovr(irq: u8, gsi: u32, flags: u16) -> Vec<u8> {
+    let mut e = vec![2u8, 10, 0, irq];
+    e.extend_from_slice(&gsi.to_le_bytes());
+    e.extend_from_slice(&flags.to_le_bytes());
+    e
+}
+
+const LAPIC: &[u8] = &[0, 8, 0, 0, 1, 0, 0, 0];
+
+/// Puts `madt` at 0x5000 and parses it as listed with `length`.
+fn parse(madt: &[u8], length: u32) -> HostMadt {
+    let mut m = Mem::default();
+    m.put(0x5000, madt);
+    let got = parse_madt(&m.reader(), &t(b"APIC", 0x5000, length));
+    got.unwrap()
+}
+
+/// boot.c acpi_parse_ioapic / mpparse.c mp_register_ioapic: type-1 entries of 12 bytes with their
+/// ID, address and GSI base, in MADT order, a zero address skipped ("Bogus (zero) I/O APIC
+/// address"); acpi_parse_int_src_ovr, acpi_parse_nmi_src and acpi_parse_lapic_nmi likewise;
+/// other entries stepped over by their length. tables.c acpi_parse_entries: a zero length ends
+/// the walk, and so does an entry shorter than its structure (BAD_MADT_ENTRY fails the parse).
 #[test]
-fn madt_io_apics_are_registered_like_xen() {
-    let lapic: &[u8] = &[0, 8, 0, 0, 1, 0, 0, 0];
-    let ioapic = |id: u8, addr: u32| {
-        let mut e = vec![1u8, 12, id, 0];
-        e.extend_from_slice(&addr.to_le_bytes());
-        e.extend_from_slice(&0u32.to_le_bytes());
-        e
+fn madt_entries_are_read_like_xen() {
+    let nmi_src: &[u8] = &[3, 8, 5, 0, 9, 0, 0, 0];
+    let lapic_nmi: &[u8] = &[4, 6, 0xff, 5, 0, 1];
+    let oem: &[u8] = &[0x80, 4, 0xaa, 0xbb];
+    let madt = madt_with(&[
+        LAPIC,
+        &ioapic(0, 0xfec0_0000, 0),
+        &int_src_ovr(0, 2, 0),
+        &ioapic(1, 0, 24),
+        oem,
+        &int_src_ovr(9, 9, 0xd),
+        nmi_src,
+        &ioapic(2, 0xfec0_1000, 24),
+        lapic_nmi,
+    ]);
+    let got = parse(&madt, madt.len() as u32);
+    assert_eq!(got.header[..], madt[..36]);
+    assert_eq!((got.lapic_address, got.flags), (0xfee0_0000, 1));
+    assert_eq!(
+        got.ioapics,
+        [
+            MadtIoapic {
+                id: 0,
+                address: 0xfec0_0000,
+                gsi_base: 0
+            },
+            MadtIoapic {
+                id: 2,
+                address: 0xfec0_1000,
+                gsi_base: 24
+            },
+        ]
+    );
+    let ovr = |source_irq, gsi, flags| MadtIntSrcOverride {
+        bus: 0,
+        source_irq,
+        gsi,
+        flags,
     };
+    assert_eq!(got.overrides, [ovr(0, 2, 0), ovr(9, 9, 0xd)]);
+    assert_eq!(got.nmi_sources, [MadtNmiSource { flags: 5, gsi: 9 }]);
+    assert_eq!(
+        got.lapic_nmis,
+        [MadtLapicNmi {
+            processor_id: 0xff,
+            flags: 5,
+            lint: 1
+        }]
+    );
+
+    // A short IO-APIC entry stops the walk (Xen: "Error parsing IO APIC entry").
     let short: &[u8] = &[1, 8, 0, 0, 0, 0, 0xc0, 0xfe];
     let madt = madt_with(&[
-        lapic,
-        &ioapic(0, 0xfec0_0000),
+        &ioapic(0, 0xfec0_0000, 0),
         short,
-        &ioapic(1, 0),
-        &ioapic(2, 0xfec0_1000),
-        &[2, 0],
-        &ioapic(3, 0xfec0_2000),
+        &ioapic(2, 0xfec0_1000, 24),
     ]);
-    let mut m = Mem::default();
-    m.put(0x5000, &madt);
-    let at = t(b"APIC", 0x5000, madt.len() as u32);
-    let got: Vec<_> = madt_ioapics(&m.reader(), &at).iter().collect();
-    assert_eq!(got, [0xfec0_0000, 0xfec0_1000]);
+    let got = parse(&madt, madt.len() as u32);
+    assert_eq!(got.ioapics.len(), 1);
+    // A zero length ends it: the crate's iterator would go round forever on it ("Invalid zero
+    // length"), also on a reserved type it skips without yielding.
+    for zero in [[2u8, 0], [0x42, 0]] {
+        let madt = madt_with(&[
+            &ioapic(0, 0xfec0_0000, 0),
+            &zero,
+            &ioapic(3, 0xfec0_2000, 0),
+        ]);
+        let got = parse(&madt, madt.len() as u32);
+        assert_eq!(got.ioapics.len(), 1);
+    }
     // An entry running past the table's length is not read.
-    let cut = t(b"APIC", 0x5000, 44 + 8 + 6);
-    assert_eq!(madt_ioapics(&m.reader(), &cut).len(), 0);
+    let madt = madt_with(&[&ioapic(0, 0xfec0_0000, 0)]);
+    assert_eq!(parse(&madt, 44 + 6).ioapics.len(), 0);
+    // A table too short for the MADT's fields: its header, nothing else.
+    let got = parse(&madt, 40);
+    assert_eq!((got.lapic_address, got.ioapics.len()), (0, 0));
+    // A length the crate is not given (over 1 MiB): the header only, no read past the table.
+    assert_eq!(parse(&madt, u32::MAX).ioapics.len(), 0);
+    // No header: no MADT.
+    assert_eq!(
+        parse_madt(&Mem::default().reader(), &t(b"APIC", 0x5000, 56)),
+        None
+    );
+}
+
+/// At most MAX_IO_APICS IO-APICs are kept (mp_register_ioapic panics beyond them).
+#[test]
+fn madt_io_apics_stop_at_max_io_apics() {
+    let entries: Vec<Vec<u8>> = (0..200u32)
+        .map(|i| ioapic(i as u8, 0xfec0_0000 + (i << 12), i * 24))
+        .collect();
+    let refs: Vec<&[u8]> = entries.iter().map(|e| &e[..]).collect();
+    let madt = madt_with(&refs);
+    let got = parse(&madt, madt.len() as u32);
+    assert_eq!(got.ioapics.len(), MAX_IO_APICS);
+    assert_eq!(got.ioapics[127].gsi_base, 127 * 24);
+}
+
+/// tables.c acpi_parse_entries as a reference model: entries while a subtable header fits before
+/// the end, stopping at a zero length or an entry shorter than its structure or past the end.
+fn model_ioapics(body: &[u8], length: usize) -> Vec<(u8, u32, u32)> {
+    let sizes = [
+        8, 12, 10, 8, 6, 12, 16, 17, 16, 16, 12, 82, 24, 24, 16, 20, 16,
+    ];
+    let mut table = vec![0u8; 44];
+    table.extend_from_slice(body);
+    let mut out = Vec::new();
+    let mut off = 44;
+    while off + 2 < length {
+        let (t, len) = (table[off], table[off + 1] as usize);
+        let need = sizes.get(t as usize).copied().unwrap_or(2);
+        if len == 0 || len < need || off + len > length {
+            break;
+        }
+        if t == 1 {
+            let e = &table[off..off + 12];
+            let addr = u32::from_le_bytes(e[4..8].try_into().unwrap());
+            if addr != 0 {
+                out.push((e[2], addr, u32::from_le_bytes(e[8..12].try_into().unwrap())));
+            }
+        }
+        off += len;
+    }
+    out
+}
+
+proptest! {
+    /// Any MADT body, of any stated length: the parse ends, panics on nothing and finds the
+    /// IO-APICs the reference walk finds.
+    #[test]
+    fn any_madt_parses_like_the_reference_walk(
+        body in proptest::collection::vec(
+            prop_oneof![Just(0u8), Just(1), Just(2), Just(12), Just(0x42), any::<u8>()],
+            0..160,
+        ),
+        cut in 0usize..220,
+    ) {
+        let mut madt = table(b"APIC", &body);
+        let length = (36 + cut).min(madt.len());
+        madt[4..8].copy_from_slice(&(length as u32).to_le_bytes());
+        let got = parse(&madt, length as u32);
+        let ioapics: Vec<_> = got.ioapics.iter().map(|i| (i.id, i.address as u32, i.gsi_base)).collect();
+        let want = if length >= 44 { model_ioapics(&madt[44..], length) } else { Vec::new() };
+        prop_assert_eq!(ioapics, want);
+    }
 }
 
 fn lapic(acpi_id: u8, apic_id: u8, flags: u32) -> Vec<u8> {
@@ -325,13 +474,14 @@ fn x2apic(apic_id: u32, flags: u32, uid: u32) -> Vec<u8> {
 /// boot.c acpi_parse_madt_lapic_entries: x2APIC entries (acpi_parse_x2apic) are registered
 /// before local APIC entries (acpi_parse_lapic); only enabled ones go into
 /// x86_acpiid_to_apicid, x2APIC ids from MAX_APICS (1024) and UIDs from MAX_MADT_ENTRIES (512)
-/// are ignored, short entries skipped.
+/// are ignored. A short entry (BAD_MADT_ENTRY) ends the walk there: Xen's parse of its type
+/// fails at it (tables.c acpi_parse_entries), keeping what it registered before, and then gives
+/// up ACPI ("Invalid BIOS MADT"); xen-rs keeps what came before it.
 #[test]
 fn madt_processors_are_registered_like_xen() {
     let madt = madt_with(&[
         &lapic(0, 0, 1),
         &lapic(1, 2, 0),
-        &[0, 6, 2, 4, 1, 0],
         &x2apic(0x100, 1, 7),
         &lapic(3, 6, 1),
         &x2apic(1024, 1, 8),
@@ -347,6 +497,20 @@ fn madt_processors_are_registered_like_xen() {
         .map(|p| (p.acpi_id, p.apic_id))
         .collect();
     assert_eq!(got, [(7, 0x100), (0, 0), (3, 6)]);
+
+    let short = madt_with(&[
+        &lapic(0, 0, 1),
+        &[0, 6, 2, 4, 1, 0],
+        &x2apic(0x100, 1, 7),
+        &lapic(3, 6, 1),
+    ]);
+    m.put(0x5000, &short);
+    let at = t(b"APIC", 0x5000, short.len() as u32);
+    let got: Vec<_> = madt_processors(&m.reader(), &at)
+        .iter()
+        .map(|p| (p.acpi_id, p.apic_id))
+        .collect();
+    assert_eq!(got, [(0, 0)]);
 }
 
 /// lib.c acpi_get_processor_id: the lowest ACPI id whose x86_acpiid_to_apicid entry (the last
@@ -380,9 +544,7 @@ fn mcfg_regions_cover_their_buses() {
     let mcfg = table(b"MCFG", &body);
     let mut m = Mem::default();
     m.put(0x6000, &mcfg);
-    let got: Vec<_> = mcfg_regions(&m.reader(), &t(b"MCFG", 0x6000, mcfg.len() as u32))
-        .iter()
-        .collect();
+    let got = mcfg_regions(&m.reader(), &t(b"MCFG", 0x6000, mcfg.len() as u32));
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].range(), (0xb000_0000, 0xc000_0000));
     assert_eq!(
@@ -395,4 +557,65 @@ fn mcfg_regions_cover_their_buses() {
         }
     );
     assert_eq!(got[1].range(), (0xe100_0000, 0xe200_0000));
+}
+
+/// A root table whose length is absurd: ACPICA keeps its first ACPI_MAX_TABLES - 2 entries; here
+/// it is read up to the crate's limit, without a panic or a read past what was copied, and the
+/// entries that cannot be read are not installed.
+#[test]
+fn a_hostile_root_table_length_is_harmless() {
+    let mut m = low_memory(0);
+    let base = 0x1000_0000u64;
+    let ssdt = base + 0x100;
+    m.put(ssdt, &table(b"SSDT", &[]));
+    let mut rsdt = root(b"RSDT", &[ssdt, ssdt], 4);
+    rsdt[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    m.put(base + 0x1000, &rsdt);
+    m.put(0xe0000, &rsdp(0, (base + 0x1000) as u32, 0));
+    // The table's bytes past what memory holds cannot be read: nothing is installed.
+    assert_eq!(root_tables(&m.reader(), 0xe0000).len(), 0);
+    // With readable (zero) memory behind it, the two entries are found and the zeros skipped.
+    let mut long = rsdt.clone();
+    long.resize(2 << 20, 0);
+    m.put(base + 0x1000, &long);
+    let tables: Vec<_> = root_tables(&m.reader(), 0xe0000).iter().collect();
+    assert_eq!(tables, [t(b"SSDT", ssdt, 36), t(b"SSDT", ssdt, 36)]);
+}
+
+/// The RSDP's fields (struct acpi_table_rsdp), and the header hvm/dom0_build.c
+/// pvh_setup_acpi_xsdt copies into dom0's XSDT: upstream Xen's "rsdp->revision > 1 &&
+/// rsdp->xsdt_physical_address" picks the XSDT, else the RSDT (an ACPI 1.0 RSDP has no XSDT
+/// field: the bytes after it are not one).
+#[test]
+fn the_rsdp_and_the_root_header_dom0_copies() {
+    let mut m = low_memory(0);
+    let (rsdt, xsdt) = (0x7000_0000u64, 0x7000_1000u64);
+    m.put(rsdt, &root(b"RSDT", &[], 4));
+    m.put(xsdt, &root(b"XSDT", &[], 8));
+    // Revision 0, with what would be an XSDT address after it.
+    m.put(0xe0000, &rsdp(0, rsdt as u32, xsdt));
+    let r = read_rsdp(&m.reader(), 0xe0000).unwrap();
+    assert_eq!(
+        r,
+        Rsdp {
+            address: 0xe0000,
+            oem_id: *b"BOCHS ",
+            revision: 0,
+            rsdt,
+            xsdt: 0
+        }
+    );
+    assert_eq!(&root_table_header(&m.reader(), &r).unwrap()[..4], b"RSDT");
+    // Revision 2 with an XSDT: the XSDT's header; without one, the RSDT's.
+    m.put(0xe0000, &rsdp(2, rsdt as u32, xsdt));
+    let r = read_rsdp(&m.reader(), 0xe0000).unwrap();
+    assert_eq!((r.revision, r.xsdt), (2, xsdt));
+    let header = root_table_header(&m.reader(), &r).unwrap();
+    assert_eq!(&header[..4], b"XSDT");
+    assert_eq!(header[..], root(b"XSDT", &[], 8)[..36]);
+    m.put(0xe0000, &rsdp(2, rsdt as u32, 0));
+    let r = read_rsdp(&m.reader(), 0xe0000).unwrap();
+    assert_eq!(&root_table_header(&m.reader(), &r).unwrap()[..4], b"RSDT");
+    // Nothing there: nothing read.
+    assert_eq!(read_rsdp(&Mem::default().reader(), 0xe0000), None);
 }

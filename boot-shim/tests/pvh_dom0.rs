@@ -2,6 +2,8 @@
 //! the Xen 4.17 function it follows (xen/common/libelf, xen/arch/x86/dom0_build.c,
 //! xen/arch/x86/hvm/dom0_build.c), plus a property test that no image makes them panic.
 
+use boot_shim::acpi::{AcpiTable, MadtIntSrcOverride, MadtIoapic, Rsdp};
+use boot_shim::dom0_acpi::HostAcpi;
 use boot_shim::dom0_build::*;
 use boot_shim::options::{parse_dom0_mem, Dom0Mem};
 use libelf::*;
@@ -786,6 +788,12 @@ fn dom0_map_rounds_ram_and_keeps_unusable_entries_unrounded() {
 // ---------------------------------------------------------------------------------------------
 // The plan (pvh_load_kernel, pvh_setup_cpus).
 
+const IOAPIC0: MadtIoapic = MadtIoapic {
+    id: 0,
+    address: 0xfec0_0000,
+    gsi_base: 0,
+};
+
 fn config<'a>(
     kernel: &'a [u8],
     modules: &'a [Dom0Module<'a>],
@@ -798,8 +806,8 @@ fn config<'a>(
         kernel,
         cmdline: Some(cmdline),
         modules,
-        rsdp_paddr: 0xf5a30,
-        ioapics: &[0xfec0_0000],
+        acpi: None,
+        ioapics: &[IOAPIC0],
         mmcfg: &[],
     }
 }
@@ -836,19 +844,20 @@ fn plan_lays_out_kernel_module_cmdline_modlist_and_start_info_like_xen() {
     assert_eq!(plan.start_info_paddr, cmdline_paddr + 16 + 32);
     assert_eq!(plan.metadata, (after_kernel, plan.start_info_paddr + 56));
 
-    // start_info: magic, version 0, SIF_PRIVILEGED | SIF_INITDOMAIN, the RSDP passed through.
+    // start_info: magic, version 0, SIF_PRIVILEGED | SIF_INITDOMAIN, no RSDP on a host without
+    // ACPI (tests/dom0_acpi.rs has dom0's own).
     let si = plan.start_info;
     assert_eq!(si.magic, 0x336e_c578);
     assert_eq!(si.version, 0);
     assert_eq!(si.flags, 3);
     assert_eq!(si.nr_modules, 1);
-    assert_eq!(si.rsdp_paddr, 0xf5a30);
+    assert_eq!(si.rsdp_paddr, 0);
     assert_eq!((si.memmap_paddr, si.memmap_entries), (0, 0));
     let b = plan.start_info_bytes();
     assert_eq!(b[..4], 0x336e_c578u32.to_le_bytes());
     assert_eq!(b[16..24], si.modlist_paddr.to_le_bytes());
     assert_eq!(b[24..32], cmdline_paddr.to_le_bytes());
-    assert_eq!(b[32..40], 0xf5a30u64.to_le_bytes());
+    assert_eq!(b[32..40], 0u64.to_le_bytes());
 
     // The boot vCPU (pvh_setup_cpus).
     let v = plan.vcpu;
@@ -1054,7 +1063,14 @@ fn reserved_ranges_are_identity_mapped_as_hwdom_iommu_map_does() {
     let mut cfg = config(&kernel, &[], b"");
     let mmcfg = [(0xb000_0000, 0xc000_0000)];
     cfg.mmcfg = &mmcfg;
-    cfg.ioapics = &[0xfec0_0000, 0xfec2_0000];
+    cfg.ioapics = &[
+        IOAPIC0,
+        MadtIoapic {
+            id: 1,
+            address: 0xfec2_0000,
+            gsi_base: 24,
+        },
+    ];
     let host = [
         e(0, 0x9f000, E820_RAM),
         e(0x9f000, 0x1000, E820_RESERVED),
@@ -1273,6 +1289,254 @@ fn exercise(img: &[u8]) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// dom0's ACPI tables in the plan (hvm/dom0_build.c pvh_setup_acpi; the rules themselves are in
+// tests/dom0_acpi.rs).
+
+fn acpi_table(sig: &[u8; 4], address: u64, length: u32) -> AcpiTable {
+    AcpiTable {
+        signature: *sig,
+        address,
+        length,
+    }
+}
+
+/// A host table header with QEMU's OEM fields and a good checksum.
+fn acpi_header(sig: &[u8; 4], length: u32) -> [u8; 36] {
+    let mut h = [0u8; 36];
+    h[..4].copy_from_slice(sig);
+    h[4..8].copy_from_slice(&length.to_le_bytes());
+    h[8] = 1;
+    h[10..16].copy_from_slice(b"BOCHS ");
+    h[16..24].copy_from_slice(b"BXPC    ");
+    h
+}
+
+const QEMU_OVERRIDES: [MadtIntSrcOverride; 2] = [
+    MadtIntSrcOverride {
+        bus: 0,
+        source_irq: 0,
+        gsi: 2,
+        flags: 0,
+    },
+    MadtIntSrcOverride {
+        bus: 0,
+        source_irq: 9,
+        gsi: 9,
+        flags: 0xd,
+    },
+];
+
+/// QEMU's ACPI 1.0 RSDP and RSDT, with `tables` as the root table list.
+fn qemu_acpi(tables: &[AcpiTable]) -> HostAcpi<'_> {
+    HostAcpi {
+        rsdp: Rsdp {
+            address: 0xf59d0,
+            oem_id: *b"BOCHS ",
+            revision: 0,
+            rsdt: 0x7ffe_1ad8,
+            xsdt: 0,
+        },
+        root_header: Some(acpi_header(b"RSDT", 0x34)),
+        tables,
+        madt_header: Some(acpi_header(b"APIC", 0x78)),
+        overrides: &QEMU_OVERRIDES,
+    }
+}
+
+/// QEMU's map with 2 GiB: the ACPI tables in the reserved range at the top of low RAM.
+fn qemu_2g_map() -> Vec<E820Entry> {
+    vec![
+        e(0, 0x9fc00, E820_RAM),
+        e(0x9fc00, 0x400, E820_RESERVED),
+        e(0xf0000, 0x10000, E820_RESERVED),
+        e(MIB, 0x7ffe_0000 - MIB, E820_RAM),
+        e(0x7ffe_0000, 0x2_0000, E820_RESERVED),
+        e(0xfffc_0000, 0x4_0000, E820_RESERVED),
+    ]
+}
+
+fn qemu_tables() -> Vec<AcpiTable> {
+    vec![
+        acpi_table(b"DSDT", 0x7ffe_0040, 0x194c),
+        acpi_table(b"FACS", 0x7ffe_0000, 0x40),
+        acpi_table(b"FACP", 0x7ffe_198c, 0x74),
+        acpi_table(b"APIC", 0x7ffe_1a00, 0x78),
+        acpi_table(b"HPET", 0x7ffe_1a78, 0x38),
+        acpi_table(b"WAET", 0x7ffe_1ab0, 0x28),
+    ]
+}
+
+/// Physical memory as dom0 finds it: a few regions, reads inside one of them.
+struct Memory(Vec<(u64, Vec<u8>)>);
+
+impl Memory {
+    fn read(&self, at: u64, buf: &mut [u8]) -> bool {
+        self.0.iter().any(|(base, data)| {
+            let off = at.wrapping_sub(*base) as usize;
+            let ok = at >= *base
+                && off
+                    .checked_add(buf.len())
+                    .is_some_and(|end| end <= data.len());
+            if ok {
+                buf.copy_from_slice(&data[off..off + buf.len()]);
+            }
+            ok
+        })
+    }
+}
+
+/// pvh_setup_acpi in the plan: dom0's MADT, XSDT and RSDP are written at the end of its last RAM
+/// range below 4 GiB, which dom0's map (XENMEM_memory_map) ends early with an E820_ACPI entry
+/// over them, and hvm_start_info.rsdp_paddr points at the RSDP. Read back from dom0's memory
+/// with the host-side parser (ACPICA's rules), the tables give the root table list Linux sees:
+/// the DSDT and FACS through the host's FADT, the FADT, and dom0's MADT with the host's IO-APICs
+/// and overrides; the host's MADT, HPET and WAET are gone.
+#[test]
+fn plan_gives_dom0_its_own_acpi_tables() {
+    let kernel = kernel64();
+    let tables = qemu_tables();
+    let mut cfg = config(&kernel, &[], b"console=hvc0");
+    cfg.acpi = Some(qemu_acpi(&tables));
+    cfg.max_vcpus = 2;
+    let ioapics = [
+        IOAPIC0,
+        MadtIoapic {
+            id: 1,
+            address: 0xfec0_1000,
+            gsi_base: 24,
+        },
+    ];
+    cfg.ioapics = &ioapics;
+    let plan = plan_pvh_dom0(&cfg, qemu_2g_map()).unwrap();
+    let acpi = plan.acpi.as_ref().unwrap();
+
+    // The RAM dom0 got ends here (pvh_setup_e820: 512 MiB, less the pages below 1 MiB).
+    let ram_end = MIB + (plan.pages.nr_pages - 0x9f) * 4096;
+    let madt_len = 44 + 2 * 12 + 2 * 16 + 2 * 10;
+    assert_eq!(acpi.madt_paddr, ram_end - madt_len);
+    assert_eq!(acpi.xsdt_paddr, acpi.madt_paddr - (36 + 2 * 8));
+    assert_eq!(acpi.rsdp_paddr, acpi.xsdt_paddr - 36);
+    assert_eq!(plan.start_info.rsdp_paddr, acpi.rsdp_paddr);
+    assert_eq!(
+        plan.start_info_bytes()[32..40],
+        acpi.rsdp_paddr.to_le_bytes()
+    );
+
+    // dom0's map: RAM up to the RSDP, the tables E820_ACPI, the rest of the host's RAM unusable.
+    let got: Vec<_> = plan.e820.iter().collect();
+    assert_eq!(
+        got[3..6],
+        [
+            e(MIB, acpi.rsdp_paddr - MIB, E820_RAM),
+            e(acpi.rsdp_paddr, ram_end - acpi.rsdp_paddr, E820_ACPI),
+            e(ram_end, 0x7ffe_0000 - ram_end, E820_UNUSABLE),
+        ]
+    );
+
+    // Write everything into a model of dom0's memory, with the host's tables where they are.
+    let mut guest = Memory(vec![(
+        KERNEL_PADDR,
+        vec![0; (ram_end - KERNEL_PADDR) as usize],
+    )]);
+    for w in plan.writes().iter() {
+        let (base, data) = &mut guest.0[0];
+        let off = (w.paddr - *base) as usize;
+        match w.data {
+            GuestData::Bytes(b) => data[off..off + b.len()].copy_from_slice(b),
+            GuestData::Zeros(n) => data[off..off + n as usize].fill(0),
+        }
+    }
+    let mut host_tables = vec![0u8; 0x2000];
+    let mut fadt = acpi_header(b"FACP", 0x74).to_vec();
+    fadt.resize(0x74, 0);
+    fadt[36..40].copy_from_slice(&0x7ffe_0000u32.to_le_bytes()); // FACS
+    fadt[40..44].copy_from_slice(&0x7ffe_0040u32.to_le_bytes()); // DSDT
+    host_tables[0x198c..0x198c + 0x74].copy_from_slice(&fadt);
+    host_tables[0x40..0x40 + 36].copy_from_slice(&acpi_header(b"DSDT", 0x194c));
+    host_tables[..4].copy_from_slice(b"FACS");
+    host_tables[4..8].copy_from_slice(&0x40u32.to_le_bytes());
+    guest.0.push((0x7ffe_0000, host_tables));
+    let read = |at: u64, buf: &mut [u8]| guest.read(at, buf);
+
+    let rsdp = boot_shim::acpi::read_rsdp(&read, plan.start_info.rsdp_paddr).unwrap();
+    assert_eq!((rsdp.revision, rsdp.xsdt), (2, acpi.xsdt_paddr));
+    let mut raw = [0u8; 36];
+    assert!(read(acpi.rsdp_paddr, &mut raw) && boot_shim::acpi::validate_rsdp(&raw));
+    let seen: Vec<_> = boot_shim::acpi::root_tables(&read, acpi.rsdp_paddr)
+        .iter()
+        .map(|t| (t.signature, t.address))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (*b"DSDT", 0x7ffe_0040),
+            (*b"FACS", 0x7ffe_0000),
+            (*b"APIC", acpi.madt_paddr),
+            (*b"FACP", 0x7ffe_198c),
+        ]
+    );
+    let madt = boot_shim::acpi::parse_madt(
+        &read,
+        &acpi_table(b"APIC", acpi.madt_paddr, madt_len as u32),
+    )
+    .unwrap();
+    assert_eq!(madt.ioapics, ioapics);
+    assert_eq!(madt.overrides, QEMU_OVERRIDES);
+    assert_eq!((madt.lapic_address, madt.flags), (0xfee0_0000, 0));
+    assert!(madt.nmi_sources.is_empty() && madt.lapic_nmis.is_empty());
+    assert_eq!(&madt.header[10..16], b"BOCHS ");
+}
+
+/// The tables' pages were populated as RAM before pvh_setup_acpi stole them (pvh_populate_p2m
+/// runs first, and "Identity map ACPI e820 regions" runs before the steal): the p2m is the one a
+/// dom0 without them gets, although dom0's map differs.
+#[test]
+fn dom0_acpi_tables_stay_ram_in_the_p2m() {
+    let kernel = kernel64();
+    let tables = qemu_tables();
+    let without = config(&kernel, &[], b"");
+    let mut with = without;
+    with.acpi = Some(qemu_acpi(&tables));
+    let (a, b) = (
+        plan_pvh_dom0(&without, acpi_map()).unwrap(),
+        plan_pvh_dom0(&with, acpi_map()).unwrap(),
+    );
+    assert_eq!(
+        a.p2m_ranges().collect::<Vec<_>>(),
+        b.p2m_ranges().collect::<Vec<_>>()
+    );
+    assert_ne!(a.e820, b.e820);
+    let (start, end) = b.acpi.as_ref().unwrap().range();
+    let ram = b
+        .p2m_ranges()
+        .find(|r| r.backing == Dom0Backing::Ram)
+        .unwrap();
+    assert!(ram.gfn * 4096 <= start && end <= (ram.gfn + ram.nr_pages) * 4096);
+}
+
+/// Tables that would land on the kernel are an error (Xen copies them over it): here dom0's last
+/// RAM range below 4 GiB ends where the kernel does.
+#[test]
+fn dom0_acpi_tables_never_overwrite_the_kernel() {
+    let kernel = kernel64();
+    let tables = qemu_tables();
+    let mut cfg = config(&kernel, &[], b"");
+    cfg.acpi = Some(qemu_acpi(&tables));
+    let kernel_end = KERNEL_PADDR + 0x5000;
+    let host = [
+        e(0, 0x9f000, E820_RAM),
+        e(MIB, kernel_end - MIB, E820_RAM),
+        e(0x7ffe_0000, 0x2_0000, E820_RESERVED),
+    ];
+    cfg.dom0_mem = mem(&format!("{}K", (0x9f000 + kernel_end - MIB) >> 10));
+    let err = plan_pvh_dom0(&cfg, host).err();
+    assert!(
+        matches!(err, Some(Dom0BuildError::AcpiTablesOverlap { end, .. }) if end == kernel_end),
+        "{err:?}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -1316,6 +1580,7 @@ proptest! {
     #[test]
     fn p2m_plan_maps_low_memory_once_and_identity_apart_from_ram(
         extra in proptest::collection::vec((0u64..0x3c00, 1u64..0x400, 1u32..6), 0..12),
+        with_acpi in any::<bool>(),
     ) {
         // Random entries below 15 MiB (in KiB), then RAM for the kernel at 16 MiB.
         let mut host: Vec<_> = extra
@@ -1324,8 +1589,19 @@ proptest! {
             .collect();
         host.push(e(16 * MIB, 1 << 30, E820_RAM));
         let kernel = kernel64();
-        let cfg = config(&kernel, &[], b"");
+        let mut cfg = config(&kernel, &[], b"");
+        // Host tables wherever the random entries are: dom0's own are stolen from its RAM, which
+        // stays RAM in the p2m.
+        let tables: Vec<_> = extra
+            .iter()
+            .zip([b"FACP", b"APIC", b"SSDT", b"HPET"].iter().cycle())
+            .map(|(&(kib, len, _), sig)| acpi_table(sig, kib << 10, (len << 10) as u32))
+            .collect();
+        if with_acpi {
+            cfg.acpi = Some(qemu_acpi(&tables));
+        }
         let plan = plan_pvh_dom0(&cfg, host.clone()).unwrap();
+        prop_assert_eq!(plan.acpi.is_some(), with_acpi);
         let ranges: Vec<_> = plan.p2m_ranges().collect();
         let ram_pages: u64 = ranges
             .iter()
@@ -1383,7 +1659,11 @@ proptest! {
         size in any::<u64>(),
     ) {
         let kernel = kernel64();
+        let tables = [acpi_table(b"FACP", size, vcpus), acpi_table(b"APIC", avail, 0x78)];
         let mut cfg = config(&kernel, &[], b"x");
+        if size % 2 == 0 {
+            cfg.acpi = Some(qemu_acpi(&tables));
+        }
         cfg.avail_pages = avail;
         cfg.max_vcpus = vcpus;
         cfg.dom0_mem = mem(&format!("{}K", size >> 20));

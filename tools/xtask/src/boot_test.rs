@@ -472,10 +472,72 @@ fn check_debian_bzimage(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), S
             return Err(format!("no line with {text:?}"));
         }
     }
-    for text in ["Linux version ", "ACPI: RSDP 0x", "ACPI: APIC 0x"] {
-        if !outcome.console.lines().any(|l| l.contains(text)) {
+    // dom0's own ACPI tables (hvm/dom0_build.c pvh_setup_acpi): Linux finds its RSDP where
+    // xen-rs put it, in the E820_ACPI range at the end of its RAM, lists the XSDT and dom0's MADT
+    // there, the host's FADT, DSDT and FACS through them, and none of the tables Xen hides (the
+    // host's RSDT, its MADT, HPET and WAET: only dom0's APIC line).
+    let acpi = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("d0: ACPI: RSDP at "))
+        .ok_or("xen-rs printed no line with dom0's ACPI tables")?;
+    let hex_after = |key: &str| -> Result<u64, String> {
+        let rest = if key.is_empty() {
+            acpi
+        } else {
+            acpi.split_once(key)
+                .map(|(_, rest)| rest)
+                .ok_or(format!("no {key:?} in {acpi:?}"))?
+        };
+        let digits = rest
+            .strip_prefix("0x")
+            .map(|r| {
+                r.split(|c: char| !c.is_ascii_hexdigit())
+                    .next()
+                    .unwrap_or("")
+            })
+            .ok_or(format!("no address after {key:?} in {acpi:?}"))?;
+        u64::from_str_radix(digits, 16).map_err(|e| format!("{acpi:?}: {e}"))
+    };
+    let (rsdp, xsdt, madt) = (
+        hex_after("")?,
+        hex_after("XSDT at ")?,
+        hex_after("MADT at ")?,
+    );
+    let linux: Vec<&str> = outcome
+        .console
+        .lines()
+        .filter(|l| !l.starts_with("(XEN)"))
+        .collect();
+    for text in [
+        "Linux version ".to_string(),
+        format!("BIOS-e820: [mem 0x{rsdp:016x}-"),
+        format!("ACPI: RSDP 0x{rsdp:016X} 000024 (v02 "),
+        format!("ACPI: XSDT 0x{xsdt:016X} "),
+        format!("ACPI: APIC 0x{madt:016X} "),
+        "ACPI: FACP 0x".to_string(),
+        "ACPI: DSDT 0x".to_string(),
+        "ACPI: FACS 0x".to_string(),
+    ] {
+        if !linux.iter().any(|l| l.contains(&text)) {
             return Err(format!("Linux printed no line with {text:?}"));
         }
+    }
+    let e820 = format!("BIOS-e820: [mem 0x{rsdp:016x}-");
+    if !linux
+        .iter()
+        .any(|l| l.contains(&e820) && l.trim_end().ends_with("ACPI data"))
+    {
+        return Err(format!(
+            "dom0's map has no ACPI range from its RSDP at {rsdp:#x}"
+        ));
+    }
+    for hidden in ["ACPI: RSDT ", "ACPI: HPET ", "ACPI: WAET "] {
+        if let Some(l) = linux.iter().find(|l| l.contains(hidden)) {
+            return Err(format!("Linux found a table Xen hides: {l:?}"));
+        }
+    }
+    if linux.iter().filter(|l| l.contains("ACPI: APIC 0x")).count() != 1 {
+        return Err("Linux listed more than dom0's own MADT".into());
     }
     // The trailer's size, as the line gives it, is the decompressed ELF's.
     let size = lines
@@ -973,26 +1035,35 @@ mod tests {
     }
 
     /// A recorded run of Debian's 6.1.0-57 vmlinuz (QEMU, 1 GiB, dom0_mem=512M), cut: Linux reads
-    /// the BIOS area and its ACPI tables and stops at the local APIC, which xen-rs does not
+    /// the BIOS area, dom0's own ACPI tables (its RSDP, XSDT and MADT at the end of its RAM, the
+    /// host's FADT, DSDT and FACS through them) and stops at the I/O APIC, which xen-rs does not
     /// emulate yet.
     const DEBIAN_RUN: &str = "\
 (XEN) d0: bzImage v2.15, xz payload of 8122340 bytes at 0x52cc
 (XEN) d0: kernel decompressed to 65906612 bytes (32768 KiB of scratch, freed)
-(XEN) d0: ACPI: RSDP at 0xf59d0, 6 tables, 1 IO-APICs, 0 MMCFG regions
+(XEN) d0: host ACPI: RSDP at 0xf59d0, 6 tables, 1 IO-APICs, 5 overrides, 0 NMI sources, 1 LAPIC NMIs, 0 MMCFG regions
 (XEN) d0: ELF: note: GUEST_OS = \"linux\"
 (XEN) d0: ELF: note: GUEST_VERSION = \"2.6\"
 (XEN) d0: ELF: note: XEN_VERSION = \"xen-3.0\"
 (XEN) d0: ELF: note: LOADER = \"generic\"
 (XEN) d0: ELF: note: FEATURES = \"!writable_page_tables|pae_pgdir_above_4gb\"
 (XEN) d0: ELF: note: PHYS32_ENTRY = 0x1000850
+(XEN) d0: ACPI: RSDP at 0x20060f2e, XSDT at 0x20060f52 (MADT and 1 host tables), MADT at 0x20060f86 (1 vCPUs, 1 IO-APICs, 5 overrides), E820_ACPI [0x20060f2e, 0x20061000)
 (XEN) d0: PVH kernel at [0x1000000, 0x4a00000), entry 0x1000850, 131072 pages (512 MiB), start_info at 0x4a00020
 (XEN) *** Serial input to DOM0 (type 'CTRL-a' three times to switch input)
 [    0.000000] Linux version 6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3
 [    0.000000] Command line: console=hvc0 earlyprintk=xen
-[    3.304886] ACPI: RSDP 0x00000000000F59D0 000014 (v00 BOCHS )
-[    3.310699] ACPI: RSDT 0x000000003FFE1AD8 000034 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
-[    3.312760] ACPI: APIC 0x000000003FFE1A00 000078 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
-(XEN) d0v0 nested page fault at 0xfee00020 (FaultAccess { write: false, exec: false, present: false }): Emulate not supported yet
+[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x0000000020060f2d] usable
+[    0.000000] BIOS-e820: [mem 0x0000000020060f2e-0x0000000020060fff] ACPI data
+[    0.000000] BIOS-e820: [mem 0x0000000020061000-0x000000003ffdffff] unusable
+[    2.639540] ACPI: RSDP 0x0000000020060F2E 000024 (v02 BOCHS )
+[    2.639897] ACPI: XSDT 0x0000000020060F52 000034 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+[    2.640408] ACPI: APIC 0x0000000020060F86 00007A (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+[    2.640703] ACPI: FACP 0x000000003FFE198C 000074 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+[    2.641204] ACPI: DSDT 0x000000003FFE0040 00194C (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+[    2.641446] ACPI: FACS 0x000000003FFE0000 000040
+[    2.669662] ACPI: PM-Timer IO Port: 0x608
+(XEN) d0v0 nested page fault at 0xfec00000 (FaultAccess { write: true, exec: false, present: false }): Emulate not supported yet
 (XEN) domain_crash called for d0v0: unhandled nested page fault
 (XEN) Hardware Dom0 crashed: halting machine
 ";
@@ -1021,13 +1092,44 @@ mod tests {
         assert!(err.contains("FEATURES"), "{err}");
         let small = DEBIAN_RUN.replace("65906612 bytes", "4096 bytes");
         assert!(check(QemuExit::Dom0Crashed, &small).is_err());
-        // Stopped at the BIOS area or at the ACPI tables in reserved memory: a failure.
-        for cut in ["[    3.304886] ACPI: RSDP", "[    3.312760] ACPI: APIC"] {
+        // Stopped before dom0's RSDP, XSDT, MADT or the host's FACS: a failure.
+        for cut in [
+            "[    2.639540] ACPI: RSDP",
+            "[    2.639897] ACPI: XSDT",
+            "[    2.640408] ACPI: APIC",
+            "[    2.641446] ACPI: FACS",
+        ] {
             let at = DEBIAN_RUN.find(cut).unwrap();
             let stopped = &DEBIAN_RUN[..at];
             let err = check(QemuExit::Dom0Crashed, stopped).unwrap_err();
             assert!(err.contains("Linux printed no line"), "{err}");
         }
+        // The host's RSDP passed through, as before: the wrong tables.
+        let host = DEBIAN_RUN.replace(
+            "ACPI: RSDP 0x0000000020060F2E 000024 (v02 BOCHS )",
+            "ACPI: RSDP 0x00000000000F59D0 000014 (v00 BOCHS )",
+        );
+        assert!(check(QemuExit::Dom0Crashed, &host).is_err());
+        let mut hidden = DEBIAN_RUN.replace(
+            "[    2.641446] ACPI: FACS",
+            "[    2.641446] ACPI: HPET 0x000000003FFE1A78 000038 (v01 BOCHS  BXPC     00000001 BXPC 00000001)\n[    2.641446] ACPI: FACS",
+        );
+        let err = check(QemuExit::Dom0Crashed, &hidden).unwrap_err();
+        assert!(err.contains("Xen hides"), "{err}");
+        hidden = DEBIAN_RUN.replace(
+            "[    2.641446] ACPI: FACS",
+            "[    2.641446] ACPI: APIC 0x000000003FFE1A00 000078 (v01 BOCHS  BXPC     00000001 BXPC 00000001)\n[    2.641446] ACPI: FACS",
+        );
+        assert!(check(QemuExit::Dom0Crashed, &hidden).is_err());
+        // dom0's map must say ACPI where the tables are.
+        let ram = DEBIAN_RUN.replace(
+            "0x0000000020060fff] ACPI data",
+            "0x0000000020060fff] usable",
+        );
+        let err = check(QemuExit::Dom0Crashed, &ram).unwrap_err();
+        assert!(err.contains("no ACPI range"), "{err}");
+        let no_line = DEBIAN_RUN.replace("(XEN) d0: ACPI: RSDP at", "(XEN) d0: RSDP at");
+        assert!(check(QemuExit::Dom0Crashed, &no_line).is_err());
     }
 
     #[test]
