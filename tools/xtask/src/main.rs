@@ -343,8 +343,14 @@ fn test() -> Result<(), String> {
             },
         },
         Step {
-            name: "Linux dom0 under real Xen 4.17 runs xl (info, list, create with claim and PoD, claims, mem-set, destroy)",
-            run: || linux_dom0::command(&["--quiet".to_string()]),
+            name: "Linux dom0 runs xl (info, list, create with claim and PoD, claims, mem-set, destroy) under real Xen 4.17, then as xen-rs's PVH dom0 with the same checks",
+            run: || {
+                linux_dom0::command(&[
+                    "--quiet".to_string(),
+                    "--hypervisor".to_string(),
+                    "xen-rs".to_string(),
+                ])
+            },
         },
     ];
 
