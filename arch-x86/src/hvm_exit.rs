@@ -656,6 +656,19 @@ fn nested_page_fault<Fmt: P2mFormat, V: HvmVcpu + ?Sized>(
             }
         });
     }
+    // The hardware domain's MMCFG regions (hvm/io.c `vpci_mmcfg_*`), kept out of its p2m.
+    if d.domid() == 0 && hypercall::vpci::mmcfg_find(d, gpa).is_some() {
+        let hw = crate::pci::MachineConfigSpace;
+        return emulate_mmio(hv, d, vcpu_id, v, gpa, "MMCFG", |a| match a {
+            crate::mmio::Access::Read { size } => {
+                hypercall::vpci::mmcfg_read(d, &hw, gpa, u32::from(size)).unwrap_or(u64::MAX)
+            }
+            crate::mmio::Access::Write { size, value } => {
+                hypercall::vpci::mmcfg_write(d, &hw, gpa, u32::from(size), value);
+                0
+            }
+        });
+    }
     let gfn = Gfn(gpa >> 12);
     match d.p2m.handle_fault(&hv.heap, gfn, access) {
         Ok(FaultOutcome::Retry) if retried_too_often(d.domid(), gfn) => {

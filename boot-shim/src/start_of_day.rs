@@ -546,14 +546,21 @@ pub fn build_pvh_dom0<X: Vendor>(
         .as_ref()
         .map(|m| m.overrides.clone())
         .unwrap_or_default();
-    let mmcfg: Vec<(u64, u64)> = acpi::find_table(&tables, b"MCFG")
-        .map(|mcfg| {
-            acpi::mcfg_regions(&read, &mcfg)
-                .iter()
-                .map(|r| r.range())
-                .collect()
-        })
+    let host_mmcfg: Vec<acpi::MmcfgRegion> = acpi::find_table(&tables, b"MCFG")
+        .map(|mcfg| acpi::mcfg_regions(&read, &mcfg))
         .unwrap_or_default();
+    arch_x86::pci::set_host_mmcfg(
+        &host_mmcfg
+            .iter()
+            .map(|r| arch_x86::pci::HostMmcfg {
+                address: r.address,
+                segment: r.segment,
+                start_bus: r.start_bus,
+                end_bus: r.end_bus,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let mmcfg: Vec<(u64, u64)> = host_mmcfg.iter().map(|r| r.range()).collect();
     printk!(
         "d0: host ACPI: RSDP at {:#x}, {} tables, {} IO-APICs, {} overrides, {} NMI sources, \
          {} LAPIC NMIs, {} MMCFG regions\n",
@@ -631,6 +638,19 @@ pub fn build_pvh_dom0<X: Vendor>(
         })
         .collect();
     d.init_vioapics(&vioapics);
+    // hvm/dom0_build.c pvh_setup_mmcfg: dom0's accesses to the host's ECAM regions trap to
+    // vPCI (they are not in its p2m).
+    for r in &host_mmcfg {
+        if hypercall::vpci::register_mmcfg_handler(&d, r.address, r.start_bus, r.end_bus, r.segment)
+            .is_err()
+        {
+            printk!(
+                "Unable to setup MMCFG handler at {:#x} for segment {}\n",
+                r.address,
+                r.segment
+            );
+        }
+    }
     for range in plan.p2m_ranges() {
         populate_dom0_range(hv, &d, range)?;
     }

@@ -99,6 +99,8 @@ pub struct DomainState {
     /// The partial line written to the HVM debug port 0xe9 (Xen's `d->pbuf`), printed when a
     /// newline arrives or it is full ([`crate::console_io::hvm_print_char`]).
     pub pbuf: Vec<u8>,
+    /// The MMCFG regions whose accesses trap to [`crate::vpci`] (`d->arch.hvm.mmcfg_regions`).
+    pub vpci_mmcfg: Vec<crate::vpci::MmcfgRegion>,
 }
 
 /// A domain: its id, its memory (xen-mm's accounting, p2m and PoD state) and its state.
@@ -369,6 +371,7 @@ impl<Fmt: P2mFormat> DomainTable<Fmt> {
                     ioreq_servers: Default::default(),
                     runstate_update_flag: false,
                     pbuf: Vec::new(),
+                    vpci_mmcfg: Vec::new(),
                 },
             ),
         });

@@ -5,13 +5,17 @@
 //! or writes the register it names, on the machine; anything else is not handled (all ones,
 //! writes dropped, as the null handler answers).
 //!
+//! The same registers are reached through the MMCFG (ECAM) regions registered for the domain
+//! (`register_vpci_mmcfg_handler`: the host's MCFG at build, PHYSDEVOP_pci_mmcfg_reserved later),
+//! which are not in its p2m, so that each access traps (`vpci_mmcfg_*`).
+//!
 //! Every register goes to the hardware, as `vpci_read_hw` / `vpci_write_hw` do for a device
 //! vPCI has no handler for. Xen's vPCI also emulates the header of the devices it knows (BARs,
 //! the command register, MSI and MSI-X) to map BARs into the domain's p2m; that is not done here.
 
-use xen_mm::sync::atomic::Ordering;
-
+use xen_mm::errno::Errno;
 use xen_mm::p2m::format::P2mFormat;
+use xen_mm::sync::atomic::Ordering;
 
 use crate::domain::Domain;
 
@@ -30,7 +34,7 @@ pub struct Sbdf {
 }
 
 /// The machine's configuration space, as the arch layer reaches it (Xen's `pci_conf_read*` /
-/// `pci_conf_write*`): `size` is 1, 2 or 4 and `reg` is aligned to it.
+/// `pci_conf_write*`): `size` is 1, 2 or 4 and `reg` is aligned to it, below 4096.
 pub trait PciConfigSpace {
     /// Reads `size` bytes at `reg` of `sbdf`.
     fn read(&self, sbdf: Sbdf, reg: u32, size: u32) -> u32;
@@ -106,6 +110,141 @@ pub fn portio_write<Fmt: P2mFormat>(
     let (sbdf, reg) = decode_addr(cf8, port);
     if access_allowed(reg, size) && size <= 4 {
         hw.write(sbdf, reg, size, val);
+    }
+    true
+}
+
+/// `PCI_CFG_SPACE_EXP_SIZE`: a function's configuration space through ECAM.
+pub const PCI_CFG_SPACE_EXP_SIZE: u32 = 4096;
+
+/// The most MMCFG regions a domain registers (Xen's list is unbounded; the hardware domain's
+/// come from the host's MCFG and PHYSDEVOP_pci_mmcfg_reserved).
+pub const MAX_MMCFG_REGIONS: usize = 64;
+
+/// One MMCFG (ECAM) region the hardware domain's accesses are trapped in (`struct hvm_mmcfg`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MmcfgRegion {
+    /// The configuration space of `start_bus`, function 0 (`addr`, already offset by the bus).
+    pub addr: u64,
+    /// Its size: 1 MiB per bus.
+    pub size: u64,
+    /// The first bus.
+    pub start_bus: u8,
+    /// The PCI segment.
+    pub segment: u16,
+}
+
+impl MmcfgRegion {
+    fn contains(&self, gpa: u64) -> bool {
+        gpa >= self.addr && gpa - self.addr < self.size
+    }
+}
+
+/// `register_vpci_mmcfg_handler`: traps the ECAM region of buses `start_bus..=end_bus` of
+/// `segment`, whose bus 0 is at `addr`. `EINVAL` for `start_bus > end_bus`; a region that
+/// overlaps one registered already is `EEXIST`, unless it is the same region (then nothing
+/// changes and it succeeds); `ENOMEM` past [`MAX_MMCFG_REGIONS`].
+pub fn register_mmcfg_handler<Fmt: P2mFormat>(
+    d: &Domain<Fmt>,
+    addr: u64,
+    start_bus: u8,
+    end_bus: u8,
+    segment: u16,
+) -> Result<(), Errno> {
+    if start_bus > end_bus {
+        return Err(Errno::EINVAL);
+    }
+    let new = MmcfgRegion {
+        addr: addr.wrapping_add(u64::from(start_bus) << 20),
+        size: (u64::from(end_bus - start_bus) + 1) << 20,
+        start_bus,
+        segment,
+    };
+    let mut st = d.state();
+    for r in &st.vpci_mmcfg {
+        if new.addr < r.addr.wrapping_add(r.size) && r.addr < new.addr.wrapping_add(new.size) {
+            return if *r == new {
+                Ok(())
+            } else {
+                Err(Errno::EEXIST)
+            };
+        }
+    }
+    if st.vpci_mmcfg.len() >= MAX_MMCFG_REGIONS {
+        return Err(Errno::ENOMEM);
+    }
+    st.vpci_mmcfg.push(new);
+    Ok(())
+}
+
+/// `vpci_mmcfg_find`: the region `gpa` is in, if it is in one (`vpci_mmcfg_accept`).
+pub fn mmcfg_find<Fmt: P2mFormat>(d: &Domain<Fmt>, gpa: u64) -> Option<MmcfgRegion> {
+    d.state()
+        .vpci_mmcfg
+        .iter()
+        .copied()
+        .find(|r| r.contains(gpa))
+}
+
+/// `vpci_mmcfg_decode_addr`: the function and register an address of `region` names
+/// (`VPCI_ECAM_BDF`: bus, device and function in bits 27:12 of the offset).
+pub fn mmcfg_decode(region: &MmcfgRegion, gpa: u64) -> (Sbdf, u32) {
+    let offset = gpa - region.addr;
+    let bdf = ((offset >> 12) as u16).wrapping_add(u16::from(region.start_bus) << 8);
+    (
+        Sbdf {
+            seg: region.segment,
+            bdf,
+        },
+        (offset & u64::from(PCI_CFG_SPACE_EXP_SIZE - 1)) as u32,
+    )
+}
+
+/// `vpci_ecam_access_allowed` (`vpci_access_allowed` and the end of the function's space).
+fn ecam_access_allowed(reg: u32, len: u32) -> bool {
+    access_allowed(reg, len) && reg + len <= PCI_CFG_SPACE_EXP_SIZE
+}
+
+/// `vpci_mmcfg_read` of `len` bytes at `gpa`: all ones for an access `vpci_ecam_read` refuses,
+/// an 8-byte read as two 4-byte ones; `None` when `gpa` is in no region (X86EMUL_RETRY).
+pub fn mmcfg_read<Fmt: P2mFormat>(
+    d: &Domain<Fmt>,
+    hw: &impl PciConfigSpace,
+    gpa: u64,
+    len: u32,
+) -> Option<u64> {
+    let region = mmcfg_find(d, gpa)?;
+    let (sbdf, reg) = mmcfg_decode(&region, gpa);
+    if !ecam_access_allowed(reg, len) {
+        return Some(u64::MAX);
+    }
+    let low = u64::from(hw.read(sbdf, reg, len.min(4)));
+    Some(if len == 8 {
+        low | u64::from(hw.read(sbdf, reg + 4, 4)) << 32
+    } else {
+        low
+    })
+}
+
+/// `vpci_mmcfg_write` of the low `len` bytes of `data` at `gpa`: nothing for an access
+/// `vpci_ecam_write` refuses, an 8-byte write as two 4-byte ones; `false` when `gpa` is in no
+/// region.
+pub fn mmcfg_write<Fmt: P2mFormat>(
+    d: &Domain<Fmt>,
+    hw: &impl PciConfigSpace,
+    gpa: u64,
+    len: u32,
+    data: u64,
+) -> bool {
+    let Some(region) = mmcfg_find(d, gpa) else {
+        return false;
+    };
+    let (sbdf, reg) = mmcfg_decode(&region, gpa);
+    if ecam_access_allowed(reg, len) {
+        hw.write(sbdf, reg, len.min(4), data as u32);
+        if len == 8 {
+            hw.write(sbdf, reg + 4, 4, (data >> 32) as u32);
+        }
     }
     true
 }

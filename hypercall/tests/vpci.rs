@@ -127,3 +127,80 @@ fn misaligned_data_accesses_read_ones_and_write_nothing() {
         assert_eq!(vpci::access_allowed(reg, size), ok, "{reg} {size}");
     }
 }
+
+/// hvm/io.c `register_vpci_mmcfg_handler`: `EINVAL` for start_bus > end_bus; an overlap is
+/// `EEXIST` unless it is the very same region; the region begins at start_bus.
+#[test]
+fn mmcfg_regions_register_like_xen() {
+    let (_hv, dom0) = common::hypervisor(64);
+    assert_eq!(
+        vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 2, 1, 0),
+        Err(hypercall::Errno::EINVAL)
+    );
+    assert_eq!(vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 1, 3, 0), Ok(()));
+    assert_eq!(vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 1, 3, 0), Ok(()));
+    assert_eq!(
+        vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 3, 4, 0),
+        Err(hypercall::Errno::EEXIST)
+    );
+    assert_eq!(dom0.state().vpci_mmcfg.len(), 1);
+    // Bus 1 starts 1 MiB in; bus 4 is outside.
+    assert!(vpci::mmcfg_find(&dom0, 0xb000_0000 + (1 << 20) - 1).is_none());
+    assert!(vpci::mmcfg_find(&dom0, 0xb000_0000 + (1 << 20)).is_some());
+    assert!(vpci::mmcfg_find(&dom0, 0xb000_0000 + (4 << 20) - 1).is_some());
+    assert!(vpci::mmcfg_find(&dom0, 0xb000_0000 + (4 << 20)).is_none());
+    // Adjacent regions do not overlap.
+    assert_eq!(vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 4, 4, 0), Ok(()));
+    for bus in 5..=(4 + vpci::MAX_MMCFG_REGIONS as u8 - 2) {
+        assert_eq!(vpci::register_mmcfg_handler(&dom0, 0xb000_0000, bus, bus, 0), Ok(()));
+    }
+    assert_eq!(
+        vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 0xf0, 0xf0, 0),
+        Err(hypercall::Errno::ENOMEM)
+    );
+}
+
+/// hvm/io.c `vpci_mmcfg_decode_addr` and `vpci_mmcfg_read` / `_write`, vpci.c
+/// `vpci_ecam_read` / `_write`: the offset names bus, device, function and register; 8-byte
+/// accesses go as two 4-byte ones; a misaligned access or one past the 4 KiB space reads all ones
+/// and writes nothing.
+#[test]
+fn mmcfg_accesses_reach_the_function_they_name() {
+    let (_hv, dom0) = common::hypervisor(64);
+    let hw = Recorder::default();
+    let base = 0xe000_0000u64;
+    vpci::register_mmcfg_handler(&dom0, base, 0x10, 0x1f, 0).unwrap();
+    // Bus 0x12, device 3, function 1, register 0x104.
+    let at = base + (0x12 << 20) + (3 << 15) + (1 << 12) + 0x104;
+    assert_eq!(vpci::mmcfg_read(&dom0, &hw, at, 4), Some(0x1000 + 0x104 + 4));
+    assert_eq!(
+        vpci::mmcfg_read(&dom0, &hw, at + 4, 8),
+        Some((0x1000 + 0x10c + 4) << 32 | (0x1000 + 0x108 + 4))
+    );
+    assert!(vpci::mmcfg_write(&dom0, &hw, at + 2, 2, 0xbeef));
+    assert!(vpci::mmcfg_write(&dom0, &hw, at + 4, 8, 0x1111_2222_3333_4444));
+    let f = sbdf(0x12, 3, 1);
+    assert_eq!(
+        *hw.log.borrow(),
+        vec![
+            ('r', f, 0x104, 4, 0),
+            ('r', f, 0x108, 4, 0),
+            ('r', f, 0x10c, 4, 0),
+            ('w', f, 0x106, 2, 0xbeef),
+            ('w', f, 0x108, 4, 0x3333_4444),
+            ('w', f, 0x10c, 4, 0x1111_2222),
+        ]
+    );
+    // An 8-byte access must be 8-aligned.
+    assert_eq!(vpci::mmcfg_read(&dom0, &hw, at, 8), Some(u64::MAX));
+    hw.log.borrow_mut().clear();
+    // Misaligned, or running past the function's 4 KiB.
+    assert_eq!(vpci::mmcfg_read(&dom0, &hw, at + 1, 2), Some(u64::MAX));
+    let last = base + (0x12 << 20) + 0xffc;
+    assert_eq!(vpci::mmcfg_read(&dom0, &hw, last, 8), Some(u64::MAX));
+    assert!(vpci::mmcfg_write(&dom0, &hw, last, 8, 1));
+    assert!(hw.log.borrow().is_empty());
+    // Outside every region: not handled.
+    assert_eq!(vpci::mmcfg_read(&dom0, &hw, base, 4), None);
+    assert!(!vpci::mmcfg_write(&dom0, &hw, base, 4, 0));
+}
