@@ -134,6 +134,13 @@ mod hypervisor {
             run_builtin_dom0::<X>(&hv, code);
         }
 
+        // dom0_build.c dom0_max_vcpus, on one physical CPU; SMP (and more vCPUs) is issue #30.
+        let wanted = options
+            .dom0_max_vcpus
+            .vcpus(1, u64::from(hypercall::domctl::HVM_MAX_VCPUS));
+        if wanted > 1 {
+            printk!("dom0_max_vcpus: dom0 would get {wanted} vCPUs; xen-rs builds it with 1\n");
+        }
         match start_of_day::build_pvh_dom0::<X>(&hv, info, options.dom0_mem) {
             Ok((d, vcpu)) => {
                 printk!("*** Serial input to DOM0 (type 'CTRL-a' three times to switch input)\n");

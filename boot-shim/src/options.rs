@@ -851,6 +851,70 @@ impl<'a> Console<'a> {
 }
 
 // ----------------------------------------------------------------------------------------------
+// dom0_max_vcpus.
+
+/// `dom0_max_vcpus=` (xen/arch/x86/dom0_build.c `opt_dom0_max_vcpus_min` and `_max`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dom0MaxVcpus {
+    /// At least this many vCPUs.
+    pub min: u64,
+    /// At most this many.
+    pub max: u64,
+}
+
+impl Default for Dom0MaxVcpus {
+    fn default() -> Self {
+        Dom0MaxVcpus {
+            min: 1,
+            max: u64::from(u32::MAX),
+        }
+    }
+}
+
+impl Dom0MaxVcpus {
+    /// dom0_build.c `dom0_max_vcpus`: as many as the host's CPUs (`pcpus`), raised to `min` and
+    /// capped at `max`, then at `limit` (HVM_MAX_VCPUS for a PVH dom0), at least 1.
+    pub fn vcpus(&self, pcpus: u64, limit: u64) -> u64 {
+        let mut n = pcpus.max(self.min);
+        n = n.min(self.max);
+        n.min(limit).max(1)
+    }
+}
+
+/// dom0_build.c `parse_dom0_max_vcpus`: `N` (exactly N), `N-` (at least N), `N-M`, or `-M`
+/// (at most M); a minimum of 0 counts as 1; text left over is `-EINVAL`, after the parts read
+/// were applied.
+pub fn parse_dom0_max_vcpus(s: &str, opt: &mut Dom0MaxVcpus) -> Result<(), OptionError> {
+    let rest = if let Some(after) = s.strip_prefix('-') {
+        let (max, rest) = simple_strtoull(after, 0)?;
+        opt.max = max;
+        rest
+    } else {
+        let (min, rest) = simple_strtoull(s, 0)?;
+        opt.min = min.max(1);
+        if rest.is_empty() {
+            opt.max = opt.min;
+            rest
+        } else if let Some(after) = rest.strip_prefix('-') {
+            if after.is_empty() {
+                after
+            } else {
+                let (max, rest) = simple_strtoull(after, 0)?;
+                opt.max = max;
+                rest
+            }
+        } else {
+            rest
+        }
+    };
+    if rest.is_empty() {
+        Ok(())
+    } else {
+        Err(OptionError::TrailingCharacters)
+    }
+}
+
+// ----------------------------------------------------------------------------------------------
 // The whole command line.
 
 /// What the hypervisor command line asks for.
@@ -872,6 +936,8 @@ pub struct Options<'a> {
     pub noreboot: bool,
     /// `dom0=`.
     pub dom0: Dom0Options,
+    /// `dom0_max_vcpus=`.
+    pub dom0_max_vcpus: Dom0MaxVcpus,
     /// xen-rs's `test_fault=<ud|pf|gp|de>` (boot tests).
     pub test_fault: Option<&'a str>,
     /// xen-rs's `test_guest=<smoke|triple-fault>`: a built-in dom0 instead of the first module.
@@ -893,6 +959,7 @@ impl Default for Options<'_> {
             guest_loglvl: None,
             noreboot: false,
             dom0: Dom0Options::default(),
+            dom0_max_vcpus: Dom0MaxVcpus::default(),
             test_fault: None,
             test_guest: None,
             unknown: FixedList::new(),
@@ -940,7 +1007,7 @@ impl<'a> Options<'a> {
                 }
             }
             "console" | "com1" | "com2" | "dom0_mem" | "loglvl" | "guest_loglvl" | "dom0"
-            | "test_fault" | "test_guest"
+            | "dom0_max_vcpus" | "test_fault" | "test_guest"
                 if negated =>
             {
                 self.invalid(name, value, OptionError::NotBoolean)
@@ -961,6 +1028,11 @@ impl<'a> Options<'a> {
             },
             "dom0" => {
                 if let Err(e) = parse_dom0_param(text, &mut self.dom0) {
+                    self.invalid(name, value, e);
+                }
+            }
+            "dom0_max_vcpus" => {
+                if let Err(e) = parse_dom0_max_vcpus(text, &mut self.dom0_max_vcpus) {
                     self.invalid(name, value, e);
                 }
             }

@@ -419,3 +419,40 @@ mod fuzz {
         }
     }
 }
+
+/// dom0_build.c `parse_dom0_max_vcpus` and `dom0_max_vcpus`: N, N-, N-M and -M; 0 counts as 1;
+/// leftover text is -EINVAL; the count is the host's CPUs raised to the minimum and capped at
+/// the maximum and the limit.
+#[test]
+fn dom0_max_vcpus_like_xen() {
+    let parse = |s: &str| {
+        let mut o = Dom0MaxVcpus::default();
+        parse_dom0_max_vcpus(s, &mut o).map(|()| (o.min, o.max))
+    };
+    let unbounded = u64::from(u32::MAX);
+    assert_eq!(
+        Dom0MaxVcpus::default(),
+        Dom0MaxVcpus {
+            min: 1,
+            max: unbounded
+        }
+    );
+    assert_eq!(parse("4"), Ok((4, 4)));
+    assert_eq!(parse("0"), Ok((1, 1)));
+    assert_eq!(parse("2-"), Ok((2, unbounded)));
+    assert_eq!(parse("2-8"), Ok((2, 8)));
+    assert_eq!(parse("-3"), Ok((1, 3)));
+    assert_eq!(parse("0x10"), Ok((16, 16)));
+    assert_eq!(parse("2x"), Err(OptionError::TrailingCharacters));
+    assert_eq!(parse("2-8z"), Err(OptionError::TrailingCharacters));
+    let o = |min, max| Dom0MaxVcpus { min, max };
+    assert_eq!(o(1, unbounded).vcpus(8, 128), 8);
+    assert_eq!(o(4, 4).vcpus(1, 128), 4);
+    assert_eq!(o(1, 2).vcpus(8, 128), 2);
+    assert_eq!(o(200, 300).vcpus(1, 128), 128);
+    // The command line: no longer unknown.
+    let opts = Options::parse("dom0_max_vcpus=1");
+    assert_eq!(opts.dom0_max_vcpus, o(1, 1));
+    assert_eq!(opts.unknown.len(), 0);
+    assert_eq!(Options::parse("no-dom0_max_vcpus").invalid.len(), 1);
+}
