@@ -25,6 +25,37 @@ const ECX7_PKU: u32 = 1 << 3;
 const ECX7_CET_SS: u32 = 1 << 7;
 const EDX7_CET_IBT: u32 = 1 << 20;
 
+/// CR4's bits where the SDM (vol. 3, 2.5) and Xen's x86-defns.h put them.
+#[test]
+fn cr4_bits_are_the_architectures() {
+    let bits = [
+        (cr4::VME, 0x1),
+        (cr4::PVI, 0x2),
+        (cr4::TSD, 0x4),
+        (cr4::DE, 0x8),
+        (cr4::PSE, 0x10),
+        (cr4::PAE, 0x20),
+        (cr4::MCE, 0x40),
+        (cr4::PGE, 0x80),
+        (cr4::PCE, 0x100),
+        (cr4::OSFXSR, 0x200),
+        (cr4::OSXMMEXCPT, 0x400),
+        (cr4::UMIP, 0x800),
+        (cr4::VMXE, 0x2000),
+        (cr4::FSGSBASE, 0x1_0000),
+        (cr4::PCIDE, 0x2_0000),
+        (cr4::OSXSAVE, 0x4_0000),
+        (cr4::SMEP, 0x10_0000),
+        (cr4::SMAP, 0x20_0000),
+        (cr4::PKE, 0x40_0000),
+        (cr4::CET, 0x80_0000),
+        (CR0_WP, 0x1_0000),
+    ];
+    for (i, (bit, value)) in bits.into_iter().enumerate() {
+        assert_eq!(bit, value, "entry {i}");
+    }
+}
+
 #[test]
 fn each_feature_offers_its_cr4_bits_and_vmxe_is_never_offered() {
     // hvm_cr4_guest_valid_bits, one feature at a time: PCE alone without any.

@@ -137,8 +137,14 @@ fn mmcfg_regions_register_like_xen() {
         vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 2, 1, 0),
         Err(hypercall::Errno::EINVAL)
     );
-    assert_eq!(vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 1, 3, 0), Ok(()));
-    assert_eq!(vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 1, 3, 0), Ok(()));
+    assert_eq!(
+        vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 1, 3, 0),
+        Ok(())
+    );
+    assert_eq!(
+        vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 1, 3, 0),
+        Ok(())
+    );
     assert_eq!(
         vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 3, 4, 0),
         Err(hypercall::Errno::EEXIST)
@@ -150,9 +156,20 @@ fn mmcfg_regions_register_like_xen() {
     assert!(vpci::mmcfg_find(&dom0, 0xb000_0000 + (4 << 20) - 1).is_some());
     assert!(vpci::mmcfg_find(&dom0, 0xb000_0000 + (4 << 20)).is_none());
     // Adjacent regions do not overlap.
-    assert_eq!(vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 4, 4, 0), Ok(()));
-    for bus in 5..=(4 + vpci::MAX_MMCFG_REGIONS as u8 - 2) {
-        assert_eq!(vpci::register_mmcfg_handler(&dom0, 0xb000_0000, bus, bus, 0), Ok(()));
+    assert_eq!(
+        vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 4, 4, 0),
+        Ok(())
+    );
+    // ... and one that ends where an existing one starts.
+    assert_eq!(
+        vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 0, 0, 0),
+        Ok(())
+    );
+    for bus in 5..=(4 + vpci::MAX_MMCFG_REGIONS as u8 - 3) {
+        assert_eq!(
+            vpci::register_mmcfg_handler(&dom0, 0xb000_0000, bus, bus, 0),
+            Ok(())
+        );
     }
     assert_eq!(
         vpci::register_mmcfg_handler(&dom0, 0xb000_0000, 0xf0, 0xf0, 0),
@@ -172,13 +189,22 @@ fn mmcfg_accesses_reach_the_function_they_name() {
     vpci::register_mmcfg_handler(&dom0, base, 0x10, 0x1f, 0).unwrap();
     // Bus 0x12, device 3, function 1, register 0x104.
     let at = base + (0x12 << 20) + (3 << 15) + (1 << 12) + 0x104;
-    assert_eq!(vpci::mmcfg_read(&dom0, &hw, at, 4), Some(0x1000 + 0x104 + 4));
+    assert_eq!(
+        vpci::mmcfg_read(&dom0, &hw, at, 4),
+        Some(0x1000 + 0x104 + 4)
+    );
     assert_eq!(
         vpci::mmcfg_read(&dom0, &hw, at + 4, 8),
         Some((0x1000 + 0x10c + 4) << 32 | (0x1000 + 0x108 + 4))
     );
     assert!(vpci::mmcfg_write(&dom0, &hw, at + 2, 2, 0xbeef));
-    assert!(vpci::mmcfg_write(&dom0, &hw, at + 4, 8, 0x1111_2222_3333_4444));
+    assert!(vpci::mmcfg_write(
+        &dom0,
+        &hw,
+        at + 4,
+        8,
+        0x1111_2222_3333_4444
+    ));
     let f = sbdf(0x12, 3, 1);
     assert_eq!(
         *hw.log.borrow(),
@@ -193,6 +219,14 @@ fn mmcfg_accesses_reach_the_function_they_name() {
     );
     // An 8-byte access must be 8-aligned.
     assert_eq!(vpci::mmcfg_read(&dom0, &hw, at, 8), Some(u64::MAX));
+    hw.log.borrow_mut().clear();
+    // The first and the last register of the function's 4 KiB.
+    let function = base + (0x12 << 20) + (3 << 15) + (1 << 12);
+    assert_eq!(vpci::mmcfg_read(&dom0, &hw, function, 4), Some(0x1000 + 4));
+    assert_eq!(
+        vpci::mmcfg_read(&dom0, &hw, function + 0xffc, 4),
+        Some(0x1000 + 0xffc + 4)
+    );
     hw.log.borrow_mut().clear();
     // Misaligned, or running past the function's 4 KiB.
     assert_eq!(vpci::mmcfg_read(&dom0, &hw, at + 1, 2), Some(u64::MAX));
