@@ -106,6 +106,8 @@ fn id_version_and_arbitration_writes_are_vioapic_write_indirect() {
     let (_hv, d) = domu(1);
     // The ID keeps its 4-bit field (IO_APIC_reg_02.arbitration, bits 27:24), read back from
     // both APIC_ID and ARB_ID; VERSION and ARB_ID ignore writes.
+    write(&d, 0, 0x0500_0000);
+    assert_eq!(read(&d, 0), 0x0500_0000);
     write(&d, 0, 0xffff_ffff);
     assert_eq!(read(&d, 0), 0x0f00_0000);
     assert_eq!(read(&d, 2), 0x0f00_0000);
@@ -171,6 +173,16 @@ fn unmasking_a_pin_is_reported_for_the_hardware_domain() {
     );
     // Already unmasked: not reported again.
     assert_eq!(write(&d, 0x12, 0x31), None);
+    // An edge-triggered, active-high pin.
+    assert_eq!(write(&d, 0x14, 0x32 | MASKED), None);
+    assert_eq!(
+        write(&d, 0x14, 0x32),
+        Some(vioapic::Unmasked {
+            gsi: 26,
+            level: false,
+            active_low: false
+        })
+    );
     // The GSIs outside its range are not its pins.
     let mut io = d.vioapics.lock();
     io.gsi_assert(d.vcpu_slots(), 23);
@@ -189,8 +201,20 @@ fn edges_deliver_fixed_lowest_priority_and_nmi_as_vioapic_deliver() {
     d.vioapics.lock().irq_positive_edge(v, 1);
     assert!(irr(&d, 1, 0x41) && !irr(&d, 0, 0x41) && !irr(&d, 2, 0x41));
     assert!(!v[1].is_blocked());
-    // Edge-triggered: TMR stays clear, so an EOI does not reach the vIOAPIC.
+    // Edge-triggered: TMR stays clear, so an EOI does not reach the vIOAPIC; no Remote IRR,
+    // and every edge (or assertion) delivers again.
     assert!(!v[1].state().vlapic.tmr_test(0x41));
+    assert_eq!(rte(&d, 1) & REMOTE_IRR, 0);
+    access::ack_irq(&v[1], 0x41);
+    d.vioapics.lock().irq_positive_edge(v, 1);
+    assert!(irr(&d, 1, 0x41));
+    access::ack_irq(&v[1], 0x41);
+    d.vioapics.lock().gsi_assert(v, 1);
+    assert!(irr(&d, 1, 0x41));
+    access::ack_irq(&v[1], 0x41);
+    d.vioapics.lock().gsi_assert(v, 1);
+    assert!(irr(&d, 1, 0x41));
+    assert_eq!(rte(&d, 1) & REMOTE_IRR, 0);
     // Masked: nothing.
     program(&d, 2, 0x42 | MASKED, 0xff);
     d.vioapics.lock().irq_positive_edge(v, 2);
@@ -270,6 +294,11 @@ fn unmasking_an_asserted_level_pin_delivers_it() {
     program(&d, 11, 0x5b | LEVEL | MASKED, 0);
     d.vioapics.lock().gsi_assert(v, 11);
     assert!(!irr(&d, 0, 0x5b));
+    // "A top word write should never trigger an interrupt injection", nor does a masked pin.
+    write(&d, 0x11 + 2 * 11, 0);
+    write(&d, 0x10 + 2 * 11, 0x5b | LEVEL | MASKED);
+    assert!(!irr(&d, 0, 0x5b));
+    assert_eq!(rte(&d, 11) & REMOTE_IRR, 0);
     program(&d, 11, 0x5b | LEVEL, 0);
     assert!(irr(&d, 0, 0x5b));
     assert_ne!(rte(&d, 11) & REMOTE_IRR, 0);
