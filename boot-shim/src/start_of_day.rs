@@ -2,9 +2,9 @@
 //! and the vCPU loop (Xen's `__start_xen` from `init_xenheap_pages` on). Everything after the
 //! choice of vendor is generic over it ([`Vendor`]: its vCPU type and p2m format).
 //!
-//! Memory: a slice of RAM below 4 GiB (which the boot page tables identity-map) becomes the xenheap
-//! (the hypervisor's own `alloc`); then the direct map covers all RAM and the rest is the domain
-//! heap.
+//! Memory: a slice of RAM below 4 GiB (which the boot page tables identity-map), from the top,
+//! becomes the xenheap (the hypervisor's own `alloc`); then the direct map covers all RAM and the
+//! rest is the domain heap.
 // Xen's names (`SHUTDOWN_poweroff`) are kept, also in patterns.
 #![allow(non_upper_case_globals)]
 
@@ -45,11 +45,14 @@ pub fn init_heaps<const N: usize>(mut free: FreeRanges<N>) -> Vec<(Mfn, Mfn)> {
     let low = |r: PhysRange| PhysRange::new(r.start, r.end.min(4 << 30));
     let total: u64 = free.iter().map(|r| low(r).len()).sum();
     let size = xenheap_size(total);
-    let Some(region) = free.iter().map(low).find(|r| r.len() >= size) else {
+    // From the top of the highest free range below 4 GiB that holds it, as Xen's boot allocator
+    // (page_alloc.c `alloc_boot_pages`) takes its pages from the end of the last region: the
+    // RAM above 1 MiB where PVH kernels load stays the domain heap's, for a direct-mapped dom0.
+    let Some(region) = free.iter().map(low).filter(|r| r.len() >= size).last() else {
         printk!("Not enough memory below 4 GiB for the xenheap ({size} bytes)\n");
         exit_machine(QemuExitCode::Failure)
     };
-    let xenheap = PhysRange::new(region.start, region.start + size);
+    let xenheap = PhysRange::new(region.end - size, region.end);
     // SAFETY: the range is free RAM from the boot memory map, below 4 GiB (identity-mapped), and
     // is reserved just below so the domain heap never gets it.
     unsafe { arch_x86::xenheap::init(xenheap.start, xenheap.len()) };
