@@ -592,6 +592,7 @@ pub fn build_pvh_dom0<X: Vendor>(
         acpi: host_acpi,
         ioapics: &host_ioapics,
         mmcfg: &mmcfg,
+        heap_free: None,
     };
     let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);
     let plan = plan_pvh_dom0(&config, host_e820).map_err(|e| Dom0Error::Build(format!("{e}")))?;
@@ -727,7 +728,7 @@ fn populate_dom0_range<Fmt: P2mFormat>(
     let mut gfn = range.gfn;
     while gfn < end {
         match range.backing {
-            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost => {
+            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost | Dom0Backing::Direct => {
                 let order = if gfn.is_multiple_of(512) && end - gfn >= 512 {
                     9
                 } else {
