@@ -240,9 +240,9 @@ proptest! {
                     };
                     let all_free = (mfn..mfn + (1 << order))
                         .all(|f| (BASE..BASE + m.total).contains(&f) && !held_by_someone(f));
-                    let want = m.alloc_check(id, order).and_then(|()| {
-                        if all_free { Ok(()) } else { Err(Errno::ENOENT) }
-                    });
+                    let want = m
+                        .alloc_check(id, order)
+                        .and(if all_free { Ok(()) } else { Err(Errno::ENOENT) });
                     let got = h.alloc_domheap_exact(&real[&id], Mfn(mfn), order);
                     prop_assert_eq!(got, want, "exact order {} at {:#x} for d{}", order, mfn, id);
                     if want.is_ok() {
