@@ -471,14 +471,13 @@ impl BuddyHeap {
         if end > self.frames.len() {
             return Err(ExactError::NotFree);
         }
-        let node = self.frames[start].node;
-        for f in &self.frames[start..end] {
-            if f.state != FrameState::Free {
-                return Err(ExactError::NotFree);
-            }
-            if f.node != node {
-                return Err(ExactError::SpansNodes);
-            }
+        let frames = &self.frames[start..end];
+        if frames.iter().any(|f| f.state != FrameState::Free) {
+            return Err(ExactError::NotFree);
+        }
+        let node = frames[0].node;
+        if frames.iter().any(|f| f.node != node) {
+            return Err(ExactError::SpansNodes);
         }
         let mut pos = start;
         while pos < end {
