@@ -7,6 +7,11 @@
 //!   `hvm_start_info` go: `pvh_load_kernel` (and its `find_memory`);
 //! - dom0's p2m: RAM from the heap, the host's low memory copied into it, identity maps below
 //!   1 MiB and over the ACPI ranges: `pvh_populate_p2m` and `pvh_setup_acpi`;
+//! - a direct-mapped dom0 ([`direct_mapped_ram`], [`direct_e820`]): its RAM above 1 MiB is the
+//!   heap's free frames with the guest frames' own numbers (gfn == mfn), as Xen on Arm's
+//!   `allocate_memory_11` gives a direct-mapped dom0 its banks, so that its devices can DMA
+//!   without an IOMMU; its map says RAM exactly there and unusable for the rest of the host's
+//!   RAM, after `pvh_setup_e820`;
 //! - the boot vCPU's state: `pvh_setup_cpus`;
 //! - dom0's ACPI tables (its MADT, XSDT and RSDP, in RAM stolen from its map and marked
 //!   E820_ACPI): `pvh_setup_acpi` ([`crate::dom0_acpi`]).
@@ -16,6 +21,12 @@
 //! [`Dom0Plan::vcpu`]. Nothing allocates either: the lists have fixed capacities (errors past them).
 //!
 //! Deviations from Xen 4.17, each on purpose:
+//! - dom0's RAM above 1 MiB is direct-mapped (Xen x86 gives a PVH dom0 whatever frames the heap
+//!   hands out and relies on an IOMMU for DMA); it is placed where the heap's free RAM is, lowest
+//!   first, rather than in the host's RAM in address order, and the kernel's frames that the
+//!   hypervisor holds are the only RAM above 1 MiB from elsewhere. xen-rs moves the boot modules
+//!   to the top of RAM and takes its xenheap from there (as Xen's `__start_xen` and its boot
+//!   allocator do), so the RAM where kernels load is the heap's;
 //! - a `dom0_mem` request larger than the available memory is an error ([`Dom0BuildError`]), where
 //!   Xen clamps it to the available memory without a word (`nr_pages = min(nr_pages, avail)`); the
 //!   same for a negative amount larger than the available memory, where Xen's unsigned arithmetic
@@ -223,6 +234,20 @@ pub enum Dom0BuildError {
     },
     /// An address or size calculation overflowed.
     Overflow,
+    /// dom0's size cannot hold its RAM below 1 MiB and the kernel's load range (a direct-mapped
+    /// dom0 must have the kernel's frames).
+    Dom0MemTooSmallForKernel {
+        /// dom0's pages.
+        nr_pages: u64,
+        /// The pages of RAM below 1 MiB and of the kernel's load range.
+        needed: u64,
+    },
+    /// The direct-mapped RAM could not be found in the heap's free frames (Xen on Arm's
+    /// `allocate_memory_11` panics the same way).
+    DirectMapShort {
+        /// Pages left unallocated.
+        unallocated: u64,
+    },
 }
 
 impl From<ElfError> for Dom0BuildError {
@@ -289,6 +314,15 @@ impl fmt::Display for Dom0BuildError {
                 write!(f, "start_info at {paddr:#x} is above 4 GiB")
             }
             Dom0BuildError::Overflow => write!(f, "address overflow"),
+            Dom0BuildError::Dom0MemTooSmallForKernel { nr_pages, needed } => write!(
+                f,
+                "dom0 gets {nr_pages} pages, its low memory and kernel need {needed}"
+            ),
+            Dom0BuildError::DirectMapShort { unallocated } => write!(
+                f,
+                "Failed to allocate requested dom0 memory. {}MB unallocated",
+                unallocated >> (20 - 12)
+            ),
         }
     }
 }
@@ -533,6 +567,254 @@ pub fn pvh_setup_e820(
     Ok(out)
 }
 
+// ----------------------------------------------------------------------------------------------
+// A direct-mapped dom0 (gfn == mfn for its RAM above 1 MiB).
+
+/// How many ranges dom0's RAM may be in here (what its memory map can hold).
+pub const MAX_RAM_RANGES: usize = DOM0_E820_MAX;
+/// dom0's RAM, range by range, sorted by guest frame.
+pub type Dom0RamRanges = FixedList<Dom0P2mRange, MAX_RAM_RANGES>;
+
+/// The whole pages of each RAM entry of `host`, `[first, end)` in frames.
+fn ram_pages(host: &FixedList<E820Entry, E820_MAX>) -> impl Iterator<Item = (u64, u64)> + '_ {
+    host.iter()
+        .filter(|e| e.r#type == E820_RAM)
+        .filter_map(|e| {
+            let start = page_round_up(e.addr)? / PAGE_SIZE;
+            let end = e.end() / PAGE_SIZE;
+            (start < end).then_some((start, end))
+        })
+}
+
+/// Sorts `ranges` by guest frame and merges touching ranges of one backing into `out`.
+fn sorted_ram(ranges: &mut [Dom0P2mRange]) -> Result<Dom0RamRanges, Dom0BuildError> {
+    ranges.sort_unstable_by_key(|r| r.gfn);
+    let mut out = Dom0RamRanges::new();
+    for r in ranges.iter().filter(|r| r.nr_pages != 0) {
+        let last = out.len().checked_sub(1).and_then(|i| out.get_mut(i));
+        match last {
+            Some(prev) if prev.backing == r.backing && prev.gfn + prev.nr_pages == r.gfn => {
+                prev.nr_pages += r.nr_pages
+            }
+            _ => {
+                if !out.push(*r) {
+                    return Err(Dom0BuildError::E820TooLarge);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where a direct-mapped PVH dom0's `nr_pages` pages of RAM are, the rules in order:
+///
+/// 1. below 1 MiB, the host's RAM in address order, as `pvh_setup_e820` gives it (whole pages),
+///    backed by heap frames holding a copy of the host's memory there, as `pvh_populate_p2m`
+///    does ([`Dom0Backing::RamCopiedFromHost`]). These are not direct-mapped: a device that DMAs
+///    to a bus address below 1 MiB reaches the host's frames, not dom0's copies; Linux keeps
+///    the first MiB for itself (arch/x86 `reserve_real_mode` and, since 5.13, all of it:
+///    "x86/setup: Always reserve the first 1M of RAM"), so it never gives a driver a DMA buffer
+///    there, and the holes, ROMs and firmware areas identity-mapped there are the host's own;
+/// 2. the kernel's load range `[kernel.0, kernel.1)` above 1 MiB, page-rounded: a PVH kernel
+///    runs where its ELF `p_paddr` says (Linux at 16 MiB) and must find RAM there; it must lie
+///    in one RAM entry of the host's map (later Xen's `check_load_address`). Its frames that are
+///    free in the heap are direct-mapped ([`Dom0Backing::Direct`]); any the hypervisor holds
+///    (its image, its heap's allocations, a module it could not move) are backed by other heap
+///    frames ([`Dom0Backing::Ram`]), the one place dom0's RAM above 1 MiB is not direct-mapped;
+/// 3. the rest from the heap's free frames `free` (`[start, end)` frame runs, sorted by address)
+///    that are whole pages of host RAM above 1 MiB, lowest first, direct-mapped: dom0's RAM
+///    where the host has RAM, in address order, as `pvh_setup_e820` places it, and as low as
+///    possible as Xen on Arm's `allocate_memory_11` wants it ("as much of the RAM as we
+///    reasonably can below 4GB ... accessed from all the devices").
+///
+/// The RAM that the hypervisor holds elsewhere (its image, the xenheap, the boot modules, its
+/// allocations) is left out; [`direct_e820`] marks it unusable, as `pvh_setup_e820` marks the
+/// RAM beyond dom0's share. Errors: a kernel outside the host's RAM ([`Dom0BuildError::
+/// KernelNotInRam`]); a size too small for the low RAM and the kernel; too few free frames
+/// ([`Dom0BuildError::DirectMapShort`], Xen on Arm's "Failed to allocate requested dom0
+/// memory" panic); more ranges than dom0's memory map can list (Arm's `NR_MEM_BANKS`).
+pub fn direct_mapped_ram(
+    host: &FixedList<E820Entry, E820_MAX>,
+    nr_pages: u64,
+    free: &[(u64, u64)],
+    kernel: (u64, u64),
+) -> Result<Dom0RamRanges, Dom0BuildError> {
+    let mut ranges = [Dom0P2mRange {
+        gfn: 0,
+        nr_pages: 0,
+        backing: Dom0Backing::Direct,
+    }; MAX_RAM_RANGES];
+    let mut n = 0usize;
+    let mut push = |gfn: u64, end: u64, backing: Dom0Backing| -> Result<(), Dom0BuildError> {
+        if gfn >= end {
+            return Ok(());
+        }
+        let slot = ranges.get_mut(n).ok_or(Dom0BuildError::E820TooLarge)?;
+        *slot = Dom0P2mRange {
+            gfn,
+            nr_pages: end - gfn,
+            backing,
+        };
+        n += 1;
+        Ok(())
+    };
+
+    // 1. Below 1 MiB.
+    let mut taken = 0u64;
+    for (start, end) in ram_pages(host) {
+        let end = end.min(LOW_PAGES).min(start + (nr_pages - taken));
+        if start < end {
+            push(start, end, Dom0Backing::RamCopiedFromHost)?;
+            taken += end - start;
+        }
+    }
+
+    // 2. The kernel's frames above 1 MiB.
+    let kstart = (kernel.0 / PAGE_SIZE).max(LOW_PAGES);
+    let kend = page_round_up(kernel.1)
+        .ok_or(Dom0BuildError::Overflow)?
+        .div_ceil(PAGE_SIZE)
+        .max(kstart);
+    if kstart < kend {
+        if !ram_pages(host).any(|(s, e)| s <= kstart && kend <= e) {
+            return Err(Dom0BuildError::KernelNotInRam {
+                start: kernel.0,
+                end: kernel.1,
+            });
+        }
+        let needed = taken + (kend - kstart);
+        if needed > nr_pages {
+            return Err(Dom0BuildError::Dom0MemTooSmallForKernel { nr_pages, needed });
+        }
+        let mut at = kstart;
+        for &(fs, fe) in free {
+            let (s, e) = (fs.max(at), fe.min(kend));
+            if s < e {
+                push(at, s, Dom0Backing::Ram)?;
+                push(s, e, Dom0Backing::Direct)?;
+                at = e;
+            }
+        }
+        push(at, kend, Dom0Backing::Ram)?;
+        taken = needed;
+    }
+
+    // 3. The rest, lowest first.
+    for &(fs, fe) in free {
+        for (rs, re) in ram_pages(host) {
+            let (s, e) = (fs.max(rs).max(LOW_PAGES), fe.min(re));
+            // Around the kernel: [s, e) minus [kstart, kend).
+            for (a, b) in [(s, e.min(kstart)), (s.max(kend), e)] {
+                if a < b && taken < nr_pages {
+                    let b = b.min(a + (nr_pages - taken));
+                    push(a, b, Dom0Backing::Direct)?;
+                    taken += b - a;
+                }
+            }
+        }
+    }
+    if taken < nr_pages {
+        return Err(Dom0BuildError::DirectMapShort {
+            unallocated: nr_pages - taken,
+        });
+    }
+    sorted_ram(&mut ranges[..n])
+}
+
+/// dom0's memory map for the RAM `ram` ([`direct_mapped_ram`]), after `pvh_setup_e820`'s rules:
+/// the host's entries in order, non-RAM ones copied; a RAM entry holding some of dom0's RAM
+/// becomes its whole pages, RAM where dom0's is (one entry per run, whatever backs it) and
+/// E820_UNUSABLE between and around it; a RAM entry holding none of it becomes one
+/// E820_UNUSABLE entry as it is ("to prevent Dom0 from placing BARs in this area"). So dom0's
+/// map lists RAM exactly where its RAM is.
+pub fn direct_e820(
+    host: &FixedList<E820Entry, E820_MAX>,
+    ram: &Dom0RamRanges,
+) -> Result<Dom0E820, Dom0BuildError> {
+    let mut out = Dom0E820::new();
+    let mut push = |addr: u64, end: u64, r#type: u32| -> Result<(), Dom0BuildError> {
+        if addr >= end {
+            return Ok(());
+        }
+        // Only dom0's RAM runs are merged (differently backed runs that touch): the host's
+        // entries are copied one by one, as pvh_setup_e820 copies them.
+        let last = out.len().checked_sub(1).and_then(|i| out.get_mut(i));
+        if let Some(prev) =
+            last.filter(|p| r#type == E820_RAM && p.r#type == r#type && p.end() == addr)
+        {
+            prev.size += end - addr;
+            return Ok(());
+        }
+        let new = E820Entry {
+            addr,
+            size: end - addr,
+            r#type,
+        };
+        if out.push(new) {
+            Ok(())
+        } else {
+            Err(Dom0BuildError::E820TooLarge)
+        }
+    };
+    for entry in host.iter() {
+        if entry.r#type != E820_RAM {
+            push(entry.addr, entry.end(), entry.r#type)?;
+            continue;
+        }
+        let (start, end) = match page_round_up(entry.addr) {
+            Some(s) => (s / PAGE_SIZE, entry.end() / PAGE_SIZE),
+            None => (0, 0),
+        };
+        let mut inside = ram
+            .iter()
+            .filter(|r| r.gfn < end && r.gfn + r.nr_pages > start)
+            .peekable();
+        if inside.peek().is_none() {
+            push(entry.addr, entry.end(), E820_UNUSABLE)?;
+            continue;
+        }
+        let mut at = start;
+        for r in inside {
+            let (s, e) = (r.gfn.max(start), (r.gfn + r.nr_pages).min(end));
+            push(at * PAGE_SIZE, s * PAGE_SIZE, E820_UNUSABLE)?;
+            push(s * PAGE_SIZE, e * PAGE_SIZE, E820_RAM)?;
+            at = e;
+        }
+        push(at * PAGE_SIZE, end * PAGE_SIZE, E820_UNUSABLE)?;
+    }
+    Ok(out)
+}
+
+/// dom0's RAM as [`pvh_setup_e820`] placed it, from its map: each RAM entry from the domain
+/// heap, the part below 1 MiB holding a copy of the host's memory (`pvh_populate_p2m`).
+fn ram_from_e820(e820: &Dom0E820) -> Result<Dom0RamRanges, Dom0BuildError> {
+    let mut ranges = [Dom0P2mRange {
+        gfn: 0,
+        nr_pages: 0,
+        backing: Dom0Backing::Ram,
+    }; MAX_RAM_RANGES];
+    let mut n = 0usize;
+    for e in e820.iter().filter(|e| e.r#type == E820_RAM) {
+        let (gfn, end) = (e.addr / PAGE_SIZE, e.end() / PAGE_SIZE);
+        let split = end.min(LOW_PAGES).max(gfn);
+        for (s, e, backing) in [
+            (gfn, split, Dom0Backing::RamCopiedFromHost),
+            (split, end, Dom0Backing::Ram),
+        ] {
+            if s < e {
+                let slot = ranges.get_mut(n).ok_or(Dom0BuildError::E820TooLarge)?;
+                *slot = Dom0P2mRange {
+                    gfn: s,
+                    nr_pages: e - s,
+                    backing,
+                };
+                n += 1;
+            }
+        }
+    }
+    sorted_ram(&mut ranges[..n])
+}
+
 /// Later Xen's `check_load_address`: `[start, end)` lies inside one RAM entry.
 fn check_load_address(e820: &Dom0E820, start: u64, end: u64) -> bool {
     e820.iter()
@@ -609,6 +891,11 @@ pub struct Dom0Config<'a> {
     /// The host's PCI configuration-space regions (the MCFG's), `[start, end)` in bytes: vPCI
     /// traps them for Xen's PVH dom0, so they are not identity-mapped.
     pub mmcfg: &'a [(u64, u64)],
+    /// `Some`: dom0 is direct-mapped ([`direct_mapped_ram`]) from these free frames of the
+    /// domain heap (`[start, end)` frame runs, sorted by address, as `DomHeap::free_ranges`
+    /// gives them). `None`: dom0's RAM is placed as Xen x86's `pvh_setup_e820` places it, backed
+    /// by whatever frames the heap hands out.
+    pub heap_free: Option<&'a [(u64, u64)]>,
 }
 
 /// Where one PT_LOAD segment goes: `p_filesz` bytes from the image at `p_offset`, then zeros up to
@@ -648,6 +935,11 @@ pub enum Dom0Backing {
     /// the BIOS data area, the EBDA's neighbourhood and whatever the firmware left there, in
     /// frames of its own.
     RamCopiedFromHost,
+    /// Frames from the domain heap taken exactly, each the frame with the guest frame's own
+    /// number (gfn == mfn), `p2m_ram_rw`: dom0's RAM above 1 MiB when it is direct-mapped (Xen
+    /// on Arm's `allocate_memory_11`, whose frames are ordinary `alloc_domheap_pages` ones:
+    /// dom0's own, in its `tot_pages`, given back by XENMEM_decrease_reservation like any).
+    Direct,
     /// The host's own frames at the same addresses (gfn == mfn), `p2m_mmio_direct` with the
     /// p2m's default access (read, write, execute): every page below 1 MiB that is not dom0's
     /// RAM nor mapped already (`pvh_populate_p2m`: `set_mmio_p2m_entry`), and the ACPI and ACPI
@@ -663,7 +955,9 @@ impl Dom0Backing {
     /// The p2m type Xen gives such frames.
     pub const fn p2m_type(self) -> P2mType {
         match self {
-            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost => P2mType::RamRw,
+            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost | Dom0Backing::Direct => {
+                P2mType::RamRw
+            }
             Dom0Backing::Identity | Dom0Backing::IdentityReserved => P2mType::MmioDirect,
         }
     }
@@ -677,9 +971,18 @@ impl Dom0Backing {
         }
     }
 
-    /// Whether the range maps the host's own frames (gfn == mfn).
+    /// Whether the range maps the host's own frames (gfn == mfn) as `p2m_mmio_direct`, owned by
+    /// no domain.
     pub const fn is_identity(self) -> bool {
         matches!(self, Dom0Backing::Identity | Dom0Backing::IdentityReserved)
+    }
+
+    /// Whether the range is dom0's RAM: frames of the domain heap that dom0 owns.
+    pub const fn is_ram(self) -> bool {
+        matches!(
+            self,
+            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost | Dom0Backing::Direct
+        )
     }
 }
 
@@ -876,6 +1179,12 @@ pub struct Dom0Plan<'a> {
     pub pages: Dom0Pages,
     /// dom0's memory map (what XENMEM_memory_map returns to it), its ACPI tables' range included.
     pub e820: Dom0E820,
+    /// dom0's RAM and what backs it, sorted by guest frame: `nr_pages` pages in all.
+    pub ram: Dom0RamRanges,
+    /// Whether dom0's RAM above 1 MiB is direct-mapped ([`Dom0Config::heap_free`]); the
+    /// [`Dom0Backing::Ram`] ranges of [`Dom0Plan::ram`] then are the kernel's frames that the
+    /// hypervisor held.
+    pub direct_mapped: bool,
     /// dom0's ACPI tables (`None` on a host without ACPI).
     pub acpi: Option<Dom0Acpi>,
     /// The kernel's Xen notes, entry and extent.
@@ -923,7 +1232,17 @@ pub fn plan_pvh_dom0<'a>(
 
     let pages = dom0_compute_nr_pages(cfg.avail_pages, cfg.max_vcpus, &cfg.dom0_mem)?;
     let host = sanitize_e820(host_e820)?;
-    let mut e820 = pvh_setup_e820(&host, pages.nr_pages)?;
+    let (ram, mut e820) = match cfg.heap_free {
+        Some(free) => {
+            let ram = direct_mapped_ram(&host, pages.nr_pages, free, (kernel.pstart, kernel.pend))?;
+            let e820 = direct_e820(&host, &ram)?;
+            (ram, e820)
+        }
+        None => {
+            let e820 = pvh_setup_e820(&host, pages.nr_pages)?;
+            (ram_from_e820(&e820)?, e820)
+        }
+    };
 
     // The segments: libelf copies each loadable one to its p_paddr.
     let mut segments = FixedList::<SegmentLoad, MAX_LOAD_SEGMENTS>::new();
@@ -1074,6 +1393,8 @@ pub fn plan_pvh_dom0<'a>(
     Ok(Dom0Plan {
         pages,
         e820,
+        ram,
+        direct_mapped: cfg.heap_free.is_some(),
         acpi,
         kernel,
         segments,
@@ -1215,8 +1536,11 @@ impl<'a> Dom0Plan<'a> {
     ///    host's RAM), the local APIC's range 0xfee00-0xfeeff, the pages of the IO-APICs (dom0
     ///    has an emulated one at each) and the PCI configuration space of the MCFG (vPCI traps
     ///    it); conventional RAM, unusable, ACPI-only pages and holes are not mapped this way;
-    /// 2. `pvh_populate_p2m`: each RAM entry of dom0's map from the domain heap; the part below
-    ///    1 MiB gets a copy of the host's memory there ([`Dom0Backing::RamCopiedFromHost`]);
+    /// 2. `pvh_populate_p2m`: dom0's RAM ([`Dom0Plan::ram`], the RAM entries of its map) from
+    ///    the domain heap; the part below 1 MiB gets a copy of the host's memory there
+    ///    ([`Dom0Backing::RamCopiedFromHost`]); above it, a direct-mapped dom0's RAM is the
+    ///    frames with the same numbers ([`Dom0Backing::Direct`], Xen on Arm's
+    ///    `allocate_memory_11`);
     /// 3. `pvh_populate_p2m`, "Identity map everything below 1MB that's not already mapped": the
     ///    pages below gfn 0x100 that are neither RAM nor mapped in step 1, gfn == mfn as
     ///    `p2m_mmio_direct` with the default access (holes such as the VGA window and the ROMs,
@@ -1239,26 +1563,7 @@ impl<'a> Dom0Plan<'a> {
     /// frames; Xen's `xen_in_range` check has nothing to exclude).
     pub fn p2m_ranges(&self) -> impl Iterator<Item = Dom0P2mRange> + '_ {
         let reserved = self.hwdom_reserved_ranges();
-        let ram = self
-            .p2m_e820
-            .iter()
-            .filter(|e| e.r#type == E820_RAM)
-            .flat_map(|e| {
-                let (gfn, end) = (e.addr / PAGE_SIZE, e.end() / PAGE_SIZE);
-                let split = end.min(LOW_PAGES).max(gfn);
-                [
-                    Dom0P2mRange {
-                        gfn,
-                        nr_pages: split - gfn,
-                        backing: Dom0Backing::RamCopiedFromHost,
-                    },
-                    Dom0P2mRange {
-                        gfn: split,
-                        nr_pages: end - split,
-                        backing: Dom0Backing::Ram,
-                    },
-                ]
-            });
+        let ram = self.ram.iter();
         let is_ram = |pfn: u64| {
             let addr = pfn * PAGE_SIZE;
             self.p2m_e820

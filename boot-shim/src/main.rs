@@ -60,8 +60,8 @@ mod hypervisor {
 
         // SAFETY: start32 checked the Multiboot2 magic, so EBX (passed here) is GRUB's boot
         // information; GRUB places it below 4 GiB, which the boot page tables identity-map, and
-        // nothing writes it while the hypervisor runs.
-        let info = match unsafe { BootInfo::load(mbi_paddr as usize) } {
+        // nothing writes it while the hypervisor runs (it is only copied below).
+        let grub_info = match unsafe { BootInfo::load(mbi_paddr as usize) } {
             Ok(info) => info,
             Err(e) => {
                 printk!("Bad Multiboot2 information at {mbi_paddr:#x}: {e}\n");
@@ -72,6 +72,27 @@ mod hypervisor {
             core::ptr::addr_of!(__image_start) as u64,
             core::ptr::addr_of!(__image_end) as u64,
         );
+        let info = match boot_info_copy(&grub_info) {
+            Some(bytes) => {
+                move_modules(bytes, image);
+                let bytes: &'static [u8] = bytes;
+                match BootInfo::parse(bytes) {
+                    Ok(info) => info,
+                    Err(e) => {
+                        printk!("Bad copy of the Multiboot2 information: {e}\n");
+                        exit_machine(QemuExitCode::Failure)
+                    }
+                }
+            }
+            None => {
+                let (start, end) = grub_info.extent();
+                printk!(
+                    "Multiboot information of {} bytes left where GRUB put it, modules too\n",
+                    end - start
+                );
+                grub_info
+            }
+        };
         let free = match write_boot_report(&mut Console, &info, image) {
             Ok(free) => free,
             Err(e) => {
@@ -113,6 +134,104 @@ mod hypervisor {
                 }
                 printk!("No domain to run yet: boot report complete, stopping.\n");
                 exit_machine(QemuExitCode::Success)
+            }
+        }
+    }
+
+    /// The most boot information copied into the image (GRUB's is a few KiB).
+    const BOOT_INFO_COPY_SIZE: usize = 64 << 10;
+
+    /// Where the boot information is copied: in the image's .bss, 8-byte aligned as Multiboot2
+    /// requires.
+    #[repr(C, align(8))]
+    struct BootInfoCopy([u8; BOOT_INFO_COPY_SIZE]);
+
+    static mut BOOT_INFO_COPY: BootInfoCopy = BootInfoCopy([0; BOOT_INFO_COPY_SIZE]);
+
+    /// Copies GRUB's boot information into the image, as Xen's boot/reloc.c copies it into its
+    /// own memory before anything is allocated: GRUB's copy, wherever GRUB put it, is then free
+    /// RAM (a direct-mapped dom0 may need it), and the module tags can be rewritten when the
+    /// modules move. `None` (nothing copied) if it does not fit.
+    fn boot_info_copy(grub: &BootInfo<'static>) -> Option<&'static mut [u8]> {
+        let (start, end) = grub.extent();
+        let len = (end - start) as usize;
+        if len > BOOT_INFO_COPY_SIZE {
+            return None;
+        }
+        // SAFETY: called once, from xen_rs_main before anything else touches BOOT_INFO_COPY, so
+        // this is the only reference to it, for the rest of the run. The source is GRUB's boot
+        // information, `len` readable bytes below 4 GiB (checked by BootInfo::load) outside the
+        // image, so the two do not overlap.
+        unsafe {
+            let copy: &'static mut BootInfoCopy = &mut *core::ptr::addr_of_mut!(BOOT_INFO_COPY);
+            let dst = &mut copy.0[..len];
+            core::ptr::copy_nonoverlapping(start as usize as *const u8, dst.as_mut_ptr(), len);
+            Some(dst)
+        }
+    }
+
+    /// Moves the boot modules to the top of the RAM below 4 GiB, as Xen's `__start_xen` moves
+    /// them (`boot_memory::relocate_modules`), so that the RAM above 1 MiB where PVH kernels
+    /// load (Linux at 16 MiB) is the heap's, for a direct-mapped dom0; rewrites their tags in
+    /// the boot information's copy `bytes`.
+    fn move_modules(bytes: &mut [u8], image: PhysRange) {
+        use boot_shim::boot_memory::relocate_modules;
+        use boot_shim::multiboot2::{memory_type, set_module_range};
+
+        const MAX_MODULES: usize = 64;
+        let mut modules = [PhysRange::default(); MAX_MODULES];
+        let mut ram = [PhysRange::default(); boot_shim::report::MAX_FREE_RANGES];
+        let (nmods, nram) = match BootInfo::parse(bytes) {
+            Ok(info) => {
+                let mut n = 0;
+                for (slot, m) in modules.iter_mut().zip(info.modules()) {
+                    *slot = PhysRange::new(m.start.into(), m.end.into());
+                    n += 1;
+                }
+                let mut r = 0;
+                let available = info
+                    .memory_map()
+                    .into_iter()
+                    .flatten()
+                    .filter(|e| e.region_type == memory_type::AVAILABLE);
+                for (slot, e) in ram.iter_mut().zip(available) {
+                    *slot = PhysRange::new(e.base, e.end());
+                    r += 1;
+                }
+                (n, r)
+            }
+            Err(_) => return,
+        };
+        let ram = &mut ram[..nram];
+        ram.sort_unstable_by_key(|r| r.start);
+        let modules = &mut modules[..nmods];
+        let moved = relocate_modules::<MAX_MODULES>(
+            ram.iter().copied(),
+            &[image],
+            modules,
+            4 << 30,
+            |j, from, to| {
+                // SAFETY: both ranges are below 4 GiB (the limit), which the boot page tables
+                // identity-map; `from` holds module `j` (where GRUB or an earlier move put it)
+                // and `to` is RAM of the memory map clear of the image (code, data, stacks, page
+                // tables and the boot information's copy) and of every other module, so nothing
+                // else lives there and nothing references either range yet (the modules are
+                // read only after this). `copy` is memmove: the two may overlap.
+                unsafe {
+                    core::ptr::copy(
+                        from.start as usize as *const u8,
+                        to.start as usize as *mut u8,
+                        from.len() as usize,
+                    )
+                };
+                printk!("Module {j} moved from {from} to {to}\n");
+            },
+        );
+        for (j, m) in modules.iter().enumerate() {
+            // The limit keeps every address below 4 GiB.
+            if moved[j] && !set_module_range(bytes, j, m.start as u32, m.end as u32) {
+                printk!("Module {j}: cannot record where it moved\n");
+                exit_machine(QemuExitCode::Failure)
             }
         }
     }

@@ -441,6 +441,34 @@ impl<'a> BootInfo<'a> {
     }
 }
 
+/// Rewrites the `[start, end)` of module `index` (in `module2` order) in boot information held in
+/// `bytes`, as Xen's `__start_xen` rewrites `mod[j].mod_start` when it moves a module. `false`,
+/// with nothing written, if `bytes` is not valid boot information, has no such module, or
+/// `end < start`.
+pub fn set_module_range(bytes: &mut [u8], index: usize, start: u32, end: u32) -> bool {
+    if end < start || BootInfo::parse(bytes).is_err() {
+        return false;
+    }
+    // `parse` checked the framing of every tag up to the end tag.
+    let mut offset = 8;
+    let mut seen = 0;
+    loop {
+        let tag_type = read_u32(bytes, offset);
+        if tag_type == tag::END {
+            return false;
+        }
+        if tag_type == tag::MODULE {
+            if seen == index {
+                bytes[offset + 8..offset + 12].copy_from_slice(&start.to_le_bytes());
+                bytes[offset + 12..offset + 16].copy_from_slice(&end.to_le_bytes());
+                return true;
+            }
+            seen += 1;
+        }
+        offset = align8(offset + read_u32(bytes, offset + 4) as usize);
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -525,6 +553,25 @@ pub(crate) mod tests {
         let sum = r.iter().fold(0u8, |a, &b| a.wrapping_add(b));
         r[8] = 0u8.wrapping_sub(sum);
         r
+    }
+
+    #[test]
+    fn a_module_range_can_be_rewritten_in_place() {
+        let mut info = Builder::new()
+            .cmdline("x")
+            .module(0x30_0000, 0x30_0017, "fixture a=b")
+            .module(0x30_1000, 0x30_2000, "")
+            .finish();
+        assert!(set_module_range(&mut info.0, 1, 0x3f00_0000, 0x3f00_1000));
+        assert!(!set_module_range(&mut info.0, 2, 0, 0), "no third module");
+        assert!(!set_module_range(&mut info.0, 0, 2, 1), "end before start");
+        let bi = BootInfo::parse(&info.0).unwrap();
+        let mods: Vec<_> = bi.modules().collect();
+        assert_eq!((mods[0].start, mods[0].end), (0x30_0000, 0x30_0017));
+        assert_eq!((mods[1].start, mods[1].end), (0x3f00_0000, 0x3f00_1000));
+        assert_eq!(mods[0].cmdline.as_str(), Some("fixture a=b"));
+        let mut junk = Aligned([0xff; 4096]);
+        assert!(!set_module_range(&mut junk.0, 0, 0, 0));
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! and the vCPU loop (Xen's `__start_xen` from `init_xenheap_pages` on). Everything after the
 //! choice of vendor is generic over it ([`Vendor`]: its vCPU type and p2m format).
 //!
-//! Memory: a slice of RAM below 4 GiB (which the boot page tables identity-map) becomes the xenheap
-//! (the hypervisor's own `alloc`); then the direct map covers all RAM and the rest is the domain
-//! heap.
+//! Memory: a slice of RAM below 4 GiB (which the boot page tables identity-map), from the top,
+//! becomes the xenheap (the hypervisor's own `alloc`); then the direct map covers all RAM and the
+//! rest is the domain heap.
 // Xen's names (`SHUTDOWN_poweroff`) are kept, also in patterns.
 #![allow(non_upper_case_globals)]
 
@@ -45,11 +45,14 @@ pub fn init_heaps<const N: usize>(mut free: FreeRanges<N>) -> Vec<(Mfn, Mfn)> {
     let low = |r: PhysRange| PhysRange::new(r.start, r.end.min(4 << 30));
     let total: u64 = free.iter().map(|r| low(r).len()).sum();
     let size = xenheap_size(total);
-    let Some(region) = free.iter().map(low).find(|r| r.len() >= size) else {
+    // From the top of the highest free range below 4 GiB that holds it, as Xen's boot allocator
+    // (page_alloc.c `alloc_boot_pages`) takes its pages from the end of the last region: the
+    // RAM above 1 MiB where PVH kernels load stays the domain heap's, for a direct-mapped dom0.
+    let Some(region) = free.iter().map(low).filter(|r| r.len() >= size).last() else {
         printk!("Not enough memory below 4 GiB for the xenheap ({size} bytes)\n");
         exit_machine(QemuExitCode::Failure)
     };
-    let xenheap = PhysRange::new(region.start, region.start + size);
+    let xenheap = PhysRange::new(region.end - size, region.end);
     // SAFETY: the range is free RAM from the boot memory map, below 4 GiB (identity-mapped), and
     // is reserved just below so the domain heap never gets it.
     unsafe { arch_x86::xenheap::init(xenheap.start, xenheap.len()) };
@@ -579,39 +582,8 @@ pub fn build_pvh_dom0<X: Vendor>(
         madt_header: host_madt.as_ref().map(|m| m.header),
         overrides: &host_overrides,
     });
-    let config = Dom0Config {
-        avail_pages: hv.heap.physinfo().free_pages,
-        max_vcpus: 1,
-        dom0_mem,
-        kernel,
-        cmdline: Some(cmdlines[0]),
-        modules: &rest,
-        acpi: host_acpi,
-        ioapics: &host_ioapics,
-        mmcfg: &mmcfg,
-    };
-    let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);
-    let plan = plan_pvh_dom0(&config, host_e820).map_err(|e| Dom0Error::Build(format!("{e}")))?;
-    print_xen_notes(&plan.kernel.notes);
-    if let Some(a) = &plan.acpi {
-        for t in a.skipped.iter() {
-            let sig = core::str::from_utf8(&t.signature).unwrap_or("????");
-            printk!("Skipping table {sig} in non-ACPI non-reserved region\n");
-        }
-        let (start, end) = a.range();
-        printk!(
-            "d0: ACPI: RSDP at {:#x}, XSDT at {:#x} (MADT and {} host tables), MADT at {:#x} \
-             ({} vCPUs, {} IO-APICs, {} overrides), E820_ACPI [{start:#x}, {end:#x})\n",
-            a.rsdp_paddr,
-            a.xsdt_paddr,
-            a.xsdt_tables.len(),
-            a.madt_paddr,
-            config.max_vcpus,
-            host_ioapics.len(),
-            host_overrides.len()
-        );
-    }
-
+    // The domain first (Xen's create_dom0 before dom0_construct_pvh): what it takes from the
+    // heap is gone before dom0's size and frames are chosen from what is free.
     let dom0 = DomainConfig {
         flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
         max_vcpus: 1,
@@ -624,7 +596,6 @@ pub fn build_pvh_dom0<X: Vendor>(
     let d = hv
         .create_domain(Some(0), dom0)
         .map_err(|e| fail("creating domain 0", e))?;
-    d.mem.set_max_pages(plan.pages.max_pages);
     // vioapic.c vioapic_init / vioapic_reset for the hardware domain: one vIOAPIC per host
     // IO-APIC, with the MADT's address, ID and GSI base (`mp_ioapics[i]`, `io_apic_gsi_base`)
     // and the pin count the IO-APIC itself reports (`nr_ioapic_entries[i]`).
@@ -651,8 +622,60 @@ pub fn build_pvh_dom0<X: Vendor>(
             );
         }
     }
+    // The heap's free frames, read with its free count: dom0's direct-mapped RAM is chosen
+    // from them and taken before anything else allocates (populate_dom0 below).
+    let free: Vec<(u64, u64)> = hv
+        .heap
+        .free_ranges()
+        .iter()
+        .map(|&(s, e)| (s.0, e.0))
+        .collect();
+    let config = Dom0Config {
+        avail_pages: hv.heap.physinfo().free_pages,
+        max_vcpus: 1,
+        dom0_mem,
+        kernel,
+        cmdline: Some(cmdlines[0]),
+        modules: &rest,
+        acpi: host_acpi,
+        ioapics: &host_ioapics,
+        mmcfg: &mmcfg,
+        heap_free: Some(&free),
+    };
+    let host_e820 = info.memory_map().into_iter().flatten().map(E820Entry::from);
+    let plan = plan_pvh_dom0(&config, host_e820).map_err(|e| Dom0Error::Build(format!("{e}")))?;
+    print_xen_notes(&plan.kernel.notes);
+    if let Some(a) = &plan.acpi {
+        for t in a.skipped.iter() {
+            let sig = core::str::from_utf8(&t.signature).unwrap_or("????");
+            printk!("Skipping table {sig} in non-ACPI non-reserved region\n");
+        }
+        let (start, end) = a.range();
+        printk!(
+            "d0: ACPI: RSDP at {:#x}, XSDT at {:#x} (MADT and {} host tables), MADT at {:#x} \
+             ({} vCPUs, {} IO-APICs, {} overrides), E820_ACPI [{start:#x}, {end:#x})\n",
+            a.rsdp_paddr,
+            a.xsdt_paddr,
+            a.xsdt_tables.len(),
+            a.madt_paddr,
+            config.max_vcpus,
+            host_ioapics.len(),
+            host_overrides.len()
+        );
+    }
+
+    d.mem.set_max_pages(plan.pages.max_pages);
+    let frames = allocate_dom0_ram(hv, &d, &plan)?;
+    print_dom0_ram(&plan);
+    let mut frames = frames.iter().peekable();
     for range in plan.p2m_ranges() {
-        populate_dom0_range(hv, &d, range)?;
+        populate_dom0_range(hv, &d, range, &mut frames)?;
+    }
+    if let Some(b) = frames.next() {
+        return Err(Dom0Error::Build(format!(
+            "dom0's RAM at gfn {:#x} is outside its p2m plan",
+            b.gfn
+        )));
     }
     let zeros = [0u8; PAGE as usize];
     for write in plan.writes().iter() {
@@ -703,16 +726,106 @@ pub fn build_pvh_dom0<X: Vendor>(
     Ok((d, vcpu))
 }
 
+/// One block of dom0's RAM: 2^order frames from `mfn` for the guest frames from `gfn`.
+#[derive(Clone, Copy)]
+struct Dom0Block {
+    gfn: u64,
+    mfn: Mfn,
+    order: u32,
+}
+
+/// Takes dom0's RAM from the heap, all of it before its p2m is built (whose tables come from the
+/// heap too, and must not take the frames the plan chose): a direct-mapped range's own frames
+/// (`alloc_domheap_exact`, gfn == mfn, in the largest aligned blocks up to 2 MiB), other
+/// ranges' from wherever the heap has them (`alloc_domheap_pages`, 2 MiB blocks where the guest
+/// frames are aligned). Every frame is dom0's as any allocation is (its `tot_pages`, owner and
+/// reference), so dom0 gives them back with XENMEM_decrease_reservation and the free and claimed
+/// totals (`xl info`'s free_memory) mean what they always do. Returns the blocks by guest frame.
+fn allocate_dom0_ram<Fmt: P2mFormat>(
+    hv: &Hv<Fmt>,
+    d: &Domain<Fmt>,
+    plan: &boot_shim::dom0_build::Dom0Plan<'_>,
+) -> Result<Vec<Dom0Block>, Dom0Error> {
+    use alloc::format;
+    use boot_shim::dom0_build::Dom0Backing;
+
+    let mut blocks = Vec::new();
+    for range in plan.ram.iter() {
+        let end = range.gfn + range.nr_pages;
+        let mut gfn = range.gfn;
+        while gfn < end {
+            let order = if gfn.is_multiple_of(512) && end - gfn >= 512 {
+                9
+            } else {
+                0
+            };
+            let mfn = match range.backing {
+                Dom0Backing::Direct => hv
+                    .heap
+                    .alloc_domheap_exact(&d.mem, Mfn(gfn), order)
+                    .map(|()| Mfn(gfn)),
+                _ => hv
+                    .heap
+                    .alloc_domheap_pages(&d.mem, order, &Default::default()),
+            }
+            .map_err(|e| {
+                Dom0Error::Build(format!(
+                    "populating dom0 at gfn {gfn:#x} ({:?}): {e:?}",
+                    range.backing
+                ))
+            })?;
+            blocks.push(Dom0Block { gfn, mfn, order });
+            gfn += 1 << order;
+        }
+    }
+    Ok(blocks)
+}
+
+/// What backs dom0's RAM, range by range, as Xen on Arm's `allocate_memory_11` lists its banks
+/// ("Allocating 1:1 mappings totalling %ldMB for dom0:", then one line per bank).
+fn print_dom0_ram(plan: &boot_shim::dom0_build::Dom0Plan<'_>) {
+    use boot_shim::dom0_build::Dom0Backing;
+
+    if plan.direct_mapped {
+        let direct: u64 = plan
+            .ram
+            .iter()
+            .filter(|r| r.backing == Dom0Backing::Direct)
+            .map(|r| r.nr_pages)
+            .sum();
+        printk!(
+            "Allocating 1:1 mappings totalling {}MB for dom0:\n",
+            direct >> (20 - 12)
+        );
+    }
+    for r in plan.ram.iter() {
+        let (start, end) = (r.gfn * PAGE, (r.gfn + r.nr_pages) * PAGE);
+        let what = match r.backing {
+            Dom0Backing::Direct => "direct-mapped",
+            Dom0Backing::RamCopiedFromHost => {
+                "holding a copy of the host's, not direct-mapped (below 1 MiB)"
+            }
+            _ if plan.direct_mapped => {
+                "not direct-mapped: the kernel loads there and the hypervisor holds those frames"
+            }
+            _ => "from the heap",
+        };
+        printk!("d0: RAM [{start:#x}, {end:#x}) {what}\n");
+    }
+}
+
 /// Backs one range of dom0's p2m as the plan says (`arch_iommu_hwdom_init`, `pvh_populate_p2m`,
-/// `pvh_setup_acpi`): RAM from the domain heap in 2 MiB pieces where aligned, filled with the
-/// host's memory at the same addresses below 1 MiB; identity ranges as `p2m_mmio_direct` entries
-/// to the host's own frames with the plan's access, in the largest aligned pieces, as Xen's
-/// `modify_identity_mmio` does (the other two map page by page: the same translations, which
-/// xen-mm may hold in superpages where Xen holds 4 KiB entries).
-fn populate_dom0_range<Fmt: P2mFormat>(
+/// `pvh_setup_acpi`): RAM with the blocks [`allocate_dom0_ram`] took (`frames`, consumed in
+/// guest-frame order), filled with the host's memory at the same addresses below 1 MiB;
+/// identity ranges as `p2m_mmio_direct` entries to the host's own frames with the plan's access,
+/// in the largest aligned pieces, as Xen's `modify_identity_mmio` does (the other two map page
+/// by page: the same translations, which xen-mm may hold in superpages where Xen holds 4 KiB
+/// entries).
+fn populate_dom0_range<'b, Fmt: P2mFormat>(
     hv: &Hv<Fmt>,
     d: &Domain<Fmt>,
     range: boot_shim::dom0_build::Dom0P2mRange,
+    frames: &mut core::iter::Peekable<impl Iterator<Item = &'b Dom0Block>>,
 ) -> Result<(), Dom0Error> {
     use alloc::format;
     use boot_shim::dom0_build::Dom0Backing;
@@ -721,47 +834,36 @@ fn populate_dom0_range<Fmt: P2mFormat>(
         Dom0Error::Build(format!("{what} at gfn {gfn:#x}: {e:?}"))
     };
     let end = range.gfn + range.nr_pages;
-    let mut gfn = range.gfn;
-    while gfn < end {
-        match range.backing {
-            Dom0Backing::Ram | Dom0Backing::RamCopiedFromHost => {
-                let order = if gfn.is_multiple_of(512) && end - gfn >= 512 {
-                    9
-                } else {
-                    0
-                };
-                let mfn = hv
-                    .heap
-                    .alloc_domheap_pages(&d.mem, order, &Default::default())
-                    .map_err(|e| fail("populating dom0", gfn, e))?;
-                let mut p2m = d.p2m.locked();
-                d.pod
-                    .physmap_add_page(
-                        &mut p2m,
-                        &hv.heap,
-                        Gfn(gfn),
-                        mfn,
-                        order,
-                        range.backing.p2m_type(),
-                    )
-                    .map_err(|e| fail("mapping dom0's memory", gfn, e))?;
-                gfn += 1 << order;
-            }
-            Dom0Backing::Identity | Dom0Backing::IdentityReserved => {
-                let align = gfn.trailing_zeros().min(xen_mm::p2m::PAGE_ORDER_1G);
-                let order = align.min((end - gfn).ilog2());
-                d.p2m
-                    .set_entry(
-                        &hv.heap,
-                        Gfn(gfn),
-                        Some(Mfn(gfn)),
-                        order,
-                        range.backing.p2m_type(),
-                        range.backing.p2m_access(),
-                    )
-                    .map_err(|e| fail("identity-mapping for dom0", gfn, e))?;
-                gfn += 1 << order;
-            }
+    if range.backing.is_ram() {
+        while let Some(b) = frames.next_if(|b| range.gfn <= b.gfn && b.gfn < end) {
+            let mut p2m = d.p2m.locked();
+            d.pod
+                .physmap_add_page(
+                    &mut p2m,
+                    &hv.heap,
+                    Gfn(b.gfn),
+                    b.mfn,
+                    b.order,
+                    range.backing.p2m_type(),
+                )
+                .map_err(|e| fail("mapping dom0's memory", b.gfn, e))?;
+        }
+    } else {
+        let mut gfn = range.gfn;
+        while gfn < end {
+            let align = gfn.trailing_zeros().min(xen_mm::p2m::PAGE_ORDER_1G);
+            let order = align.min((end - gfn).ilog2());
+            d.p2m
+                .set_entry(
+                    &hv.heap,
+                    Gfn(gfn),
+                    Some(Mfn(gfn)),
+                    order,
+                    range.backing.p2m_type(),
+                    range.backing.p2m_access(),
+                )
+                .map_err(|e| fail("identity-mapping for dom0", gfn, e))?;
+            gfn += 1 << order;
         }
     }
     if range.backing == Dom0Backing::RamCopiedFromHost {

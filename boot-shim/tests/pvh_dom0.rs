@@ -809,6 +809,7 @@ fn config<'a>(
         acpi: None,
         ioapics: &[IOAPIC0],
         mmcfg: &[],
+        heap_free: None,
     }
 }
 
@@ -1537,6 +1538,234 @@ fn dom0_acpi_tables_never_overwrite_the_kernel() {
     );
 }
 
+// ---------------------------------------------------------------------------------------------
+// A direct-mapped dom0 (Xen on Arm's allocate_memory_11; x86's pvh_setup_e820 and
+// pvh_populate_p2m for what stays as Xen's PVH builder does it).
+
+/// The free frames `[lo, hi)` minus the runs `held` (first frame, length): what the heap gives
+/// the planner.
+fn free_runs(lo: u64, hi: u64, held: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut free = vec![true; (hi - lo) as usize];
+    for &(s, n) in held {
+        for f in s.max(lo)..(s + n).min(hi) {
+            free[(f - lo) as usize] = false;
+        }
+    }
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for (i, &f) in free.iter().enumerate() {
+        let frame = lo + i as u64;
+        match runs.last_mut() {
+            Some((_, end)) if f && *end == frame => *end += 1,
+            _ if f => runs.push((frame, frame + 1)),
+            _ => {}
+        }
+    }
+    runs
+}
+
+/// The e820 ranges of type `ty`, as `[start, end)` byte ranges.
+fn ranges_of(e820: &Dom0E820, ty: u32) -> Vec<(u64, u64)> {
+    e820.iter()
+        .filter(|x| x.r#type == ty)
+        .map(|x| (x.addr, x.end()))
+        .collect()
+}
+
+/// dom0's RAM ranges merged whatever backs them, `[start, end)` in bytes.
+fn ram_bytes(plan: &Dom0Plan<'_>) -> Vec<(u64, u64)> {
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for r in plan.ram.iter() {
+        let (s, e) = (r.gfn * 4096, (r.gfn + r.nr_pages) * 4096);
+        match out.last_mut() {
+            Some((_, end)) if *end == s => *end = e,
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// QEMU with 1 GiB as xen-rs leaves it before building dom0 (the console of a Debian boot):
+/// the image at [2 MiB, 0x358000), the modules moved to the top of RAM and the xenheap below
+/// them, the decompressed kernel's buffer at 768 MiB. dom0 (512 MiB) gets the RAM below 1 MiB
+/// copied as Xen's PVH builder does, and above it the frames with its own numbers, lowest
+/// first, the kernel's at 16 MiB among them; its map says RAM exactly there, unusable for the
+/// rest of the host's RAM (the image's hole included), and its modules and metadata land in
+/// that RAM.
+#[test]
+fn a_direct_mapped_dom0_gets_its_ram_where_the_heap_has_free_frames() {
+    let map = vec![
+        e(0, 0x9fc00, E820_RAM),
+        e(0x9fc00, 0x400, E820_RESERVED),
+        e(0xf0000, 0x10000, E820_RESERVED),
+        e(MIB, 0x3ffe_0000 - MIB, E820_RAM),
+        e(0x3ffe_0000, 0x2_0000, E820_RESERVED),
+        e(0xfffc_0000, 0x4_0000, E820_RESERVED),
+    ];
+    let free = free_runs(
+        0x100,
+        0x3ffe0,
+        &[(0x200, 0x158), (0x30000, 0x4000), (0x3a000, 0x5fe0)],
+    );
+    let kernel = kernel64();
+    let initrd = vec![0x55u8; 3 * MIB as usize];
+    let modules = [Dom0Module {
+        image: &initrd,
+        cmdline: Some(b""),
+    }];
+    let mut cfg = config(&kernel, &modules, b"console=hvc0");
+    cfg.heap_free = Some(&free);
+    let plan = plan_pvh_dom0(&cfg, map.clone()).unwrap();
+    assert!(plan.direct_mapped);
+    let nr = plan.pages.nr_pages;
+    assert_eq!(nr, 512 * 256);
+    let want_ram = [
+        (0, 0x9f, Dom0Backing::RamCopiedFromHost),
+        (0x100, 0x200, Dom0Backing::Direct),
+        // 0x9f low pages and 0x100 pages below the image: the rest from 0x358 up.
+        (0x358, 0x358 + nr - 0x9f - 0x100, Dom0Backing::Direct),
+    ];
+    let got: Vec<_> = plan
+        .ram
+        .iter()
+        .map(|r| (r.gfn, r.gfn + r.nr_pages, r.backing))
+        .collect();
+    assert_eq!(got, want_ram);
+    let ram_end = (0x358 + nr - 0x9f - 0x100) * 4096;
+    assert_eq!(
+        ranges_of(&plan.e820, E820_RAM),
+        [(0, 0x9f000), (MIB, 2 * MIB), (0x358000, ram_end)]
+    );
+    assert_eq!(
+        ranges_of(&plan.e820, E820_UNUSABLE),
+        [(2 * MIB, 0x358000), (ram_end, 0x3ffe_0000)]
+    );
+    // Non-RAM entries are the host's.
+    for x in map.iter().filter(|x| x.r#type != E820_RAM) {
+        assert!(plan.e820.iter().any(|y| y == *x), "{x:?}");
+    }
+    // The kernel, the module and the metadata lie in direct-mapped RAM.
+    let direct = |s: u64, e: u64| {
+        plan.ram.iter().any(|r| {
+            r.backing == Dom0Backing::Direct
+                && r.gfn * 4096 <= s
+                && e <= (r.gfn + r.nr_pages) * 4096
+        })
+    };
+    assert!(direct(plan.kernel.pstart, plan.kernel.pend));
+    assert!(direct(plan.metadata.0, plan.metadata.1));
+    let m = plan.modules.get(0).unwrap();
+    assert!(direct(m.paddr, m.paddr + m.size));
+    // The p2m maps that RAM and nothing else as RAM.
+    let p2m_ram: Vec<_> = plan
+        .p2m_ranges()
+        .filter(|r| r.backing.is_ram())
+        .map(|r| (r.gfn, r.gfn + r.nr_pages, r.backing))
+        .collect();
+    assert_eq!(p2m_ram, want_ram);
+}
+
+/// The kernel's frames that the hypervisor holds (here its image, as a kernel linked at 2 MiB
+/// would find it) cannot be direct-mapped: they are RAM from elsewhere in the heap, and only
+/// they; the map still says RAM there, since dom0's RAM is there.
+#[test]
+fn kernel_frames_the_hypervisor_holds_are_ram_from_elsewhere() {
+    let mut spec = kernel_spec(true);
+    spec.segs = vec![Seg::load(2 * MIB, 0x3000, 0x20_0000)];
+    spec.notes = linux_notes(2 * MIB as u32);
+    let kernel = build(&spec);
+    let free = free_runs(0x100, 0x10_0000, &[(0x200, 0x158)]);
+    let mut cfg = config(&kernel, &[], b"");
+    cfg.heap_free = Some(&free);
+    cfg.dom0_mem = mem("64M");
+    let plan = plan_pvh_dom0(&cfg, qemu_map()).unwrap();
+    let got: Vec<_> = plan
+        .ram
+        .iter()
+        .map(|r| (r.gfn, r.gfn + r.nr_pages, r.backing))
+        .collect();
+    let rest = 0x400 + (64 * 256 - 0x9f - 0x100 - 0x200);
+    assert_eq!(
+        got,
+        [
+            (0, 0x9f, Dom0Backing::RamCopiedFromHost),
+            (0x100, 0x200, Dom0Backing::Direct),
+            (0x200, 0x358, Dom0Backing::Ram),
+            (0x358, rest, Dom0Backing::Direct),
+        ]
+    );
+    assert_eq!(
+        ranges_of(&plan.e820, E820_RAM),
+        [(0, 0x9f000), (MIB, rest * 4096)]
+    );
+}
+
+/// What cannot be direct-mapped is an error, never a silent change of layout: a kernel outside
+/// the host's RAM (check_load_address), a dom0_mem too small for the RAM below 1 MiB and the
+/// kernel, and too few free frames (Xen on Arm's allocate_memory_11 panics "Failed to allocate
+/// requested dom0 memory. %ldMB unallocated").
+#[test]
+fn direct_mapping_failures_are_clear_errors() {
+    let kernel = kernel64();
+    let mut cfg = config(&kernel, &[], b"");
+    let free = free_runs(0x100, 0x10_0000, &[]);
+    cfg.heap_free = Some(&free);
+    // RAM only below 15 MiB and above 20 MiB: the kernel at 16 MiB is in a hole.
+    let holed = vec![
+        e(0, 0x9fc00, E820_RAM),
+        e(MIB, 14 * MIB, E820_RAM),
+        e(20 * MIB, 1 << 30, E820_RAM),
+    ];
+    assert!(matches!(
+        plan_pvh_dom0(&cfg, holed),
+        Err(Dom0BuildError::KernelNotInRam { .. })
+    ));
+    // 160 pages: the 0x9f below 1 MiB and the kernel's 5 do not fit.
+    cfg.dom0_mem = mem("640K");
+    let too_small = plan_pvh_dom0(&cfg, qemu_map()).unwrap_err();
+    assert_eq!(
+        too_small,
+        Dom0BuildError::Dom0MemTooSmallForKernel {
+            nr_pages: 160,
+            needed: 0x9f + 5,
+        }
+    );
+    // The heap says only 100 MiB above 1 MiB is free.
+    cfg.dom0_mem = mem("512M");
+    let free = free_runs(0x100, 0x100 + 100 * 256, &[]);
+    cfg.heap_free = Some(&free);
+    let short = plan_pvh_dom0(&cfg, qemu_map()).unwrap_err();
+    assert_eq!(
+        short.to_string(),
+        format!(
+            "Failed to allocate requested dom0 memory. {}MB unallocated",
+            (512 * 256 - 0x9f - 100 * 256) >> 8
+        )
+    );
+}
+
+/// Without the heap's free frames the plan is Xen x86's: pvh_setup_e820's RAM in address
+/// order, from any heap frames.
+#[test]
+fn without_free_frames_dom0_is_placed_as_xen_x86_places_it() {
+    let kernel = kernel64();
+    let cfg = config(&kernel, &[], b"");
+    let plan = plan_pvh_dom0(&cfg, qemu_map()).unwrap();
+    assert!(!plan.direct_mapped);
+    let nr = plan.pages.nr_pages;
+    let got: Vec<_> = plan
+        .ram
+        .iter()
+        .map(|r| (r.gfn, r.gfn + r.nr_pages, r.backing))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, 0x9f, Dom0Backing::RamCopiedFromHost),
+            (0x100, 0x100 + nr - 0x9f, Dom0Backing::Ram),
+        ]
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -1581,6 +1810,7 @@ proptest! {
     fn p2m_plan_maps_low_memory_once_and_identity_apart_from_ram(
         extra in proptest::collection::vec((0u64..0x3c00, 1u64..0x400, 1u32..6), 0..12),
         with_acpi in any::<bool>(),
+        held in proptest::option::of(proptest::collection::vec((0x100u64..0x8000, 1u64..0x800), 0..6)),
     ) {
         // Random entries below 15 MiB (in KiB), then RAM for the kernel at 16 MiB.
         let mut host: Vec<_> = extra
@@ -1600,6 +1830,9 @@ proptest! {
         if with_acpi {
             cfg.acpi = Some(qemu_acpi(&tables));
         }
+        // Direct-mapped (with some frames held by the hypervisor) or not.
+        let free = held.as_ref().map(|held| free_runs(0x100, 0x10_0000, held));
+        cfg.heap_free = free.as_deref();
         let plan = plan_pvh_dom0(&cfg, host.clone()).unwrap();
         prop_assert_eq!(plan.acpi.is_some(), with_acpi);
         let ranges: Vec<_> = plan.p2m_ranges().collect();
@@ -1615,7 +1848,7 @@ proptest! {
             let end = r.gfn + r.nr_pages;
             match r.backing {
                 Dom0Backing::RamCopiedFromHost => prop_assert!(end <= 0x100),
-                Dom0Backing::Ram => prop_assert!(r.gfn >= 0x100),
+                Dom0Backing::Ram | Dom0Backing::Direct => prop_assert!(r.gfn >= 0x100),
                 Dom0Backing::Identity | Dom0Backing::IdentityReserved => {}
             }
             for gfn in r.gfn..end.min(0x100) {
@@ -1647,6 +1880,97 @@ proptest! {
                 }
                 let host_ram = host.iter().any(|x| x.r#type == E820_RAM && x.addr <= s && x.end() >= t);
                 prop_assert!(!host_ram, "gfn {:#x}", gfn);
+            }
+        }
+    }
+
+    /// A direct-mapped dom0 on any host map, any free frames and any kernel position: its RAM
+    /// is nr_pages pages; below 1 MiB the host's RAM copied in address order; above it every
+    /// direct-mapped frame is a free frame of host RAM, and the only other RAM is the kernel's
+    /// frames the hypervisor holds; the kernel lies in its RAM; the free frames left out all lie
+    /// above the direct-mapped ones (lowest first) but for those in the kernel's way; and its map
+    /// lists RAM exactly where its RAM is, every other whole page of host RAM as unusable, and
+    /// the host's other entries as they are.
+    #[test]
+    fn a_direct_mapped_dom0_has_ram_exactly_where_its_frames_are(
+        extra in proptest::collection::vec((0u64..0x8000, 1u64..0x2000, 1u32..6), 0..10),
+        held in proptest::collection::vec((0x100u64..0x20000, 1u64..0x1000), 0..8),
+        kernel_mib in 1u64..48,
+        size_mib in 60u64..400,
+    ) {
+        let mut host: Vec<_> = extra
+            .iter()
+            .map(|&(kib, len, t)| e(kib << 10, len << 10, t))
+            .collect();
+        host.push(e(0, 0x9fc00, E820_RAM));
+        host.push(e(MIB, 511 * MIB, E820_RAM));
+        let mut spec = kernel_spec(true);
+        spec.segs = vec![Seg::load(kernel_mib * MIB, 0x3000, 0x5000)];
+        spec.notes = linux_notes((kernel_mib * MIB) as u32);
+        let kernel = build(&spec);
+        let free = free_runs(0x100, 0x20000, &held);
+        let mut cfg = config(&kernel, &[], b"");
+        cfg.heap_free = Some(&free);
+        cfg.dom0_mem = mem(&format!("{size_mib}M"));
+        let plan = match plan_pvh_dom0(&cfg, host.clone()) {
+            Ok(plan) => plan,
+            // The random entries may take the kernel's RAM or too much of the rest.
+            Err(Dom0BuildError::KernelNotInRam { .. } | Dom0BuildError::DirectMapShort { .. }) => {
+                return Ok(());
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+        };
+        let host = sanitize_e820(host).unwrap();
+        let host_ram = |f: u64| {
+            host.iter().any(|x| x.r#type == E820_RAM && x.addr <= f * 4096 && (f + 1) * 4096 <= x.end())
+        };
+        let is_free = |f: u64| free.iter().any(|&(s, e)| s <= f && f < e);
+        let (ks, ke) = (plan.kernel.pstart / 4096, plan.kernel.pend.div_ceil(4096));
+        let mut total = 0;
+        let mut last_end = 0;
+        let mut direct_top = 0;
+        for r in plan.ram.iter() {
+            prop_assert!(r.gfn >= last_end, "sorted, disjoint");
+            last_end = r.gfn + r.nr_pages;
+            total += r.nr_pages;
+            for f in r.gfn..r.gfn + r.nr_pages {
+                prop_assert!(host_ram(f), "frame {:#x} is not host RAM", f);
+                match r.backing {
+                    Dom0Backing::RamCopiedFromHost => prop_assert!(f < 0x100),
+                    Dom0Backing::Direct => {
+                        prop_assert!(f >= 0x100 && is_free(f), "frame {:#x}", f);
+                        if f < ks || f >= ke {
+                            direct_top = direct_top.max(f);
+                        }
+                    }
+                    Dom0Backing::Ram => prop_assert!(ks <= f && f < ke && !is_free(f)),
+                    _ => prop_assert!(false, "{:?}", r),
+                }
+            }
+        }
+        prop_assert_eq!(total, plan.pages.nr_pages);
+        let in_ram = |f: u64| plan.ram.iter().any(|r| r.gfn <= f && f < r.gfn + r.nr_pages);
+        for f in ks.max(0x100)..ke {
+            prop_assert!(in_ram(f), "kernel frame {:#x}", f);
+        }
+        for &(s, e) in &free {
+            for f in s..e {
+                if host_ram(f) && !in_ram(f) {
+                    prop_assert!(f > direct_top, "free frame {:#x} skipped", f);
+                }
+            }
+        }
+        // The map: RAM entries are the RAM, merged.
+        prop_assert_eq!(ranges_of(&plan.e820, E820_RAM), ram_bytes(&plan));
+        for x in host.iter() {
+            if x.r#type != E820_RAM {
+                prop_assert!(plan.e820.iter().any(|y| y == x), "{:?}", x);
+                continue;
+            }
+            for f in x.addr.div_ceil(4096)..x.end() / 4096 {
+                let (s, t) = (f * 4096, f * 4096 + 4096);
+                let ty = plan.e820.iter().find(|y| y.addr <= s && t <= y.end()).map(|y| y.r#type);
+                prop_assert_eq!(ty, Some(if in_ram(f) { E820_RAM } else { E820_UNUSABLE }));
             }
         }
     }

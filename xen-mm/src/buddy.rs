@@ -417,6 +417,113 @@ impl BuddyHeap {
         })
     }
 
+    /// The free block holding frame index `i`, as (head index, order), if the frame is free.
+    /// Free blocks are naturally aligned, so the head is the frame's mfn rounded down to the
+    /// block's order: the first order at which that frame heads a free block of that order.
+    fn free_block_of(&self, i: usize) -> Option<(usize, u32)> {
+        if self.frames.get(i)?.state != FrameState::Free {
+            return None;
+        }
+        let mfn = self.base + i as u64;
+        (0..=MAX_ORDER).find_map(|o| {
+            let head = mfn & !((1u64 << o) - 1);
+            let h = self.index(Mfn(head))?;
+            let f = &self.frames[h];
+            (f.state == FrameState::Free && u32::from(f.head_order) == o).then_some((h, o))
+        })
+    }
+
+    /// Puts the free frames `[a, b)` (indices, all `Free`, off every list, inside one node and
+    /// one zone) back on the free lists as the largest naturally aligned blocks, lowest first.
+    /// Used on what is left of a free block after frames were carved out of it, so no piece has
+    /// a free buddy of its own order: two such buddies would have been one larger piece.
+    fn push_free_run(&mut self, mut a: usize, b: usize) {
+        while a < b {
+            let mfn = self.base + a as u64;
+            let mut order = mfn.trailing_zeros().min(MAX_ORDER);
+            while (1usize << order) > b - a {
+                order -= 1;
+            }
+            self.push(a, order);
+            a += 1 << order;
+        }
+    }
+
+    /// Takes exactly the 2^order frames at `mfn` (naturally aligned, all free, on one node), marks
+    /// them in use for `owner` with one reference, and reports whether they must be scrubbed.
+    ///
+    /// After Xen's page_alloc.c: `reserve_heap_page` finds the free buddy holding a frame and
+    /// `reserve_offlined_page` takes it off its list and gives the rest of it back as the
+    /// largest aligned chunks; `acquire_staticmem_pages` (behind `acquire_domstatic_pages`) takes
+    /// a given run of frames for a domain once every one of them is free. The block may span
+    /// several free blocks (each is carved the same way). Nothing changes on an error.
+    pub fn alloc_exact(
+        &mut self,
+        mfn: Mfn,
+        order: u32,
+        owner: Option<DomId>,
+    ) -> Result<Block, ExactError> {
+        if order > MAX_ORDER || !mfn.0.is_multiple_of(1 << order) {
+            return Err(ExactError::BadBlock);
+        }
+        let start = self.index(mfn).ok_or(ExactError::NotFree)?;
+        let end = start + (1usize << order);
+        if end > self.frames.len() {
+            return Err(ExactError::NotFree);
+        }
+        let frames = &self.frames[start..end];
+        if frames.iter().any(|f| f.state != FrameState::Free) {
+            return Err(ExactError::NotFree);
+        }
+        let node = frames[0].node;
+        if frames.iter().any(|f| f.node != node) {
+            return Err(ExactError::SpansNodes);
+        }
+        let mut pos = start;
+        while pos < end {
+            let (head, head_order) = self
+                .free_block_of(pos)
+                .expect("a free frame lies in a free block");
+            let head_end = head + (1usize << head_order);
+            self.unlink(head);
+            self.push_free_run(head, start.max(head));
+            self.push_free_run(end.min(head_end), head_end);
+            pos = head_end;
+        }
+        let mut dirty = false;
+        for f in &mut self.frames[start..end] {
+            dirty |= f.need_scrub;
+            f.need_scrub = false;
+            f.state = FrameState::InUse;
+            f.owner = owner;
+            f.count = 1;
+            f.orphan = false;
+        }
+        Ok(Block {
+            mfn,
+            order,
+            node,
+            dirty,
+        })
+    }
+
+    /// The free frames as maximal runs `[start, end)`, by address (what a boot-time planner may
+    /// ask for exactly with [`alloc_exact`](Self::alloc_exact)).
+    pub fn free_ranges(&self) -> Vec<(Mfn, Mfn)> {
+        let mut out: Vec<(Mfn, Mfn)> = Vec::new();
+        for (i, f) in self.frames.iter().enumerate() {
+            if f.state != FrameState::Free {
+                continue;
+            }
+            let mfn = Mfn(self.base + i as u64);
+            match out.last_mut() {
+                Some((_, end)) if *end == mfn => *end = mfn + 1,
+                _ => out.push((mfn, mfn + 1)),
+            }
+        }
+        out
+    }
+
     /// Why a free was refused.
     fn check_freeable(&self, mfn: Mfn, order: u32) -> Result<usize, FreeError> {
         if order > MAX_ORDER || !mfn.0.is_multiple_of(1 << order) {
@@ -689,6 +796,17 @@ impl BuddyHeap {
         }
         Ok(())
     }
+}
+
+/// Why [`BuddyHeap::alloc_exact`] refused a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExactError {
+    /// Misaligned for its order, or an order above [`MAX_ORDER`].
+    BadBlock,
+    /// Some frame of it is not free RAM of this heap.
+    NotFree,
+    /// Its frames lie on more than one node (no block ever does).
+    SpansNodes,
 }
 
 /// Why a block could not be freed.

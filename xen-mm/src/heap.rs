@@ -46,7 +46,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::buddy::{
-    AllocRequest, Block, BuddyHeap, DomId, InitError, NodeId, MAX_NUMNODES, MAX_ORDER,
+    AllocRequest, Block, BuddyHeap, DomId, ExactError, InitError, NodeId, MAX_NUMNODES, MAX_ORDER,
 };
 use crate::errno::Errno;
 use crate::frame::{FrameAccess, Mfn};
@@ -137,36 +137,61 @@ impl HeapState {
         if order > MAX_ORDER {
             return Err(Errno::EINVAL);
         }
-        let nr = 1u64 << order;
-        let mask = self.admissible_nodes(owner, nr);
+        let mask = self.admissible_nodes(owner, 1u64 << order);
         if mask == 0 {
             return Err(Errno::ENOMEM);
         }
         let mut request = *request;
-        let claim = owner.map_or(Claim::default(), |d| self.claims[d as usize]);
         if request.node.is_none() {
             // Place a node claim's owner on its node first.
-            request.node = claim.node;
+            request.node = owner.and_then(|d| self.claims[d as usize].node);
         }
         let block = self
             .buddy
             .alloc_on(order, &request, owner, mask)
             .ok_or(Errno::ENOMEM)?;
-        if let Some(d) = owner {
-            // Frames count against the claim if they are on its node (any node for a host-wide
-            // claim); with no claim, `claim.pages` is 0 and nothing changes.
-            if claim.node.is_none_or(|c| c == block.node) {
-                let used = claim.pages.min(nr);
-                self.claims[d as usize].pages -= used;
-                self.outstanding_claims -= used;
-                if let Some(node) = claim.node {
-                    self.node_claims[node.0 as usize] -= used;
-                }
-                if self.claims[d as usize].pages == 0 {
-                    self.claims[d as usize].node = None;
-                }
+        self.consume_claim(owner, &block);
+        Ok(block)
+    }
+
+    /// Frames taken for `owner` count against its claim if they are on its node (any node for a
+    /// host-wide claim); with no claim, `claim.pages` is 0 and nothing changes.
+    fn consume_claim(&mut self, owner: Option<DomId>, block: &Block) {
+        let Some(d) = owner else { return };
+        let claim = self.claims[d as usize];
+        if claim.node.is_none_or(|c| c == block.node) {
+            let used = claim.pages.min(1u64 << block.order);
+            self.claims[d as usize].pages -= used;
+            self.outstanding_claims -= used;
+            if let Some(node) = claim.node {
+                self.node_claims[node.0 as usize] -= used;
+            }
+            if self.claims[d as usize].pages == 0 {
+                self.claims[d as usize].node = None;
             }
         }
+    }
+
+    /// Takes exactly the 2^order frames at `mfn` for `owner` ([`BuddyHeap::alloc_exact`]), under
+    /// the same admission rule and claim accounting as [`HeapState::alloc`]: the frames' node
+    /// must be one the owner may allocate from without eating into others' claims.
+    fn alloc_exact(&mut self, owner: Option<DomId>, mfn: Mfn, order: u32) -> Result<Block, Errno> {
+        if order > MAX_ORDER {
+            return Err(Errno::EINVAL);
+        }
+        // acquire_domstatic_pages: -ENOENT when the frames cannot be acquired.
+        let node = self.buddy.node_of(mfn).ok_or(Errno::ENOENT)?;
+        if self.admissible_nodes(owner, 1u64 << order) & (1 << node.0) == 0 {
+            return Err(Errno::ENOMEM);
+        }
+        let block = self
+            .buddy
+            .alloc_exact(mfn, order, owner)
+            .map_err(|e| match e {
+                ExactError::BadBlock | ExactError::SpansNodes => Errno::EINVAL,
+                ExactError::NotFree => Errno::ENOENT,
+            })?;
+        self.consume_claim(owner, &block);
         Ok(block)
     }
 
@@ -391,6 +416,47 @@ impl<F: FrameAccess> DomHeap<F> {
         pages.tot_pages += nr;
         pages.blocks.insert(block.mfn.0, order);
         Ok(block.mfn)
+    }
+
+    /// Allocates exactly the 2^order frames at `mfn` (naturally aligned) for `d`, accounted as
+    /// [`alloc_domheap_pages`](Self::alloc_domheap_pages) accounts its frames: zeroed, owned by
+    /// `d` with the allocation's reference, in its `tot_pages` and page list, consuming its claim,
+    /// so that `d` gives them back with [`free_domheap_pages`](Self::free_domheap_pages) like any
+    /// other (XENMEM_decrease_reservation) and the free and claimed totals keep their meaning.
+    /// Used to build a direct-mapped (gfn == mfn) dom0, as Xen on Arm's `allocate_memory_11`
+    /// does with ordinary allocations, here for frames the caller chose: Xen's
+    /// `acquire_domstatic_pages` (take given frames, then `assign_pages`), over the heap's free
+    /// frames carved out of their buddies as `reserve_heap_page` does.
+    ///
+    /// Lock order: `d`'s page_alloc lock, then the heap lock, as for every allocation.
+    ///
+    /// Errors: those of `alloc_domheap_pages` (`EINVAL` dying or order above 18, `EPERM`,
+    /// `E2BIG`, `ENOMEM` when other domains' claims forbid the frames' node); `EINVAL` for a
+    /// misaligned block or one spanning two nodes; `ENOENT` (Xen's `acquire_domstatic_pages`)
+    /// when some frame is not free RAM of the heap. Nothing changes on an error.
+    pub fn alloc_domheap_exact(&self, d: &DomainMemory, mfn: Mfn, order: u32) -> Result<(), Errno> {
+        let mut pages = d.pages.lock();
+        if pages.dying || order > MAX_ORDER {
+            return Err(Errno::EINVAL);
+        }
+        let nr = 1u64 << order;
+        if pages.tot_pages > pages.max_pages {
+            return Err(Errno::EPERM);
+        }
+        if nr > pages.max_pages - pages.tot_pages {
+            return Err(Errno::E2BIG);
+        }
+        let block = self.heap.lock().alloc_exact(Some(d.domid), mfn, order)?;
+        self.scrub(&block);
+        pages.tot_pages += nr;
+        pages.blocks.insert(block.mfn.0, order);
+        Ok(())
+    }
+
+    /// The heap's free frames as maximal runs `[start, end)` by address, read under the heap
+    /// lock (a snapshot: the boot-time dom0 planner picks its direct-mapped frames from it).
+    pub fn free_ranges(&self) -> Vec<(Mfn, Mfn)> {
+        self.heap.lock().buddy.free_ranges()
     }
 
     /// Returns 2^order of `d`'s frames starting at `mfn` to the heap (Xen's `free_domheap_pages`).

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use xen_mm::buddy::{
-    bits_to_zone, zone_of, AllocRequest, BuddyHeap, FrameState, FreeError, NodeId, MAX_ORDER,
+    bits_to_zone, zone_of, AllocRequest, BuddyHeap, ExactError, FrameState, FreeError, NodeId,
+    MAX_ORDER,
 };
 use xen_mm::frame::Mfn;
 
@@ -430,4 +431,223 @@ fn frees_must_lie_inside_the_heap_up_to_its_last_frame() {
     }
     assert_eq!(heap.total_avail(), avail);
     heap.check_invariants().unwrap();
+}
+
+// --- alloc_exact (page_alloc.c reserve_heap_page / reserve_offlined_page, acquire_staticmem_pages)
+
+#[test]
+fn an_exact_block_is_carved_out_of_its_buddy_and_the_rest_stays_free_in_the_largest_blocks() {
+    // reserve_offlined_page: the buddy holding the frames leaves its list and what is left of it
+    // goes back as the largest aligned chunks. One 1 GiB block, [1 GiB, 2 GiB).
+    let mut heap = one_node(&[(1 << 18, 2 << 18)]);
+    let before = heap.free_blocks();
+    let total = heap.total_avail();
+    let at = Mfn((1 << 18) + 5 * 512);
+    let b = heap.alloc_exact(at, 9, Some(3)).unwrap();
+    assert_eq!((b.mfn, b.order, b.node), (at, 9, NodeId(0)));
+    assert!(b.dirty, "boot memory may hold anything");
+    heap.check_invariants().unwrap();
+    assert_eq!(heap.total_avail(), total - 512);
+    for m in at.0..at.0 + 512 {
+        assert_eq!(heap.state(Mfn(m)), FrameState::InUse);
+        assert_eq!(heap.owner(Mfn(m)), Some(3));
+        assert_eq!(heap.refcount(Mfn(m)), 1);
+    }
+    // Below the block, [0, 5 * 512) frames from 1 GiB: 4 * 512 (order 11), then 512 (order 9);
+    // above it, up to the half (order 17): order 10 at 6 * 512, then 11, 12, ..., 16.
+    let blocks = heap.free_blocks();
+    assert!(blocks.contains(&(Mfn(1 << 18), 11)));
+    assert!(blocks.contains(&(Mfn((1 << 18) + 4 * 512), 9)));
+    assert!(blocks.contains(&(Mfn((1 << 18) + 6 * 512), 10)));
+    assert!(blocks.contains(&(Mfn((1 << 18) + (1 << 17)), 17)));
+    // Freed, it merges back into the one 1 GiB block.
+    heap.free(at, 9, true).unwrap();
+    heap.check_invariants().unwrap();
+    assert_eq!(heap.free_blocks(), before);
+}
+
+#[test]
+fn an_exact_block_may_span_several_free_blocks() {
+    // Free buddies always merge, so a wholly free aligned block lies in one free block unless
+    // zones split it: near frame 0, where zone z holds [2^(z-1), 2^z) (page_to_zone). Frames
+    // 0..16 are four free blocks (0-1, 2-3, 4-7, 8-15); all of them are carved for [0, 16).
+    let mut heap = one_node(&[(0, 32)]);
+    assert_eq!(
+        heap.free_blocks(),
+        [
+            (Mfn(0), 1),
+            (Mfn(2), 1),
+            (Mfn(4), 2),
+            (Mfn(8), 3),
+            (Mfn(16), 4)
+        ]
+    );
+    let b = heap.alloc_exact(Mfn(0), 4, Some(1)).unwrap();
+    assert_eq!(b.order, 4);
+    heap.check_invariants().unwrap();
+    assert_eq!(heap.free_blocks(), [(Mfn(16), 4)]);
+    heap.free(Mfn(0), 4, true).unwrap();
+    heap.check_invariants().unwrap();
+    // Part of one and part of another: [4, 8) is one block, [2, 4) another; [0, 2) is left.
+    let c = heap.alloc_exact(Mfn(4), 2, Some(1)).unwrap();
+    let d = heap.alloc_exact(Mfn(2), 1, Some(1)).unwrap();
+    assert_eq!((c.mfn, d.mfn), (Mfn(4), Mfn(2)));
+    assert_eq!(heap.free_blocks(), [(Mfn(0), 1), (Mfn(8), 3), (Mfn(16), 4)]);
+    heap.check_invariants().unwrap();
+}
+
+#[test]
+fn exact_requests_that_cannot_be_met_change_nothing() {
+    let node_of = |m: Mfn| NodeId(u8::from(m.0 >= 0x1100));
+    let mut heap = BuddyHeap::new(&[(Mfn(0x1000), Mfn(0x1200))], 2, node_of).unwrap();
+    let before = heap.free_blocks();
+    // Misaligned for its order, or too large.
+    assert_eq!(
+        heap.alloc_exact(Mfn(0x1001), 1, None),
+        Err(ExactError::BadBlock)
+    );
+    assert_eq!(
+        heap.alloc_exact(Mfn(0), MAX_ORDER + 1, None),
+        Err(ExactError::BadBlock)
+    );
+    // Outside the heap, or running past it.
+    assert_eq!(
+        heap.alloc_exact(Mfn(0x800), 0, None),
+        Err(ExactError::NotFree)
+    );
+    assert_eq!(
+        heap.alloc_exact(Mfn(0x1000), 10, None),
+        Err(ExactError::NotFree)
+    );
+    // Across the node boundary at 0x1100.
+    assert_eq!(
+        heap.alloc_exact(Mfn(0x1000), 9, None),
+        Err(ExactError::SpansNodes)
+    );
+    assert_eq!(heap.free_blocks(), before);
+    // Taken once, not twice; a frame inside a held block is not free either.
+    heap.alloc_exact(Mfn(0x1100), 4, Some(1)).unwrap();
+    assert_eq!(
+        heap.alloc_exact(Mfn(0x1100), 4, Some(2)),
+        Err(ExactError::NotFree)
+    );
+    assert_eq!(
+        heap.alloc_exact(Mfn(0x1108), 0, Some(2)),
+        Err(ExactError::NotFree)
+    );
+    heap.check_invariants().unwrap();
+}
+
+#[test]
+fn free_ranges_are_the_maximal_runs_of_free_frames() {
+    let mut heap = one_node(&[(0x100, 0x200), (0x300, 0x400)]);
+    assert_eq!(
+        heap.free_ranges(),
+        [(Mfn(0x100), Mfn(0x200)), (Mfn(0x300), Mfn(0x400))]
+    );
+    heap.alloc_exact(Mfn(0x180), 4, None).unwrap();
+    heap.alloc_exact(Mfn(0x3f0), 4, None).unwrap();
+    assert_eq!(
+        heap.free_ranges(),
+        [
+            (Mfn(0x100), Mfn(0x180)),
+            (Mfn(0x190), Mfn(0x200)),
+            (Mfn(0x300), Mfn(0x3f0))
+        ]
+    );
+}
+
+#[derive(Debug, Clone)]
+enum ExactOp {
+    Alloc { order: u32 },
+    Exact { frame: u64, order: u32 },
+    Free { pick: usize },
+}
+
+fn exact_op() -> impl Strategy<Value = ExactOp> {
+    prop_oneof![
+        2 => (0u32..=6).prop_map(|order| ExactOp::Alloc { order }),
+        3 => (0u64..0x1200, 0u32..=10).prop_map(|(frame, order)| ExactOp::Exact { frame, order }),
+        2 => any::<usize>().prop_map(|pick| ExactOp::Free { pick }),
+    ]
+}
+
+proptest! {
+    /// alloc_exact against a frame-by-frame model, mixed with ordinary allocations and frees:
+    /// an exact request succeeds exactly when it is aligned and every frame is free and on one
+    /// node; the heap's invariants hold after every step (no free buddies left unmerged), its
+    /// free runs are the model's, and once everything is freed the free blocks are the ones the
+    /// heap started with.
+    #[test]
+    fn exact_model_based(ops in proptest::collection::vec(exact_op(), 1..120)) {
+        // Two nodes, unaligned heap ends and an unaligned node boundary.
+        // From frame 3, so that zones split the free blocks near frame 0.
+        let (lo, hi) = (0x3u64, 0x1150u64);
+        let node_of = |m: Mfn| NodeId(u8::from(m.0 >= 0x7a0));
+        let mut heap = BuddyHeap::new(&[(Mfn(lo), Mfn(hi))], 2, node_of).unwrap();
+        let start = heap.free_blocks();
+        let mut free: Vec<bool> = (0..0x1200).map(|m| (lo..hi).contains(&m)).collect();
+        let mut held: BTreeMap<u64, u32> = BTreeMap::new();
+        for op in ops {
+            match op {
+                ExactOp::Alloc { order } => {
+                    if let Some(b) = heap.alloc(order, &AllocRequest::default(), Some(1)) {
+                        for m in b.mfn.0..b.mfn.0 + (1 << order) {
+                            prop_assert!(free[m as usize]);
+                            free[m as usize] = false;
+                        }
+                        held.insert(b.mfn.0, order);
+                    }
+                }
+                ExactOp::Exact { frame, order } => {
+                    let mfn = frame & !((1 << order) - 1);
+                    let range = mfn..mfn + (1 << order);
+                    let all_free = range.clone().all(|m| free.get(m as usize) == Some(&true));
+                    let one_node = range.clone().all(|m| node_of(Mfn(m)) == node_of(Mfn(mfn)));
+                    let got = heap.alloc_exact(Mfn(mfn), order, Some(2));
+                    match (all_free, one_node) {
+                        (false, _) => prop_assert_eq!(got, Err(ExactError::NotFree)),
+                        (true, false) => prop_assert_eq!(got, Err(ExactError::SpansNodes)),
+                        (true, true) => {
+                            let b = got.unwrap();
+                            prop_assert_eq!(b.mfn, Mfn(mfn));
+                            for m in range {
+                                free[m as usize] = false;
+                                prop_assert_eq!(heap.owner(Mfn(m)), Some(2));
+                            }
+                            held.insert(mfn, order);
+                        }
+                    }
+                }
+                ExactOp::Free { pick } => {
+                    if !held.is_empty() {
+                        let (&mfn, &order) = held.iter().nth(pick % held.len()).unwrap();
+                        heap.free(Mfn(mfn), order, true).unwrap();
+                        held.remove(&mfn);
+                        for m in mfn..mfn + (1 << order) {
+                            free[m as usize] = true;
+                        }
+                    }
+                }
+            }
+            heap.check_invariants().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut runs: Vec<(Mfn, Mfn)> = Vec::new();
+            for (m, &f) in free.iter().enumerate() {
+                let m = Mfn(m as u64);
+                if !f {
+                    continue;
+                }
+                match runs.last_mut() {
+                    Some((_, end)) if *end == m => *end = m + 1,
+                    _ => runs.push((m, m + 1)),
+                }
+            }
+            prop_assert_eq!(heap.free_ranges(), runs);
+        }
+        for (&mfn, &order) in &held {
+            heap.free(Mfn(mfn), order, true).unwrap();
+        }
+        heap.check_invariants().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(heap.free_blocks(), start);
+    }
 }

@@ -717,3 +717,102 @@ fn the_heap_reaches_frames_as_its_frame_access_does() {
     FrameAccess::zero_frame(&h, m);
     assert!(h.frames().frame_is_zero(m));
 }
+
+// --- alloc_domheap_exact (page_alloc.c acquire_domstatic_pages + assign_pages) -------------------
+
+#[test]
+fn exact_frames_are_accounted_as_any_allocation_and_given_back_the_same_way() {
+    // The frames of a direct-mapped dom0: owned by it with the allocation's reference, in its
+    // tot_pages and page list, zeroed; a decrease_reservation of one frame of them
+    // (free_domheap_pages) gives exactly that frame back to the heap.
+    let h = heap(4096);
+    let d = h.new_domain(0, 4096).unwrap();
+    let free = h.physinfo().free_pages;
+    let at = Mfn(BASE + 3 * 512);
+    h.frames().write_u64(at + 7, 0, 0xdead_beef);
+    h.alloc_domheap_exact(&d, at, 9).unwrap();
+    assert_eq!(d.tot_pages(), 512);
+    assert_eq!(d.blocks(), [(at, 9)]);
+    assert_eq!(h.physinfo().free_pages, free - 512);
+    assert_eq!(
+        h.frames().read_u64(at + 7, 0),
+        0,
+        "scrubbed before dom0 gets it"
+    );
+    h.with_buddy(|b| {
+        assert_eq!(b.owner(at + 100), Some(0));
+        assert_eq!(b.refcount(at + 100), 1);
+    });
+    h.check_invariants().unwrap();
+    h.free_domheap_pages(&d, at + 100, 0).unwrap();
+    assert_eq!(d.tot_pages(), 511);
+    assert_eq!(h.physinfo().free_pages, free - 511);
+    h.with_buddy(|b| assert_eq!(b.owner(at + 100), None));
+    h.check_invariants().unwrap();
+    // ... and the freed frame can be taken exactly again.
+    h.alloc_domheap_exact(&d, at + 100, 0).unwrap();
+    assert_eq!(d.tot_pages(), 512);
+    d.set_max_pages(512);
+    h.domain_kill(&d);
+    assert!(h.relinquish_memory(&d, u64::MAX).unwrap());
+    assert_eq!(h.physinfo().free_pages, free);
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn exact_frames_follow_the_allocation_rules_and_a_refusal_changes_nothing() {
+    let h = heap(4096);
+    let d = h.new_domain(1, 1024).unwrap();
+    let other = h.new_domain(2, 4096).unwrap();
+    let at = Mfn(BASE);
+    // Misaligned, too large, outside the heap, already taken: nothing changes.
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.alloc_domheap_exact(&d, at + 1, 1)
+    });
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.alloc_domheap_exact(&d, at, 19)
+    });
+    fails_unchanged(&h, &[&d], Errno::ENOENT, || {
+        h.alloc_domheap_exact(&d, Mfn(BASE + 4096), 0)
+    });
+    h.alloc_domheap_exact(&other, at, 4).unwrap();
+    fails_unchanged(&h, &[&d, &other], Errno::ENOENT, || {
+        h.alloc_domheap_exact(&d, at + 8, 0)
+    });
+    // max_pages as assign_pages checks it.
+    fails_unchanged(&h, &[&d], Errno::E2BIG, || {
+        h.alloc_domheap_exact(&d, Mfn(BASE + 2048), 11)
+    });
+    // Another domain's claim: what is left unclaimed cannot be taken, even exactly.
+    let free = h.physinfo().free_pages;
+    h.claim_pages(&other, 16 + free - 8, None).unwrap();
+    fails_unchanged(&h, &[&d, &other], Errno::ENOMEM, || {
+        h.alloc_domheap_exact(&d, Mfn(BASE + 1024), 4)
+    });
+    h.alloc_domheap_exact(&d, Mfn(BASE + 1024), 3).unwrap();
+    // The claiming domain's exact frames consume its claim.
+    let claim = h.outstanding_pages(&other);
+    h.alloc_domheap_exact(&other, Mfn(BASE + 2048), 9).unwrap();
+    assert_eq!(h.outstanding_pages(&other), claim - 512);
+    // A dying domain gets nothing.
+    h.domain_kill(&d);
+    fails_unchanged(&h, &[&d], Errno::EINVAL, || {
+        h.alloc_domheap_exact(&d, Mfn(BASE + 3072), 0)
+    });
+    h.check_invariants().unwrap();
+}
+
+#[test]
+fn free_ranges_list_what_is_free() {
+    let h = heap(1024);
+    let d = h.new_domain(1, 1024).unwrap();
+    assert_eq!(h.free_ranges(), [(Mfn(BASE), Mfn(BASE + 1024))]);
+    h.alloc_domheap_exact(&d, Mfn(BASE + 256), 8).unwrap();
+    assert_eq!(
+        h.free_ranges(),
+        [
+            (Mfn(BASE), Mfn(BASE + 256)),
+            (Mfn(BASE + 512), Mfn(BASE + 1024))
+        ]
+    );
+}

@@ -1,5 +1,5 @@
-//! Model-based tests of the domain heap: random sequences of create / claim / allocate / free /
-//! set-max / kill / relinquish against a plain reference model of Xen's accounting rules
+//! Model-based tests of the domain heap: random sequences of create / claim / allocate (anywhere,
+//! or exactly given frames) / free / set-max / kill / relinquish against a plain reference model of Xen's accounting rules
 //! (xen/common/page_alloc.c `domain_set_outstanding_pages`, `alloc_heap_pages`, `assign_pages`;
 //! xen/common/domain.c `domain_kill`), and a long soak of 10,000 domain lifetimes that must leave the
 //! heap exactly as it started.
@@ -89,13 +89,39 @@ impl Model {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Create { max: u64 },
-    Claim { d: usize, pages: u64 },
-    Alloc { d: usize, order: u32 },
-    Free { d: usize, pick: usize, order: u32 },
-    SetMax { d: usize, max: u64 },
-    Kill { d: usize },
-    Relinquish { d: usize, budget: u64 },
+    Create {
+        max: u64,
+    },
+    Claim {
+        d: usize,
+        pages: u64,
+    },
+    Alloc {
+        d: usize,
+        order: u32,
+    },
+    /// alloc_domheap_exact of the aligned block holding `frame` (BASE-relative).
+    AllocExact {
+        d: usize,
+        frame: u64,
+        order: u32,
+    },
+    Free {
+        d: usize,
+        pick: usize,
+        order: u32,
+    },
+    SetMax {
+        d: usize,
+        max: u64,
+    },
+    Kill {
+        d: usize,
+    },
+    Relinquish {
+        d: usize,
+        budget: u64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -104,6 +130,8 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (any::<usize>(), 0u64..600).prop_map(|(d, pages)| Op::Claim { d, pages }),
         6 => (any::<usize>(), prop_oneof![4 => Just(0u32), 1 => 1u32..6])
             .prop_map(|(d, order)| Op::Alloc { d, order }),
+        3 => (any::<usize>(), 0u64..1040, prop_oneof![3 => Just(0u32), 1 => 1u32..6])
+            .prop_map(|(d, frame, order)| Op::AllocExact { d, frame, order }),
         3 => (any::<usize>(), any::<usize>(), 0u32..3)
             .prop_map(|(d, pick, order)| Op::Free { d, pick, order }),
         1 => (any::<usize>(), 0u64..600).prop_map(|(d, max)| Op::SetMax { d, max }),
@@ -197,6 +225,31 @@ proptest! {
                         (Ok(()), Err(Errno::ENOMEM)) if order > 0 => {}
                         (Err(want), Err(got)) if want == got => {}
                         (want, got) => prop_assert!(false, "alloc order {} for d{}: model {:?}, heap {:?}", order, id, want, got),
+                    }
+                }
+                Op::AllocExact { d, frame, order } => {
+                    // acquire_domstatic_pages + assign_pages: the allocation rules, then the
+                    // frames must all be free RAM of the heap (-ENOENT), here: inside it and held
+                    // by no domain.
+                    let Some(id) = pick(&real, d) else { continue };
+                    let mfn = (BASE + frame) & !((1u64 << order) - 1);
+                    let held_by_someone = |f: u64| {
+                        m.domains.values().any(|md| {
+                            md.held.iter().any(|(&s, &o)| s <= f && f < s + (1 << o))
+                        })
+                    };
+                    let all_free = (mfn..mfn + (1 << order))
+                        .all(|f| (BASE..BASE + m.total).contains(&f) && !held_by_someone(f));
+                    let want = m
+                        .alloc_check(id, order)
+                        .and(if all_free { Ok(()) } else { Err(Errno::ENOENT) });
+                    let got = h.alloc_domheap_exact(&real[&id], Mfn(mfn), order);
+                    prop_assert_eq!(got, want, "exact order {} at {:#x} for d{}", order, mfn, id);
+                    if want.is_ok() {
+                        let md = m.domains.get_mut(&id).unwrap();
+                        md.tot += 1 << order;
+                        md.claim -= md.claim.min(1 << order);
+                        md.held = real[&id].blocks().into_iter().map(|(m, o)| (m.0, o)).collect();
                     }
                 }
                 Op::Free { d, pick: p, order } => {
@@ -293,7 +346,13 @@ fn ten_thousand_domain_lifetimes_leave_the_heap_as_it_started() {
             }
             3..=5 => {
                 let order = [0, 0, 0, 1, 4, 9][rng.below(6) as usize];
-                let _ = h.alloc_domheap_pages(d, order, &AllocRequest::default());
+                if rng.below(4) == 0 {
+                    // A block at a chosen place (a direct-mapped domain's), when it is free.
+                    let at = (BASE + rng.below(16384)) & !((1 << order) - 1);
+                    let _ = h.alloc_domheap_exact(d, Mfn(at), order);
+                } else {
+                    let _ = h.alloc_domheap_pages(d, order, &AllocRequest::default());
+                }
             }
             6 => {
                 let blocks = d.blocks();

@@ -539,6 +539,12 @@ fn check_debian_bzimage(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), S
     if linux.iter().filter(|l| l.contains("ACPI: APIC 0x")).count() != 1 {
         return Err("Linux listed more than dom0's own MADT".into());
     }
+    let stolen = acpi
+        .split_once("E820_ACPI ")
+        .and_then(|(_, rest)| parse_half_open(rest))
+        .map(|(s, e, _)| (s, e))
+        .ok_or(format!("no E820_ACPI range in {acpi:?}"))?;
+    check_direct_mapped_e820(&lines, &linux, stolen)?;
     // The trailer's size, as the line gives it, is the decompressed ELF's.
     let size = lines
         .iter()
@@ -547,6 +553,109 @@ fn check_debian_bzimage(_: &Case, _: Cpu, outcome: &QemuOutcome) -> Result<(), S
         .ok_or("no decompressed size")?;
     if size < 16 << 20 {
         return Err(format!("a {size}-byte kernel is too small for Debian's"));
+    }
+    Ok(())
+}
+
+/// `[start, end)` from text like `[0x100000, 0x200000)` (xen-rs's `d0: RAM` lines).
+fn parse_half_open(text: &str) -> Option<(u64, u64, &str)> {
+    let rest = text.strip_prefix("[0x")?;
+    let (start, rest) = rest.split_once(", 0x")?;
+    let (end, rest) = rest.split_once(')')?;
+    Some((
+        u64::from_str_radix(start, 16).ok()?,
+        u64::from_str_radix(end, 16).ok()?,
+        rest.trim(),
+    ))
+}
+
+/// Linux's `BIOS-e820: [mem 0x...-0x...] <type>` lines as `[start, end)` and the type.
+fn linux_e820(linux: &[&str]) -> Result<Vec<(u64, u64, String)>, String> {
+    linux
+        .iter()
+        .filter_map(|l| {
+            l.split_once("BIOS-e820: [mem 0x")
+                .map(|(_, rest)| (l, rest))
+        })
+        .map(|(l, rest)| {
+            let parse = || -> Option<(u64, u64, String)> {
+                let (start, rest) = rest.split_once("-0x")?;
+                let (last, kind) = rest.split_once("] ")?;
+                Some((
+                    u64::from_str_radix(start, 16).ok()?,
+                    u64::from_str_radix(last, 16).ok()? + 1,
+                    kind.trim().to_string(),
+                ))
+            };
+            parse().ok_or_else(|| format!("cannot read Linux's e820 line {l:?}"))
+        })
+        .collect()
+}
+
+/// A direct-mapped dom0 (Xen on Arm's allocate_memory_11): xen-rs says which RAM ranges it mapped
+/// gfn == mfn (`d0: RAM [a, b) direct-mapped`) and which it gave dom0 otherwise (below 1 MiB, a
+/// copy of the host's, as Xen's PVH builder does); the usable RAM Linux reads from its e820 must
+/// be exactly those ranges, less dom0's own ACPI tables `acpi` (`[start, end)`, stolen from the
+/// end of a direct-mapped range and listed as ACPI data), and nothing else may be usable.
+fn check_direct_mapped_e820(xen: &[&str], linux: &[&str], acpi: (u64, u64)) -> Result<(), String> {
+    if !xen
+        .iter()
+        .any(|l| l.starts_with("Allocating 1:1 mappings totalling "))
+    {
+        return Err("xen-rs did not say it direct-mapped dom0's RAM".into());
+    }
+    let mut expected: Vec<(u64, u64)> = Vec::new();
+    let mut direct: Vec<(u64, u64)> = Vec::new();
+    for l in xen {
+        let Some(rest) = l.strip_prefix("d0: RAM ") else {
+            continue;
+        };
+        let (start, end, what) =
+            parse_half_open(rest).ok_or_else(|| format!("cannot read {l:?}"))?;
+        if what == "direct-mapped" {
+            direct.push((start, end));
+        } else if !(what.starts_with("holding a copy of the host's") && end <= 1 << 20) {
+            return Err(format!(
+                "dom0's RAM above 1 MiB must all be direct-mapped: {l:?}"
+            ));
+        }
+        match expected.last_mut() {
+            Some((_, e)) if *e == start => *e = end,
+            _ => expected.push((start, end)),
+        }
+    }
+    if direct.is_empty() {
+        return Err("no `d0: RAM [..) direct-mapped` line".into());
+    }
+    if !direct.iter().any(|&(s, e)| s <= acpi.0 && acpi.1 <= e) {
+        return Err(format!(
+            "dom0's ACPI tables at [{:#x}, {:#x}) are not in its direct-mapped RAM",
+            acpi.0, acpi.1
+        ));
+    }
+    // Less the ACPI tables' range.
+    let expected: Vec<(u64, u64)> = expected
+        .into_iter()
+        .flat_map(|(s, e)| [(s, e.min(acpi.0)), (s.max(acpi.1), e)])
+        .filter(|(s, e)| s < e)
+        .collect();
+    let usable: Vec<(u64, u64)> = linux_e820(linux)?
+        .into_iter()
+        .filter(|(_, _, kind)| kind == "usable")
+        .map(|(s, e, _)| (s, e))
+        .collect();
+    if usable != expected {
+        let show = |v: &[(u64, u64)]| {
+            v.iter()
+                .map(|(s, e)| format!("[{s:#x}, {e:#x})"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        return Err(format!(
+            "Linux's usable RAM {} is not what xen-rs mapped for it {}",
+            show(&usable),
+            show(&expected)
+        ));
     }
     Ok(())
 }
@@ -1034,10 +1143,10 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    /// A recorded run of Debian's 6.1.0-57 vmlinuz (QEMU, 1 GiB, dom0_mem=512M), cut: Linux reads
-    /// the BIOS area, dom0's own ACPI tables (its RSDP, XSDT and MADT at the end of its RAM, the
-    /// host's FADT, DSDT and FACS through them) and stops at the I/O APIC, which xen-rs does not
-    /// emulate yet.
+    /// A recorded run of Debian's 6.1.0-57 vmlinuz (QEMU, 1 GiB, dom0_mem=512M), cut: xen-rs
+    /// direct-maps dom0's RAM above 1 MiB around its image (at 2 MiB), Linux reads its e820 (RAM
+    /// exactly there), dom0's own ACPI tables (its RSDP, XSDT and MADT at the end of its RAM, the
+    /// host's FADT, DSDT and FACS through them); the end is an older run's.
     const DEBIAN_RUN: &str = "\
 (XEN) d0: bzImage v2.15, xz payload of 8122340 bytes at 0x52cc
 (XEN) d0: kernel decompressed to 65906612 bytes (32768 KiB of scratch, freed)
@@ -1048,17 +1157,26 @@ mod tests {
 (XEN) d0: ELF: note: LOADER = \"generic\"
 (XEN) d0: ELF: note: FEATURES = \"!writable_page_tables|pae_pgdir_above_4gb\"
 (XEN) d0: ELF: note: PHYS32_ENTRY = 0x1000850
-(XEN) d0: ACPI: RSDP at 0x20060f2e, XSDT at 0x20060f52 (MADT and 1 host tables), MADT at 0x20060f86 (1 vCPUs, 1 IO-APICs, 5 overrides), E820_ACPI [0x20060f2e, 0x20061000)
-(XEN) d0: PVH kernel at [0x1000000, 0x4a00000), entry 0x1000850, 131072 pages (512 MiB), start_info at 0x4a00020
+(XEN) d0: ACPI: RSDP at 0x201cef2e, XSDT at 0x201cef52 (MADT and 1 host tables), MADT at 0x201cef86 (1 vCPUs, 1 IO-APICs, 5 overrides), E820_ACPI [0x201cef2e, 0x201cf000)
+(XEN) Allocating 1:1 mappings totalling 511MB for dom0:
+(XEN) d0: RAM [0x0, 0x9f000) holding a copy of the host's, not direct-mapped (below 1 MiB)
+(XEN) d0: RAM [0x100000, 0x200000) direct-mapped
+(XEN) d0: RAM [0x36e000, 0x201cf000) direct-mapped
+(XEN) d0: PVH kernel at [0x1000000, 0x4a00000), entry 0x1000850, 131072 pages (512 MiB), start_info at 0x100020
 (XEN) *** Serial input to DOM0 (type 'CTRL-a' three times to switch input)
 [    0.000000] Linux version 6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3
 [    0.000000] Command line: console=hvc0 earlyprintk=xen
-[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x0000000020060f2d] usable
-[    0.000000] BIOS-e820: [mem 0x0000000020060f2e-0x0000000020060fff] ACPI data
-[    0.000000] BIOS-e820: [mem 0x0000000020061000-0x000000003ffdffff] unusable
-[    2.639540] ACPI: RSDP 0x0000000020060F2E 000024 (v02 BOCHS )
-[    2.639897] ACPI: XSDT 0x0000000020060F52 000034 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
-[    2.640408] ACPI: APIC 0x0000000020060F86 00007A (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009efff] usable
+[    0.000000] BIOS-e820: [mem 0x000000000009fc00-0x00000000000fffff] reserved
+[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000001fffff] usable
+[    0.000000] BIOS-e820: [mem 0x0000000000200000-0x000000000036dfff] unusable
+[    0.000000] BIOS-e820: [mem 0x000000000036e000-0x00000000201cef2d] usable
+[    0.000000] BIOS-e820: [mem 0x00000000201cef2e-0x00000000201cefff] ACPI data
+[    0.000000] BIOS-e820: [mem 0x00000000201cf000-0x000000003ffdffff] unusable
+[    0.000000] BIOS-e820: [mem 0x000000003ffe0000-0x000000003fffffff] reserved
+[    2.639540] ACPI: RSDP 0x00000000201CEF2E 000024 (v02 BOCHS )
+[    2.639897] ACPI: XSDT 0x00000000201CEF52 000034 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
+[    2.640408] ACPI: APIC 0x00000000201CEF86 00007A (v01 BOCHS  BXPC     00000001 BXPC 00000001)
 [    2.640703] ACPI: FACP 0x000000003FFE198C 000074 (v01 BOCHS  BXPC     00000001 BXPC 00000001)
 [    2.641204] ACPI: DSDT 0x000000003FFE0040 00194C (v01 BOCHS  BXPC     00000001 BXPC 00000001)
 [    2.641446] ACPI: FACS 0x000000003FFE0000 000040
@@ -1106,7 +1224,7 @@ mod tests {
         }
         // The host's RSDP passed through, as before: the wrong tables.
         let host = DEBIAN_RUN.replace(
-            "ACPI: RSDP 0x0000000020060F2E 000024 (v02 BOCHS )",
+            "ACPI: RSDP 0x00000000201CEF2E 000024 (v02 BOCHS )",
             "ACPI: RSDP 0x00000000000F59D0 000014 (v00 BOCHS )",
         );
         assert!(check(QemuExit::Dom0Crashed, &host).is_err());
@@ -1123,11 +1241,43 @@ mod tests {
         assert!(check(QemuExit::Dom0Crashed, &hidden).is_err());
         // dom0's map must say ACPI where the tables are.
         let ram = DEBIAN_RUN.replace(
-            "0x0000000020060fff] ACPI data",
-            "0x0000000020060fff] usable",
+            "0x00000000201cefff] ACPI data",
+            "0x00000000201cefff] usable",
         );
         let err = check(QemuExit::Dom0Crashed, &ram).unwrap_err();
         assert!(err.contains("no ACPI range"), "{err}");
+        // dom0's usable RAM must be exactly what xen-rs direct-mapped (and copied below 1 MiB).
+        for (from, to) in [
+            // More usable RAM than mapped.
+            ("0x000000000036dfff] unusable", "0x000000000036dfff] usable"),
+            // Less.
+            (
+                "0x0000000000100000-0x00000000001fffff] usable",
+                "0x0000000000100000-0x00000000001fffff] reserved",
+            ),
+            // Elsewhere.
+            (
+                "(XEN) d0: RAM [0x100000, 0x200000)",
+                "(XEN) d0: RAM [0x100000, 0x201000)",
+            ),
+            // RAM above 1 MiB that is not direct-mapped.
+            (
+                "[0x100000, 0x200000) direct-mapped",
+                "[0x100000, 0x200000) not direct-mapped: the kernel loads there",
+            ),
+            // Said nothing about it.
+            ("(XEN) Allocating 1:1 mappings", "(XEN) Allocating mappings"),
+        ] {
+            let changed = DEBIAN_RUN.replace(from, to);
+            assert_ne!(changed, DEBIAN_RUN, "{from:?} is in the recording");
+            let err = check(QemuExit::Dom0Crashed, &changed).unwrap_err();
+            assert!(
+                err.contains("usable RAM")
+                    || err.contains("direct-mapped")
+                    || err.contains("direct-map"),
+                "{err}"
+            );
+        }
         let no_line = DEBIAN_RUN.replace("(XEN) d0: ACPI: RSDP at", "(XEN) d0: RSDP at");
         assert!(check(QemuExit::Dom0Crashed, &no_line).is_err());
     }
