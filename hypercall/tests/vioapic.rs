@@ -375,3 +375,30 @@ proptest! {
         }
     }
 }
+
+/// A pin switched from level to edge while its line is up: irq.c `hvm_gsi_deassert` keeps no
+/// state for an edge-triggered pin (the line stays up), an EOI of its vector does not deliver it
+/// again (`vioapic_update_EOI` redelivers level-triggered pins only), and switched back to level
+/// it is delivered at once (`vioapic_write_redirent`).
+#[test]
+fn a_pin_switched_between_level_and_edge_keeps_its_line() {
+    let (hv, d) = domu(1);
+    let v = d.vcpu_slots();
+    program(&d, 12, 0x5c | LEVEL, 0);
+    d.vioapics.lock().gsi_assert(v, 12);
+    assert!(irr(&d, 0, 0x5c));
+    access::ack_irq(&v[0], 0x5c);
+    // To edge: Remote IRR drops; deasserting an edge pin changes nothing.
+    write(&d, 0x10 + 2 * 12, 0x5c);
+    assert_eq!(rte(&d, 12) & REMOTE_IRR, 0);
+    d.vioapics.lock().gsi_deassert(12);
+    // The EOI of its vector: nothing delivered.
+    let _ = access::mmio_write(&hv.timers, &d, &v[0], reg::EOI, 4, 0, T0);
+    d.vioapics.lock().update_eoi(v, 0x5c);
+    assert!(!irr(&d, 0, 0x5c));
+    assert_eq!(rte(&d, 12) & REMOTE_IRR, 0);
+    // Back to level: the line is still up, so it is delivered.
+    write(&d, 0x10 + 2 * 12, 0x5c | LEVEL);
+    assert!(irr(&d, 0, 0x5c));
+    assert_ne!(rte(&d, 12) & REMOTE_IRR, 0);
+}
