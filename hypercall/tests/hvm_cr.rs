@@ -245,11 +245,17 @@ fn hvm_set_cr4_refuses_reserved_bits_and_unsafe_transitions() {
         },
         cr4::PGE
     ));
-    // CET needs CR0.WP.
+    // CET needs CR0.WP; without CET, WP does not matter.
     assert!(cr4_write_allowed(&ctx, cr4::PAE | cr4::CET));
-    assert!(!cr4_write_allowed(
-        &Cr4Context { cr0: 0, ..ctx },
-        cr4::PAE | cr4::CET
+    let no_wp = Cr4Context { cr0: 0, ..ctx };
+    assert!(!cr4_write_allowed(&no_wp, cr4::PAE | cr4::CET));
+    assert!(cr4_write_allowed(&no_wp, cr4::PAE | cr4::PGE));
+    assert!(cr4_write_allowed(
+        &Cr4Context {
+            cr0: !CR0_WP,
+            ..ctx
+        },
+        cr4::PAE
     ));
     // PCIDE from 0 to 1 needs long mode and CR3[11:0] = 0; already set, it may stay.
     assert!(cr4_write_allowed(&ctx, cr4::PAE | cr4::PCIDE));
