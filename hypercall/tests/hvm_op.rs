@@ -850,3 +850,32 @@ fn pagetable_dying_is_for_shadow_paging_only() {
     assert_eq!(call(&dom0, &mut g, 999, ARG), err(Errno::ESRCH));
     assert_eq!(call(&dom0, &mut g, DOMID_SELF, 0x10), err(Errno::EFAULT));
 }
+
+/// vlapic.c `vlapic_reg_write` (SPIV): when the guest software-enables its vLAPIC, an upcall
+/// still flagged is requested again on the vCPU's upcall vector; nothing without a vector or
+/// without a flagged upcall.
+#[test]
+fn enabling_the_vlapic_reraises_a_flagged_upcall() {
+    let (hv, _dom0, domu, _g) = setup();
+    domu.state().vcpus = 1;
+    let v = &domu.vcpu_slots()[0];
+    let irr = |v: &hypercall::vcpu::Vcpu| v.state().vlapic.irr_test(0xf3);
+    // No upcall vector: nothing, even with an upcall flagged.
+    v.mark_events_pending(&hv.heap);
+    v.reassert_upcall(&hv.heap);
+    assert!(!irr(v));
+    // With the vector and the flag: requested, and a blocked vCPU wakes.
+    v.set_upcall_vector(0xf3);
+    v.block();
+    v.reassert_upcall(&hv.heap);
+    assert!(irr(v));
+    assert!(!v.is_blocked());
+    // Taken and the flag cleared: nothing more.
+    v.state().vlapic.ack_pending_irq(0xf3);
+    let (mfn, word) = v.vcpu_info().word(hypercall::vcpu::layout::UPCALL).unwrap();
+    use xen_mm::frame::FrameAccess;
+    let w = hv.heap.frames().read_u64(mfn, word);
+    hv.heap.frames().write_u64(mfn, word, w & !hypercall::vcpu::layout::UPCALL_PENDING_BIT);
+    v.reassert_upcall(&hv.heap);
+    assert!(!irr(v));
+}
