@@ -555,7 +555,9 @@ impl Pci {
 
     /// `pci_remove_device(seg, bus, devfn)`: `ENODEV` for an unknown segment or function;
     /// `EINVAL` (`iommu_remove_device` of a function with no owner) when its set-up had
-    /// failed, the record going all the same.
+    /// failed, the record going all the same. For that last case Xen 4.17 calls
+    /// `vpci_remove_device` first, which reads the missing owner and panics the host; upstream
+    /// Xen calls it only `if ( pdev->domain )` and answers `EINVAL`, as here.
     pub fn remove_device(
         &self,
         unplug_permitted: Result<(), Errno>,
