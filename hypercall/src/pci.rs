@@ -229,7 +229,7 @@ impl PciConfigSpace for NoPciDevices {
 pub fn sbdf(seg: u16, bus: u8, devfn: u8) -> Sbdf {
     Sbdf {
         seg,
-        bdf: u16::from(bus) << 8 | u16::from(devfn),
+        bdf: u16::from_be_bytes([bus, devfn]),
     }
 }
 
@@ -356,7 +356,7 @@ fn new_pdev(hw: &dyn PciConfigSpace, seg: u16, bus: u8, devfn: u8) -> PciDev {
 
 /// The vPCI set-up of `vpci_add_handlers` for an owner with vPCI, as far as it decides the
 /// answer: `init_msix`, `init_bars` (`EOPNOTSUPP` for a header type other than normal or
-/// bridge), `init_msi`. Records the capabilities' places.
+/// bridge), `init_msi`. Records the capabilities' places once the header is accepted.
 fn vpci_add_handlers(hw: &dyn PciConfigSpace, dev: &mut PciDev) -> Result<(), Errno> {
     let s = dev.sbdf();
     let msix = find_cap_offset(hw, s, PCI_CAP_ID_MSIX);
@@ -367,12 +367,6 @@ fn vpci_add_handlers(hw: &dyn PciConfigSpace, dev: &mut PciDev) -> Result<(), Er
     dev.msix_pos = msix;
     dev.msi_pos = find_cap_offset(hw, s, PCI_CAP_ID_MSI);
     Ok(())
-}
-
-/// `vpci_remove_device`.
-fn vpci_remove_device(dev: &mut PciDev) {
-    dev.msi_pos = 0;
-    dev.msix_pos = 0;
 }
 
 struct PciState {
@@ -541,9 +535,10 @@ impl Pci {
         if dev.owner.is_none() {
             dev.owner = Some(owner.domid);
             // `vpci_add_handlers`; `iommu_add_device` is 0 without an IOMMU.
+            // On failure `vpci_remove_device` undoes what vPCI set up: here nothing was
+            // recorded before the check that failed.
             if owner.has_vpci {
                 if let Err(e) = vpci_add_handlers(hw, dev) {
-                    vpci_remove_device(dev);
                     dev.owner = None;
                     return Err(e);
                 }
@@ -637,7 +632,9 @@ impl Pci {
                 Err(Errno::EEXIST)
             };
         }
-        if st.hwdom_mmcfg.len() >= MAX_MMCFG_ENTRIES || st.hwdom_mmcfg.try_reserve(1).is_err() {
+        // Bounded by the host's entries: a region is registered only once it matched one,
+        // and the same region twice is not added again.
+        if st.hwdom_mmcfg.try_reserve(1).is_err() {
             return Err(Errno::ENOMEM);
         }
         st.hwdom_mmcfg.push(new);

@@ -50,17 +50,10 @@ pub fn do_physdev_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>
     let arg = args[1];
     let caller = call.caller;
 
-    // hvm_physdev_op: what an HVM caller may reach.
+    // hvm_physdev_op: what an HVM caller may reach. (PHYSDEVOP_map_pirq, unmap_pirq, eoi,
+    // irq_status_query and get_free_pirq fall to the default: Xen's answer without
+    // XEN_X86_EMU_USE_PIRQ; with it, xen-rs has no PIRQs to emulate, see above.)
     match cmd {
-        PHYSDEVOP_map_pirq
-        | PHYSDEVOP_unmap_pirq
-        | PHYSDEVOP_eoi
-        | PHYSDEVOP_irq_status_query
-        | PHYSDEVOP_get_free_pirq => {
-            // Xen's answer without XEN_X86_EMU_USE_PIRQ (`has_pirq`); with it, xen-rs has no
-            // PIRQs to emulate (see above).
-            return Err(Errno::ENOSYS);
-        }
         PHYSDEVOP_pci_mmcfg_reserved
         | PHYSDEVOP_pci_device_add
         | PHYSDEVOP_pci_device_remove
@@ -100,11 +93,8 @@ pub fn do_physdev_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>
             let info = PciDevInfo {
                 is_extfn: add.flags & XEN_PCI_DEV_EXTFN != 0,
                 is_virtfn: add.flags & XEN_PCI_DEV_VIRTFN != 0,
-                physfn: if add.flags & XEN_PCI_DEV_VIRTFN != 0 {
-                    (add.physfn[0], add.physfn[1])
-                } else {
-                    (0, 0)
-                },
+                // Meaningful for a virtual function only (Xen leaves it unset otherwise).
+                physfn: (add.physfn[0], add.physfn[1]),
             };
             let pxm = if add.flags & XEN_PCI_DEV_PXM != 0 {
                 // `copy_from_guest_offset(&pxm, arg, optarr_off, 1)`: optarr[0].

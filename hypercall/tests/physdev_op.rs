@@ -465,6 +465,9 @@ fn functions_are_classified_as_pdev_type_does() {
         pci.cap(0, 1, df, 0x50, 0x10, &[0x02, 0, field << 3, 0]);
         pci.cap(0, 1, df, 0x70, 0x05, &[0, 0]);
     }
+    // A PCI Express endpoint without phantom functions.
+    pci.add(0, 1, devfn(10, 0), (0x8086, 0x10d3), 0x0200, 0);
+    pci.cap(0, 1, devfn(10, 0), 0x50, 0x10, &[0x02, 0, 0x07, 0]);
     // Class 0 (pre-PCI 2.0) with no capability: conventional PCI.
     pci.add(0, 1, devfn(9, 0), (0x1af4, 0x1000), 0x0000, 0);
     let (hv, dom0, mut g) = setup(&pci, PVH_DOM0);
@@ -477,6 +480,7 @@ fn functions_are_classified_as_pdev_type_does() {
         (1, devfn(7, 5)),
         (1, devfn(8, 0)),
         (1, devfn(9, 0)),
+        (1, devfn(10, 0)),
     ] {
         assert_eq!(
             add(&hv, &dom0, &mut g, 0, bus, df, 0, (0, 0)),
@@ -498,6 +502,8 @@ fn functions_are_classified_as_pdev_type_does() {
     assert_eq!(d(1, devfn(8, 0)).phantom_stride, 1);
     assert_eq!(d(1, devfn(9, 0)).kind, PdevType::Pci);
     assert_eq!(d(1, devfn(9, 0)).phantom_stride, 0);
+    assert_eq!(d(1, devfn(10, 0)).kind, PdevType::PcieEndpoint);
+    assert_eq!(d(1, devfn(10, 0)).phantom_stride, 0);
     // vPCI found the MSI capability (init_msi) and no MSI-X.
     assert_eq!(d(1, devfn(7, 0)).msi_pos, 0x70);
     assert_eq!(d(1, devfn(7, 0)).msix_pos, 0);
@@ -545,6 +551,16 @@ fn extended_capabilities_are_found_from_0x100() {
     let s = hypercall::pci::sbdf(0, 0, 1);
     pci.add(0, 0, 1, (1, 1), 0x0200, 0);
     assert_eq!(find_ext_capability(&pci, s, 16), 0);
+    // An extended space of zeroes has nothing, not even a capability 0 at 0x100.
+    assert_eq!(find_ext_capability(&pci, s, 0), 0);
+    // The list ends at a next pointer below 0x100; the walk does not go on from there (here it
+    // would read the header's IDs, whose "next" field points at 0x160).
+    pci.add(0, 0, 3, (0x8086, 0x1600), 0x0200, 0);
+    pci.poke(0, 0, 3, 0x100, &(1u32 | 1 << 16).to_le_bytes());
+    pci.poke(0, 0, 3, 0x160, &(16u32 | 1 << 16).to_le_bytes());
+    let s3 = hypercall::pci::sbdf(0, 0, 3);
+    assert_eq!(find_ext_capability(&pci, s3, 1), 0x100);
+    assert_eq!(find_ext_capability(&pci, s3, 16), 0);
     // AER (1) at 0x100 -> SR-IOV (16) at 0x160.
     pci.poke(
         0,
@@ -633,6 +649,23 @@ fn extended_and_virtual_functions() {
     assert_eq!(pf.owner, Some(0));
     assert!(!pf.info.is_virtfn && !pf.info.is_extfn);
     assert!(!hv.pci.device(0, 2, devfn(16, 0)).unwrap().info.is_extfn);
+    // A virtual function's own SR-IOV capability is not looked for (only a physical
+    // function's is: `!pdev->info.is_virtfn`).
+    pci.poke(0, 2, devfn(16, 1), 0x100, &(16u32 | 1 << 16).to_le_bytes());
+    assert_eq!(
+        add(
+            &hv,
+            &dom0,
+            &mut g,
+            0,
+            2,
+            devfn(16, 1),
+            XEN_PCI_DEV_VIRTFN,
+            (2, devfn(0, 1))
+        ),
+        0
+    );
+    assert_eq!(hv.pci.device(0, 2, devfn(16, 1)).unwrap().sriov_pos, 0);
     // A physical function that does not answer is recorded without an owner; its failure is
     // not the virtual function's.
     assert_eq!(
@@ -845,12 +878,64 @@ fn mmcfg_regions_are_checked_against_the_hosts_mcfg() {
         mmcfg(&hv, &dom0, &mut g, base, 0, (0, 15), 1),
         err(Errno::EEXIST)
     );
+    // Regions that only touch do not overlap: one bus just below and one just above
+    // another region, and a single-bus region (start_bus == end_bus) is fine.
+    hv.pci.set_host_mmcfg(&[
+        MmcfgEntry {
+            address: base,
+            segment: 0,
+            start_bus: 0,
+            end_bus: 255,
+        },
+        MmcfgEntry {
+            address: 0xc000_0000,
+            segment: 1,
+            start_bus: 4,
+            end_bus: 7,
+        },
+        MmcfgEntry {
+            address: 0xc000_0000,
+            segment: 1,
+            start_bus: 3,
+            end_bus: 3,
+        },
+        MmcfgEntry {
+            address: 0xc000_0000,
+            segment: 1,
+            start_bus: 8,
+            end_bus: 8,
+        },
+        MmcfgEntry {
+            address: base,
+            segment: 0,
+            start_bus: 0,
+            end_bus: 15,
+        },
+        MmcfgEntry {
+            address: 0xd000_0000,
+            segment: 2,
+            start_bus: 9,
+            end_bus: 8,
+        },
+    ]);
+    assert_eq!(mmcfg(&hv, &dom0, &mut g, 0xc000_0000, 1, (3, 3), 1), 0);
+    assert_eq!(mmcfg(&hv, &dom0, &mut g, 0xc000_0000, 1, (8, 8), 1), 0);
+    assert_eq!(hv.pci.hwdom_mmcfg().len(), 4);
+    assert_eq!(
+        hv.pci.hwdom_mmcfg()[2],
+        MmcfgRegion {
+            addr: 0xc000_0000 + (3 << 20),
+            size: 1 << 20,
+            start_bus: 3,
+            segment: 1
+        }
+    );
     // start_bus > end_bus: register_vpci_mmcfg_handler's EINVAL.
     assert_eq!(
         mmcfg(&hv, &dom0, &mut g, 0xd000_0000, 2, (9, 8), 1),
         err(Errno::EINVAL)
     );
-    assert_eq!(hv.pci.hwdom_mmcfg().len(), 2);
+    assert_eq!(hv.pci.hwdom_mmcfg().len(), 4);
     assert_eq!(
         physdev(&hv, &dom0, &mut g, PHYSDEVOP_pci_mmcfg_reserved, BAD),
         err(Errno::EFAULT)
@@ -894,4 +979,25 @@ fn dbgp_op_does_nothing_without_a_debug_port() {
             0
         );
     }
+}
+
+// A hypervisor the arch layer gave no configuration space reads all ones (Xen's answer for a
+// function that does not answer): the hardware domain's reports fail vPCI's header check.
+#[test]
+fn without_a_configuration_space_nothing_answers() {
+    use hypercall::pci::NoPciDevices;
+    let s = hypercall::pci::sbdf(0, 0, 0);
+    assert_eq!(NoPciDevices.read(s, 0, 1), 0xff);
+    assert_eq!(NoPciDevices.read(s, 0, 2), 0xffff);
+    assert_eq!(NoPciDevices.read(s, 0, 4), u32::MAX);
+    let hv = TestHv::on_arena(HEAP_BASE, 256).expect("a heap");
+    let mut cfg = common::pvh_config(true);
+    cfg.emulation_flags = PVH_DOM0;
+    let dom0 = hv.create_domain(Some(0), cfg).expect("dom0");
+    let mut g = common::guest();
+    assert_eq!(
+        add(&hv, &dom0, &mut g, 0, 0, 0, 0, (0, 0)),
+        err(Errno::EOPNOTSUPP)
+    );
+    assert_eq!(hv.pci.device(0, 0, 0).unwrap().kind, PdevType::Unknown);
 }
