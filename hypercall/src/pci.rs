@@ -1,9 +1,9 @@
 //! The PCI devices the hardware domain reported, after xen/drivers/passthrough/pci.c
 //! (`pci_add_device`, `pci_remove_device`, `alloc_pseg`, `alloc_pdev`, `free_pdev`,
 //! `pdev_type`, `apply_quirks`), xen/drivers/pci/pci.c (the capability walks) and the parts of
-//! xen/drivers/vpci that decide `pci_add_device`'s answer; and the host's MMCFG regions after
-//! xen/arch/x86/x86_64/mmconfig-shared.c `pci_mmcfg_reserved` and xen/arch/x86/hvm/io.c
-//! `register_vpci_mmcfg_handler`.
+//! xen/drivers/vpci that decide `pci_add_device`'s answer; and the host's MCFG entries, which
+//! xen/arch/x86/x86_64/mmconfig-shared.c `pci_mmcfg_reserved` checks the hardware domain's word
+//! against (its own MMCFG regions, `register_vpci_mmcfg_handler`, are [`crate::vpci`]'s).
 //!
 //! Xen scans the buses itself only when it has an IOMMU (`iommu_hardware_setup` calls
 //! `scan_pci_devices`); without one, as on the machines xen-rs runs on, the devices it knows are
@@ -196,19 +196,6 @@ pub struct MmcfgEntry {
     pub end_bus: u8,
 }
 
-/// A region of the hardware domain's MMCFG space (`struct hvm_mmcfg`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MmcfgRegion {
-    /// The first byte: the entry's base plus `start_bus << 20`.
-    pub addr: u64,
-    /// Its size: 1 MiB per bus.
-    pub size: u64,
-    /// The first bus.
-    pub start_bus: u8,
-    /// The segment.
-    pub segment: u16,
-}
-
 /// A configuration space where nothing answers: reads are all ones, writes are dropped (a
 /// hypervisor without PCI, the host tests' default).
 pub struct NoPciDevices;
@@ -376,8 +363,6 @@ struct PciState {
     devices: Vec<PciDev>,
     /// The host's MCFG entries (`pci_mmcfg_config`).
     host_mmcfg: Vec<MmcfgEntry>,
-    /// The hardware domain's MMCFG regions (`d->arch.hvm.mmcfg_regions`).
-    hwdom_mmcfg: Vec<MmcfgRegion>,
 }
 
 impl PciState {
@@ -448,7 +433,6 @@ impl Pci {
                 segments: alloc::vec![0],
                 devices: Vec::new(),
                 host_mmcfg: Vec::new(),
-                hwdom_mmcfg: Vec::new(),
             }),
         }
     }
@@ -481,11 +465,6 @@ impl Pci {
     /// Whether `seg` is known (`pci_known_segment`).
     pub fn known_segment(&self, seg: u16) -> bool {
         self.state.lock().segments.binary_search(&seg).is_ok()
-    }
-
-    /// The hardware domain's MMCFG regions.
-    pub fn hwdom_mmcfg(&self) -> Vec<MmcfgRegion> {
-        self.state.lock().hwdom_mmcfg.clone()
     }
 
     /// `pci_add_device(seg, bus, devfn, info, node)` for the hardware domain `owner`, `at` being
@@ -598,46 +577,8 @@ impl Pci {
             return Err(Errno::EIO);
         }
         // `pci_mmcfg_arch_enable` / `pci_mmcfg_arch_disable`: Xen maps or unmaps the region
-        // for its own accesses; xen-rs reaches the configuration space by mechanism #1 only.
-        Ok(())
-    }
-
-    /// `register_vpci_mmcfg_handler` for the hardware domain: `EINVAL` if `start_bus >
-    /// end_bus`; an overlap with a region already there is `EEXIST`, unless it is the same
-    /// region (0).
-    pub fn register_hwdom_mmcfg(
-        &self,
-        address: u64,
-        start_bus: u8,
-        end_bus: u8,
-        segment: u16,
-    ) -> Result<(), Errno> {
-        if start_bus > end_bus {
-            return Err(Errno::EINVAL);
-        }
-        let new = MmcfgRegion {
-            addr: address.wrapping_add(u64::from(start_bus) << 20),
-            size: (u64::from(end_bus - start_bus) + 1) << 20,
-            start_bus,
-            segment,
-        };
-        let mut st = self.state.lock();
-        let overlapping = st.hwdom_mmcfg.iter().find(|m| {
-            new.addr < m.addr.wrapping_add(m.size) && m.addr < new.addr.wrapping_add(new.size)
-        });
-        if let Some(m) = overlapping {
-            return if *m == new {
-                Ok(())
-            } else {
-                Err(Errno::EEXIST)
-            };
-        }
-        // Bounded by the host's entries: a region is registered only once it matched one,
-        // and the same region twice is not added again.
-        if st.hwdom_mmcfg.try_reserve(1).is_err() {
-            return Err(Errno::ENOMEM);
-        }
-        st.hwdom_mmcfg.push(new);
+        // for its own accesses; xen-rs's arch layer keeps every host region it was given at
+        // boot.
         Ok(())
     }
 }

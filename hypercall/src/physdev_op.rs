@@ -6,7 +6,8 @@
 //! - PHYSDEVOP_pci_device_add, pci_device_remove, pci_mmcfg_reserved and dbgp_op, for the
 //!   hardware domain (anyone else: `ENOSYS`). Those reach [`crate::pci`]'s record of the
 //!   devices the hardware domain reported (`pci_add_device`, `pci_remove_device`,
-//!   `pci_mmcfg_reserved` and, for a hardware domain with vPCI, `register_vpci_mmcfg_handler`).
+//!   `pci_mmcfg_reserved`) and, for a hardware domain with vPCI, [`crate::vpci`]'s
+//!   `register_vpci_mmcfg_handler`, which traps its accesses to the region from then on.
 //!   dbgp_op is 0: xen-rs has no EHCI debug port (`dbgp_op` without `ehci_dbgp.ehci_debug`).
 //! - PHYSDEVOP_map_pirq, unmap_pirq, eoi, irq_status_query and get_free_pirq, for a domain
 //!   with XEN_X86_EMU_USE_PIRQ (`has_pirq`); without it, `ENOSYS`. xen-rs has no PIRQs (see
@@ -78,7 +79,8 @@ pub fn do_physdev_op<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>
                 info.flags,
             )?;
             if has_vpci(caller) && info.flags & XEN_PCI_MMCFG_RESERVED != 0 {
-                hv.pci.register_hwdom_mmcfg(
+                crate::vpci::register_mmcfg_handler(
+                    caller,
                     info.address,
                     info.start_bus,
                     info.end_bus,

@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 
 use hypercall::dispatch::Outcome;
 use hypercall::guest::FlatGuest;
-use hypercall::pci::{MmcfgEntry, MmcfgRegion, PdevType, MAX_PCI_DEVICES, MAX_PCI_SEGMENTS};
-use hypercall::vpci::{PciConfigSpace, Sbdf};
+use hypercall::pci::{MmcfgEntry, PdevType, MAX_PCI_DEVICES, MAX_PCI_SEGMENTS};
+use hypercall::vpci::{MmcfgRegion, PciConfigSpace, Sbdf};
 use hypercall::Errno;
 use xen_public::arch_x86::xen::{XEN_X86_EMU_IOAPIC, XEN_X86_EMU_LAPIC, XEN_X86_EMU_VPCI};
 use xen_public::physdev::*;
@@ -852,11 +852,11 @@ fn mmcfg_regions_are_checked_against_the_hosts_mcfg() {
     );
     // Not reserved: accepted, nothing registered.
     assert_eq!(mmcfg(&hv, &dom0, &mut g, base, 0, (0, 255), 0), 0);
-    assert!(hv.pci.hwdom_mmcfg().is_empty());
+    assert!(dom0.state().vpci_mmcfg.clone().is_empty());
     assert_eq!(mmcfg(&hv, &dom0, &mut g, base, 0, (0, 255), 1), 0);
     assert_eq!(mmcfg(&hv, &dom0, &mut g, 0xc000_0000, 1, (4, 7), 1), 0);
     assert_eq!(
-        hv.pci.hwdom_mmcfg(),
+        dom0.state().vpci_mmcfg.clone(),
         vec![
             MmcfgRegion {
                 addr: base,
@@ -920,9 +920,9 @@ fn mmcfg_regions_are_checked_against_the_hosts_mcfg() {
     ]);
     assert_eq!(mmcfg(&hv, &dom0, &mut g, 0xc000_0000, 1, (3, 3), 1), 0);
     assert_eq!(mmcfg(&hv, &dom0, &mut g, 0xc000_0000, 1, (8, 8), 1), 0);
-    assert_eq!(hv.pci.hwdom_mmcfg().len(), 4);
+    assert_eq!(dom0.state().vpci_mmcfg.clone().len(), 4);
     assert_eq!(
-        hv.pci.hwdom_mmcfg()[2],
+        dom0.state().vpci_mmcfg.clone()[2],
         MmcfgRegion {
             addr: 0xc000_0000 + (3 << 20),
             size: 1 << 20,
@@ -935,7 +935,7 @@ fn mmcfg_regions_are_checked_against_the_hosts_mcfg() {
         mmcfg(&hv, &dom0, &mut g, 0xd000_0000, 2, (9, 8), 1),
         err(Errno::EINVAL)
     );
-    assert_eq!(hv.pci.hwdom_mmcfg().len(), 4);
+    assert_eq!(dom0.state().vpci_mmcfg.clone().len(), 4);
     assert_eq!(
         physdev(&hv, &dom0, &mut g, PHYSDEVOP_pci_mmcfg_reserved, BAD),
         err(Errno::EFAULT)
@@ -954,7 +954,7 @@ fn without_vpci_no_mmcfg_region_is_registered() {
         end_bus: 63,
     }]);
     assert_eq!(mmcfg(&hv, &dom0, &mut g, 0xe000_0000, 0, (0, 63), 1), 0);
-    assert!(hv.pci.hwdom_mmcfg().is_empty());
+    assert!(dom0.state().vpci_mmcfg.clone().is_empty());
 }
 
 // do_physdev_op PHYSDEVOP_dbgp_op -> dbgp_op: without an EHCI debug port in use, 0 for any
@@ -1000,4 +1000,23 @@ fn without_a_configuration_space_nothing_answers() {
         err(Errno::EOPNOTSUPP)
     );
     assert_eq!(hv.pci.device(0, 0, 0).unwrap().kind, PdevType::Unknown);
+}
+
+// Xen registers the host's MCFG regions for a PVH hardware domain when building it
+// (hvm/dom0_build.c pvh_setup_mmcfg); the same region reported reserved later is the same
+// region (register_vpci_mmcfg_handler's 0), not a second one.
+#[test]
+fn a_region_registered_at_build_is_not_registered_twice() {
+    let pci = FakePci::default();
+    let (hv, dom0, mut g) = setup(&pci, PVH_DOM0);
+    let base = 0xb000_0000;
+    hv.pci.set_host_mmcfg(&[MmcfgEntry {
+        address: base,
+        segment: 0,
+        start_bus: 0,
+        end_bus: 255,
+    }]);
+    hypercall::vpci::register_mmcfg_handler(&dom0, base, 0, 255, 0).expect("pvh_setup_mmcfg");
+    assert_eq!(mmcfg(&hv, &dom0, &mut g, base, 0, (0, 255), 1), 0);
+    assert_eq!(dom0.state().vpci_mmcfg.len(), 1);
 }
