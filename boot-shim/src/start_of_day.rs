@@ -28,10 +28,15 @@ use xen_mm::heap::DomHeap;
 use xen_mm::p2m::format::P2mFormat;
 use xen_mm::p2m::types::P2mType;
 use xen_mm::p2m::Superpages;
+use xen_public::arch_x86::xen::{XEN_X86_EMU_IOAPIC, XEN_X86_EMU_LAPIC, XEN_X86_EMU_VPCI};
 use xen_public::domctl::{XEN_DOMCTL_CDF_hap, XEN_DOMCTL_CDF_hvm};
 use xen_public::sched::{SHUTDOWN_crash, SHUTDOWN_poweroff, SHUTDOWN_reboot};
 
 const PAGE: u64 = 4096;
+
+/// What Xen emulates for a PVH hardware domain (xen/arch/x86/setup.c `create_dom0`): the local
+/// APICs, the IO-APICs and vPCI.
+const PVH_DOM0_EMULATION: u32 = XEN_X86_EMU_LAPIC | XEN_X86_EMU_IOAPIC | XEN_X86_EMU_VPCI;
 
 /// How much RAM the xenheap takes: 1/16 of the free memory, between 8 and 64 MiB.
 fn xenheap_size(free_bytes: u64) -> u64 {
@@ -110,7 +115,8 @@ pub fn init_hypervisor<X: Vendor>(ranges: &[(Mfn, Mfn)], commandline: &str) -> H
     clock.set_wallclock(arch_x86::rtc::read_cmos_time(), 0, clock.now());
     let hv = Hypervisor::new(heap, info, superpages, max_page)
         .with_clock(clock)
-        .with_cpus(phys_cpus());
+        .with_cpus(phys_cpus())
+        .with_pci_config(alloc::boxed::Box::new(arch_x86::pci::MachineConfigSpace));
     let phys = hv.heap.physinfo();
     printk!(
         "Heap for domains after the xenheap: {} frames ({} MiB) in {} ranges\n",
@@ -228,6 +234,7 @@ pub fn create_dom0<Fmt: P2mFormat>(
         is_privileged: true,
         // Xen's dom0 gets `max_evtchn_port = -1` (xen/arch/x86/setup.c), capped at INT_MAX.
         max_evtchn_port: u32::MAX,
+        emulation_flags: PVH_DOM0_EMULATION,
         ..Default::default()
     };
     let d = hv.create_domain(Some(0), config)?;
@@ -564,6 +571,18 @@ pub fn build_pvh_dom0<X: Vendor>(
             .collect::<Vec<_>>(),
     );
     let mmcfg: Vec<(u64, u64)> = host_mmcfg.iter().map(|r| r.range()).collect();
+    // acpi_mmcfg_init's `pci_mmcfg_config`: what PHYSDEVOP_pci_mmcfg_reserved is checked against.
+    hv.pci.set_host_mmcfg(
+        &host_mmcfg
+            .iter()
+            .map(|r| hypercall::pci::MmcfgEntry {
+                address: r.address,
+                segment: r.segment,
+                start_bus: r.start_bus,
+                end_bus: r.end_bus,
+            })
+            .collect::<Vec<_>>(),
+    );
     printk!(
         "d0: host ACPI: RSDP at {:#x}, {} tables, {} IO-APICs, {} overrides, {} NMI sources, \
          {} LAPIC NMIs, {} MMCFG regions\n",
@@ -590,6 +609,7 @@ pub fn build_pvh_dom0<X: Vendor>(
         is_privileged: true,
         // Xen's dom0 gets `max_evtchn_port = -1` (xen/arch/x86/setup.c), capped at INT_MAX.
         max_evtchn_port: u32::MAX,
+        emulation_flags: PVH_DOM0_EMULATION,
         ..Default::default()
     };
     let fail = |what: &str, e: hypercall::Errno| Dom0Error::Build(format!("{what}: {e:?}"));

@@ -16,8 +16,9 @@ use xen_mm::p2m::format::P2mFormat;
 use xen_public::xen::{
     __HYPERVISOR_console_io, __HYPERVISOR_dm_op, __HYPERVISOR_domctl,
     __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_memory_op,
-    __HYPERVISOR_platform_op, __HYPERVISOR_sched_op, __HYPERVISOR_set_timer_op,
-    __HYPERVISOR_sysctl, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist, __HYPERVISOR_xen_version,
+    __HYPERVISOR_physdev_op, __HYPERVISOR_platform_op, __HYPERVISOR_sched_op,
+    __HYPERVISOR_set_timer_op, __HYPERVISOR_sysctl, __HYPERVISOR_vcpu_op, __HYPERVISOR_vm_assist,
+    __HYPERVISOR_xen_version,
 };
 
 use crate::domain::Domain;
@@ -119,6 +120,9 @@ pub fn dispatch<F: FrameAccess, Fmt: P2mFormat, G: GuestMemory, P: Preempt>(
         Ok(__HYPERVISOR_event_channel_op) => {
             crate::event_channel_op::do_event_channel_op(hv, call, args)
         }
+        Ok(__HYPERVISOR_physdev_op) => crate::physdev_op::do_physdev_op(hv, call, args),
+        // Among the rest, __HYPERVISOR_mca: Xen offers it to PV guests only (its HVM columns in
+        // xen/include/hypercall-defs.c are `-`), so an HVM or PVH caller gets ENOSYS.
         _ => Err(Errno::ENOSYS),
     };
     match result {

@@ -73,6 +73,8 @@ pub struct Hypervisor<F: FrameAccess, Fmt: P2mFormat> {
     pub cpus: PhysCpus,
     /// The vCPUs' timers.
     pub timers: TimerQueue,
+    /// The machine's PCI configuration space and the devices the hardware domain reported.
+    pub pci: crate::pci::Pci,
     /// Bumped each time a domain's controller unpauses it for good (its pause count reaches
     /// zero) or a vCPU is brought up (VCPUOP_up): the scheduler looks for new vCPUs to run only
     /// then.
@@ -121,6 +123,7 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
             clock: Clock::new(no_tsc),
             cpus: PhysCpus::default(),
             timers: TimerQueue::new(),
+            pci: crate::pci::Pci::default(),
             unpauses: core::sync::atomic::AtomicU64::new(0),
         }
     }
@@ -135,6 +138,16 @@ impl<F: FrameAccess, Fmt: P2mFormat> Hypervisor<F, Fmt> {
     /// The same hypervisor with `cpus` as its physical CPUs (the arch layer's).
     pub fn with_cpus(mut self, cpus: PhysCpus) -> Self {
         self.cpus = cpus;
+        self
+    }
+
+    /// The same hypervisor reaching the machine's PCI configuration space through `config`
+    /// (the arch layer's; [`crate::pci::NoPciDevices`] until then).
+    pub fn with_pci_config(
+        mut self,
+        config: alloc::boxed::Box<dyn crate::vpci::PciConfigSpace + Send + Sync>,
+    ) -> Self {
+        self.pci = crate::pci::Pci::new(config);
         self
     }
 

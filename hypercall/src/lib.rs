@@ -7,7 +7,8 @@
 //! domain's state (`domain`, 4), then its event channels (`event`, 6; a second domain's at 7),
 //! then its vIOAPICs (`irq_lock`, 9), then a vCPU's registered areas and its vLAPIC (`vcpu`, 10; one vCPU's at a time), then the mm
 //! locks of xen-mm (gfn 12, p2m 16, pod 48, page_alloc 56, heap 1000). The timer queue's lock
-//! (`timer`, 950) and the console ring's are leaves: nothing is taken inside them.
+//! (`timer`, 950) and the console ring's are leaves: nothing is taken inside them. So is the PCI
+//! record's ([`pci`]), but for the arch layer's configuration-space lock around each access.
 #![no_std]
 #![forbid(unsafe_code)]
 // Xen's names (`__HYPERVISOR_memory_op`, `XENMEM_populate_physmap`) are kept, also in patterns.
@@ -32,7 +33,9 @@ pub mod hypervisor;
 pub mod ioreq;
 pub mod memory_op;
 pub mod msr;
+pub mod pci;
 pub mod pcpu;
+pub mod physdev_op;
 pub mod platform_op;
 pub mod policy;
 pub mod sched_op;

@@ -596,6 +596,8 @@ registry! {
         crate::errno,
         crate::arch_x86::xen,
         crate::xen,
+        crate::arch_x86::xen_mca,
+        crate::physdev,
         crate::memory,
         crate::arch_x86::cpuid,
         crate::arch_x86::hvm::start_info,
@@ -626,6 +628,7 @@ registry! {
     STRUCTS: StructDesc = [
         crate::arch_x86::xen,
         crate::xen,
+        crate::arch_x86::xen_mca,
         crate::physdev,
         crate::memory,
         crate::arch_x86::hvm::start_info,

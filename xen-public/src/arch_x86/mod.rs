@@ -3,3 +3,4 @@
 pub mod cpuid;
 pub mod hvm;
 pub mod xen;
+pub mod xen_mca;

@@ -13,6 +13,7 @@ mod domctl;
 pub mod events;
 mod memory;
 mod misc;
+mod physdev;
 mod platform;
 mod pod;
 mod soak;
@@ -231,6 +232,7 @@ pub fn run() {
     events::run();
     timekeeping::run();
     platform::run();
+    physdev::run();
     soak::run();
     println!("SUMMARY {} cases", CASES.load(Ordering::Relaxed));
 }
