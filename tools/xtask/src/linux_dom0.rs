@@ -804,34 +804,48 @@ impl<'a> Log<'a> {
 }
 
 /// Splits the console at /init's markers: `@@@ COMMAND`, `@@@ rc=N`, `@@@ end`. Lines outside a
-/// command (the boot, Xen's messages between commands) are left out.
+/// command (the boot, Xen's messages between commands) are left out. The hypervisor prints a
+/// domU's console lines (`(d1) ...`) on the same serial line as dom0's, so one may land inside
+/// a line of dom0's: a marker is also found after other text, and a status is the number that
+/// starts it.
 pub fn split(console: &str) -> Log<'_> {
     let mut log = Log {
         sections: Vec::new(),
         ended: false,
     };
-    for line in console.lines() {
+    for whole in console.lines() {
+        let (before, marked) = match whole.find(MARK) {
+            Some(0) => ("", Some(&whole[MARK.len()..])),
+            Some(at) => (&whole[..at], Some(&whole[at + MARK.len()..])),
+            None => (whole, None),
+        };
         let open = log.sections.last_mut().filter(|s| s.rc.is_none());
-        match line.strip_prefix(MARK) {
-            None => {
+        if !before.is_empty() || marked.is_none() {
+            if let Some(section) = open {
+                section.output.push(before);
+            }
+        }
+        let Some(marker) = marked else {
+            continue;
+        };
+        let open = log.sections.last_mut().filter(|s| s.rc.is_none());
+        match marker.strip_prefix("rc=") {
+            Some(rc) => {
                 if let Some(section) = open {
-                    section.output.push(line);
+                    // A status that is no number stays `None`: the check then fails.
+                    let digits = rc
+                        .char_indices()
+                        .take_while(|&(i, c)| c.is_ascii_digit() || (i == 0 && c == '-'))
+                        .count();
+                    section.rc = rc[..digits].parse().ok();
                 }
             }
-            Some("end") => log.ended = true,
-            Some(marker) => match marker.strip_prefix("rc=") {
-                Some(rc) => {
-                    if let Some(section) = open {
-                        // A status that is no number stays `None`: the check then fails.
-                        section.rc = rc.trim().parse().ok();
-                    }
-                }
-                None => log.sections.push(Section {
-                    command: marker.trim(),
-                    output: Vec::new(),
-                    rc: None,
-                }),
-            },
+            None if marker.trim() == "end" || marker.starts_with("end(") => log.ended = true,
+            None => log.sections.push(Section {
+                command: marker.trim(),
+                output: Vec::new(),
+                rc: None,
+            }),
         }
     }
     log
@@ -1359,6 +1373,22 @@ free_memory            : 440
 @@@ end
 (XEN) Hardware Dom0 halted: halting machine
 ";
+
+    #[test]
+    fn markers_are_found_next_to_a_domus_line() {
+        // A domU line printed by the hypervisor while dom0's line was half written.
+        let console = "@@@ xl list\nName\n@@@ rc=0(d1) xen-rs test guest: idle: dom1 up\n\
+                       (d1) early@@@ xl claims\n@@@ rc=12\n@@@ end\n";
+        let log = split(console);
+        assert!(log.ended);
+        assert_eq!(log.sections.len(), 2);
+        assert_eq!(log.sections[0].rc, Some(0));
+        assert_eq!(log.sections[0].output, ["Name"]);
+        assert_eq!(log.sections[1].command, "xl claims");
+        assert_eq!(log.sections[1].rc, Some(12));
+        assert_eq!(split("@@@ x\n@@@ rc=oops\n").sections[0].rc, None);
+        assert_eq!(split("@@@ x\n@@@ rc=-1\n").sections[0].rc, Some(-1));
+    }
 
     #[test]
     fn the_console_splits_into_commands() {
