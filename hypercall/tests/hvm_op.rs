@@ -875,7 +875,9 @@ fn enabling_the_vlapic_reraises_a_flagged_upcall() {
     let (mfn, word) = v.vcpu_info().word(hypercall::vcpu::layout::UPCALL).unwrap();
     use xen_mm::frame::FrameAccess;
     let w = hv.heap.frames().read_u64(mfn, word);
-    hv.heap.frames().write_u64(mfn, word, w & !hypercall::vcpu::layout::UPCALL_PENDING_BIT);
+    hv.heap
+        .frames()
+        .write_u64(mfn, word, w & !hypercall::vcpu::layout::UPCALL_PENDING_BIT);
     v.reassert_upcall(&hv.heap);
     assert!(!irr(v));
 }

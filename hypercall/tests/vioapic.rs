@@ -232,6 +232,9 @@ fn edges_deliver_fixed_lowest_priority_and_nmi_as_vioapic_deliver() {
     d.vioapics.lock().irq_positive_edge(v, 5);
     assert_eq!((0..3).filter(|&i| irr(&d, i, 0x45)).count(), 1);
     assert!(!irr(&d, 2, 0x45));
+    // vlapic_lowest_prio: equal PPRs go to the first from vCPU 1 on (the round robin starts
+    // after `round_robin_prev_vcpu`, 0).
+    assert!(irr(&d, 1, 0x45));
     // NMI: flags the matching vCPU (its APIC need not be enabled), no vector requested.
     program(&d, 6, 0x46 | NMI, 4);
     d.vioapics.lock().irq_positive_edge(v, 6);
