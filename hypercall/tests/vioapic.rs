@@ -232,9 +232,8 @@ fn edges_deliver_fixed_lowest_priority_and_nmi_as_vioapic_deliver() {
     d.vioapics.lock().irq_positive_edge(v, 5);
     assert_eq!((0..3).filter(|&i| irr(&d, i, 0x45)).count(), 1);
     assert!(!irr(&d, 2, 0x45));
-    // vlapic_lowest_prio: equal PPRs go to the first from vCPU 1 on (the round robin starts
-    // after `round_robin_prev_vcpu`, 0).
-    assert!(irr(&d, 1, 0x45));
+    // vCPU 1 has 0x41 in service (PPR 0x40): vCPU 0 has the lowest priority.
+    assert!(irr(&d, 0, 0x45));
     // NMI: flags the matching vCPU (its APIC need not be enabled), no vector requested.
     program(&d, 6, 0x46 | NMI, 4);
     d.vioapics.lock().irq_positive_edge(v, 6);
@@ -404,4 +403,18 @@ fn a_pin_switched_between_level_and_edge_keeps_its_line() {
     write(&d, 0x10 + 2 * 12, 0x5c | LEVEL);
     assert!(irr(&d, 0, 0x5c));
     assert_ne!(rte(&d, 12) & REMOTE_IRR, 0);
+}
+
+/// vlapic.c `vlapic_lowest_prio`: among equal processor priorities the round robin, which starts
+/// after `round_robin_prev_vcpu` (0), picks vCPU 1 first.
+#[test]
+fn lowest_priority_ties_start_after_vcpu_0() {
+    let (hv, d) = domu(3);
+    let v = d.vcpu_slots();
+    for vc in v {
+        let _ = access::mmio_write(&hv.timers, &d, vc, reg::LDR, 4, 0xff << 24, T0);
+    }
+    program(&d, 5, 0x45 | LOWEST | LOGICAL, 0xff);
+    d.vioapics.lock().irq_positive_edge(v, 5);
+    assert!(irr(&d, 1, 0x45) && !irr(&d, 0, 0x45) && !irr(&d, 2, 0x45));
 }
