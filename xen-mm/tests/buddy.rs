@@ -466,6 +466,21 @@ fn an_exact_block_is_carved_out_of_its_buddy_and_the_rest_stays_free_in_the_larg
     assert_eq!(heap.free_blocks(), before);
 }
 
+/// The largest exact block is MAX_ORDER (a 1 GiB block), as for any allocation; one above it is
+/// refused before anything is looked at.
+#[test]
+fn an_exact_block_may_be_max_order_and_no_larger() {
+    let mut heap = one_node(&[(1 << 18, 2 << 18)]);
+    assert_eq!(
+        heap.alloc_exact(Mfn(1 << 18), MAX_ORDER + 1, Some(1)),
+        Err(ExactError::BadBlock)
+    );
+    let b = heap.alloc_exact(Mfn(1 << 18), MAX_ORDER, Some(1)).unwrap();
+    assert_eq!((b.mfn, b.order), (Mfn(1 << 18), MAX_ORDER));
+    assert_eq!(heap.total_avail(), 0);
+    heap.check_invariants().unwrap();
+}
+
 #[test]
 fn an_exact_block_may_span_several_free_blocks() {
     // Free buddies always merge, so a wholly free aligned block lies in one free block unless

@@ -772,6 +772,10 @@ fn exact_frames_follow_the_allocation_rules_and_a_refusal_changes_nothing() {
     fails_unchanged(&h, &[&d], Errno::EINVAL, || {
         h.alloc_domheap_exact(&d, at, 19)
     });
+    // MAX_ORDER itself is a valid order: refused here for max_pages, not as an order.
+    fails_unchanged(&h, &[&d], Errno::E2BIG, || {
+        h.alloc_domheap_exact(&d, at, 18)
+    });
     fails_unchanged(&h, &[&d], Errno::ENOENT, || {
         h.alloc_domheap_exact(&d, Mfn(BASE + 4096), 0)
     });
@@ -799,6 +803,18 @@ fn exact_frames_follow_the_allocation_rules_and_a_refusal_changes_nothing() {
     fails_unchanged(&h, &[&d], Errno::EINVAL, || {
         h.alloc_domheap_exact(&d, Mfn(BASE + 3072), 0)
     });
+    h.check_invariants().unwrap();
+}
+
+/// The admission rule looks at the node of the frames asked for: on a two-node heap, frames of
+/// node 1 are taken exactly as those of node 0.
+#[test]
+fn exact_frames_of_a_second_node() {
+    let h = two_node_heap(1024, 512);
+    let d = h.new_domain(1, 1024).unwrap();
+    h.alloc_domheap_exact(&d, Mfn(BASE + 512), 0).unwrap();
+    h.alloc_domheap_exact(&d, Mfn(BASE + 520), 3).unwrap();
+    assert_eq!(d.tot_pages(), 9);
     h.check_invariants().unwrap();
 }
 
